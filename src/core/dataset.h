@@ -1,0 +1,50 @@
+// MNIST-style data: the IDX file reader (plain or gzip) and the one place that knows the
+// preprocessing (pixel bytes / 255 as float32, flattened to 784). Images stay as bytes in memory
+// and are converted per batch, so the 60k training set costs 47 MB, not 188 MB.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace aelab {
+
+struct Dataset {
+  int count = 0, rows = 0, cols = 0;
+  std::vector<uint8_t> images; // count * rows * cols pixel bytes, image-major
+  std::vector<uint8_t> labels; // count labels (0-9 for MNIST)
+
+  int pixels() const { return rows * cols; }
+  const uint8_t* image(int i) const { return images.data() + size_t(i) * size_t(pixels()); }
+};
+
+// The four standard file names inside a data folder (each may also be present as NAME.gz).
+extern const char* const kTrainImagesFile; // "train-images-idx3-ubyte"
+extern const char* const kTrainLabelsFile; // "train-labels-idx1-ubyte"
+extern const char* const kTestImagesFile;  // "t10k-images-idx3-ubyte"
+extern const char* const kTestLabelsFile;  // "t10k-labels-idx1-ubyte"
+
+// Every function returning std::string returns "" on success, else one line naming the file and
+// what was expected and found, e.g. "train-images-idx3-ubyte: expected 47040016 bytes, found 1200".
+
+// Parses IDX bytes already in memory (the web page passes what it fetched). `name` is used in
+// messages. Images: magic 0x00000803, dims count, rows, cols; labels: magic 0x00000801, count.
+std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::string& name, Dataset* out);
+std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::string& name,
+                             std::vector<uint8_t>* labels);
+
+// Reads a whole file; gzip-compressed files (by content, magic 1f 8b) are decompressed where the
+// build has zlib (native), and rejected with a clear message where it does not (WebAssembly).
+std::string read_file_bytes(const std::string& path, std::vector<uint8_t>* out);
+
+// Loads images + labels of one split from `dir`, trying NAME then NAME.gz for each file, and
+// checks that the counts agree. `limit` > 0 keeps only the first `limit` samples.
+std::string load_split(const std::string& dir, bool train, int limit, Dataset* out);
+
+// Preprocessing: pixels / 255 for samples `indices[0..n)` into rows of `x` (n, pixels).
+void images_to_float(const Dataset& data, const int* indices, int n, float* x);
+// The same for the samples first..first+n-1.
+void images_to_float(const Dataset& data, int first, int n, float* x);
+
+} // namespace aelab

@@ -1,0 +1,21 @@
+// Reconstruction losses on the output layer's logits z, against targets y in [0, 1].
+// BCE follows the Keras convention: p = sigmoid(z) clipped to [1e-7, 1 - 1e-7] for the value,
+// computed stably from the logits (clipping p is clamping z to +-logit(1 - 1e-7)); its gradient
+// is the logits form (p - y) / N that TF-Keras uses for a sigmoid output. MSE is on p = sigmoid(z).
+// Both are means over all pixels and samples.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace aelab {
+
+enum class LossKind : uint8_t { bce = 0, mse = 1 };
+
+// Sum over the n values of the per-element loss (not yet divided by anything).
+double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n);
+
+// Mean loss over n values, and the gradient dlogits = d(mean loss)/d(logits), in one pass.
+double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n,
+                     float* dlogits);
+
+} // namespace aelab

@@ -1,0 +1,42 @@
+// The model file (.aelab): a small versioned binary format, little-endian throughout.
+//
+//   offset  size  field
+//   0       8     magic "AELABMDL"
+//   8       4     u32 format version (1)
+//   12      4     u32 input_dim
+//   16      4     u32 hidden_dim
+//   20      4     u32 latent_dim
+//   24      4     u32 flags: bit 0 = optimizer state present
+//   28      4     u32 epochs trained
+//   32      8     u64 parameter count P (must equal what the dims imply)
+//   40      4*P   f32 params: W1 (in x hidden, row-major), b1, W2, b2, W3, b3, W4, b4
+//   [if flag 0: u8 optimizer kind, 3 bytes zero, u64 step, f32 m[P], f32 v[P] (v absent for SGD)]
+//   end-4   4     u32 CRC-32 (zlib polynomial) of every byte before it
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/optim.h"
+
+namespace aelab {
+
+struct ModelFile {
+  Autoencoder model;
+  bool has_optimizer = false;
+  OptimizerKind optimizer_kind = OptimizerKind::adam;
+  OptimizerState optimizer;
+  uint32_t epochs_trained = 0;
+};
+
+// Serialise to / parse from bytes (the web app saves and loads through memory).
+std::vector<uint8_t> model_to_bytes(const ModelFile& file);
+// "" on success, else one line naming `name` and what was wrong (bad magic, unknown version,
+// truncated: expected N bytes found M, checksum mismatch, absurd dims, NaN weights...).
+std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out);
+
+std::string save_model(const std::string& path, const ModelFile& file);
+std::string load_model(const std::string& path, ModelFile* out);
+
+} // namespace aelab

@@ -1,0 +1,74 @@
+// Training: one step is forward, loss, backward and an optimizer update on a batch, with every
+// buffer allocated once up front (no allocation inside a step). An epoch walks a seeded shuffle
+// of the training set in batches, keeping the last partial batch (60000 = 234 x 256 + 96).
+// The app drives the same functions a few batches per frame; the command line loops them.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/loss.h"
+#include "core/model.h"
+#include "core/optim.h"
+#include "core/tensor.h"
+
+namespace aelab {
+
+struct TrainConfig {
+  int batch_size = 256;
+  int epochs = 50;
+  LossKind loss = LossKind::bce;
+  OptimizerConfig optimizer;
+  uint64_t seed = 0; // weights (init) and batch order
+};
+
+// "" if usable, else a message naming the bad value.
+std::string check_train_config(const TrainConfig& config);
+
+struct Trainer {
+  TrainConfig config;
+  OptimizerState optimizer;
+  Vector grads;          // same layout as Autoencoder::params
+  Matrix input;          // (batch, 784)
+  Matrix act[kNumLayers];  // post-activation of layers 0-2, logits of layer 3; (batch, out)
+  Matrix dact[kNumLayers]; // gradient of the loss w.r.t. act[l]; for layer 3, w.r.t. the logits
+  // the epoch in progress
+  uint64_t shuffle_state = 0;
+  std::vector<int> order;
+  int epoch = 0;          // epochs completed
+  int cursor = 0;         // next position in `order`
+  double epoch_loss_sum = 0; // sum of batch_loss * batch_samples this epoch
+  int epoch_samples = 0;
+};
+
+// Sizes the buffers for `config.batch_size` and `model`, resets the optimizer state.
+void trainer_init(Trainer& trainer, const Autoencoder& model, const TrainConfig& config);
+
+// One step on the samples `indices[0..n)` (n <= batch_size). Returns the batch's mean loss.
+float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data,
+                      const int* indices, int n);
+
+// Epoch iteration. begin_epoch draws this epoch's order; train_next_batch runs the next batch
+// and returns false (running nothing) once the epoch is finished; the loss of the epoch so far
+// is the sample-weighted mean of its batch losses (what Keras prints).
+void begin_epoch(Trainer& trainer, int dataset_count);
+bool train_next_batch(Trainer& trainer, Autoencoder& model, const Dataset& data, float* batch_loss);
+int batches_per_epoch(const Trainer& trainer);
+int batches_done(const Trainer& trainer);
+double epoch_train_loss(const Trainer& trainer);
+void end_epoch(Trainer& trainer);
+
+// Per-sample reconstruction loss of samples first..first+n-1 into out[0..n), in chunks (the app
+// calls it a slice at a time so the UI never waits). The mean over a set is the validation loss.
+void sample_losses(const Autoencoder& model, const Dataset& data, int first, int n, LossKind loss,
+                   float* out);
+
+struct Evaluation {
+  double mean_loss = 0;
+  double class_loss[10] = {}; // mean loss per label 0-9 (0 where a class is absent)
+  int class_count[10] = {};
+};
+Evaluation evaluate(const Autoencoder& model, const Dataset& data, LossKind loss);
+
+} // namespace aelab
