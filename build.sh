@@ -133,12 +133,104 @@ run_tests() {
   ctest --test-dir "$BUILD/wasm-tests" --output-on-failure
 }
 
+# ---------------------------------------------------------------------------------------------
+# App and web. The same src/app/ code builds natively (Debian's SDL2 + OpenGL 3) and for the
+# browser (SDL2 built here from Debian's orig tarball with emcmake, WebGL2). The web build is a
+# folder of static files, build/web/, that `serve` serves and the browser tests load.
+SDL_WASM="$CACHE/sdl2-wasm" # installed static SDL2 for Emscripten (CMake config under lib/cmake)
+WEB_OUT="$BUILD/web"
+
+# SDL 2.32.4 for wasm, built once into .cache/sdl2-wasm (its configure alone takes ~4 min).
+fetch_sdl_wasm() {
+  fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
+  [ -f "$SDL_WASM/.done" ] && return 0
+  local src="$CACHE/sdl2-src" bld="$CACHE/sdl2-build"
+  rm -rf "$src" "$bld" "$SDL_WASM" && mkdir -p "$src"
+  tar -xzf "$CACHE/dl/$SDL_TAR" -C "$src" --strip-components=1
+  # Emscripten 3.1.6 predates EM_JS_DEPS: define it away; the app's link asks for the JS
+  # functions it would have declared (cmake/em_js_deps.txt).
+  printf '%s\n' '#include <emscripten/em_js.h>' '#ifndef EM_JS_DEPS' '#define EM_JS_DEPS(tag, deps)' \
+    '#endif' >"$src/aelab_em_js_deps.h"
+  say "building SDL2 for wasm (once, ~5 min)"
+  emcmake cmake -S "$src" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_INSTALL_PREFIX="$SDL_WASM" -DCMAKE_C_FLAGS="-include $src/aelab_em_js_deps.h" \
+        -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_AUDIO=OFF >"$CACHE/sdl2-configure.log" 2>&1 ||
+    die "SDL2 wasm configure failed, see $CACHE/sdl2-configure.log"
+  cmake --build "$bld" -j "$JOBS" >"$CACHE/sdl2-build.log" 2>&1 ||
+    die "SDL2 wasm build failed, see $CACHE/sdl2-build.log"
+  cmake --install "$bld" >/dev/null
+  rm -rf "$src" "$bld"
+  touch "$SDL_WASM/.done"
+}
+
+build_web() {
+  setup_core
+  fetch_app_deps
+  fetch_sdl_wasm
+  emcmake cmake -S "$ROOT" -B "$BUILD/wasm-app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON -DSDL2_DIR="$SDL_WASM/lib/cmake/SDL2" >/dev/null
+  cmake --build "$BUILD/wasm-app" -j "$JOBS" --target aelab_web
+  rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
+  cp "$ROOT/web/index.html" "$ROOT/web/aelab-api.js" "$BUILD/wasm-app/aelab.js" \
+     "$BUILD/wasm-app/aelab.wasm" "$WEB_OUT/"
+  if [ -f "$ROOT/assets/model.aelab" ]; then cp "$ROOT/assets/model.aelab" "$WEB_OUT/"
+  else say "no assets/model.aelab yet: the page starts with random weights"; fi
+  local f
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    gzip -9 -n -c "$CACHE/mnist/$f" >"$WEB_OUT/data/$f.gz"
+  done
+  say "web app in $WEB_OUT"
+}
+
+serve_web() {
+  build_web
+  exec python3 "$ROOT/tools/serve.py" "$WEB_OUT" --port "${AELAB_PORT:-8631}"
+}
+
+build_app() {
+  setup_core
+  fetch_app_deps
+  cmake -S "$ROOT" -B "$BUILD/native" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON >/dev/null
+  cmake --build "$BUILD/native" -j "$JOBS" --target aelab_app aelab_reference
+}
+
+run_app() {
+  build_app
+  exec "$BUILD/native/aelab_app" "$@"
+}
+
+# The app's tests: the native app under Xvfb, then the page in headless Chromium (Debian's,
+# driven by playwright-core; no browser is ever downloaded). Screenshots go to build/screenshots.
+PLAYWRIGHT_NPM=playwright-core@1.65.0
+run_app_tests() {
+  apt_ensure "${APT_TEST[@]}"
+  build_app
+  build_web
+  mkdir -p "$BUILD/screenshots"
+  say "native app smoke test (Xvfb)"
+  bash "$ROOT/tests/app/native_smoke.sh" "$BUILD/native/aelab_app" "$BUILD/screenshots"
+  local node_dir="$BUILD/node"
+  if [ ! -f "$node_dir/node_modules/playwright-core/package.json" ]; then
+    mkdir -p "$node_dir"
+    (cd "$node_dir" && npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+       "$PLAYWRIGHT_NPM" >/dev/null) || die "npm install $PLAYWRIGHT_NPM failed"
+  fi
+  say "browser end-to-end test (headless Chromium)"
+  "$BUILD/native/aelab_reference" "$ROOT/assets/model.aelab" "$CACHE/mnist" 0 >"$BUILD/reference_loss.json"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/e2e.cjs" "$WEB_OUT" \
+    "$BUILD/reference_loss.json" "$BUILD/screenshots"
+}
+
 usage() {
   cat <<EOF
 usage: ./build.sh [command]
   native   set up and build the native command line: build/native/aelab (the default)
   test     build everything and run every test (what CI runs)
   setup    only install packages and fetch the pinned sources and data into .cache/
+  web      build the browser app as static files into build/web/
+  serve    build the browser app and serve build/web/ on 127.0.0.1 (port \$AELAB_PORT or 8631)
+  app      build the desktop app (build/native/aelab_app) and start it; arguments follow
   help     this text
 EOF
 }
@@ -146,7 +238,10 @@ EOF
 cmd="${1:-native}"
 case "$cmd" in
   native) build_native ;;
-  test) run_tests ;;
+  test) run_tests; run_app_tests ;;
+  web) build_web ;;
+  serve) serve_web ;;
+  app) shift; run_app "$@" ;;
   setup) setup_core; fetch_app_deps ;;
   help|-h|--help) usage ;;
   *) usage; exit 2 ;;

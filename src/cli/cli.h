@@ -1,0 +1,22 @@
+// The aelab subcommands. Each returns the process exit code: 0 success, 1 data or model error
+// (a one-line message naming the file), 2 usage error.
+#pragma once
+#include <string>
+
+namespace aelab {
+
+int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+int cmd_reconstruct(int argc, char** argv);
+int cmd_encode(int argc, char** argv);
+int cmd_decode(int argc, char** argv);
+int cmd_export(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
+
+// Helpers shared by the commands.
+int usage_error(const std::string& command, const std::string& message); // prints, returns 2
+int data_error(const std::string& message);                              // prints, returns 1
+bool wants_help(int argc, char** argv);
+std::string default_data_dir(); // the MNIST folder build.sh fetched, or $AELAB_DATA
+
+} // namespace aelab

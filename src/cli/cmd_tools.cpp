@@ -1,0 +1,181 @@
+// The commands that use a trained model: eval, reconstruct, encode, decode, export.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <numeric>
+#include <set>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "core/dataset.h"
+#include "core/image_io.h"
+#include "core/model_file.h"
+#include "core/train.h"
+
+namespace aelab {
+
+namespace {
+
+// Parses the options common to the model commands; returns 0 or an exit code.
+struct ModelCommand {
+  Args args;
+  ModelFile file;
+  Dataset test;
+};
+
+int open_model_command(const char* name, const char* help, int argc, char** argv,
+                       std::set<std::string> options, bool needs_test_set, ModelCommand* cmd) {
+  if (wants_help(argc, argv)) {
+    std::fputs(help, stdout);
+    return -1;
+  }
+  options.insert("model");
+  if (needs_test_set) options.insert("data");
+  cmd->args = parse_args(argc, argv, 2, options, {});
+  if (cmd->args.error.empty() && !cmd->args.has("model")) cmd->args.error = "--model FILE is required";
+  if (!cmd->args.error.empty()) return usage_error(name, cmd->args.error);
+  if (std::string e = load_model(cmd->args.get("model", ""), &cmd->file); !e.empty()) return data_error(e);
+  if (needs_test_set) {
+    const std::string dir = cmd->args.get("data", default_data_dir());
+    if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
+    if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
+      return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) +
+                        " pixels, the model expects " + std::to_string(cmd->file.model.shape.input_dim));
+  }
+  return 0;
+}
+
+Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
+  Matrix x({indices.size(), size_t(data.pixels())});
+  images_to_float(data, indices.data(), int(indices.size()), x.data());
+  return x;
+}
+
+} // namespace
+
+int cmd_eval(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse]\n"
+      "  prints the mean reconstruction loss over the test set, and per digit class\n";
+  if (int rc = open_model_command("eval", help, argc, argv, {"loss"}, true, &c)) return rc < 0 ? 0 : rc;
+  const std::string loss = c.args.get("loss", "bce");
+  if (loss != "bce" && loss != "mse") return usage_error("eval", "--loss " + loss + ": expected bce or mse");
+  const Evaluation e = evaluate(c.file.model, c.test, loss == "bce" ? LossKind::bce : LossKind::mse);
+  std::printf("val_loss %.6f (%s, %d test images, model trained %u epochs)\n", e.mean_loss,
+              loss.c_str(), c.test.count, c.file.epochs_trained);
+  for (int d = 0; d < 10; d++)
+    if (e.class_count[d]) std::printf("  digit %d  %.6f  (%d images)\n", d, e.class_loss[d], e.class_count[d]);
+  return 0;
+}
+
+int cmd_reconstruct(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab reconstruct --model FILE --out fig.png [--indices 0,1,...] [--data DIR] [--scale N]\n"
+      "  draws test digits (default: the first ten) above their reconstructions\n";
+  if (int rc = open_model_command("reconstruct", help, argc, argv, {"out", "indices", "scale"}, true, &c))
+    return rc < 0 ? 0 : rc;
+  if (!c.args.has("out")) return usage_error("reconstruct", "--out FILE.png is required");
+  std::vector<int> indices(10);
+  std::iota(indices.begin(), indices.end(), 0);
+  if (c.args.has("indices")) indices = c.args.get_ints("indices", 0, c.test.count - 1);
+  const int scale = c.args.get_int("scale", 3, 1, 16);
+  if (!c.args.error.empty()) return usage_error("reconstruct", c.args.error);
+  if (indices.empty() || indices.size() > 100)
+    return usage_error("reconstruct", "--indices: expected 1 to 100 indices");
+  const Matrix x = test_images(c.test, indices);
+  const Matrix y = reconstruct(c.file.model, x);
+  int width = 0, height = 0;
+  auto pixels = compose_figure(x.data(), y.data(), int(indices.size()), scale, 2 * scale, &width, &height);
+  if (c.test.rows != 28 || c.test.cols != 28) return data_error("reconstruct draws 28x28 images only");
+  const std::string out = c.args.get("out", "");
+  if (std::string e = write_png_gray(out, pixels.data(), width, height); !e.empty()) return data_error(e);
+  std::printf("wrote %s (%dx%d): test images", out.c_str(), width, height);
+  for (int i : indices) std::printf(" %d", i);
+  std::printf(" above their reconstructions\n");
+  return 0;
+}
+
+int cmd_encode(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab encode --model FILE --out codes.csv [--data DIR]\n"
+      "  writes label,z0,...,z<latent-1> for every test image\n";
+  if (int rc = open_model_command("encode", help, argc, argv, {"out"}, true, &c)) return rc < 0 ? 0 : rc;
+  if (!c.args.has("out")) return usage_error("encode", "--out FILE.csv is required");
+  std::vector<int> all(size_t(c.test.count));
+  std::iota(all.begin(), all.end(), 0);
+  const Matrix codes = encode(c.file.model, test_images(c.test, all));
+  const std::string out = c.args.get("out", "");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(out.c_str(), "w"), std::fclose);
+  if (!f) return data_error(out + ": cannot open for writing");
+  const int latent = c.file.model.shape.latent_dim;
+  std::fprintf(f.get(), "label");
+  for (int j = 0; j < latent; j++) std::fprintf(f.get(), ",z%d", j);
+  std::fprintf(f.get(), "\n");
+  for (int i = 0; i < c.test.count; i++) {
+    std::fprintf(f.get(), "%d", c.test.labels[size_t(i)]);
+    for (int j = 0; j < latent; j++) std::fprintf(f.get(), ",%.6g", codes(size_t(i), size_t(j)));
+    std::fprintf(f.get(), "\n");
+  }
+  if (std::ferror(f.get())) return data_error(out + ": write failed");
+  std::printf("wrote %s (%d codes of %d values)\n", out.c_str(), c.test.count, latent);
+  return 0;
+}
+
+int cmd_decode(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab decode --model FILE --code \"v1,...,v32\" --out digit.png [--scale N]\n"
+      "  draws what the decoder alone makes of a latent code (get codes from aelab encode)\n";
+  if (int rc = open_model_command("decode", help, argc, argv, {"code", "out", "scale"}, false, &c))
+    return rc < 0 ? 0 : rc;
+  const int latent = c.file.model.shape.latent_dim;
+  std::vector<float> code = c.args.get_floats("code");
+  const int scale = c.args.get_int("scale", 8, 1, 32);
+  if (!c.args.error.empty()) return usage_error("decode", c.args.error);
+  if (!c.args.has("out")) return usage_error("decode", "--out FILE.png is required");
+  if (int(code.size()) != latent)
+    return usage_error("decode", "--code has " + std::to_string(code.size()) + " values, the model's code has " +
+                                     std::to_string(latent));
+  Matrix z({1, size_t(latent)});
+  std::copy(code.begin(), code.end(), z.data());
+  const Matrix y = decode(c.file.model, z);
+  const int side = 28;
+  if (c.file.model.shape.input_dim != side * side) return data_error("decode draws 28x28 images only");
+  std::vector<uint8_t> pixels(size_t(side * scale) * size_t(side * scale));
+  for (int r = 0; r < side * scale; r++)
+    for (int col = 0; col < side * scale; col++)
+      pixels[size_t(r) * size_t(side * scale) + size_t(col)] =
+          uint8_t(std::lround(std::clamp(y(0, size_t((r / scale) * side + col / scale)), 0.0f, 1.0f) * 255.0f));
+  const std::string out = c.args.get("out", "");
+  if (std::string e = write_png_gray(out, pixels.data(), side * scale, side * scale); !e.empty())
+    return data_error(e);
+  std::printf("wrote %s\n", out.c_str());
+  return 0;
+}
+
+int cmd_export(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab export --model FILE --out weights.npz\n"
+      "  the weights as float32 arrays W1 (784x128), b1, W2, b2, W3, b3, W4, b4 in Keras kernel\n"
+      "  layout (y = x @ W + b): np.load('weights.npz')['W1']\n";
+  if (int rc = open_model_command("export", help, argc, argv, {"out"}, false, &c)) return rc < 0 ? 0 : rc;
+  if (!c.args.has("out")) return usage_error("export", "--out FILE.npz is required");
+  std::vector<NpyArray> arrays;
+  const Autoencoder& m = c.file.model;
+  for (int l = 0; l < kNumLayers; l++) {
+    const std::string n = std::to_string(l + 1);
+    arrays.push_back({"W" + n, {size_t(m.layers[l].in), size_t(m.layers[l].out)}, m.weight(l)});
+    arrays.push_back({"b" + n, {size_t(m.layers[l].out)}, m.bias(l)});
+  }
+  const std::string out = c.args.get("out", "");
+  if (std::string e = write_npz(out, arrays); !e.empty()) return data_error(e);
+  std::printf("wrote %s (%zu arrays)\n", out.c_str(), arrays.size());
+  return 0;
+}
+
+} // namespace aelab

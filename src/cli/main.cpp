@@ -1,0 +1,64 @@
+// aelab: the native command line. `aelab train` reproduces the reference experiment; the other
+// commands evaluate, draw, encode, decode and export a trained model, or benchmark the core.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "cli/cli.h"
+
+namespace aelab {
+
+int usage_error(const std::string& command, const std::string& message) {
+  std::fprintf(stderr, "aelab %s: %s (see aelab %s --help)\n", command.c_str(), message.c_str(),
+               command.c_str());
+  return 2;
+}
+
+int data_error(const std::string& message) {
+  std::fprintf(stderr, "aelab: %s\n", message.c_str());
+  return 1;
+}
+
+bool wants_help(int argc, char** argv) {
+  for (int i = 2; i < argc; i++)
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) return true;
+  return false;
+}
+
+std::string default_data_dir() {
+  const char* env = std::getenv("AELAB_DATA");
+  return env && *env ? env : AELAB_DEFAULT_DATA;
+}
+
+} // namespace aelab
+
+static const char* kUsage =
+    "usage: aelab <command> [options]   (aelab <command> --help for its options)\n"
+    "\n"
+    "  train        train the autoencoder on MNIST (the reference experiment by default)\n"
+    "  eval         validation loss of a model, overall and per digit class\n"
+    "  reconstruct  PNG figure: test digits above their reconstructions\n"
+    "  encode       latent codes of the test set, with labels, as CSV\n"
+    "  decode       PNG of what the decoder makes of a latent code\n"
+    "  export       the weights as a NumPy .npz (Keras kernel layout)\n"
+    "  bench        training-step throughput and GEMM GFLOP/s at 1 and N threads\n";
+
+int main(int argc, char** argv) {
+  using namespace aelab;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  if (command == "train") return cmd_train(argc, argv);
+  if (command == "eval") return cmd_eval(argc, argv);
+  if (command == "reconstruct") return cmd_reconstruct(argc, argv);
+  if (command == "encode") return cmd_encode(argc, argv);
+  if (command == "decode") return cmd_decode(argc, argv);
+  if (command == "export") return cmd_export(argc, argv);
+  if (command == "bench") return cmd_bench(argc, argv);
+  std::fprintf(stderr, "aelab: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,32 @@
+// The one matrix product of the core, with a fused epilogue for dense layers:
+//   C (M, N) = op(A) (M, K) @ op(B) (K, N)  [+ C if accumulate]  [+ bias (N) per row]  [then ReLU]
+// Row-major with leading dimensions; op(X) is X or its transpose. Behind it sit SIMD kernels
+// (one per instruction set, chosen at run time) and a plain triple loop that tests compare to.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace aelab {
+
+enum class Trans { no, yes };
+
+struct GemmEpilogue {
+  const float* bias = nullptr; // N values added to every row, or null
+  bool relu = false;           // max(0, .) after the bias
+  bool accumulate = false;     // C += product instead of C = product
+};
+
+void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,
+          const float* B, int ldb, float* C, int ldc, const GemmEpilogue& epilogue = {});
+
+// The plain reference: a triple loop accumulating in double.
+void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,
+                    const float* B, int ldb, float* C, int ldc, const GemmEpilogue& epilogue = {});
+
+// Kernels this build has and this CPU can run ("avx512", "avx2", "sse2", "wasm-simd128"), best
+// first. gemm() uses the selected one, the best by default.
+std::vector<std::string> gemm_kernels_available();
+std::string gemm_kernel_selected();
+bool gemm_select_kernel(const std::string& name); // false if not available
+
+} // namespace aelab

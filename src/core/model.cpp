@@ -1,0 +1,87 @@
+// Building, initialising and running the autoencoder (inference; training is in train.cpp).
+#include "core/model.h"
+
+#include <cmath>
+
+#include "core/layers.h"
+#include "core/rng.h"
+
+namespace aelab {
+
+bool operator==(const ModelShape& a, const ModelShape& b) {
+  return a.input_dim == b.input_dim && a.hidden_dim == b.hidden_dim && a.latent_dim == b.latent_dim;
+}
+
+std::string check_model_shape(const ModelShape& s) {
+  auto bad = [](const char* what, int v, const char* expected) {
+    return std::string(what) + " = " + std::to_string(v) + ": expected " + expected;
+  };
+  if (s.input_dim < 1 || s.input_dim > 65536) return bad("input size", s.input_dim, "1 to 65536");
+  if (s.hidden_dim < 1 || s.hidden_dim > 4096) return bad("hidden size", s.hidden_dim, "1 to 4096");
+  if (s.latent_dim < 1 || s.latent_dim > 1024) return bad("latent size", s.latent_dim, "1 to 1024");
+  return "";
+}
+
+size_t parameter_count(const ModelShape& s) {
+  size_t i = size_t(s.input_dim), h = size_t(s.hidden_dim), l = size_t(s.latent_dim);
+  return (i * h + h) + (h * l + l) + (l * h + h) + (h * i + i);
+}
+
+Autoencoder make_autoencoder(const ModelShape& shape) {
+  Autoencoder m;
+  m.shape = shape;
+  const int dims[kNumLayers + 1] = {shape.input_dim, shape.hidden_dim, shape.latent_dim,
+                                    shape.hidden_dim, shape.input_dim};
+  size_t offset = 0;
+  for (int l = 0; l < kNumLayers; l++) {
+    DenseLayer& L = m.layers[l];
+    L.in = dims[l];
+    L.out = dims[l + 1];
+    L.activation = l == kNumLayers - 1 ? Activation::sigmoid : Activation::relu;
+    L.weight_offset = offset;
+    offset += size_t(L.in) * size_t(L.out);
+    L.bias_offset = offset;
+    offset += size_t(L.out);
+  }
+  m.params = xt::zeros<float>({offset});
+  return m;
+}
+
+void init_glorot_uniform(Autoencoder& m, uint64_t seed) {
+  Rng rng(seed);
+  m.params.fill(0.0f);
+  for (int l = 0; l < kNumLayers; l++) {
+    const DenseLayer& L = m.layers[l];
+    const float limit = std::sqrt(6.0f / float(L.in + L.out));
+    float* W = m.weight(l);
+    for (size_t i = 0, n = size_t(L.in) * size_t(L.out); i < n; i++)
+      W[i] = (2.0f * rng.uniform() - 1.0f) * limit;
+  }
+}
+
+namespace {
+// Runs layers [first, last) on x (n, layers[first].in); returns (n, layers[last - 1].out).
+Matrix run_layers(const Autoencoder& m, const Matrix& x, int first, int last) {
+  const int n = int(x.shape(0));
+  Matrix in = x;
+  for (int l = first; l < last; l++) {
+    Matrix out({size_t(n), size_t(m.layers[l].out)});
+    dense_forward(m.layers[l], m.weight(l), m.bias(l), in.data(), n, out.data());
+    in = std::move(out);
+  }
+  if (last == kNumLayers) sigmoid_inplace(in.data(), in.size());
+  return in;
+}
+} // namespace
+
+Matrix encode(const Autoencoder& m, const Matrix& images) {
+  return run_layers(m, images, 0, kNumEncoderLayers);
+}
+Matrix decode(const Autoencoder& m, const Matrix& codes) {
+  return run_layers(m, codes, kNumEncoderLayers, kNumLayers);
+}
+Matrix reconstruct(const Autoencoder& m, const Matrix& images) {
+  return run_layers(m, images, 0, kNumLayers);
+}
+
+} // namespace aelab

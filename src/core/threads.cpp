@@ -1,0 +1,123 @@
+// The thread pool behind parallel_for: workers sleep on a condition variable and claim task
+// indices from an atomic counter; the caller works too and waits for the last task.
+#include "core/threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define AELAB_NO_THREADS 1
+#endif
+
+namespace aelab {
+
+#ifdef AELAB_NO_THREADS
+
+void set_thread_count(int) {}
+int thread_count() { return 1; }
+int thread_count_max() { return 1; }
+void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
+  for (int i = 0; i < n_tasks; i++) task(i, 0);
+}
+
+#else
+
+namespace {
+
+struct Pool {
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::vector<std::thread> workers;
+  bool stopping = false;
+  uint64_t generation = 0;
+  const std::function<void(int, int)>* job = nullptr;
+  int job_tasks = 0;
+  int threads_wanted = 1; // including the caller
+  std::atomic<int> next_task{0};
+  std::atomic<int> tasks_left{0};
+
+  ~Pool() { resize(0); }
+
+  void run_tasks(int thread_index) {
+    for (int i; (i = next_task.fetch_add(1)) < job_tasks;) {
+      (*job)(i, thread_index);
+      if (tasks_left.fetch_sub(1) == 1) {
+        std::lock_guard<std::mutex> lock(mutex);
+        done.notify_all();
+      }
+    }
+  }
+
+  void worker_loop(int thread_index) {
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return stopping || generation != seen; });
+        if (stopping) return;
+        seen = generation;
+        if (thread_index >= threads_wanted) continue; // idle at this thread count
+      }
+      run_tasks(thread_index);
+    }
+  }
+
+  void resize(int n_workers) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    wake.notify_all();
+    for (auto& t : workers) t.join();
+    workers.clear();
+    stopping = false;
+    for (int i = 0; i < n_workers; i++) workers.emplace_back([this, i] { worker_loop(i + 1); });
+  }
+};
+
+Pool& pool() {
+  static Pool p;
+  return p;
+}
+
+} // namespace
+
+int thread_count_max() { return std::max(1, int(std::thread::hardware_concurrency())); }
+
+void set_thread_count(int n) {
+  Pool& p = pool();
+  n = std::clamp(n, 1, thread_count_max());
+  if (int(p.workers.size()) < n - 1) p.resize(n - 1);
+  p.threads_wanted = n;
+}
+
+int thread_count() { return pool().threads_wanted; }
+
+void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
+  Pool& p = pool();
+  if (n_tasks <= 0) return;
+  if (p.threads_wanted == 1 || n_tasks == 1) {
+    for (int i = 0; i < n_tasks; i++) task(i, 0);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.job = &task;
+    p.job_tasks = n_tasks;
+    p.next_task = 0;
+    p.tasks_left = n_tasks;
+    p.generation++;
+  }
+  p.wake.notify_all();
+  p.run_tasks(0);
+  std::unique_lock<std::mutex> lock(p.mutex);
+  p.done.wait(lock, [&] { return p.tasks_left.load() == 0; });
+}
+
+#endif
+
+} // namespace aelab

@@ -1,0 +1,137 @@
+// One training step (forward, fused sigmoid + loss, backward, optimizer update) and the epoch
+// loop around it, on buffers allocated once by trainer_init.
+#include "core/train.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/layers.h"
+#include "core/rng.h"
+
+namespace aelab {
+
+std::string check_train_config(const TrainConfig& c) {
+  if (c.batch_size < 1 || c.batch_size > 65536)
+    return "batch size = " + std::to_string(c.batch_size) + ": expected 1 to 65536";
+  if (c.epochs < 1 || c.epochs > 100000)
+    return "epochs = " + std::to_string(c.epochs) + ": expected 1 to 100000";
+  return check_optimizer_config(c.optimizer);
+}
+
+void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& config) {
+  t.config = config;
+  reset_optimizer(t.optimizer, config.optimizer, model.params.size());
+  t.grads = xt::zeros<float>({model.params.size()});
+  const size_t B = size_t(config.batch_size);
+  t.input = xt::zeros<float>({B, size_t(model.shape.input_dim)});
+  for (int l = 0; l < kNumLayers; l++) {
+    t.act[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
+    t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
+  }
+  t.shuffle_state = config.seed ^ 0x53485546464C45ull; // batch order independent of the init
+  t.order.clear();
+  t.epoch = 0;
+  t.cursor = 0;
+  t.epoch_loss_sum = 0;
+  t.epoch_samples = 0;
+}
+
+float train_one_batch(Trainer& t, Autoencoder& m, const Dataset& data, const int* indices, int n) {
+  const float* x = t.input.data();
+  images_to_float(data, indices, n, t.input.data());
+
+  // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits
+  const float* in = x;
+  for (int l = 0; l < kNumLayers; l++) {
+    dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data());
+    in = t.act[l].data();
+  }
+  const size_t n_out = size_t(n) * size_t(m.shape.input_dim);
+  const double loss = loss_and_grad(t.config.loss, t.act[3].data(), x, n_out, t.dact[3].data());
+
+  // backward, last layer first; the first layer needs no input gradient
+  for (int l = kNumLayers - 1; l >= 0; l--) {
+    const float* layer_in = l == 0 ? x : t.act[l - 1].data();
+    float* dx = l == 0 ? nullptr : t.dact[l - 1].data();
+    dense_backward(m.layers[l], m.weight(l), layer_in, t.act[l].data(), t.dact[l].data(), n,
+                   t.grads.data() + m.layers[l].weight_offset,
+                   t.grads.data() + m.layers[l].bias_offset, dx);
+  }
+  optimizer_step(t.config.optimizer, t.optimizer, m.params, t.grads);
+  return float(loss);
+}
+
+void begin_epoch(Trainer& t, int count) {
+  t.order.resize(size_t(count));
+  for (int i = 0; i < count; i++) t.order[size_t(i)] = i;
+  Rng rng(t.shuffle_state);
+  for (int i = count - 1; i > 0; i--) std::swap(t.order[size_t(i)], t.order[rng.below(uint32_t(i + 1))]);
+  t.shuffle_state = rng.state;
+  t.cursor = 0;
+  t.epoch_loss_sum = 0;
+  t.epoch_samples = 0;
+}
+
+bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* batch_loss) {
+  const int count = int(t.order.size());
+  if (t.cursor >= count) return false;
+  const int n = std::min(t.config.batch_size, count - t.cursor);
+  const float loss = train_one_batch(t, m, data, t.order.data() + t.cursor, n);
+  t.cursor += n;
+  t.epoch_loss_sum += double(loss) * n;
+  t.epoch_samples += n;
+  if (batch_loss) *batch_loss = loss;
+  return true;
+}
+
+int batches_per_epoch(const Trainer& t) {
+  return (int(t.order.size()) + t.config.batch_size - 1) / t.config.batch_size;
+}
+int batches_done(const Trainer& t) { return (t.cursor + t.config.batch_size - 1) / t.config.batch_size; }
+double epoch_train_loss(const Trainer& t) {
+  return t.epoch_samples ? t.epoch_loss_sum / t.epoch_samples : 0.0;
+}
+void end_epoch(Trainer& t) { t.epoch++; }
+
+void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss,
+                   float* out) {
+  constexpr int kChunk = 256;
+  const int d = m.shape.input_dim;
+  Matrix x({size_t(kChunk), size_t(d)});
+  Matrix act[kNumLayers];
+  for (int l = 0; l < kNumLayers; l++) act[l] = Matrix({size_t(kChunk), size_t(m.layers[l].out)});
+  for (int start = 0; start < n; start += kChunk) {
+    const int b = std::min(kChunk, n - start);
+    images_to_float(data, first + start, b, x.data());
+    const float* in = x.data();
+    for (int l = 0; l < kNumLayers; l++) {
+      dense_forward(m.layers[l], m.weight(l), m.bias(l), in, b, act[l].data());
+      in = act[l].data();
+    }
+    for (int i = 0; i < b; i++) {
+      const size_t off = size_t(i) * size_t(d);
+      out[start + i] = float(loss_sum(loss, act[3].data() + off, x.data() + off, size_t(d)) / d);
+    }
+  }
+}
+
+Evaluation evaluate(const Autoencoder& m, const Dataset& data, LossKind loss) {
+  std::vector<float> per_sample(size_t(data.count));
+  sample_losses(m, data, 0, data.count, loss, per_sample.data());
+  Evaluation e;
+  double total = 0;
+  for (int i = 0; i < data.count; i++) {
+    total += per_sample[size_t(i)];
+    const int label = i < int(data.labels.size()) ? data.labels[size_t(i)] : -1;
+    if (label >= 0 && label < 10) {
+      e.class_loss[label] += per_sample[size_t(i)];
+      e.class_count[label]++;
+    }
+  }
+  e.mean_loss = data.count ? total / data.count : 0.0;
+  for (int c = 0; c < 10; c++)
+    if (e.class_count[c]) e.class_loss[c] /= e.class_count[c];
+  return e;
+}
+
+} // namespace aelab
