@@ -1,0 +1,248 @@
+// PNG and .npz writers with no compression library: a PNG's zlib stream may hold "stored"
+// deflate blocks (raw bytes with a length) and a zip may hold stored entries, so both formats
+// reduce to careful byte packing plus the CRC-32 / Adler-32 of checksum.h.
+#include "core/image_io.h"
+
+#include <cassert>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/checksum.h"
+
+namespace aelab {
+
+static void put_u16le(std::vector<uint8_t>& out, uint32_t v) {
+  out.push_back(uint8_t(v));
+  out.push_back(uint8_t(v >> 8));
+}
+static void put_u32le(std::vector<uint8_t>& out, uint32_t v) {
+  put_u16le(out, v & 0xFFFF);
+  put_u16le(out, v >> 16);
+}
+static void put_u32be(std::vector<uint8_t>& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
+}
+
+static std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  FILE* f = fopen(path.c_str(), "wb");
+  if (!f) return path + ": cannot create (" + strerror(errno) + ")";
+  int write_errno = 0;
+  if (fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) write_errno = errno ? errno : EIO;
+  if (fclose(f) != 0 && write_errno == 0) write_errno = errno ? errno : EIO;
+  if (write_errno != 0) return path + ": cannot write (" + strerror(write_errno) + ")";
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG: signature, IHDR, one IDAT holding a zlib stream of stored blocks, IEND.
+
+static void put_png_chunk(std::vector<uint8_t>& png, const char type[4],
+                          const std::vector<uint8_t>& data) {
+  put_u32be(png, uint32_t(data.size()));
+  size_t type_at = png.size();
+  png.insert(png.end(), type, type + 4);
+  png.insert(png.end(), data.begin(), data.end());
+  put_u32be(png, crc32_update(0, png.data() + type_at, 4 + data.size())); // over type and data
+}
+
+// `raw` wrapped as a zlib stream: header, stored deflate blocks of at most 65535 bytes, Adler-32.
+static std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
+  std::vector<uint8_t> z;
+  z.reserve(raw.size() + raw.size() / 65535 * 5 + 16);
+  z.push_back(0x78); // CM = 8 (deflate), CINFO = 7 (32K window)
+  z.push_back(0x01); // no dictionary, level "fastest"; 0x7801 is a multiple of 31 as required
+  size_t at = 0;
+  do {
+    size_t len = raw.size() - at < 65535 ? raw.size() - at : 65535;
+    bool last = at + len == raw.size();
+    z.push_back(last ? 1 : 0); // BFINAL, BTYPE = 00 (stored); the rest of the byte is padding
+    put_u16le(z, uint32_t(len));
+    put_u16le(z, uint32_t(~len & 0xFFFF));
+    z.insert(z.end(), raw.begin() + at, raw.begin() + at + len);
+    at += len;
+  } while (at < raw.size());
+  put_u32be(z, adler32_update(1, raw.data(), raw.size()));
+  return z;
+}
+
+// Returns no bytes for an empty or absurd size (PNG needs 1 <= side < 2^31).
+std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int height) {
+  if (width <= 0 || height <= 0) return {};
+  // Each row is a filter-type byte (0 = none) then its pixels.
+  std::vector<uint8_t> raw;
+  raw.reserve(size_t(height) * (size_t(width) + 1));
+  for (int y = 0; y < height; y++) {
+    raw.push_back(0);
+    const uint8_t* row = pixels + size_t(y) * size_t(width);
+    raw.insert(raw.end(), row, row + width);
+  }
+
+  std::vector<uint8_t> ihdr;
+  put_u32be(ihdr, uint32_t(width));
+  put_u32be(ihdr, uint32_t(height));
+  ihdr.push_back(8); // bit depth
+  ihdr.push_back(0); // colour type 0: grayscale
+  ihdr.push_back(0); // compression: deflate
+  ihdr.push_back(0); // filter method 0
+  ihdr.push_back(0); // no interlace
+
+  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  std::vector<uint8_t> png(kSignature, kSignature + 8);
+  put_png_chunk(png, "IHDR", ihdr);
+  put_png_chunk(png, "IDAT", zlib_stored(raw));
+  put_png_chunk(png, "IEND", {});
+  return png;
+}
+
+std::string write_png_gray(const std::string& path, const uint8_t* pixels, int width, int height) {
+  if (width <= 0 || height <= 0)
+    return path + ": expected a positive image size, found " + std::to_string(width) + " x " +
+           std::to_string(height);
+  return write_file(path, encode_png_gray(pixels, width, height));
+}
+
+// ---------------------------------------------------------------------------------------------
+// NPZ: a zip of NAME.npy entries, stored (method 0), without zip64, so each entry and the whole
+// archive must stay under 4 GiB; far above any model here.
+
+static const uint64_t kZipLimit = 0xFFFFFFFFu;
+
+// NumPy format 1.0: "\x93NUMPY", version 1 0, u16 header length, a Python dict literal padded
+// with spaces and a final '\n' so the data starts at a multiple of 64 bytes.
+static std::vector<uint8_t> encode_npy(const NpyArray& array) {
+  std::string shape = "(";
+  size_t count = 1;
+  for (size_t i = 0; i < array.shape.size(); i++) {
+    if (i > 0) shape += ", ";
+    shape += std::to_string(array.shape[i]);
+    count *= array.shape[i];
+  }
+  if (array.shape.size() == 1) shape += ","; // (128,) is a tuple, (128) is not
+  shape += ")";
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  const size_t preamble = 10; // magic 6, version 2, header length 2
+  size_t padded = (preamble + header.size() + 1 + 63) / 64 * 64;
+  header.append(padded - preamble - header.size() - 1, ' ');
+  header += '\n';
+
+  std::vector<uint8_t> npy = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  put_u16le(npy, uint32_t(header.size()));
+  npy.insert(npy.end(), header.begin(), header.end());
+  assert(count == 0 || array.data != nullptr);
+  npy.reserve(npy.size() + 4 * count);
+  for (size_t i = 0; i < count; i++) {
+    uint32_t bits;
+    memcpy(&bits, &array.data[i], 4);
+    put_u32le(npy, bits);
+  }
+  return npy;
+}
+
+// Zip local and central headers share this run of fields (version needed .. extra length).
+static void put_zip_entry_fields(std::vector<uint8_t>& zip, uint32_t crc, uint32_t size,
+                                 size_t name_size) {
+  put_u16le(zip, 20);   // version needed: 2.0
+  put_u16le(zip, 0);    // flags
+  put_u16le(zip, 0);    // method 0: stored
+  put_u16le(zip, 0);    // time 00:00:00
+  put_u16le(zip, 0x21); // date 1980-01-01, the zip epoch: the file carries no real timestamp
+  put_u32le(zip, crc);
+  put_u32le(zip, size); // compressed size
+  put_u32le(zip, size); // uncompressed size
+  put_u16le(zip, uint32_t(name_size));
+  put_u16le(zip, 0); // extra field length
+}
+
+// Returns no bytes if the archive would need zip64 (an entry or the whole over 4 GiB).
+std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays) {
+  struct Entry {
+    std::string name;
+    uint32_t crc, size, offset;
+  };
+  std::vector<Entry> entries;
+  std::vector<uint8_t> zip;
+  for (const NpyArray& array : arrays) {
+    std::vector<uint8_t> npy = encode_npy(array);
+    Entry e{array.name + ".npy", crc32_update(0, npy.data(), npy.size()), uint32_t(npy.size()),
+            uint32_t(zip.size())};
+    if (npy.size() > kZipLimit || zip.size() + npy.size() + 30 + e.name.size() > kZipLimit)
+      return {};
+    put_u32le(zip, 0x04034B50); // local file header
+    put_zip_entry_fields(zip, e.crc, e.size, e.name.size());
+    zip.insert(zip.end(), e.name.begin(), e.name.end());
+    zip.insert(zip.end(), npy.begin(), npy.end());
+    entries.push_back(e);
+  }
+
+  const size_t directory_at = zip.size();
+  for (const Entry& e : entries) {
+    put_u32le(zip, 0x02014B50); // central directory header
+    put_u16le(zip, 20);         // made by: version 2.0, MS-DOS attributes
+    put_zip_entry_fields(zip, e.crc, e.size, e.name.size());
+    put_u16le(zip, 0); // comment length
+    put_u16le(zip, 0); // disk number
+    put_u16le(zip, 0); // internal attributes
+    put_u32le(zip, 0); // external attributes
+    put_u32le(zip, e.offset);
+    zip.insert(zip.end(), e.name.begin(), e.name.end());
+  }
+  const size_t directory_size = zip.size() - directory_at;
+  if (zip.size() > kZipLimit || entries.size() > 0xFFFF) return {};
+
+  put_u32le(zip, 0x06054B50); // end of central directory
+  put_u16le(zip, 0);          // this disk
+  put_u16le(zip, 0);          // disk with the directory
+  put_u16le(zip, uint32_t(entries.size()));
+  put_u16le(zip, uint32_t(entries.size()));
+  put_u32le(zip, uint32_t(directory_size));
+  put_u32le(zip, uint32_t(directory_at));
+  put_u16le(zip, 0); // comment length
+  return zip;
+}
+
+std::string write_npz(const std::string& path, const std::vector<NpyArray>& arrays) {
+  std::vector<uint8_t> zip = encode_npz(arrays);
+  if (zip.empty())
+    return path + ": expected arrays under 4 GiB in total (no zip64 here), found more";
+  return write_file(path, zip);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+static uint8_t to_pixel(float v) {
+  float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; // NaN fails v > 0 and becomes black
+  return uint8_t(clamped * 255.0f + 0.5f);
+}
+
+// Tiles are 28x28 (the MNIST side). Layout, with g = gap and t = 28 * scale:
+//   width = n t + (n + 1) g, height = 2 t + 3 g; tile (row r, column c) starts at
+//   x = g + c (t + g), y = g + r (t + g).
+std::vector<uint8_t> compose_figure(const float* originals, const float* reconstructions, int n,
+                                    int scale, int gap, int* width, int* height) {
+  const int kSide = 28;
+  const uint8_t kBackground = 64; // mid grey, so white-on-black digits and their edges stand out
+  *width = *height = 0;
+  if (n <= 0 || scale <= 0 || gap < 0) return {};
+  const int tile = kSide * scale;
+  const int w = n * tile + (n + 1) * gap, h = 2 * tile + 3 * gap;
+  std::vector<uint8_t> pixels(size_t(w) * size_t(h), kBackground);
+
+  const float* rows[2] = {originals, reconstructions};
+  for (int r = 0; r < 2; r++) {
+    for (int c = 0; c < n; c++) {
+      const float* image = rows[r] + size_t(c) * kSide * kSide;
+      const int x0 = gap + c * (tile + gap), y0 = gap + r * (tile + gap);
+      for (int y = 0; y < tile; y++) {
+        uint8_t* out = pixels.data() + size_t(y0 + y) * size_t(w) + x0;
+        const float* in = image + (y / scale) * kSide;
+        for (int x = 0; x < tile; x++) out[x] = to_pixel(in[x / scale]); // nearest neighbour
+      }
+    }
+  }
+  *width = w;
+  *height = h;
+  return pixels;
+}
+
+} // namespace aelab

@@ -1,0 +1,235 @@
+// Reading and writing the .aelab model file (layout in model_file.h). Every field is packed byte
+// by byte in little-endian order, so a file saved by the native build loads in the browser and
+// back. A file is trusted only after its size, dims, CRC and every float have been checked.
+#include "core/model_file.h"
+
+#include <cassert>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "core/checksum.h"
+#include "core/dataset.h"
+
+namespace aelab {
+
+static const uint8_t kMagic[8] = {'A', 'E', 'L', 'A', 'B', 'M', 'D', 'L'};
+static const uint32_t kVersion = 1;
+static const uint32_t kFlagOptimizer = 1u << 0;
+static const size_t kHeaderBytes = 40;          // magic .. parameter count
+static const size_t kCrcBytes = 4;              // the trailing CRC-32
+static const size_t kOptimizerHeaderBytes = 12; // u8 kind, 3 zero bytes, u64 step
+
+// ---------------------------------------------------------------------------------------------
+// Little-endian packing.
+
+static void put_u32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int i = 0; i < 4; i++) out.push_back(uint8_t(v >> (8 * i)));
+}
+static void put_u64(std::vector<uint8_t>& out, uint64_t v) {
+  for (int i = 0; i < 8; i++) out.push_back(uint8_t(v >> (8 * i)));
+}
+// n floats from `data`, or n zeros when data is null.
+static void put_f32s(std::vector<uint8_t>& out, const float* data, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t bits = 0;
+    if (data) memcpy(&bits, &data[i], 4);
+    put_u32(out, bits);
+  }
+}
+
+static uint32_t get_u32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+static uint64_t get_u64(const uint8_t* p) {
+  return uint64_t(get_u32(p)) | uint64_t(get_u32(p + 4)) << 32;
+}
+static float get_f32(const uint8_t* p) {
+  uint32_t bits = get_u32(p);
+  float v;
+  memcpy(&v, &bits, 4);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+static bool optimizer_has_v(OptimizerKind kind) { return kind == OptimizerKind::adam; }
+
+std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
+  const Autoencoder& model = file.model;
+  const size_t P = model.params.size();
+  const bool with_v = optimizer_has_v(file.optimizer_kind);
+  // A state that was never sized (never stepped) means zero moments, which is what we write.
+  const OptimizerState& state = file.optimizer;
+  assert(state.m.size() == 0 || state.m.size() == P);
+  assert(!with_v || state.v.size() == 0 || state.v.size() == P);
+
+  std::vector<uint8_t> out;
+  out.reserve(kHeaderBytes + 4 * P * (file.has_optimizer ? 3 : 1) + kOptimizerHeaderBytes +
+              kCrcBytes);
+  for (uint8_t c : kMagic) out.push_back(c);
+  put_u32(out, kVersion);
+  put_u32(out, uint32_t(model.shape.input_dim));
+  put_u32(out, uint32_t(model.shape.hidden_dim));
+  put_u32(out, uint32_t(model.shape.latent_dim));
+  put_u32(out, file.has_optimizer ? kFlagOptimizer : 0);
+  put_u32(out, file.epochs_trained);
+  put_u64(out, uint64_t(P));
+  put_f32s(out, model.params.data(), P);
+  if (file.has_optimizer) {
+    out.push_back(uint8_t(file.optimizer_kind));
+    for (int i = 0; i < 3; i++) out.push_back(0); // padding to keep the floats 4-byte aligned
+    put_u64(out, state.step);
+    put_f32s(out, state.m.size() == P ? state.m.data() : nullptr, P);
+    if (with_v) put_f32s(out, state.v.size() == P ? state.v.data() : nullptr, P);
+  }
+  put_u32(out, crc32_update(0, out.data(), out.size()));
+  return out;
+}
+
+static std::string shape_text(const ModelShape& s) {
+  return std::to_string(s.input_dim) + "-" + std::to_string(s.hidden_dim) + "-" +
+         std::to_string(s.latent_dim);
+}
+
+// "" if all n floats at p are finite, else e.g. "weight 1234 is NaN".
+static std::string check_finite(const uint8_t* p, size_t n, const char* what) {
+  for (size_t i = 0; i < n; i++) {
+    float v = get_f32(p + 4 * i);
+    if (std::isnan(v)) return std::string(what) + " " + std::to_string(i) + " is NaN";
+    if (std::isinf(v)) return std::string(what) + " " + std::to_string(i) + " is infinite";
+  }
+  return "";
+}
+
+static void copy_f32s(const uint8_t* p, size_t n, float* out) {
+  for (size_t i = 0; i < n; i++) out[i] = get_f32(p + 4 * i);
+}
+
+std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name,
+                             ModelFile* out) {
+  if (size >= 8 && memcmp(bytes, kMagic, 8) != 0)
+    return name + ": not an aelab model (expected magic AELABMDL)";
+  if (size < kHeaderBytes + kCrcBytes)
+    return name + ": truncated: expected at least " + std::to_string(kHeaderBytes + kCrcBytes) +
+           " bytes, found " + std::to_string(size);
+
+  uint32_t version = get_u32(bytes + 8);
+  if (version != kVersion)
+    return name + ": unknown format version " + std::to_string(version) +
+           " (this build reads version 1)";
+
+  uint32_t dims[3] = {get_u32(bytes + 12), get_u32(bytes + 16), get_u32(bytes + 20)};
+  for (uint32_t d : dims)
+    if (d > 0x7FFFFFFFu) return name + ": absurd layer size " + std::to_string(d);
+  ModelShape shape;
+  shape.input_dim = int(dims[0]);
+  shape.hidden_dim = int(dims[1]);
+  shape.latent_dim = int(dims[2]);
+  std::string shape_error = check_model_shape(shape);
+  if (!shape_error.empty()) return name + ": " + shape_error;
+
+  uint32_t flags = get_u32(bytes + 24);
+  if (flags & ~kFlagOptimizer) {
+    char text[16];
+    snprintf(text, sizeof text, "0x%08X", unsigned(flags));
+    return name + ": unknown flags " + text + " (this build knows only bit 0, optimizer state)";
+  }
+  const bool has_optimizer = (flags & kFlagOptimizer) != 0;
+  uint32_t epochs = get_u32(bytes + 28);
+
+  uint64_t P = get_u64(bytes + 32), expected_P = parameter_count(shape);
+  if (P != expected_P)
+    return name + ": expected " + std::to_string(expected_P) + " parameters for a " +
+           shape_text(shape) + " model, found " + std::to_string(P);
+
+  // Sizes in u64: 4P can pass 4 GiB in a hostile header even though size_t is 32-bit on wasm32.
+  const uint64_t params_end = kHeaderBytes + 4 * P;
+  uint64_t expected_size = params_end + kCrcBytes;
+  OptimizerKind kind = OptimizerKind::adam;
+  if (has_optimizer) {
+    if (uint64_t(size) <= params_end) // cut before the optimizer kind: SGD's is the smallest state
+      return name + ": truncated: expected at least " +
+             std::to_string(expected_size + kOptimizerHeaderBytes + 4 * P) + " bytes, found " +
+             std::to_string(size);
+    uint8_t kind_byte = bytes[params_end];
+    if (kind_byte != uint8_t(OptimizerKind::adam) && kind_byte != uint8_t(OptimizerKind::sgd))
+      return name + ": unknown optimizer kind " + std::to_string(kind_byte);
+    kind = OptimizerKind(kind_byte);
+    expected_size += kOptimizerHeaderBytes + 4 * P * (optimizer_has_v(kind) ? 2 : 1);
+  }
+  if (uint64_t(size) < expected_size)
+    return name + ": truncated: expected " + std::to_string(expected_size) + " bytes, found " +
+           std::to_string(size);
+  if (uint64_t(size) > expected_size)
+    return name + ": expected " + std::to_string(expected_size) + " bytes, found " +
+           std::to_string(size) + " (data after the end of the model)";
+
+  uint32_t stored_crc = get_u32(bytes + size - kCrcBytes);
+  uint32_t crc = crc32_update(0, bytes, size - kCrcBytes);
+  if (crc != stored_crc) return name + ": checksum mismatch: the file is corrupt";
+
+  const size_t n = size_t(P); // fits: it equals parameter_count(), a size_t
+  const uint8_t* params = bytes + kHeaderBytes;
+  const size_t m_offset = kHeaderBytes + 4 * n + kOptimizerHeaderBytes, v_offset = m_offset + 4 * n;
+  const bool has_m = has_optimizer, has_v = has_optimizer && optimizer_has_v(kind);
+  std::string error = check_finite(params, n, "weight");
+  if (error.empty() && has_m) error = check_finite(bytes + m_offset, n, "optimizer moment m");
+  if (error.empty() && has_v) error = check_finite(bytes + v_offset, n, "optimizer moment v");
+  if (!error.empty()) return name + ": " + error;
+
+  ModelFile file;
+  file.model = make_autoencoder(shape);
+  if (file.model.params.size() != n) // make_autoencoder and parameter_count disagree: a bug
+    return name + ": internal error: the model has " + std::to_string(file.model.params.size()) +
+           " parameters, expected " + std::to_string(n);
+  copy_f32s(params, n, file.model.params.data());
+  file.has_optimizer = has_optimizer;
+  file.optimizer_kind = kind;
+  file.epochs_trained = epochs;
+  if (has_m) {
+    file.optimizer.step = get_u64(bytes + m_offset - 8);
+    file.optimizer.m = Vector::from_shape({n});
+    copy_f32s(bytes + m_offset, n, file.optimizer.m.data());
+  }
+  if (has_v) {
+    file.optimizer.v = Vector::from_shape({n});
+    copy_f32s(bytes + v_offset, n, file.optimizer.v.data());
+  }
+  *out = std::move(file);
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+std::string save_model(const std::string& path, const ModelFile& file) {
+  std::vector<uint8_t> bytes = model_to_bytes(file);
+  // Write beside the target and rename over it, so a crash leaves the old model or the new one,
+  // never half of one.
+  std::string tmp = path + ".tmp";
+  FILE* f = fopen(tmp.c_str(), "wb");
+  if (!f) return tmp + ": cannot create (" + strerror(errno) + ")";
+  int write_errno = 0;
+  if (fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) write_errno = errno ? errno : EIO;
+  if (fclose(f) != 0 && write_errno == 0) write_errno = errno ? errno : EIO; // a late ENOSPC
+  if (write_errno != 0) {
+    remove(tmp.c_str());
+    return tmp + ": cannot write (" + strerror(write_errno) + ")";
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int rename_errno = errno;
+    remove(tmp.c_str());
+    return path + ": cannot replace with " + tmp + " (" + strerror(rename_errno) + ")";
+  }
+  return "";
+}
+
+std::string load_model(const std::string& path, ModelFile* out) {
+  std::vector<uint8_t> bytes;
+  std::string error = read_file_bytes(path, &bytes);
+  if (!error.empty()) return error;
+  return model_from_bytes(bytes.data(), bytes.size(), path, out);
+}
+
+} // namespace aelab
