@@ -190,14 +190,14 @@ serve_web() {
 build_app() {
   setup_core
   fetch_app_deps
-  cmake -S "$ROOT" -B "$BUILD/native" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$ROOT" -B "$BUILD/native-app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON >/dev/null
-  cmake --build "$BUILD/native" -j "$JOBS" --target aelab_app aelab_reference
+  cmake --build "$BUILD/native-app" -j "$JOBS" --target aelab_app aelab_reference
 }
 
 run_app() {
   build_app
-  exec "$BUILD/native/aelab_app" "$@"
+  exec "$BUILD/native-app/aelab_app" "$@"
 }
 
 # The app's tests: the native app under Xvfb, then the page in headless Chromium (Debian's,
@@ -209,7 +209,7 @@ run_app_tests() {
   build_web
   mkdir -p "$BUILD/screenshots"
   say "native app smoke test (Xvfb)"
-  bash "$ROOT/tests/app/native_smoke.sh" "$BUILD/native/aelab_app" "$BUILD/screenshots"
+  bash "$ROOT/tests/app/native_smoke.sh" "$BUILD/native-app/aelab_app" "$BUILD/screenshots"
   local node_dir="$BUILD/node"
   if [ ! -f "$node_dir/node_modules/playwright-core/package.json" ]; then
     mkdir -p "$node_dir"
@@ -217,7 +217,7 @@ run_app_tests() {
        "$PLAYWRIGHT_NPM" >/dev/null) || die "npm install $PLAYWRIGHT_NPM failed"
   fi
   say "browser end-to-end test (headless Chromium)"
-  "$BUILD/native/aelab_reference" "$ROOT/assets/model.aelab" "$CACHE/mnist" 0 >"$BUILD/reference_loss.json"
+  "$BUILD/native-app/aelab_reference" "$ROOT/assets/model.aelab" "$CACHE/mnist" 0 >"$BUILD/reference_loss.json"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/e2e.cjs" "$WEB_OUT" \
     "$BUILD/reference_loss.json" "$BUILD/screenshots"
 }
@@ -230,7 +230,7 @@ usage: ./build.sh [command]
   setup    only install packages and fetch the pinned sources and data into .cache/
   web      build the browser app as static files into build/web/
   serve    build the browser app and serve build/web/ on 127.0.0.1 (port \$AELAB_PORT or 8631)
-  app      build the desktop app (build/native/aelab_app) and start it; arguments follow
+  app      build the desktop app (build/native-app/aelab_app) and start it; arguments follow
   help     this text
 EOF
 }

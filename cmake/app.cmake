@@ -1,0 +1,72 @@
+# The ImGui app (src/app), built natively (Debian's SDL2 + OpenGL 3) and for the browser (SDL2
+# built from source with emcmake by ./build.sh, WebGL2). Included by CMakeLists.txt when
+# AELAB_APP=ON. Dear ImGui comes from ${AELAB_DEPS}/imgui (Debian's 1.90.1 orig tarball).
+set(AELAB_IMGUI_DIR "${AELAB_DEPS}/imgui")
+if(NOT EXISTS "${AELAB_IMGUI_DIR}/imgui.h")
+  message(FATAL_ERROR "Dear ImGui not found under ${AELAB_IMGUI_DIR}: run ./build.sh setup")
+endif()
+find_package(SDL2 CONFIG REQUIRED)
+if(TARGET SDL2::SDL2-static AND EMSCRIPTEN)
+  set(AELAB_SDL2 SDL2::SDL2-static)
+else()
+  set(AELAB_SDL2 SDL2::SDL2)
+endif()
+
+# The UI is small and not hot: -Os on the web keeps the download small; the core stays -O3.
+if(EMSCRIPTEN)
+  set(AELAB_UI_OPT -Os)
+else()
+  set(AELAB_UI_OPT -O2)
+endif()
+
+# Dear ImGui and its SDL2 + OpenGL 3 backends: third-party code, so its warnings are not ours.
+add_library(aelab_imgui STATIC
+  ${AELAB_IMGUI_DIR}/imgui.cpp ${AELAB_IMGUI_DIR}/imgui_draw.cpp
+  ${AELAB_IMGUI_DIR}/imgui_tables.cpp ${AELAB_IMGUI_DIR}/imgui_widgets.cpp
+  ${AELAB_IMGUI_DIR}/backends/imgui_impl_sdl2.cpp ${AELAB_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(aelab_imgui SYSTEM PUBLIC ${AELAB_IMGUI_DIR} ${AELAB_IMGUI_DIR}/backends)
+target_link_libraries(aelab_imgui PUBLIC ${AELAB_SDL2})
+target_compile_options(aelab_imgui PRIVATE -w ${AELAB_UI_OPT}
+  "-ffile-prefix-map=${AELAB_IMGUI_DIR}=imgui")
+target_compile_definitions(aelab_imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+if(EMSCRIPTEN)
+  # WebGL2 = OpenGL ES 3.0 (the backend would default to WebGL1).
+  target_compile_definitions(aelab_imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+else()
+  find_package(OpenGL REQUIRED)
+  target_link_libraries(aelab_imgui PUBLIC OpenGL::GL ${CMAKE_DL_LIBS})
+endif()
+
+# The app shared by both builds: everything in src/app except the two start-ups.
+file(GLOB AELAB_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp)
+list(FILTER AELAB_APP_SOURCES EXCLUDE REGEX "main_(native|web)\\.cpp$")
+add_library(aelab_app_lib STATIC ${AELAB_APP_SOURCES})
+target_link_libraries(aelab_app_lib PUBLIC aelab_core aelab_imgui)
+target_compile_options(aelab_app_lib PRIVATE ${AELAB_UI_OPT})
+
+if(EMSCRIPTEN)
+  add_executable(aelab_web src/app/main_web.cpp)
+  target_link_libraries(aelab_web PRIVATE aelab_app_lib)
+  target_compile_options(aelab_web PRIVATE ${AELAB_UI_OPT})
+  set_target_properties(aelab_web PROPERTIES OUTPUT_NAME aelab SUFFIX ".js")
+  # A hand-written page loads aelab.js (Debian's emcc crashes writing .html at -O1+). The C
+  # functions behind window.aelab are listed in cmake/web_exports.txt; em_js_deps.txt lists the
+  # JS library functions SDL 2.32's EM_JS_DEPS would have requested (3.1.6 lacks that macro).
+  target_link_options(aelab_web PRIVATE -O3
+    -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
+    -sENVIRONMENT=web -sEXIT_RUNTIME=0 -sSTACK_SIZE=1048576
+    "-sEXPORTED_FUNCTIONS=@${CMAKE_SOURCE_DIR}/cmake/web_exports.txt"
+    "-sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString"
+    "-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=@${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt")
+  set_property(TARGET aelab_web APPEND PROPERTY LINK_DEPENDS
+    ${CMAKE_SOURCE_DIR}/cmake/web_exports.txt ${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt)
+else()
+  add_executable(aelab_app src/app/main_native.cpp)
+  target_link_libraries(aelab_app PRIVATE aelab_app_lib)
+  target_compile_definitions(aelab_app PRIVATE AELAB_DEFAULT_DATA="${AELAB_MNIST_DIR}"
+    AELAB_DEFAULT_MODEL="${CMAKE_SOURCE_DIR}/assets/model.aelab")
+
+  # The native value the browser test compares the page's reconstruction loss with.
+  add_executable(aelab_reference tests/app/reference_loss.cpp)
+  target_link_libraries(aelab_reference PRIVATE aelab_app_lib)
+endif()

@@ -1,0 +1,86 @@
+// The draw panel: a 112x112 canvas shown large (mouse, pen or touch), then the model's input
+// (MNIST-processed or raw) and its reconstruction side by side, with the reconstruction loss.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+
+namespace aelab {
+namespace {
+
+// The canvas: draws the ink and turns mouse drags into brush segments.
+void canvas_widget(App& app, float side) {
+  Lab& lab = app.lab;
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  app.canvas_rect = {pos.x, pos.y, side, side};
+  digit_image("##canvas", lab.canvas.data(), kCanvasSide, kCanvasSide, side);
+  const float to_canvas = float(kCanvasSide) / side;
+  ImVec2 mouse = ImGui::GetIO().MousePos;
+  float cx = (mouse.x - pos.x) * to_canvas, cy = (mouse.y - pos.y) * to_canvas;
+
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    if (!app.stroke_active) app.last_x = cx, app.last_y = cy; // a new stroke starts with a dot
+    if (!app.stroke_active || cx != app.last_x || cy != app.last_y)
+      lab_draw(lab, app.last_x, app.last_y, cx, cy);
+    app.stroke_active = true;
+    app.last_x = cx, app.last_y = cy;
+  } else {
+    app.stroke_active = false;
+  }
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive()) { // the brush's outline
+    float r = (lab.brush.radius + 0.25f * lab.brush.softness) / to_canvas;
+    ImGui::GetWindowDrawList()->AddCircle(mouse, r, IM_COL32(255, 200, 80, 160), 24);
+  }
+}
+
+} // namespace
+
+void draw_panel(App& app, const Rect& r) {
+  Lab& lab = app.lab;
+  begin_panel("Draw a digit", r);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+
+  // canvas above, two images below; the rest is a row of controls and two lines of text
+  float rest_h = std::max(0.0f, avail.y - 2 * line - ImGui::GetTextLineHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.4f * rest_h));
+  float canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - image_side)));
+
+  if (ImGui::Button("Clear")) lab_clear(lab);
+  ImGui::SameLine();
+  if (ImGui::Checkbox("MNIST preprocessing", &lab.preprocess)) lab.input_dirty = true;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Crop to the ink, scale it into 20x20 keeping its aspect, centre it by its\n"
+                      "centre of mass in 28x28: what was done to every MNIST digit. Turn it off to\n"
+                      "see what an uncentred drawing does to the reconstruction.");
+
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail.x - canvas_side) / 2));
+  canvas_widget(app, canvas_side);
+
+  const char* input_label = lab.test_digit >= 0 ? "input: test digit"
+                            : lab.direct_input  ? "input: set by the page"
+                            : lab.preprocess    ? "input (processed)"
+                                                : "input (raw, not centred)";
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(input_label);
+  digit_image("##input", lab.input, kDigitSide, kDigitSide, image_side);
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("reconstruction");
+  digit_image("##recon", lab.recon, kDigitSide, kDigitSide, image_side);
+  ImGui::EndGroup();
+
+  if (lab.input_empty) ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
+  else if (lab.test_digit >= 0)
+    ImGui::Text("Test digit #%d (label %d)   loss (%s): %.4f", lab.test_digit,
+                lab.test.data.labels[size_t(lab.test_digit)], loss_name(lab.config.loss), lab.input_loss);
+  else ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), lab.input_loss);
+  ImGui::End();
+}
+
+} // namespace aelab

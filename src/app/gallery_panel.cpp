@@ -1,0 +1,94 @@
+// The gallery: 10 test digits above their reconstructions (the classic autoencoder figure),
+// refreshed as training runs; clicking a digit loads it into the draw panel.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+#include "core/rng.h"
+
+namespace aelab {
+namespace {
+
+constexpr int kShown = 10;
+constexpr double kRefreshWhileTrainingMs = 250;
+
+void refresh_reconstructions(App& app) {
+  const Lab& lab = app.lab;
+  const int n = std::min(kShown, lab.test.data.count - app.gallery_first);
+  bool stale = app.gallery_cache_first != app.gallery_first || app.gallery_cache_version != lab.model_version;
+  double now = lab_now_ms();
+  if (!stale || (lab.training && now - app.gallery_cache_ms < kRefreshWhileTrainingMs && app.gallery_cache_first == app.gallery_first))
+    return;
+  Matrix x({size_t(n), size_t(kPixels)});
+  images_to_float(lab.test.data, app.gallery_first, n, x.data());
+  Matrix recon = reconstruct(lab.model, x);
+  app.gallery_recon.assign(recon.data(), recon.data() + recon.size());
+  app.gallery_cache_first = app.gallery_first;
+  app.gallery_cache_version = lab.model_version;
+  app.gallery_cache_ms = now;
+}
+
+} // namespace
+
+void gallery_panel(App& app, const Rect& r) {
+  Lab& lab = app.lab;
+  begin_panel("Gallery: test digits and their reconstructions", r);
+  if (lab.test.status != DataStatus::ready) {
+    if (lab.test.status == DataStatus::failed) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
+    else {
+      char text[64];
+      std::snprintf(text, sizeof text, "loading the test set: %.0f%%", 100 * lab.test.progress);
+      ImGui::ProgressBar(lab.test.progress, ImVec2(-FLT_MIN, 0), text);
+    }
+    ImGui::End();
+    return;
+  }
+  const int count = lab.test.data.count;
+  if (ImGui::Button("< Previous 10")) app.gallery_first = (app.gallery_first - kShown + count) % count;
+  ImGui::SameLine();
+  if (ImGui::Button("Next 10 >")) app.gallery_first = (app.gallery_first + kShown) % count;
+  ImGui::SameLine();
+  if (ImGui::Button("Random 10")) {
+    Rng rng(app.gallery_rng);
+    app.gallery_first = int(rng.below(uint32_t(count - kShown + 1)));
+    app.gallery_rng = rng.state;
+  }
+  app.gallery_first = std::min(app.gallery_first, count - kShown);
+  ImGui::SameLine();
+  ImGui::TextDisabled("#%d-#%d of %d. Click one to load it into the draw panel.", app.gallery_first,
+                      app.gallery_first + kShown - 1, count);
+  refresh_reconstructions(app);
+
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float label_w = ImGui::CalcTextSize("reconstructed").x + style.ItemSpacing.x;
+  float side = std::floor(std::min((avail.x - label_w - kShown * style.ItemSpacing.x) / kShown,
+                                   (avail.y - style.ItemSpacing.y) / 2));
+  side = std::max(side, 16.0f);
+  for (int row = 0; row < 2; ++row) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::BeginGroup();
+    ImGui::Dummy(ImVec2(0, std::max(0.0f, side / 2 - ImGui::GetTextLineHeight())));
+    ImGui::TextUnformatted(row == 0 ? "test digit" : "reconstructed");
+    ImGui::EndGroup();
+    for (int i = 0; i < kShown && i < int(app.gallery_recon.size() / kPixels); ++i) {
+      ImGui::SameLine(label_w + float(i) * (side + style.ItemSpacing.x) + style.WindowPadding.x);
+      int index = app.gallery_first + i;
+      float pixels[kPixels];
+      const float* shown = pixels;
+      if (row == 0) images_to_float(lab.test.data, index, 1, pixels);
+      else shown = app.gallery_recon.data() + size_t(i) * kPixels;
+      char id[32];
+      std::snprintf(id, sizeof id, "##g%d_%d", row, i);
+      if (digit_image(id, shown, kDigitSide, kDigitSide, side)) lab_load_test_digit(lab, index);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d, label %d", index, lab.test.data.labels[size_t(index)]);
+    }
+  }
+  ImGui::End();
+}
+
+} // namespace aelab

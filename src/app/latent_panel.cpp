@@ -1,0 +1,75 @@
+// The latent panel: the encoder's code for the current input as bars. Dragging a bar edits that
+// value, and the decoder alone shows what it makes of the edited code; a button snaps back.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/app.h"
+
+namespace aelab {
+
+void latent_panel(App& app, const Rect& r) {
+  Lab& lab = app.lab;
+  begin_panel("Latent code", r);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const int n = int(lab.code.size());
+  ImGui::TextWrapped("The encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
+                     "change one and see what the decoder makes of it.", n);
+
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  float text_h = ImGui::GetTextLineHeightWithSpacing();
+  float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.42f * (avail.y - 2 * text_h)));
+  float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h - ImGui::GetFrameHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  const std::vector<float>& shown = lab.code_edited ? lab.edited_code : lab.code;
+
+  // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing
+  float top = 1;
+  for (float v : shown) top = std::max(top, v * 1.15f);
+  app.latent_scale = top > app.latent_scale ? top : app.latent_scale + 0.02f * (top - app.latent_scale);
+  top = app.latent_scale;
+
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##bars", ImVec2(avail.x, bars_h));
+  bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + avail.x, pos.y + bars_h), IM_COL32(20, 22, 28, 255));
+  float bar_w = n > 0 ? avail.x / float(n) : avail.x;
+  ImVec2 mouse = ImGui::GetIO().MousePos;
+  int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
+  if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0) {
+    float value = std::max(0.0f, (pos.y + bars_h - mouse.y) / bars_h * top);
+    lab_edit_code(lab, under, value); // codes come out of a ReLU: never negative
+  }
+  for (int i = 0; i < n; ++i) {
+    float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
+    float h = std::min(1.0f, shown[size_t(i)] / top) * bars_h;
+    bool edited = lab.code_edited && lab.edited_code[size_t(i)] != lab.code[size_t(i)];
+    ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
+    dl->AddRectFilled(ImVec2(x0, pos.y + bars_h - h), ImVec2(x1, pos.y + bars_h), colour);
+    if (edited) { // where the encoder put it
+      float y = pos.y + bars_h - std::min(1.0f, lab.code[size_t(i)] / top) * bars_h;
+      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
+    }
+  }
+  if ((hovered || active) && under >= 0)
+    ImGui::SetTooltip("z[%d] = %.3f%s", under, shown[size_t(under)],
+                      lab.code_edited ? (" (encoder: " + std::to_string(lab.code[size_t(under)]).substr(0, 5) + ")").c_str() : "");
+
+  ImGui::BeginDisabled(!lab.code_edited);
+  if (ImGui::Button("Snap back to the encoder's code")) lab_snap_back_code(lab);
+  ImGui::EndDisabled();
+
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("decode(encoder's code)");
+  digit_image("##dec", lab.recon, kDigitSide, kDigitSide, image_side);
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("decode(edited code)");
+  digit_image("##edited", lab.edited_recon, kDigitSide, kDigitSide, image_side);
+  ImGui::EndGroup();
+  ImGui::End();
+}
+
+} // namespace aelab

@@ -1,0 +1,185 @@
+// The desktop start-up: an SDL2 window with an OpenGL 3 context, Dear ImGui on it, the app in the
+// loop. It reads the model and the MNIST files from disk; --frames and --script drive it for
+// smoke tests. Everything else is the shared app in src/app.
+#include <SDL.h>
+#include <SDL_opengl.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl2.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "app/app.h"
+#include "app/script.h"
+#include "core/dataset.h"
+
+using namespace aelab;
+
+namespace {
+
+struct Options {
+  std::string data_dir = AELAB_DEFAULT_DATA;
+  std::string model_path = AELAB_DEFAULT_MODEL;
+  long frames = 0; // 0 = until the window is closed
+  std::string script_path;
+};
+
+const char* kUsage =
+    "usage: aelab_app [--data DIR] [--model FILE] [--frames N] [--script FILE]\n"
+    "  --data DIR     folder with the MNIST IDX files (default: the build's .cache/mnist)\n"
+    "  --model FILE   model to start with (default: the repository's assets/model.aelab)\n"
+    "  --frames N     quit after N frames\n"
+    "  --script FILE  drive the app with a script (see src/app/script.h); exit 1 if a check fails\n";
+
+bool parse_options(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    bool has_value = i + 1 < argc;
+    if (a == "--data" && has_value) o->data_dir = argv[++i];
+    else if (a == "--model" && has_value) o->model_path = argv[++i];
+    else if (a == "--frames" && has_value) o->frames = std::atol(argv[++i]);
+    else if (a == "--script" && has_value) o->script_path = argv[++i];
+    else return false;
+  }
+  return true;
+}
+
+std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size())))
+    return path + ": cannot write the file";
+  return "";
+}
+
+std::string load_model_file(App& app, const std::string& path) {
+  std::vector<uint8_t> bytes;
+  std::string error = read_file_bytes(path, &bytes);
+  return error.empty() ? app_load_model_bytes(app, bytes.data(), bytes.size(), path) : error;
+}
+
+void load_data(App& app, const std::string& dir, bool train) {
+  Dataset data;
+  std::string error = load_split(dir, train, 0, &data);
+  if (error.empty()) lab_set_dataset(app.lab, train, std::move(data));
+  else lab_set_data_failed(app.lab, train, error);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse_options(argc, argv, &options)) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  Script script;
+  if (!options.script_path.empty()) {
+    std::string error = load_script(options.script_path, &script);
+    if (!error.empty()) {
+      std::fprintf(stderr, "aelab_app: %s\n", error.c_str());
+      return 2;
+    }
+  }
+
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr, "aelab_app: cannot start SDL: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  SDL_Window* window = SDL_CreateWindow("aelab: an autoencoder you can draw on and train", SDL_WINDOWPOS_CENTERED,
+                                        SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
+  SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
+  if (!gl) {
+    std::fprintf(stderr, "aelab_app: cannot open an OpenGL 3.2 window: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GL_MakeCurrent(window, gl);
+  SDL_GL_SetSwapInterval(1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr; // the layout is computed from the window, nothing to save
+  ImGui_ImplSDL2_InitForOpenGL(window, gl);
+  ImGui_ImplOpenGL3_Init("#version 150");
+
+  // The app, its model (or random weights, said so) and the test set; the training set is read
+  // when training first starts.
+  App app;
+  Platform platform;
+  platform.request_training_set = [&] { load_data(app, options.data_dir, true); };
+  platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) { return write_file(path, bytes); };
+  platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
+  app_init(app, platform);
+  {
+    std::vector<uint8_t> bytes;
+    std::string error = read_file_bytes(options.model_path, &bytes);
+    if (error.empty()) error = lab_set_shipped_model(app.lab, std::move(bytes), "shipped model");
+    if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
+  }
+  load_data(app, options.data_dir, false);
+
+  float content_scale = 0;
+  for (bool done = false; !done;) {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+      ImGui_ImplSDL2_ProcessEvent(&event);
+      if (event.type == SDL_QUIT) done = true;
+      if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) done = true;
+      if (event.type == SDL_DROPFILE) { // a model file dropped on the window
+        std::string error = load_model_file(app, event.drop.file);
+        if (!error.empty()) app_message(app, error, true);
+        SDL_free(event.drop.file);
+      }
+    }
+    int window_w = 0, window_h = 0, drawable_w = 0, drawable_h = 0;
+    SDL_GetWindowSize(window, &window_w, &window_h);
+    SDL_GL_GetDrawableSize(window, &drawable_w, &drawable_h);
+    float scale = window_w > 0 ? float(drawable_w) / float(window_w) : 1.0f;
+    if (scale != content_scale) { // HiDPI: a sharp font at the framebuffer's resolution
+      content_scale = scale;
+      app.content_scale = scale;
+      app_setup_style(scale);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    if (!options.script_path.empty()) script_before_frame(script, app); // after the backend's mouse
+    ImGui::NewFrame();
+    app_frame(app);
+    ImGui::Render();
+    glViewport(0, 0, drawable_w, drawable_h);
+    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    SDL_GL_SwapWindow(window);
+
+    if (!options.script_path.empty() && script.finished) done = true;
+    if (options.frames > 0 && app.frames >= options.frames) done = true;
+  }
+
+  int status = 0;
+  if (!options.script_path.empty()) {
+    if (!script.failure.empty()) std::fprintf(stderr, "aelab_app: %s\n", script.failure.c_str()), status = 1;
+    else if (!script.finished) std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames), status = 1;
+  }
+  std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames, app.fps,
+              (long long)app.lab.steps, app.lab.samples_per_s);
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(gl);
+  SDL_DestroyWindow(window);
+  SDL_Quit();
+  return status;
+}

@@ -1,0 +1,169 @@
+// The training panel: Start/Pause/Step/Reset, progress through the epoch, throughput, the
+// hyperparameters (a new architecture asks before it replaces the weights), and the live curves.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+
+namespace aelab {
+namespace {
+
+constexpr int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
+
+// A loss curve as ImGui's line plot, thinned to at most ~2 points per horizontal pixel.
+void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* empty_text, ImVec2 size) {
+  if (curve.size() < 2) {
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(size);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
+    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled), empty_text);
+    return;
+  }
+  size_t max_points = size_t(std::max(2.0f, 2 * size.x));
+  size_t stride = (curve.size() + max_points - 1) / max_points;
+  std::vector<float> values;
+  float lo = FLT_MAX, hi = -FLT_MAX;
+  for (size_t i = 0; i < curve.size(); i += stride) values.push_back(curve[i].y);
+  if ((curve.size() - 1) % stride) values.push_back(curve.back().y); // always end at the latest
+  for (float v : values) lo = std::min(lo, v), hi = std::max(hi, v);
+  char overlay[96];
+  std::snprintf(overlay, sizeof overlay, "latest %.4f   range %.4f - %.4f", curve.back().y, lo, hi);
+  float pad = 0.05f * std::max(hi - lo, 1e-6f);
+  ImGui::PlotLines(id, values.data(), int(values.size()), 0, overlay, lo - pad, hi + pad, size);
+}
+
+void hyperparameters(App& app) {
+  Lab& lab = app.lab;
+  TrainConfig c = lab.config;
+  bool changed = false;
+  float w = ImGui::GetContentRegionAvail().x;
+  ImGui::PushItemWidth(std::floor(w * 0.28f));
+
+  ImGui::InputInt("hidden", &app.edit_hidden, 16, 64);
+  ImGui::SameLine();
+  ImGui::InputInt("latent", &app.edit_latent, 1, 8);
+  app.edit_hidden = std::max(1, std::min(app.edit_hidden, 4096));
+  app.edit_latent = std::max(1, std::min(app.edit_latent, 512));
+  const ModelShape& s = lab.model.shape;
+  if (app.edit_hidden != s.hidden_dim || app.edit_latent != s.latent_dim) {
+    if (ImGui::Button("Build this model...")) app.confirm_reset_open = true;
+    ImGui::SameLine();
+    if (ImGui::Button("Keep the current one"))
+      app.edit_hidden = s.hidden_dim, app.edit_latent = s.latent_dim;
+  }
+
+  float lr = c.optimizer.learning_rate;
+  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic))
+    c.optimizer.learning_rate = lr, changed = true;
+  ImGui::SameLine();
+  char batch_label[16];
+  std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
+  if (ImGui::BeginCombo("batch", batch_label)) {
+    for (int b : kBatchSizes)
+      if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("In the browser a batch above 64 takes longer than a frame.");
+
+  int loss = int(c.loss), opt = int(c.optimizer.kind);
+  if (ImGui::Combo("loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
+  ImGui::SameLine();
+  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD (momentum 0.9)\0")) c.optimizer.kind = OptimizerKind(opt), changed = true;
+
+  int epochs = c.epochs, seed = int(c.seed);
+  if (ImGui::InputInt("epochs", &epochs, 1, 10)) c.epochs = std::max(1, std::min(epochs, 1000)), changed = true;
+  ImGui::SameLine();
+  if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = uint64_t(std::max(0, seed)), changed = true;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
+  ImGui::PopItemWidth();
+
+  if (changed) {
+    std::string error = lab_set_config(lab, c);
+    if (!error.empty()) app_message(app, error, true);
+  }
+
+  if (app.confirm_reset_open) {
+    ImGui::OpenPopup("Build a new model?");
+    app.confirm_reset_open = false;
+  }
+  if (ImGui::BeginPopupModal("Build a new model?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("784-%d-%d-%d-784 with random weights (seed %d).", app.edit_hidden, app.edit_latent,
+                app.edit_hidden, int(lab.config.seed));
+    ImGui::TextUnformatted("The current weights are lost unless you save them first.");
+    if (ImGui::Button("Build it")) {
+      ModelShape shape = s;
+      shape.hidden_dim = app.edit_hidden, shape.latent_dim = app.edit_latent;
+      std::string error = check_model_shape(shape);
+      if (error.empty()) lab_reset(lab, shape);
+      else app_message(app, error, true);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+}
+
+} // namespace
+
+void training_panel(App& app, const Rect& r) {
+  Lab& lab = app.lab;
+  begin_panel("Train", r);
+
+  if (lab.training) {
+    if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
+  } else if (ImGui::Button("Start", ImVec2(70, 0))) {
+    lab_start(lab);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) {
+    if (!lab_step(lab)) {
+      app.want_training_set = true;
+      app_message(app, "loading the training set first: press Step again when it is here", false);
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) lab_reset(lab, lab.model.shape);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", lab.status.c_str());
+
+  char progress[64];
+  std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,
+                100.0f * lab_epoch_fraction(lab));
+  ImGui::ProgressBar(lab_epoch_fraction(lab), ImVec2(-FLT_MIN, 0), progress);
+  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
+  if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
+  else ImGui::TextDisabled("training loss: not trained yet");
+  if (lab.val_loss >= 0) ImGui::Text("validation loss %.4f (after epoch %d)", lab.val_loss, lab.val_loss_epoch);
+  else ImGui::TextDisabled("validation loss: waiting for the test set");
+  if (lab.val_next >= 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(evaluating %d%%)", 100 * lab.val_next / std::max(1, lab.test.data.count));
+  }
+  if (lab.train.status == DataStatus::loading) {
+    char text[64];
+    std::snprintf(text, sizeof text, "loading the training set: %.0f%%", 100 * lab.train.progress);
+    ImGui::ProgressBar(lab.train.progress, ImVec2(-FLT_MIN, 0), text);
+  }
+
+  ImGui::SeparatorText("Hyperparameters");
+  hyperparameters(app);
+
+  ImGui::SeparatorText("Curves");
+  float text_h = ImGui::GetTextLineHeightWithSpacing();
+  float plot_h = std::max(40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
+  ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
+  ImGui::TextUnformatted("training loss per step (smoothed)");
+  plot_curve("##train", lab.train_curve, "press Start", plot_size);
+  ImGui::TextUnformatted("validation loss per epoch (epoch 0 = before training)");
+  plot_curve("##val", lab.val_curve, "one point per epoch", plot_size);
+  ImGui::End();
+}
+
+} // namespace aelab

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Smoke test of the desktop app under Xvfb: it starts, renders, takes a drawing through the
+# mouse, trains a few steps and exits cleanly; screenshots are taken with ImageMagick.
+# usage: native_smoke.sh APP_BINARY SCREENSHOT_DIR
+set -euo pipefail
+app="$1" shots="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$shots"
+
+cat >"$work/script.txt" <<SCRIPT
+wait 5
+check test-set
+drag 0.30 0.20  0.55 0.18  0.62 0.30  0.45 0.55  0.35 0.80  0.65 0.80
+wait 3
+check drawn
+touch $work/drawn
+wait-file $work/drawn.png
+train 20
+check trained 20
+wait 3
+touch $work/trained
+wait-file $work/trained.png
+quit
+SCRIPT
+
+# Inside the X server: start the app, take each screenshot when the app says it is ready for it.
+cat >"$work/harness.sh" <<'HARNESS'
+app="$1" work="$2" shots="$3"
+shoot() { # shoot <marker> <png>
+  for _ in $(seq 600); do [ -f "$work/$1" ] && break; sleep 0.1; done
+  [ -f "$work/$1" ] || { echo "native smoke: the app never reached '$1'" >&2; return 1; }
+  import -window root "$2"
+  touch "$work/$1.png"
+}
+"$app" --frames 5000 --script "$work/script.txt" & pid=$!
+if ! { shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png"; }; then
+  kill $pid; exit 1
+fi
+wait $pid
+HARNESS
+
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/harness.sh" "$app" "$work" "$shots"
+echo "native smoke: passed (screenshots in $shots)"

@@ -1,0 +1,46 @@
+// The native side of the browser test: the reconstruction loss of one test digit under the model
+// the page starts with (the shipped model, or the app's seeded random weights when there is
+// none), computed by the core directly. Prints one JSON object for tests/web/e2e.cjs.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "app/lab.h"
+#include "core/dataset.h"
+#include "core/train.h"
+
+using namespace aelab;
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: aelab_reference MODEL_FILE MNIST_DIR TEST_INDEX\n");
+    return 2;
+  }
+  Lab lab;
+  lab_init(lab);
+  std::vector<uint8_t> bytes;
+  bool shipped = read_file_bytes(argv[1], &bytes).empty();
+  if (shipped) {
+    std::string error = lab_set_shipped_model(lab, std::move(bytes), "shipped model");
+    if (!error.empty()) {
+      std::fprintf(stderr, "aelab_reference: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  Dataset test;
+  std::string error = load_split(argv[2], false, 0, &test);
+  if (!error.empty()) {
+    std::fprintf(stderr, "aelab_reference: %s\n", error.c_str());
+    return 1;
+  }
+  int index = std::atoi(argv[3]);
+  if (index < 0 || index >= test.count) {
+    std::fprintf(stderr, "aelab_reference: test index %d out of range 0-%d\n", index, test.count - 1);
+    return 1;
+  }
+  float loss = 0;
+  sample_losses(lab.model, test, index, 1, LossKind::bce, &loss);
+  std::printf("{\"shipped\":%s,\"index\":%d,\"loss\":%.9g,\"hidden\":%d,\"latent\":%d}\n", shipped ? "true" : "false",
+              index, double(loss), lab.model.shape.hidden_dim, lab.model.shape.latent_dim);
+  return 0;
+}
