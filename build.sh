@@ -120,6 +120,7 @@ build_wasm_tests() {
   setup_core
   emcmake cmake -S "$ROOT" -B "$BUILD/wasm-tests" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DAELAB_DEPS="$CACHE" -DAELAB_TESTS_ONLY=ON \
+        -DAELAB_NATIVE_RESULTS="$BUILD/native/cross_build_results.txt" \
         "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
   cmake --build "$BUILD/wasm-tests" -j "$JOBS"
 }

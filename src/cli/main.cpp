@@ -46,10 +46,13 @@ static const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace aelab;
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
-      !std::strcmp(argv[1], "help")) {
-    std::fputs(kUsage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    std::fputs("aelab: no command given (aelab --help lists them)\n", stderr);
+    return 2;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
   }
   const std::string command = argv[1];
   if (command == "train") return cmd_train(argc, argv);
@@ -59,6 +62,6 @@ int main(int argc, char** argv) {
   if (command == "decode") return cmd_decode(argc, argv);
   if (command == "export") return cmd_export(argc, argv);
   if (command == "bench") return cmd_bench(argc, argv);
-  std::fprintf(stderr, "aelab: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  std::fprintf(stderr, "aelab: unknown command '%s' (aelab --help lists them)\n", command.c_str());
   return 2;
 }

@@ -36,7 +36,8 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
   t.epoch_samples = 0;
 }
 
-float train_one_batch(Trainer& t, Autoencoder& m, const Dataset& data, const int* indices, int n) {
+float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices,
+                        int n) {
   const float* x = t.input.data();
   images_to_float(data, indices, n, t.input.data());
 
@@ -57,8 +58,13 @@ float train_one_batch(Trainer& t, Autoencoder& m, const Dataset& data, const int
                    t.grads.data() + m.layers[l].weight_offset,
                    t.grads.data() + m.layers[l].bias_offset, dx);
   }
-  optimizer_step(t.config.optimizer, t.optimizer, m.params, t.grads);
   return float(loss);
+}
+
+float train_one_batch(Trainer& t, Autoencoder& m, const Dataset& data, const int* indices, int n) {
+  const float loss = compute_gradients(t, m, data, indices, n);
+  optimizer_step(t.config.optimizer, t.optimizer, m.params, t.grads);
+  return loss;
 }
 
 void begin_epoch(Trainer& t, int count) {

@@ -45,7 +45,12 @@ struct Trainer {
 // Sizes the buffers for `config.batch_size` and `model`, resets the optimizer state.
 void trainer_init(Trainer& trainer, const Autoencoder& model, const TrainConfig& config);
 
-// One step on the samples `indices[0..n)` (n <= batch_size). Returns the batch's mean loss.
+// Forward, loss and backward on the samples `indices[0..n)` (n <= batch_size): fills
+// trainer.grads and returns the batch's mean loss. Changes no weights.
+float compute_gradients(Trainer& trainer, const Autoencoder& model, const Dataset& data,
+                        const int* indices, int n);
+
+// One step: compute_gradients, then the optimizer update. Returns the batch's mean loss.
 float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data,
                       const int* indices, int n);
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Command-line smoke test: train one epoch on a subset, then every command on the result, the
+# exported .npz checked in NumPy against an independent reader of the model file, and the exit
+# codes of bad input (2 for usage errors, 1 for data and model errors, each with one line).
+# usage: smoke.sh path/to/aelab mnist_dir work_dir
+set -u
+AELAB="$1" DATA="$2" WORK="$3"
+PY=/usr/bin/python3 # Debian's python, which has python3-numpy
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+# expect_exit CODE WHAT -- command...: the exit code, and for errors a single line on stderr
+expect_exit() {
+  local want="$1" what="$2"; shift 3
+  "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" != "$want" ]; then bad "$what: exit $got, expected $want ($(head -c 300 err.txt))"; return; fi
+  if [ "$want" != 0 ] && [ "$(wc -l <err.txt)" != 1 ]; then bad "$what: expected one line on stderr, got: $(cat err.txt)"; return; fi
+  if [ "$want" = 0 ]; then ok "$what"; else ok "$what (exit $want: $(head -1 err.txt))"; fi
+}
+
+expect_exit 0 "train 1 epoch on 1000 digits" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 1000 --out m.aelab --log log.csv
+check "train printed an epoch line" grep -q "epoch   1  train_loss" out.txt
+check "train wrote the csv log" grep -q "^1,0\.[0-9]*,0\.[0-9]*," log.csv
+expect_exit 0 "eval" -- "$AELAB" eval --model m.aelab --data "$DATA"
+check "eval printed the loss and 10 classes" bash -c 'grep -q "^val_loss 0\." out.txt && [ "$(grep -c "digit [0-9]" out.txt)" = 10 ]'
+expect_exit 0 "reconstruct" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out fig.png --indices 3,2,1
+expect_exit 0 "encode" -- "$AELAB" encode --model m.aelab --data "$DATA" --out codes.csv
+check "codes.csv has a header and 10000 rows of 33 columns" bash -c \
+  '[ "$(wc -l <codes.csv)" = 10001 ] && [ "$(awk -F, "NF!=33" codes.csv | wc -l)" = 0 ]'
+code=$(sed -n 2p codes.csv | cut -d, -f2-)
+expect_exit 0 "decode a code from encode" -- "$AELAB" decode --model m.aelab --code "$code" --out digit.png
+expect_exit 0 "export" -- "$AELAB" export --model m.aelab --out w.npz
+
+check "PNGs decode with the right sizes; the npz matches the model file in NumPy" "$PY" - <<'PYEOF'
+import struct, zlib, sys
+import numpy as np
+
+def png(path):
+    b = open(path, "rb").read()
+    assert b[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat, size = 8, b"", None
+    while pos < len(b):
+        n, kind = struct.unpack(">I4s", b[pos:pos + 8])
+        body = b[pos + 8:pos + 8 + n]
+        assert struct.unpack(">I", b[pos + 8 + n:pos + 12 + n])[0] == zlib.crc32(kind + body), path
+        if kind == b"IHDR": size = struct.unpack(">II", body[:8])
+        if kind == b"IDAT": idat += body
+        pos += 12 + n
+    w, h = size
+    raw = zlib.decompress(idat)
+    assert len(raw) == h * (w + 1), (path, len(raw))
+    return w, h
+
+fw, fh = png("fig.png")
+assert fh > fw / 3 * 2 / 2 and fw > fh, (fw, fh) # 3 columns, 2 rows
+assert png("digit.png") == (224, 224)
+
+# An independent reader of the model file, from the format documented in model_file.h.
+b = open("m.aelab", "rb").read()
+assert b[:8] == b"AELABMDL"
+version, d, h, z, flags, epochs, count = struct.unpack("<6IQ", b[8:40])
+assert (version, d, h, z, epochs) == (1, 784, 128, 32, 1), (version, d, h, z, epochs)
+assert struct.unpack("<I", b[-4:])[0] == zlib.crc32(b[:-4])
+params = np.frombuffer(b[40:40 + 4 * count], dtype="<f4")
+npz = np.load("w.npz")
+dims = [d, h, z, h, d]
+off = 0
+for l in range(4):
+    W, bias = npz["W%d" % (l + 1)], npz["b%d" % (l + 1)]
+    assert W.shape == (dims[l], dims[l + 1]) and bias.shape == (dims[l + 1],), (W.shape, bias.shape)
+    assert W.dtype == np.float32
+    assert np.array_equal(W.ravel(), params[off:off + W.size]); off += W.size
+    assert np.array_equal(bias, params[off:off + bias.size]); off += bias.size
+assert off == count
+PYEOF
+
+expect_exit 0 "codes from NumPy match aelab encode" -- "$PY" - "$DATA" <<'PYEOF'
+import sys, numpy as np
+data = sys.argv[1]
+x = np.fromfile(data + "/t10k-images-idx3-ubyte", dtype=np.uint8)[16:16 + 784 * 5].reshape(5, 784) / np.float32(255)
+w = np.load("w.npz")
+h = np.maximum(x @ w["W1"] + w["b1"], 0)
+code = np.maximum(h @ w["W2"] + w["b2"], 0)
+csv = np.loadtxt("codes.csv", delimiter=",", skiprows=1, max_rows=5)
+assert np.allclose(csv[:, 1:], code, atol=1e-4), np.abs(csv[:, 1:] - code).max()
+PYEOF
+
+# usage errors: exit 2
+expect_exit 2 "no command" -- "$AELAB"
+expect_exit 2 "unknown command" -- "$AELAB" frobnicate
+expect_exit 2 "unknown option" -- "$AELAB" train --epoch 3
+expect_exit 2 "epochs 0" -- "$AELAB" train --epochs 0
+expect_exit 2 "lr nan" -- "$AELAB" train --lr nan
+expect_exit 2 "batch not a number" -- "$AELAB" train --batch lots
+expect_exit 2 "loss unknown" -- "$AELAB" train --loss hinge
+expect_exit 2 "missing --model" -- "$AELAB" eval
+expect_exit 2 "decode code of the wrong length" -- "$AELAB" decode --model m.aelab --code 1,2,3 --out x.png
+expect_exit 2 "reconstruct index out of range" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out x.png --indices 10000
+# data and model errors: exit 1, naming the file
+expect_exit 1 "missing data folder" -- "$AELAB" train --data /nonexistent --epochs 1
+head -c 1000 m.aelab > truncated.aelab
+expect_exit 1 "truncated model" -- "$AELAB" eval --model truncated.aelab --data "$DATA"
+check "the message names the file" grep -q truncated.aelab err.txt
+cp m.aelab flipped.aelab && printf '\x55' | dd of=flipped.aelab bs=1 seek=5000 conv=notrunc status=none
+expect_exit 1 "corrupted model" -- "$AELAB" eval --model flipped.aelab --data "$DATA"
+mkdir -p baddata && cp "$DATA"/* baddata/ && head -c 5000 "$DATA/t10k-images-idx3-ubyte" > baddata/t10k-images-idx3-ubyte
+expect_exit 1 "truncated IDX file" -- "$AELAB" eval --model m.aelab --data baddata
+check "the message names the IDX file" grep -q t10k-images-idx3-ubyte err.txt
+# help
+expect_exit 0 "train --help" -- "$AELAB" train --help
+check "help lists the options" grep -q -- "--epochs" out.txt
+
+echo "cli smoke: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,55 @@
+// Optimizer steps against values computed by hand (in double, from the formulas in optim.h).
+#include <gtest/gtest.h>
+
+#include "core/optim.h"
+
+using namespace aelab;
+
+TEST(Optim, AdamSteps_MatchHandComputedKerasUpdates) {
+  // step 1: m = 0.1 g, v = 0.001 g^2, lr_t = 1e-3 sqrt(1 - 0.999) / (1 - 0.9) = 3.16228e-4,
+  //         w -= lr_t m / (sqrt(v) + 1e-7): 1 -> 0.999000032, -2 -> -1.999000016, 0.5 unchanged (g = 0)
+  // step 2: lr_t = 1e-3 sqrt(1 - 0.999^2) / (1 - 0.9^2) = 2.35317e-4
+  OptimizerConfig c;
+  OptimizerState s;
+  reset_optimizer(s, c, 3);
+  Vector w = {1.0f, -2.0f, 0.5f};
+  optimizer_step(c, s, w, Vector{0.1f, -0.2f, 0.0f});
+  EXPECT_NEAR(w(0), 0.999000032, 1e-7);
+  EXPECT_NEAR(w(1), -1.999000016, 1e-7);
+  EXPECT_EQ(w(2), 0.5f);
+  optimizer_step(c, s, w, Vector{-0.3f, 0.05f, 1.0f});
+  EXPECT_NEAR(w(0), 0.999494217, 1e-7);
+  EXPECT_NEAR(w(1), -1.998530555, 1e-7);
+  EXPECT_NEAR(w(2), 0.499255866, 1e-7);
+  EXPECT_EQ(s.step, 2u);
+}
+
+TEST(Optim, SgdMomentumSteps_MatchHandComputedValues) {
+  // m = 0.9 m - 0.1 g; w += m.  step 1: m = (-0.1, 0.2), w = (0.9, 2.2)
+  // step 2: m = 0.9 (-0.1, 0.2) - 0.1 (1, -2) = (-0.19, 0.38), w = (0.71, 2.58)
+  OptimizerConfig c;
+  c.kind = OptimizerKind::sgd;
+  c.learning_rate = 0.1f;
+  OptimizerState s;
+  reset_optimizer(s, c, 2);
+  Vector w = {1.0f, 2.0f};
+  optimizer_step(c, s, w, Vector{1.0f, -2.0f});
+  EXPECT_NEAR(w(0), 0.9, 1e-6);
+  EXPECT_NEAR(w(1), 2.2, 1e-6);
+  optimizer_step(c, s, w, Vector{1.0f, -2.0f});
+  EXPECT_NEAR(w(0), 0.71, 1e-6);
+  EXPECT_NEAR(w(1), 2.58, 1e-6);
+}
+
+TEST(Optim, AbsurdHyperparameters_AreRejectedWithTheirName) {
+  OptimizerConfig c;
+  c.learning_rate = std::nanf("");
+  EXPECT_NE(check_optimizer_config(c).find("learning rate"), std::string::npos);
+  c.learning_rate = -1.0f;
+  EXPECT_NE(check_optimizer_config(c).find("learning rate"), std::string::npos);
+  c.learning_rate = 1e-3f;
+  c.beta2 = 1.0f;
+  EXPECT_NE(check_optimizer_config(c).find("beta2"), std::string::npos);
+  c.beta2 = 0.999f;
+  EXPECT_EQ(check_optimizer_config(c), "");
+}

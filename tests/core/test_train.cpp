@@ -1,0 +1,163 @@
+// Training as a whole: epochs keep the last partial batch, a seed fixes the run, a short run on
+// real MNIST learns, and the native and WebAssembly builds compute the same numbers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+
+#include "core/dataset.h"
+#include "core/rng.h"
+#include "core/train.h"
+
+using namespace aelab;
+
+namespace {
+
+Dataset synthetic_data(int count, uint64_t seed) {
+  Dataset d;
+  d.count = count;
+  d.rows = d.cols = 28;
+  Rng rng(seed);
+  d.images.resize(size_t(count) * 784);
+  for (auto& p : d.images) p = uint8_t(rng.below(256));
+  d.labels.resize(size_t(count));
+  for (auto& l : d.labels) l = uint8_t(rng.below(10));
+  return d;
+}
+
+Autoencoder seeded_model(uint64_t seed) {
+  Autoencoder m = make_autoencoder(ModelShape{});
+  init_glorot_uniform(m, seed);
+  return m;
+}
+
+bool have_mnist() {
+  std::ifstream f(std::string(AELAB_MNIST_DIR) + "/t10k-images-idx3-ubyte");
+  return bool(f);
+}
+
+} // namespace
+
+TEST(Training, EpochVisitsEverySampleOnceAndKeepsTheLastPartialBatch) {
+  Dataset data = synthetic_data(600, 1);
+  Autoencoder m = seeded_model(0);
+  TrainConfig config;
+  Trainer t;
+  trainer_init(t, m, config);
+  begin_epoch(t, data.count);
+  EXPECT_EQ(batches_per_epoch(t), 3); // 256 + 256 + 88
+  std::vector<int> seen = t.order;
+  std::sort(seen.begin(), seen.end());
+  for (int i = 0; i < data.count; i++) ASSERT_EQ(seen[size_t(i)], i);
+  int batches = 0;
+  while (train_next_batch(t, m, data, nullptr)) batches++;
+  EXPECT_EQ(batches, 3);
+  EXPECT_EQ(t.epoch_samples, 600);
+  std::vector<int> first_order = t.order;
+  begin_epoch(t, data.count);
+  EXPECT_NE(t.order, first_order) << "every epoch reshuffles";
+}
+
+TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
+  Dataset data = synthetic_data(300, 2);
+  auto run = [&](uint64_t seed) {
+    Autoencoder m = seeded_model(seed);
+    TrainConfig config;
+    config.seed = seed;
+    config.batch_size = 64;
+    Trainer t;
+    trainer_init(t, m, config);
+    begin_epoch(t, data.count);
+    while (train_next_batch(t, m, data, nullptr)) {}
+    return std::vector<float>(m.params.begin(), m.params.end());
+  };
+  const auto a = run(5), b = run(5), c = run(6);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Training, SampleLossesAverageToTheBatchLoss) {
+  Dataset data = synthetic_data(100, 3);
+  Autoencoder m = seeded_model(1);
+  TrainConfig config;
+  config.batch_size = 100;
+  Trainer t;
+  trainer_init(t, m, config);
+  std::vector<int> idx(100);
+  std::iota(idx.begin(), idx.end(), 0);
+  const double batch_loss = compute_gradients(t, m, data, idx.data(), 100);
+  std::vector<float> per_sample(100);
+  sample_losses(m, data, 0, 100, LossKind::bce, per_sample.data());
+  const double mean = std::accumulate(per_sample.begin(), per_sample.end(), 0.0) / 100;
+  EXPECT_NEAR(mean, batch_loss, 1e-5 * batch_loss); // float sums over 78400 values
+}
+
+// 3 epochs over the first 2000 training digits, batch 64, validated on the first 1000 test
+// digits. Measured: 0.2193 natively (AVX-512 kernel); an untrained model scores 0.694 and the
+// reference run reaches 0.156 after one full 60k epoch. Kernels differ only in rounding.
+TEST(Training, ShortRunOnMnistSubset_LearnsAndMatchesTheMeasuredLoss) {
+  if (!have_mnist()) GTEST_SKIP() << "MNIST not found at " << AELAB_MNIST_DIR;
+  Dataset train, test;
+  ASSERT_EQ(load_split(AELAB_MNIST_DIR, true, 2000, &train), "");
+  ASSERT_EQ(load_split(AELAB_MNIST_DIR, false, 1000, &test), "");
+  Autoencoder m = seeded_model(0);
+  const double before = evaluate(m, test, LossKind::bce).mean_loss;
+  TrainConfig config;
+  config.batch_size = 64;
+  Trainer t;
+  trainer_init(t, m, config);
+  for (int epoch = 0; epoch < 3; epoch++) {
+    begin_epoch(t, train.count);
+    while (train_next_batch(t, m, train, nullptr)) {}
+    end_epoch(t);
+  }
+  const double after = evaluate(m, test, LossKind::bce).mean_loss;
+  std::printf("  validation BCE: untrained %.4f, after 3 epochs on 2000 digits %.4f\n", before, after);
+  EXPECT_GT(before, 0.6);
+  EXPECT_NEAR(after, 0.2193, 0.005);
+}
+
+// The native build writes the results of a fixed computation (a few training steps and a
+// reconstruction) to a file; the WebAssembly build, run after it by ./build.sh test, computes
+// the same and compares. Kernels differ in summation rounding only, so they agree to ~1e-5.
+TEST(CrossBuild, NativeAndWebAssemblyComputeTheSameNumbers) {
+  Dataset data = synthetic_data(256, 9);
+  Autoencoder m = seeded_model(3);
+  TrainConfig config;
+  config.batch_size = 32;
+  Trainer t;
+  trainer_init(t, m, config);
+  begin_epoch(t, data.count);
+  std::vector<double> results;
+  float loss = 0;
+  while (train_next_batch(t, m, data, &loss)) results.push_back(loss);
+  Matrix x({4, 784});
+  images_to_float(data, 0, 4, x.data());
+  const Matrix code = encode(m, x), y = reconstruct(m, x);
+  for (size_t i = 0; i < code.size(); i += 7) results.push_back(code.data()[i]);
+  for (size_t i = 0; i < y.size(); i += 97) results.push_back(y.data()[i]);
+#if defined(AELAB_CROSS_BUILD_WRITE)
+  std::FILE* f = std::fopen(AELAB_CROSS_BUILD_FILE, "w");
+  ASSERT_NE(f, nullptr) << AELAB_CROSS_BUILD_FILE;
+  for (double r : results) std::fprintf(f, "%.9g\n", r);
+  std::fclose(f);
+  std::printf("  wrote %zu values to %s\n", results.size(), AELAB_CROSS_BUILD_FILE);
+#elif defined(AELAB_CROSS_BUILD_FILE)
+  std::ifstream f(AELAB_CROSS_BUILD_FILE);
+  ASSERT_TRUE(f) << AELAB_CROSS_BUILD_FILE << ": run the native tests first (./build.sh test does)";
+  std::vector<double> native;
+  for (double v; f >> v;) native.push_back(v);
+  ASSERT_EQ(native.size(), results.size());
+  double worst = 0;
+  for (size_t i = 0; i < results.size(); i++) {
+    EXPECT_NEAR(results[i], native[i], 1e-4 * (1 + std::fabs(native[i]))) << "value " << i;
+    worst = std::max(worst, std::fabs(results[i] - native[i]));
+  }
+  std::printf("  %zu values agree with the native build, max difference %.3g\n", results.size(), worst);
+#else
+  GTEST_SKIP() << "no native results to compare with (configure with AELAB_NATIVE_RESULTS)";
+#endif
+}
