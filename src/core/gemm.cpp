@@ -1,12 +1,14 @@
-// GEMM driver: blocks the product (K in slices of at most kKc, M in row blocks), packs op(A) and
-// op(B) into the micro-kernel's panel layout (which is where the transposes are absorbed), and
-// runs the selected SIMD micro-kernel over every tile. Row blocks are independent tasks, so
-// results are the same for any thread count.
+// GEMM driver: blocks the product (K in slices of at most kKc, M in row blocks), packs op(B) into
+// the micro-kernel's panel layout (absorbing its transpose), and runs the selected SIMD
+// micro-kernel over every tile. op(A) is read in place, either way round; only a last, partial
+// panel of rows is copied. Row blocks are independent tasks, so results are the same for any
+// thread count.
 #include "core/gemm.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 
 #include "core/gemm_kernel.h"
@@ -26,7 +28,8 @@ using gemm_detail::MicroKernel;
 namespace {
 
 constexpr int kKc = 256;      // K slice: an a-panel (kKc x mr) and a b-panel (kKc x nr) stay in L1/L2
-constexpr int kMcMax = 192;   // rows of A packed per task
+constexpr int kMcMax = 192;   // rows of C per task
+constexpr double kParallelFlops = 4e6; // smaller products run on one thread: waking others costs more
 
 std::vector<const MicroKernel*> kernels_available() {
   std::vector<const MicroKernel*> list;
@@ -62,7 +65,7 @@ struct AlignedBuffer {
 
 struct Buffers {
   AlignedBuffer packed_b, bias;
-  std::vector<AlignedBuffer> packed_a; // one per thread
+  std::vector<AlignedBuffer> packed_a; // one per thread, for a partial panel of rows
 };
 
 Buffers& buffers() {
@@ -76,26 +79,12 @@ inline float op_at(Trans t, const float* X, int ld, int r, int c) {
   return t == Trans::no ? X[size_t(r) * ld + c] : X[size_t(c) * ld + r];
 }
 
-// Packs rows [row0, row0 + rows) and columns [k0, k0 + kc) of op(A) into panels of mr rows:
-// dst[p * kc * mr + k * mr + i] = op(A)(row0 + p * mr + i, k0 + k), zero beyond M.
-void pack_a(Trans t, const float* A, int lda, int M, int row0, int rows, int k0, int kc, int mr,
-            float* dst) {
-  for (int p0 = 0; p0 < rows; p0 += mr, dst += size_t(kc) * mr) {
-    int valid = std::min(mr, M - (row0 + p0));
-    for (int i = valid; i < mr; i++)
-      for (int k = 0; k < kc; k++) dst[k * mr + i] = 0.0f;
-    if (t == Trans::no) {
-      for (int i = 0; i < valid; i++) {
-        const float* src = A + size_t(row0 + p0 + i) * lda + k0;
-        for (int k = 0; k < kc; k++) dst[k * mr + i] = src[k];
-      }
-    } else {
-      for (int k = 0; k < kc; k++) {
-        const float* src = A + size_t(k0 + k) * lda + row0 + p0;
-        for (int i = 0; i < valid; i++) dst[k * mr + i] = src[i];
-      }
-    }
-  }
+// Packs the last, partial panel of `valid` < mr rows starting at row0, columns [k0, k0 + kc) of
+// op(A): dst[k * mr + i] = op(A)(row0 + i, k0 + k), zero for i >= valid.
+void pack_a_panel(Trans t, const float* A, int lda, int row0, int valid, int k0, int kc, int mr,
+                  float* dst) {
+  for (int k = 0; k < kc; k++)
+    for (int i = 0; i < mr; i++) dst[k * mr + i] = i < valid ? op_at(t, A, lda, row0 + i, k0 + k) : 0.0f;
 }
 
 // Packs the panel of nr columns starting at col0, rows [k0, k0 + kc) of op(B):
@@ -138,7 +127,7 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
   }
 
   // Row blocks: at least two per thread when M allows, so the threads stay balanced.
-  const int threads = thread_count();
+  const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : thread_count();
   int mc = (M + 2 * threads - 1) / (2 * threads);
   mc = std::min(kMcMax, std::max(mr, (mc + mr - 1) / mr * mr));
   const int n_row_blocks = (M + mc - 1) / mc;
@@ -146,7 +135,7 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
   const int n_k_slices = std::max(1, (K + kKc - 1) / kKc);
   const int kc_max = (K + n_k_slices - 1) / n_k_slices;
   float* packed_b = buf.packed_b.get(size_t(n_panels) * nr * std::max(kc_max, 1));
-  for (auto& a : buf.packed_a) a.get(size_t(mc) * std::max(kc_max, 1));
+  for (auto& a : buf.packed_a) a.get(size_t(mr) * std::max(kc_max, 1));
 
   if (K <= 0) { // no products: C = (C) + bias, then relu
     for (int i = 0; i < M; i++)
@@ -157,23 +146,52 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
     return;
   }
 
+  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) {
+    if (threads == 1) {
+      for (int i = 0; i < n; i++) task(i, 0);
+    } else {
+      parallel_for(n, task);
+    }
+  };
   for (int s = 0; s < n_k_slices; s++) {
     const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
     const bool first = s == 0, last = s == n_k_slices - 1;
-    parallel_for(n_panels, [&](int p, int) {
+    run_tasks(n_panels, [&](int p, int) {
       pack_b_panel(trans_b, B, ldb, N, p * nr, k0, kc, nr, packed_b + size_t(p) * kc * nr);
     });
-    parallel_for(n_row_blocks, [&](int block, int thread_index) {
+    run_tasks(n_row_blocks, [&](int block, int thread_index) {
       const int row0 = block * mc, rows = std::min(mc, M - row0);
-      float* packed_a = buf.packed_a[size_t(thread_index)].ptr.get();
-      pack_a(trans_a, A, lda, M, row0, rows, k0, kc, mr, packed_a);
+      const int full_rows = rows / mr * mr;
+      float* partial = buf.packed_a[size_t(thread_index)].ptr.get();
+      if (full_rows < rows) pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
+      gemm_detail::TileArgs tile;
+      tile.kc = kc;
+      tile.ldc = ldc;
+      tile.load_c = first ? ep.accumulate : true;
+      tile.relu = last && ep.relu;
       for (int p = 0; p < n_panels; p++) {
-        const int col0 = p * nr, n_valid = std::min(nr, N - col0);
-        const float* b_panel = packed_b + size_t(p) * kc * nr;
+        const int col0 = p * nr;
+        tile.b = packed_b + size_t(p) * kc * nr;
+        tile.n_valid = std::min(nr, N - col0);
+        tile.bias = first && bias ? bias + col0 : nullptr;
         for (int i0 = 0; i0 < rows; i0 += mr) {
-          kernel.run(kc, packed_a + size_t(i0) * kc, b_panel, C + size_t(row0 + i0) * ldc + col0, ldc,
-                     std::min(mr, rows - i0), n_valid, first ? ep.accumulate : true,
-                     first && bias ? bias + col0 : nullptr, last && ep.relu);
+          const int r = row0 + i0;
+          tile.m_valid = std::min(mr, rows - i0);
+          tile.c = C + size_t(r) * ldc + col0;
+          if (i0 >= full_rows) { // the packed partial panel
+            tile.a = partial;
+            tile.a_row_stride = 1;
+            tile.a_k_stride = mr;
+          } else if (trans_a == Trans::no) {
+            tile.a = A + size_t(r) * lda + k0;
+            tile.a_row_stride = lda;
+            tile.a_k_stride = 1;
+          } else {
+            tile.a = A + size_t(k0) * lda + r;
+            tile.a_row_stride = 1;
+            tile.a_k_stride = lda;
+          }
+          kernel.run(tile);
         }
       }
     });

@@ -1,54 +1,50 @@
-// Dense layer kernels: the GEMM does the products, xtensor expressions do the element-wise parts.
+// Dense layer kernels: the GEMM (or the sparse products, for the pixels) does the products; the
+// element-wise parts are xtensor expressions or plain loops the compiler vectorises.
 #include "core/layers.h"
 
 #include <array>
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xmath.hpp>
-#include <xtensor/xnoalias.hpp>
-#include <xtensor/xreducer.hpp>
 
 #include "core/gemm.h"
 
 namespace aelab {
 
-namespace {
-// Pointers go to adapt as prvalues so the adaptors hold them by value (not a dangling reference).
-template <class T>
-auto view2(T* p, int rows, int cols) {
-  return xt::adapt(static_cast<T*>(p), size_t(rows) * size_t(cols), xt::no_ownership(),
-                   std::array<size_t, 2>{size_t(rows), size_t(cols)});
-}
-template <class T>
-auto view1(T* p, size_t n) {
-  return xt::adapt(static_cast<T*>(p), n, xt::no_ownership(), std::array<size_t, 1>{n});
-}
-} // namespace
-
-void dense_forward(const DenseLayer& L, const float* W, const float* b, const float* x, int batch,
+void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInput x, int batch,
                    float* y) {
+  const bool relu = L.activation == Activation::relu;
+  if (x.sparse) {
+    sparse_times_dense(*x.sparse, W, L.out, b, relu, y);
+    return;
+  }
   GemmEpilogue ep;
   ep.bias = b;
-  ep.relu = L.activation == Activation::relu;
-  gemm(Trans::no, Trans::no, batch, L.out, L.in, x, L.in, W, L.out, y, L.out, ep);
+  ep.relu = relu;
+  gemm(Trans::no, Trans::no, batch, L.out, L.in, x.dense, L.in, W, L.out, y, L.out, ep);
 }
 
-void dense_backward(const DenseLayer& L, const float* W, const float* x, const float* y, float* dy,
+void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const float* y, float* dy,
                     int batch, float* dW, float* db, float* dx) {
-  auto dz = view2(dy, batch, L.out);
-  if (L.activation == Activation::relu) {
-    // forward was y = relu(z), so dz = dy * (y > 0)
-    auto yv = view2(y, batch, L.out);
-    dz = xt::where(yv > 0.0f, dz, 0.0f);
+  // forward was y = relu(z): dz = dy * (y > 0); and z = x W + b: db = sum over rows of dz.
+  // One pass over dy for both, rows in order (a plain loop: xtensor's axis-0 sum is strided).
+  const bool relu = L.activation == Activation::relu;
+  for (int j = 0; j < L.out; j++) db[j] = 0.0f;
+  for (int r = 0; r < batch; r++) {
+    float* dz = dy + size_t(r) * L.out;
+    const float* yr = y + size_t(r) * L.out;
+    if (relu)
+      for (int j = 0; j < L.out; j++) dz[j] = yr[j] > 0.0f ? dz[j] : 0.0f;
+    for (int j = 0; j < L.out; j++) db[j] += dz[j];
   }
-  // forward was y = x W + b: dW = x^T dz, db = sum_rows(dz), dx = dz W^T
-  gemm(Trans::yes, Trans::no, L.in, L.out, batch, x, L.in, dy, L.out, dW, L.out);
-  auto dbv = view1(db, size_t(L.out));
-  xt::noalias(dbv) = xt::sum(dz, {0});
+  // dW = x^T dz, dx = dz W^T
+  if (x.sparse) sparse_transposed_times_dense(*x.sparse, dy, L.out, dW);
+  else gemm(Trans::yes, Trans::no, L.in, L.out, batch, x.dense, L.in, dy, L.out, dW, L.out);
   if (dx) gemm(Trans::no, Trans::yes, batch, L.in, L.out, dy, L.out, W, L.out, dx, L.in);
 }
 
 void sigmoid_inplace(float* z, size_t n) {
-  auto v = view1(z, n);
+  // the pointer goes to adapt as a prvalue, so the adaptor holds it by value
+  auto v = xt::adapt(static_cast<float*>(z), n, xt::no_ownership(), std::array<size_t, 1>{n});
   v = 1.0f / (1.0f + xt::exp(-v));
 }
 

@@ -1,12 +1,11 @@
-// Reconstruction losses computed from the logits, as xtensor expressions (vectorised by xsimd).
+// Reconstruction losses computed from the logits in one fused xsimd pass: one exp and one log per
+// pixel give the loss and its gradient together. (As an xtensor expression this was the slowest
+// part of a step: clip and log1p have no SIMD path there, so the whole expression went scalar.)
 #include "core/loss.h"
 
-#include <array>
+#include <algorithm>
 #include <cmath>
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xmath.hpp>
-#include <xtensor/xnoalias.hpp>
-#include <xtensor/xreducer.hpp>
+#include <xsimd/xsimd.hpp>
 
 namespace aelab {
 
@@ -16,49 +15,69 @@ namespace {
 // +-logit(1 - eps).
 constexpr float kLogitClip = 16.118095651f; // log((1 - 1e-7) / 1e-7)
 
-// The pointer is passed to adapt as a prvalue so the adaptor holds it by value, not a reference
-// to this function's parameter.
-template <class T>
-auto view(T* p, size_t n) {
-  return xt::adapt(static_cast<T*>(p), n, xt::no_ownership(), std::array<size_t, 1>{n});
-}
-
-template <class Z, class Y>
-auto bce_elements(const Z& z, const Y& y) {
-  // -(y log p + (1 - y) log(1 - p)) with p = sigmoid(zc) is max(zc, 0) - zc y + log(1 + e^-|zc|)
-  // (every sub-expression is a temporary, so the returned expression owns it)
-  return xt::maximum(xt::clip(z, -kLogitClip, kLogitClip), 0.0f) - xt::clip(z, -kLogitClip, kLogitClip) * y +
-         xt::log1p(xt::exp(-xt::abs(xt::clip(z, -kLogitClip, kLogitClip))));
-}
-
-template <class Z>
-auto sigmoid(const Z& z) {
-  return 1.0f / (1.0f + xt::exp(-z));
+// Per element, with e = exp(-|z|):
+//   p = sigmoid(z) = (z >= 0 ? 1 : e) / (1 + e)
+//   BCE of the clipped p = max(zc, 0) - zc y + log(1 + exp(-|zc|)), zc = clamp(z), and
+//   exp(-|zc|) = max(e, exp(-clip))
+//   BCE gradient (logits form, as TF-Keras) = (p - y) / n
+//   MSE = (p - y)^2, gradient 2 (p - y) p (1 - p) / n
+template <bool WITH_GRAD, LossKind KIND>
+double fused(const float* logits, const float* targets, size_t n, float* dlogits) {
+  using batch = xsimd::batch<float>;
+  constexpr size_t W = batch::size;
+  constexpr size_t kChunk = 1024; // float partial sums per chunk, then added in double
+  const float inv_n = 1.0f / float(n);
+  const float min_e = std::exp(-kLogitClip);
+  double total = 0;
+  const size_t n_vectors = n / W * W;
+  size_t i = 0;
+  while (i < n_vectors) {
+    const size_t chunk_end = std::min(n_vectors, i + kChunk);
+    batch acc(0.0f);
+    for (; i < chunk_end; i += W) {
+      const batch z = batch::load_unaligned(logits + i), y = batch::load_unaligned(targets + i);
+      const batch e = xsimd::exp(-xsimd::abs(z));
+      const batch p = xsimd::select(z >= batch(0.0f), batch(1.0f), e) / (batch(1.0f) + e);
+      if (KIND == LossKind::bce) {
+        const batch zc = xsimd::clip(z, batch(-kLogitClip), batch(kLogitClip));
+        acc += xsimd::max(zc, batch(0.0f)) - zc * y + xsimd::log(batch(1.0f) + xsimd::max(e, batch(min_e)));
+        if (WITH_GRAD) ((p - y) * inv_n).store_unaligned(dlogits + i);
+      } else {
+        const batch d = p - y;
+        acc += d * d;
+        if (WITH_GRAD) (batch(2.0f * inv_n) * d * p * (batch(1.0f) - p)).store_unaligned(dlogits + i);
+      }
+    }
+    total += double(xsimd::reduce_add(acc));
+  }
+  for (; i < n; i++) { // the tail, same formulas
+    const float z = logits[i], y = targets[i];
+    const float e = std::exp(-std::fabs(z));
+    const float p = (z >= 0.0f ? 1.0f : e) / (1.0f + e);
+    if (KIND == LossKind::bce) {
+      const float zc = std::fmin(std::fmax(z, -kLogitClip), kLogitClip);
+      total += std::fmax(zc, 0.0f) - zc * y + std::log(1.0f + std::fmax(e, min_e));
+      if (WITH_GRAD) dlogits[i] = (p - y) * inv_n;
+    } else {
+      total += (p - y) * (p - y);
+      if (WITH_GRAD) dlogits[i] = 2.0f * inv_n * (p - y) * p * (1.0f - p);
+    }
+  }
+  return total;
 }
 
 } // namespace
 
 double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n) {
-  auto z = view(logits, n);
-  auto y = view(targets, n);
-  if (kind == LossKind::bce) return xt::sum(bce_elements(z, y))();
-  return xt::sum(xt::square(sigmoid(z) - y))();
+  return kind == LossKind::bce ? fused<false, LossKind::bce>(logits, targets, n, nullptr)
+                               : fused<false, LossKind::mse>(logits, targets, n, nullptr);
 }
 
 double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n,
                      float* dlogits) {
-  auto z = view(logits, n);
-  auto y = view(targets, n);
-  auto dz = view(dlogits, n);
-  const float inv_n = 1.0f / float(n);
-  if (kind == LossKind::bce) {
-    xt::noalias(dz) = (sigmoid(z) - y) * inv_n; // d/dz of the mean BCE of sigmoid(z)
-  } else {
-    // forward was l = (p - y)^2 with p = sigmoid(z), so dl/dz = 2 (p - y) p (1 - p)
-    xt::noalias(dz) = sigmoid(z);
-    xt::noalias(dz) = 2.0f * inv_n * (dz - y) * dz * (1.0f - dz);
-  }
-  return loss_sum(kind, logits, targets, n) / double(n);
+  const double sum = kind == LossKind::bce ? fused<true, LossKind::bce>(logits, targets, n, dlogits)
+                                           : fused<true, LossKind::mse>(logits, targets, n, dlogits);
+  return sum / double(n);
 }
 
 } // namespace aelab

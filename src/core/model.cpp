@@ -66,7 +66,7 @@ Matrix run_layers(const Autoencoder& m, const Matrix& x, int first, int last) {
   Matrix in = x;
   for (int l = first; l < last; l++) {
     Matrix out({size_t(n), size_t(m.layers[l].out)});
-    dense_forward(m.layers[l], m.weight(l), m.bias(l), in.data(), n, out.data());
+    dense_forward(m.layers[l], m.weight(l), m.bias(l), LayerInput{in.data()}, n, out.data());
     in = std::move(out);
   }
   if (last == kNumLayers) sigmoid_inplace(in.data(), in.size());

@@ -1,5 +1,6 @@
-// The thread pool behind parallel_for: workers sleep on a condition variable and claim task
-// indices from an atomic counter; the caller works too and waits for the last task.
+// The thread pool behind parallel_for: workers claim task indices from an atomic counter; the
+// caller works too and waits for the last task. A training step makes dozens of parallel calls a
+// few hundred microseconds apart, so workers and caller spin briefly before they sleep.
 #include "core/threads.h"
 
 #include <algorithm>
@@ -28,12 +29,22 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
 
 namespace {
 
+constexpr int kSpinIterations = 20000; // ~50-100 us of polling before sleeping
+
+inline void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
   bool stopping = false;
-  uint64_t generation = 0;
+  std::atomic<uint64_t> generation{0};
   const std::function<void(int, int)>* job = nullptr;
   int job_tasks = 0;
   int threads_wanted = 1; // including the caller
@@ -55,11 +66,12 @@ struct Pool {
   void worker_loop(int thread_index) {
     uint64_t seen = 0;
     for (;;) {
+      for (int spin = 0; spin < kSpinIterations && generation.load() == seen; spin++) pause();
       {
         std::unique_lock<std::mutex> lock(mutex);
-        wake.wait(lock, [&] { return stopping || generation != seen; });
+        wake.wait(lock, [&] { return stopping || generation.load() != seen; });
         if (stopping) return;
-        seen = generation;
+        seen = generation.load();
         if (thread_index >= threads_wanted) continue; // idle at this thread count
       }
       run_tasks(thread_index);
@@ -114,6 +126,7 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
   }
   p.wake.notify_all();
   p.run_tasks(0);
+  for (int spin = 0; spin < kSpinIterations && p.tasks_left.load() != 0; spin++) pause();
   std::unique_lock<std::mutex> lock(p.mutex);
   p.done.wait(lock, [&] { return p.tasks_left.load() == 0; });
 }

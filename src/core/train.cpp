@@ -28,6 +28,10 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
     t.act[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
   }
+  t.input_rows.resize(B);
+  t.input_sparse.row_start.reserve(B + 1); // sized once: no allocation inside a step
+  t.input_sparse.col.reserve(B * size_t(model.shape.input_dim));
+  t.input_sparse.value.reserve(B * size_t(model.shape.input_dim));
   t.shuffle_state = config.seed ^ 0x53485546464C45ull; // batch order independent of the init
   t.order.clear();
   t.epoch = 0;
@@ -36,25 +40,35 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
   t.epoch_samples = 0;
 }
 
+namespace {
+// Below this fraction of nonzero pixels the first layer uses the sparse products (MNIST: 0.19;
+// they win up to ~0.4 and lose nothing in accuracy: the sums are the same).
+constexpr double kSparseInputDensity = 0.35;
+} // namespace
+
 float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices,
                         int n) {
   const float* x = t.input.data();
   images_to_float(data, indices, n, t.input.data());
+  LayerInput input{x};
+  for (int i = 0; i < n; i++) t.input_rows[size_t(i)] = data.image(indices[i]);
+  sparse_rows_from_pixels(t.input_rows.data(), n, data.pixels(), &t.input_sparse);
+  if (double(t.input_sparse.nonzeros()) < kSparseInputDensity * n * data.pixels())
+    input.sparse = &t.input_sparse;
 
   // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits
-  const float* in = x;
   for (int l = 0; l < kNumLayers; l++) {
+    LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data());
-    in = t.act[l].data();
   }
   const size_t n_out = size_t(n) * size_t(m.shape.input_dim);
   const double loss = loss_and_grad(t.config.loss, t.act[3].data(), x, n_out, t.dact[3].data());
 
   // backward, last layer first; the first layer needs no input gradient
   for (int l = kNumLayers - 1; l >= 0; l--) {
-    const float* layer_in = l == 0 ? x : t.act[l - 1].data();
+    LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     float* dx = l == 0 ? nullptr : t.dact[l - 1].data();
-    dense_backward(m.layers[l], m.weight(l), layer_in, t.act[l].data(), t.dact[l].data(), n,
+    dense_backward(m.layers[l], m.weight(l), in, t.act[l].data(), t.dact[l].data(), n,
                    t.grads.data() + m.layers[l].weight_offset,
                    t.grads.data() + m.layers[l].bias_offset, dx);
   }
@@ -109,10 +123,9 @@ void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, 
   for (int start = 0; start < n; start += kChunk) {
     const int b = std::min(kChunk, n - start);
     images_to_float(data, first + start, b, x.data());
-    const float* in = x.data();
     for (int l = 0; l < kNumLayers; l++) {
+      LayerInput in{l == 0 ? x.data() : act[l - 1].data()};
       dense_forward(m.layers[l], m.weight(l), m.bias(l), in, b, act[l].data());
-      in = act[l].data();
     }
     for (int i = 0; i < b; i++) {
       const size_t off = size_t(i) * size_t(d);

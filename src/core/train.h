@@ -11,6 +11,7 @@
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/optim.h"
+#include "core/sparse.h"
 #include "core/tensor.h"
 
 namespace aelab {
@@ -31,6 +32,8 @@ struct Trainer {
   OptimizerState optimizer;
   Vector grads;          // same layout as Autoencoder::params
   Matrix input;          // (batch, 784)
+  SparseRows input_sparse; // the same pixels, nonzeros only (MNIST is ~81% zeros)
+  std::vector<const uint8_t*> input_rows;
   Matrix act[kNumLayers];  // post-activation of layers 0-2, logits of layer 3; (batch, out)
   Matrix dact[kNumLayers]; // gradient of the loss w.r.t. act[l]; for layer 3, w.r.t. the logits
   // the epoch in progress

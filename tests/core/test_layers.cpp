@@ -85,8 +85,8 @@ void check_dense_layer(Activation act) {
   const bool relu = act == Activation::relu;
 
   std::vector<float> y(size_t(B) * out), dy = g, dW(W.size()), db(b.size()), dx(x.size());
-  dense_forward(L, W.data(), b.data(), x.data(), B, y.data());
-  dense_backward(L, W.data(), x.data(), y.data(), dy.data(), B, dW.data(), db.data(), dx.data());
+  dense_forward(L, W.data(), b.data(), LayerInput{x.data()}, B, y.data());
+  dense_backward(L, W.data(), LayerInput{x.data()}, y.data(), dy.data(), B, dW.data(), db.data(), dx.data());
 
   auto Wd = to_double(W.data(), W.size()), bd = to_double(b.data(), b.size());
   auto xd = to_double(x.data(), x.size());

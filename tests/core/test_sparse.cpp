@@ -1,0 +1,81 @@
+// The sparse products used for the first layer against the plain reference GEMM and against the
+// dense GEMM they replace: same sums in the same order, so the results are identical.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/gemm.h"
+#include "core/layers.h"
+#include "core/rng.h"
+#include "core/sparse.h"
+#include "core/threads.h"
+
+using namespace aelab;
+
+namespace {
+
+// n rows of `pixels` bytes, about `density` of them nonzero.
+std::vector<uint8_t> sparse_pixels(int n, int pixels, double density, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<uint8_t> p(size_t(n) * pixels);
+  for (auto& v : p) v = rng.uniform() < density ? uint8_t(1 + rng.below(255)) : 0;
+  return p;
+}
+
+std::vector<float> random_values(size_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = 2.0f * rng.uniform() - 1.0f;
+  return v;
+}
+
+struct Case {
+  int n, K, N;
+};
+
+} // namespace
+
+TEST(Sparse, ProductsMatchTheDenseGemmExactlyAndTheReference) {
+  for (Case c : {Case{1, 1, 1}, Case{3, 7, 5}, Case{37, 784, 128}, Case{256, 784, 128}, Case{5, 30, 131}}) {
+    for (int threads : {1, thread_count_max()}) {
+      set_thread_count(threads);
+      auto pixels = sparse_pixels(c.n, c.K, 0.2, uint64_t(c.n + c.K));
+      std::vector<const uint8_t*> rows(size_t(c.n));
+      for (int r = 0; r < c.n; r++) rows[size_t(r)] = pixels.data() + size_t(r) * c.K;
+      SparseRows S;
+      sparse_rows_from_pixels(rows.data(), c.n, c.K, &S);
+      std::vector<float> x(pixels.size());
+      for (size_t i = 0; i < x.size(); i++) x[i] = float(pixels[i]) / 255.0f;
+      auto W = random_values(size_t(c.K) * c.N, 1), bias = random_values(size_t(c.N), 2);
+      auto dz = random_values(size_t(c.n) * c.N, 3);
+
+      std::vector<float> y(size_t(c.n) * c.N), y_dense(y.size()), y_ref(y.size());
+      GemmEpilogue ep;
+      ep.bias = bias.data();
+      ep.relu = true;
+      sparse_times_dense(S, W.data(), c.N, bias.data(), true, y.data());
+      gemm(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_dense.data(), c.N, ep);
+      gemm_reference(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_ref.data(), c.N, ep);
+      EXPECT_EQ(y, y_dense) << "forward n=" << c.n << " K=" << c.K << " N=" << c.N;
+      for (size_t i = 0; i < y.size(); i++) ASSERT_NEAR(y[i], y_ref[i], 1e-4) << i;
+
+      std::vector<float> dW(size_t(c.K) * c.N, 7.0f), dW_dense(dW.size()), dW_ref(dW.size());
+      sparse_transposed_times_dense(S, dz.data(), c.N, dW.data());
+      gemm(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_dense.data(), c.N);
+      gemm_reference(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_ref.data(), c.N);
+      EXPECT_EQ(dW, dW_dense) << "weight gradient n=" << c.n << " K=" << c.K << " N=" << c.N;
+      for (size_t i = 0; i < dW.size(); i++) ASSERT_NEAR(dW[i], dW_ref[i], 1e-4) << i;
+    }
+  }
+  set_thread_count(1);
+}
+
+TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
+  const uint8_t a[4] = {0, 255, 0, 51}, b[4] = {0, 0, 0, 0};
+  const uint8_t* rows[2] = {a, b};
+  SparseRows S;
+  sparse_rows_from_pixels(rows, 2, 4, &S);
+  EXPECT_EQ(S.row_start, (std::vector<int>{0, 2, 2}));
+  EXPECT_EQ(S.col, (std::vector<int>{1, 3}));
+  EXPECT_EQ(S.value, (std::vector<float>{1.0f, 51 / 255.0f}));
+}
