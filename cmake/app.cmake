@@ -54,7 +54,7 @@ if(EMSCRIPTEN)
   # JS library functions SDL 2.32's EM_JS_DEPS would have requested (3.1.6 lacks that macro).
   target_link_options(aelab_web PRIVATE -O3
     -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
-    -sENVIRONMENT=web -sEXIT_RUNTIME=0 -sSTACK_SIZE=1048576
+    -sENVIRONMENT=web -sEXIT_RUNTIME=0
     "-sEXPORTED_FUNCTIONS=@${CMAKE_SOURCE_DIR}/cmake/web_exports.txt"
     "-sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString"
     "-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=@${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt")

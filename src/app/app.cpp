@@ -137,22 +137,12 @@ bool begin_panel(const char* title, const Rect& r) {
   return ImGui::Begin(title, nullptr, flags);
 }
 
-bool digit_image(const char* id, const float* pixels, int width, int height, float side) {
+bool digit_image(const char* id, const float* pixels, int width, int height, float side, bool smooth) {
   ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(id, ImVec2(side, side));
   bool clicked = ImGui::IsItemClicked();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32(0, 0, 0, 255));
-  float px = side / float(width), py = side / float(height);
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      float v = pixels[y * width + x];
-      if (v < 1.0f / 255.0f) continue; // black: the background already is
-      int g = int(std::lround(std::min(1.0f, v) * 255.0f));
-      ImVec2 a(pos.x + float(x) * px, pos.y + float(y) * py);
-      dl->AddRectFilled(a, ImVec2(a.x + px, a.y + py), IM_COL32(g, g, g, 255));
-    }
-  }
+  dl->AddImage(gray_texture(id, pixels, width, height, smooth), pos, ImVec2(pos.x + side, pos.y + side));
   ImU32 border = ImGui::IsItemHovered() ? IM_COL32(255, 200, 80, 255) : IM_COL32(90, 90, 100, 255);
   dl->AddRect(pos, ImVec2(pos.x + side, pos.y + side), border);
   return clicked;
@@ -171,6 +161,7 @@ std::string app_state_json(const App& app) {
   add_bool("ready", ready);
   add("frames", json_number(app.frames));
   add("fps", json_number(app.fps));
+  add("frameCpuMs", json_number(app.frame_cpu_ms));
   add("model", "{\"name\":" + json_string(lab.model_name) + ",\"input\":" + json_number(s.input_dim) +
                    ",\"hidden\":" + json_number(s.hidden_dim) + ",\"latent\":" + json_number(s.latent_dim) +
                    ",\"epochsBefore\":" + json_number(lab.epochs_before) + "}");
@@ -189,6 +180,7 @@ std::string app_state_json(const App& app) {
   add("trainLoss", lab.steps > 0 ? json_number(lab.smoothed_loss) : "null");
   add("valLoss", lab.val_loss >= 0 ? json_number(lab.val_loss) : "null");
   add("valEpoch", json_number(lab.val_loss_epoch));
+  add("valStep", json_number(double(lab.val_loss_step)));
   add_bool("validating", lab.val_next >= 0);
   add("samplesPerS", json_number(lab.samples_per_s));
   add("computeSamplesPerS", json_number(lab.compute_samples_per_s));
@@ -202,6 +194,9 @@ std::string app_state_json(const App& app) {
   add_bool("inputEmpty", lab.input_empty);
   add("inputLoss", json_number(lab.input_loss));
   add("testDigit", json_number(lab.test_digit));
+  const Rect& c = app.canvas_rect; // where the drawing canvas is, in window (CSS) pixels
+  add("drawCanvas", "{\"x\":" + json_number(c.x) + ",\"y\":" + json_number(c.y) + ",\"w\":" + json_number(c.w) +
+                        ",\"h\":" + json_number(c.h) + "}");
   add("status", json_string(lab.status));
   add("message", json_string(app.message));
   return j + "}";

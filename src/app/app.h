@@ -41,6 +41,7 @@ struct App {
   double frame_budget_ms = 8; // training and validation time per frame
   int frames = 0;
   float fps = 0;
+  float frame_cpu_ms = 0; // main-thread time of a frame (moving average), measured by the platform
   bool training_set_requested = false;
   bool want_training_set = false; // Step was pressed before the training set was loaded
   std::string message;       // last error or result, one line
@@ -100,7 +101,12 @@ void model_panel(App& app, const Rect& r);
 bool begin_panel(const char* title, const Rect& r);
 
 // Draws a grayscale image (row-major, values in [0, 1]) as a square of `side` window units at
-// the cursor and advances the cursor; returns true if it was clicked.
-bool digit_image(const char* id, const float* pixels, int width, int height, float side);
+// the cursor and advances the cursor; returns true if it was clicked. `id` names the on-screen
+// slot (and its texture); `smooth` filters linearly instead of showing square pixels.
+bool digit_image(const char* id, const float* pixels, int width, int height, float side, bool smooth = false);
+
+// The texture showing `pixels` in slot `slot_name`, uploaded again only when they changed
+// (gray_texture.cpp: the one place that talks to OpenGL).
+void* gray_texture(const char* slot_name, const float* pixels, int width, int height, bool smooth);
 
 } // namespace aelab

@@ -16,7 +16,7 @@ void canvas_widget(App& app, float side) {
   Lab& lab = app.lab;
   ImVec2 pos = ImGui::GetCursorScreenPos();
   app.canvas_rect = {pos.x, pos.y, side, side};
-  digit_image("##canvas", lab.canvas.data(), kCanvasSide, kCanvasSide, side);
+  digit_image("##canvas", lab.canvas.data(), kCanvasSide, kCanvasSide, side, true);
   const float to_canvas = float(kCanvasSide) / side;
   ImVec2 mouse = ImGui::GetIO().MousePos;
   float cx = (mouse.x - pos.x) * to_canvas, cy = (mouse.y - pos.y) * to_canvas;

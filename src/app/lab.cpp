@@ -15,10 +15,14 @@ namespace {
 constexpr int kValidationSlice = 128; // test samples evaluated per slice (~3 ms in wasm)
 constexpr float kLossSmoothing = 0.05f;
 
-void start_validation(Lab& lab) {
+// Starts a validation pass over the whole test set; epoch-end passes (and the one before any
+// training) are the points of the validation curve, others (at a pause) only update val_loss.
+void start_validation(Lab& lab, bool epoch_point = true) {
   if (lab.test.status != DataStatus::ready || lab.test.data.count == 0) return;
   lab.val_next = 0;
   lab.val_epoch = lab.epochs_done;
+  lab.val_at_epoch_end = epoch_point;
+  lab.val_pass_step = lab.steps;
   lab.val_losses.assign(size_t(lab.test.data.count), 0.0f);
 }
 
@@ -35,9 +39,11 @@ void restart_training_state(Lab& lab) {
   lab.epoch_train_curve.clear();
   lab.samples_per_s = lab.compute_samples_per_s = 0;
   lab.window_start_ms = -1;
+  lab.batch_ms = 0;
   lab.val_next = -1;
   lab.val_loss = -1;
   lab.val_loss_epoch = -1;
+  lab.val_loss_step = -1;
   lab.code_edited = false;
   lab_mark_model_changed(lab);
   start_validation(lab);
@@ -60,8 +66,11 @@ void validation_slice(Lab& lab) {
   for (float v : lab.val_losses) sum += v;
   lab.val_loss = float(sum / test.count);
   lab.val_loss_epoch = lab.val_epoch;
-  if (!lab.val_curve.empty() && lab.val_curve.back().x == float(lab.val_epoch)) lab.val_curve.pop_back();
-  lab.val_curve.push_back({float(lab.val_epoch), lab.val_loss});
+  lab.val_loss_step = lab.val_pass_step;
+  if (lab.val_at_epoch_end) {
+    if (!lab.val_curve.empty() && lab.val_curve.back().x == float(lab.val_epoch)) lab.val_curve.pop_back();
+    lab.val_curve.push_back({float(lab.val_epoch), lab.val_loss});
+  }
   lab.val_next = -1;
 }
 
@@ -216,6 +225,7 @@ std::string lab_set_config(Lab& lab, const TrainConfig& config) {
   }
   lab.config = config;
   if (new_trainer) {
+    lab.batch_ms = 0;
     lab.trainer_ready = false;
     lab.epoch_open = false;
   } else if (lab.trainer_ready) {
@@ -236,9 +246,11 @@ void lab_start(Lab& lab) {
 }
 
 void lab_pause(Lab& lab) {
+  bool was_training = lab.training;
   lab.training = false;
   lab.window_start_ms = -1;
   lab.status = "paused";
+  if (was_training && lab.steps != lab.val_loss_step && lab.val_next < 0) start_validation(lab, false);
 }
 
 bool lab_step(Lab& lab) {
@@ -250,15 +262,23 @@ bool lab_step(Lab& lab) {
 void lab_work(Lab& lab, double budget_ms) {
   const double start = lab_now_ms();
   bool can_train = lab.training && lab.train.status == DataStatus::ready;
+  if (can_train && lab.status != "training") lab.status = "training";
   if (!can_train) lab.window_start_ms = -1;
   else if (lab.window_start_ms < 0) lab.window_start_ms = start, lab.window_samples = 0, lab.window_compute_ms = 0;
 
-  for (double now = start; now - start < budget_ms; now = lab_now_ms()) {
+  auto average = [](double& avg, double sample) { avg = avg == 0 ? sample : avg + 0.1 * (sample - avg); };
+  for (double now = start, used = 0; used < budget_ms; now = lab_now_ms(), used = now - start) {
+    bool first = used == 0;
     if (lab.val_next >= 0) {
+      if (!first && used + lab.slice_ms > budget_ms) break;
       validation_slice(lab);
+      average(lab.slice_ms, lab_now_ms() - now);
     } else if (lab.training && can_train) {
+      if (!first && used + lab.batch_ms > budget_ms) break;
       lab.window_samples += train_batch(lab);
-      lab.window_compute_ms += lab_now_ms() - now;
+      double took = lab_now_ms() - now;
+      lab.window_compute_ms += took;
+      average(lab.batch_ms, took);
     } else {
       break;
     }

@@ -59,11 +59,15 @@ struct Lab {
   float compute_samples_per_s = 0; // samples per second spent inside train_next_batch
   int64_t window_samples = 0;
   double window_start_ms = -1, window_compute_ms = 0;
+  double batch_ms = 0, slice_ms = 0; // moving averages of one batch's / validation slice's time
   std::string status; // last thing that happened, one line
 
   // ---- validation, evaluated a slice per frame over the whole test set
   int val_next = -1; // next test sample to evaluate, -1 when no pass is running
   int val_epoch = 0; // the epoch the running pass belongs to
+  bool val_at_epoch_end = false; // the running pass is the epoch's point on the curve
+  int64_t val_pass_step = 0;     // the step the running pass evaluates
+  int64_t val_loss_step = -1;    // the step the last completed pass evaluated
   std::vector<float> val_losses;
   float val_loss = -1;      // last completed validation loss (-1: none yet)
   int val_loss_epoch = -1;  // ... and the epoch it was measured at
@@ -110,10 +114,11 @@ void lab_set_data_failed(Lab& lab, bool train, const std::string& error);
 // loss or optimizer restarts the optimizer state and the current epoch.
 std::string lab_set_config(Lab& lab, const TrainConfig& config);
 void lab_start(Lab& lab); // training runs in lab_work once the training set is there
-void lab_pause(Lab& lab);
+void lab_pause(Lab& lab); // also measures the validation loss where training stopped
 bool lab_step(Lab& lab);  // one batch now (false if the training set is not loaded)
 bool lab_done(const Lab& lab); // config.epochs reached
-// Advances training and validation for about budget_ms of wall time; now_ms is a clock.
+// Advances training and validation for at most about budget_ms of wall time: a batch or a
+// validation slice starts only if its usual duration still fits (the first always runs).
 void lab_work(Lab& lab, double budget_ms);
 double lab_now_ms();
 int lab_epoch(const Lab& lab);          // epochs completed since the model was made or loaded

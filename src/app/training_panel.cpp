@@ -140,7 +140,8 @@ void training_panel(App& app, const Rect& r) {
   ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
   if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
   else ImGui::TextDisabled("training loss: not trained yet");
-  if (lab.val_loss >= 0) ImGui::Text("validation loss %.4f (after epoch %d)", lab.val_loss, lab.val_loss_epoch);
+  if (lab.val_loss >= 0)
+    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", lab.val_loss, (long long)lab.val_loss_step, lab.val_loss_epoch);
   else ImGui::TextDisabled("validation loss: waiting for the test set");
   if (lab.val_next >= 0) {
     ImGui::SameLine();

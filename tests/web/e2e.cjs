@@ -1,0 +1,198 @@
+// Browser end-to-end test of the web app: serves build/web on 127.0.0.1, drives Debian's
+// Chromium headless through playwright-core (never a downloaded browser), and checks what a user
+// and the window.aelab API see. Screenshots of each step go to SCREENSHOT_DIR.
+// usage: node e2e.cjs WEB_DIR REFERENCE_JSON SCREENSHOT_DIR
+'use strict';
+const { chromium } = require('playwright-core');
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const [webDir, referencePath, shotDir] = process.argv.slice(2);
+if (!shotDir) {
+  console.error('usage: node e2e.cjs WEB_DIR REFERENCE_JSON SCREENSHOT_DIR');
+  process.exit(2);
+}
+const reference = JSON.parse(fs.readFileSync(referencePath, 'utf8'));
+const results = { passed: 0, failed: 0 };
+
+function check(name, ok, detail) {
+  results[ok ? 'passed' : 'failed']++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
+}
+
+function serve(dir) {
+  const server = spawn('python3', [path.join(__dirname, '../../tools/serve.py'), dir, '--port', '0', '--quiet'],
+                       { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => {
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
+      if (m) resolve({ server, url: m[0] });
+    });
+    server.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(page, what, fn, arg, timeoutMs) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: timeoutMs, polling: 100 });
+    return true;
+  } catch (e) {
+    check(what, false, `timed out after ${timeoutMs / 1000} s`);
+    return false;
+  }
+}
+
+function firstDownloadSizes(dir) {
+  const rows = [];
+  for (const name of ['index.html', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'model.aelab']) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
+    const raw = fs.readFileSync(file);
+    rows.push({ name, raw: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length });
+  }
+  for (const name of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']) {
+    const file = path.join(dir, 'data', name);
+    if (fs.existsSync(file)) rows.push({ name: `data/${name}`, raw: null, gzip: fs.statSync(file).size });
+  }
+  return rows;
+}
+
+async function main() {
+  fs.mkdirSync(shotDir, { recursive: true });
+  const { server, url } = await serve(webDir);
+  const userDataDir = fs.mkdtempSync('/tmp/aelab-chromium-');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  const summary = {};
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const foreign = [], consoleErrors = [];
+    const origin = new URL(url).origin;
+    await page.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(origin) || u.startsWith('data:') || u.startsWith('blob:')) return route.continue();
+      foreign.push(u);
+      return route.abort();
+    });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+    // 1. The page becomes ready: the first interactive frame, with the model settled.
+    await page.goto(url);
+    const ready = await waitFor(page, 'page becomes ready', () => {
+      try { return window.aelab.state().ready; } catch (e) { return false; }
+    }, null, 60000);
+    if (!ready) throw new Error('the page never became ready');
+    let s = await page.evaluate(() => aelab.state());
+    summary.firstInteractiveFrameMs = Math.round(s.readyMs);
+    check('page becomes ready', true, `first interactive frame ${Math.round(s.readyMs)} ms after navigation; ` +
+          `model: ${s.model.name} (${s.model.input}-${s.model.hidden}-${s.model.latent})`);
+    check('model is the one the native reference used', s.modelShipped === reference.shipped,
+          `page shipped=${s.modelShipped}, native shipped=${reference.shipped}`);
+    await page.screenshot({ path: path.join(shotDir, 'web-1-ready.png') });
+
+    // 2. The test set streams in; test digit 0's loss matches the native core's.
+    await waitFor(page, 'test set loads', () => aelab.state().testSet.status === 'ready', null, 60000);
+    const digit = await page.evaluate(() => {
+      const loaded = aelab.loadTestDigit(0);
+      return { loaded, loss: aelab.state().inputLoss, recon: aelab.reconstruction(), latent: aelab.latent() };
+    });
+    const diff = Math.abs(digit.loss - reference.loss);
+    check('test digit 0 loads', digit.loaded && digit.recon.length === 784 && digit.recon.every(Number.isFinite),
+          `${digit.recon.length} reconstruction values, ${digit.latent.length} latent values`);
+    check('test digit 0 loss matches the native core within 1e-3', diff <= 1e-3,
+          `page ${digit.loss.toFixed(6)}, native ${reference.loss.toFixed(6)}, |diff| ${diff.toExponential(2)}`);
+    summary.digit0 = { page: digit.loss, native: reference.loss };
+    await sleep(300);
+    await page.screenshot({ path: path.join(shotDir, 'web-2-test-digit-0.png') });
+
+    // 3. A stroke drawn with the mouse on the canvas changes the input and the reconstruction.
+    await page.evaluate(() => aelab.setInput(new Array(784).fill(0)));
+    await sleep(200);
+    const before = await page.evaluate(() => ({ input: aelab.input(), recon: aelab.reconstruction() }));
+    const c = (await page.evaluate(() => aelab.state())).drawCanvas;
+    const at = (fx, fy) => [c.x + fx * c.w, c.y + fy * c.h];
+    const stroke = [[0.35, 0.2], [0.6, 0.2], [0.62, 0.35], [0.45, 0.55], [0.4, 0.8]];
+    await page.mouse.move(...at(...stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) {
+      await page.mouse.move(...at(...p), { steps: 6 });
+      await sleep(30);
+    }
+    await page.mouse.up();
+    await sleep(300);
+    const after = await page.evaluate(() => ({ input: aelab.input(), recon: aelab.reconstruction(), s: aelab.state() }));
+    const l1 = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0);
+    const inkAfter = after.input.reduce((a, v) => a + v, 0);
+    check('mouse stroke changes the input', l1(before.input, after.input) > 5 && !after.s.inputEmpty,
+          `input changed by ${l1(before.input, after.input).toFixed(1)} (ink ${inkAfter.toFixed(1)})`);
+    check('mouse stroke changes the reconstruction', l1(before.recon, after.recon) > 1,
+          `reconstruction changed by ${l1(before.recon, after.recon).toFixed(1)}, loss ${after.s.inputLoss.toFixed(4)}`);
+    await page.screenshot({ path: path.join(shotDir, 'web-3-drawn.png') });
+
+    // 4. After Reset, a few hundred training steps lower the validation loss; fps while training.
+    await page.evaluate(() => { aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
+    await waitFor(page, 'validation loss of the fresh weights', () => {
+      const st = aelab.state();
+      return st.valLoss !== null && st.valStep === 0 && !st.validating;
+    }, null, 60000);
+    const v0 = (await page.evaluate(() => aelab.state())).valLoss;
+    await page.evaluate(() => aelab.train(true));
+    await waitFor(page, 'training set loads', () => aelab.state().trainSet.status === 'ready', null, 120000);
+    await waitFor(page, 'training starts', () => aelab.state().step > 0, null, 30000);
+    const t0 = Date.now(), f0 = (await page.evaluate(() => aelab.state())).frames;
+    const s0 = (await page.evaluate(() => aelab.state())).step;
+    await waitFor(page, '300 training steps', () => aelab.state().step >= 300, null, 240000);
+    const t1 = Date.now();
+    s = await page.evaluate(() => aelab.state());
+    const fps = (s.frames - f0) / ((t1 - t0) / 1000);
+    summary.fpsWhileTraining = Number(fps.toFixed(1));
+    summary.samplesPerS = Math.round(s.samplesPerS);
+    summary.computeSamplesPerS = Math.round(s.computeSamplesPerS);
+    summary.stepsPerS = Number(((s.step - s0) / ((t1 - t0) / 1000)).toFixed(1));
+    await page.screenshot({ path: path.join(shotDir, 'web-4-training.png') });
+    await page.evaluate(() => aelab.train(false));
+    await waitFor(page, 'validation after pausing', () => {
+      const st = aelab.state();
+      return st.valStep >= 300 && !st.validating;
+    }, null, 60000);
+    s = await page.evaluate(() => aelab.state());
+    check('training lowers the validation loss', s.valLoss < v0 - 0.05,
+          `${v0.toFixed(4)} before, ${s.valLoss.toFixed(4)} after ${s.valStep} steps`);
+    check('frame rate while training is reported', fps > 0,
+          `${fps.toFixed(1)} fps over ${((t1 - t0) / 1000).toFixed(1)} s; ${summary.samplesPerS} samples/s ` +
+          `(${summary.computeSamplesPerS} while computing), ${summary.stepsPerS} steps/s at batch 64`);
+    await sleep(300);
+    await page.screenshot({ path: path.join(shotDir, 'web-5-trained.png') });
+
+    // 5. Static, same-origin, quiet.
+    check('no request to another origin', foreign.length === 0, foreign.slice(0, 3).join(', '));
+    check('no errors in the page', consoleErrors.length === 0 && s.pageErrors.length === 0,
+          [...consoleErrors, ...s.pageErrors].slice(0, 3).join(' | '));
+  } finally {
+    await context.close();
+    server.kill();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  summary.firstDownload = firstDownloadSizes(webDir);
+  fs.writeFileSync(path.join(shotDir, 'web-e2e-summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log('first download (bytes, raw / gzip -9):');
+  for (const r of summary.firstDownload) console.log(`  ${r.name.padEnd(32)} ${String(r.raw ?? '-').padStart(9)} ${String(r.gzip).padStart(9)}`);
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`web e2e: ${e.message}`);
+  console.log(`${results.passed} passed, ${results.failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+// The page's side of aelab: it fetches the model and the MNIST files from this folder (the data
+// as .gz, decompressed with the browser's DecompressionStream: the WebAssembly build has no
+// zlib), hands the bytes to the app, and exposes window.aelab (see docs/web-api.md).
+// Order: the model (in parallel with the app's own download), then the test set; the training
+// set only when training first starts.
+'use strict';
+(function () {
+  const overlay = document.getElementById('overlay');
+  const statusText = document.getElementById('status');
+  const progressBar = document.getElementById('progress');
+  const canvas = document.getElementById('canvas');
+  const fileInput = document.getElementById('model-file');
+  const page = { readyMs: null, runtime: false, errors: [], trainRequested: false };
+  let resolveReady;
+  const ready = new Promise((resolve) => { resolveReady = resolve; });
+
+  function setStatus(text, fraction) {
+    statusText.textContent = text;
+    if (fraction === undefined) progressBar.removeAttribute('value');
+    else progressBar.value = fraction;
+  }
+
+  function fatal(text) {
+    page.errors.push(text);
+    overlay.classList.remove('hidden');
+    statusText.className = 'error';
+    statusText.textContent = text;
+    progressBar.hidden = true;
+  }
+
+  // The whole body of `url` as bytes, gunzipped if it is gzip (by its magic bytes, so a server
+  // that already decoded a Content-Encoding: gzip response works too).
+  async function fetchBytes(url, onProgress) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    const reader = response.body.getReader();
+    const chunks = [];
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      if (onProgress && total) onProgress(Math.min(1, loaded / total));
+    }
+    let bytes = new Uint8Array(loaded);
+    for (let i = 0, at = 0; i < chunks.length; at += chunks[i].byteLength, i++) bytes.set(chunks[i], at);
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      if (typeof DecompressionStream === 'undefined') throw new Error(`${url}: this browser has no DecompressionStream`);
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    return bytes;
+  }
+
+  // Copies byte arrays into the app's memory for the duration of fn(pointers...).
+  function withHeap(arrays, fn) {
+    const pointers = arrays.map((a) => {
+      const p = Module._malloc(Math.max(1, a.length));
+      Module.HEAPU8.set(a, p);
+      return p;
+    });
+    try { return fn(...pointers); } finally { pointers.forEach((p) => Module._free(p)); }
+  }
+
+  const modelFetch = fetchBytes('model.aelab').then((bytes) => ({ bytes }), (error) => ({ error }));
+
+  async function handOverModel() {
+    setStatus('Loading the model...');
+    const got = await modelFetch;
+    if (got.error) {
+      Module.ccall('aelab_shipped_model_missing', null, ['string'], [`No shipped model (${got.error.message})`]);
+      return;
+    }
+    const error = withHeap([got.bytes], (p) =>
+      Module.UTF8ToString(Module._aelab_set_shipped_model(p, got.bytes.length)));
+    if (error) page.errors.push(error);
+  }
+
+  async function loadSplit(train) {
+    const prefix = train ? 'data/train' : 'data/t10k';
+    const progress = (f) => Module._aelab_data_progress(train ? 1 : 0, f);
+    try {
+      progress(0);
+      const images = await fetchBytes(`${prefix}-images-idx3-ubyte.gz`, (f) => progress(0.97 * f));
+      const labels = await fetchBytes(`${prefix}-labels-idx1-ubyte.gz`);
+      const error = withHeap([images, labels], (pi, pl) => Module.UTF8ToString(
+        Module._aelab_load_data(train ? 1 : 0, pi, images.length, pl, labels.length)));
+      if (error) page.errors.push(error);
+    } catch (e) {
+      page.errors.push(e.message);
+      Module.ccall('aelab_data_failed', null, ['number', 'string'], [train ? 1 : 0, e.message]);
+    }
+  }
+
+  async function loadModelFile(file) {
+    if (!page.runtime) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    withHeap([bytes], (p) => Module.ccall('aelab_load_model', 'string', ['number', 'number', 'string'],
+                                           [p, bytes.length, file.name]));
+  }
+
+  function download(bytes, name) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(url); a.remove(); }, 1000);
+  }
+
+  fileInput.addEventListener('change', () => {
+    if (fileInput.files.length) loadModelFile(fileInput.files[0]);
+    fileInput.value = '';
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer.files.length) loadModelFile(e.dataTransfer.files[0]);
+  });
+  window.addEventListener('error', (e) => page.errors.push(String(e.message)));
+
+  // Emscripten's Module: settings for aelab.js, and the functions the app calls (main_web.cpp).
+  window.Module = {
+    canvas,
+    locateFile: (path) => path, // next to this page, whatever folder it is served from
+    print: (text) => console.log(text),
+    printErr: (text) => console.warn(text),
+    onAbort: (what) => fatal(`The app stopped: ${what}`),
+    onRuntimeInitialized() {
+      page.runtime = true;
+      handOverModel().then(() => loadSplit(false));
+    },
+    aelabRequestTrainingSet() {
+      if (page.trainRequested) return;
+      page.trainRequested = true;
+      loadSplit(true);
+    },
+    aelabOpenModelPicker: () => fileInput.click(),
+    aelabDownload: download,
+    aelabFatal: fatal,
+    aelabFirstFrame() {
+      page.readyMs = performance.now();
+      overlay.classList.add('hidden');
+      canvas.focus();
+      resolveReady();
+    },
+  };
+  if (typeof WebAssembly !== 'object') fatal('This browser has no WebAssembly.');
+
+  function need() {
+    if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
+  }
+  function floats(pointer, n) {
+    return Array.from(Module.HEAPF32.subarray(pointer >> 2, (pointer >> 2) + n));
+  }
+  const choices = { loss: { bce: 0, mse: 1 }, optimizer: { adam: 0, sgd: 1 } };
+
+  window.aelab = {
+    ready,
+    state() {
+      need();
+      const s = JSON.parse(Module.UTF8ToString(Module._aelab_state()));
+      s.readyMs = page.readyMs;
+      s.pageErrors = page.errors.slice();
+      return s;
+    },
+    train(on = true) { need(); Module._aelab_train(on ? 1 : 0); },
+    set(settings) {
+      need();
+      for (const [key, given] of Object.entries(settings)) {
+        let value = given;
+        if (choices[key]) value = choices[key][String(given).toLowerCase()];
+        else if (typeof given === 'boolean') value = given ? 1 : 0;
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`aelab.set: ${key}: bad value ${given}`);
+        const error = Module.ccall('aelab_set', 'string', ['string', 'number'], [key, value]);
+        if (error) throw new Error(`aelab.set: ${error}`);
+      }
+      return this.state();
+    },
+    // 784 numbers in [0, 1] (row-major 28x28), or strokes: [[[x, y], [x, y], ...], ...] in 0-28 units.
+    setInput(input) {
+      need();
+      if (input.length === 784 && typeof input[0] === 'number') {
+        const p = Module._malloc(784 * 4);
+        Module.HEAPF32.set(Float32Array.from(input), p >> 2);
+        Module._aelab_set_input(p);
+        Module._free(p);
+        return;
+      }
+      const counts = input.map((stroke) => stroke.length);
+      const xy = input.flat().flatMap((pt) => (Array.isArray(pt) ? pt : [pt.x, pt.y]));
+      const px = Module._malloc(Math.max(1, xy.length) * 4), pc = Module._malloc(Math.max(1, counts.length) * 4);
+      Module.HEAPF32.set(Float32Array.from(xy), px >> 2);
+      Module.HEAP32.set(Int32Array.from(counts), pc >> 2);
+      Module._aelab_set_strokes(px, pc, counts.length);
+      Module._free(px);
+      Module._free(pc);
+    },
+    loadTestDigit(index) { need(); return Module._aelab_load_test_digit(index) === 1; },
+    input() { need(); return floats(Module._aelab_input(), 784); },
+    reconstruction() { need(); return floats(Module._aelab_reconstruction(), 784); },
+    latent() { need(); const p = Module._aelab_latent(); return floats(p, Module._aelab_latent_dim()); },
+    reset() { need(); Module._aelab_reset(); },
+    step(batches = 1) { need(); return Module._aelab_step(batches); },
+  };
+})();
