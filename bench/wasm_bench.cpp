@@ -1,0 +1,78 @@
+// The WebAssembly side of `./build.sh bench`: our core's training loop exported to JavaScript, so
+// the benchmark page (in headless Chromium) and bench/wasm_bench_node.cjs (in node) time real
+// MNIST epochs with the same kernels and the same calls the web app makes. Single-threaded.
+// The page fetches the IDX bytes, copies them into the heap and hands them to bench_load_*;
+// timing happens in JavaScript (performance.now) around bench_train_batches.
+#include <emscripten/emscripten.h>
+
+#include <cstdint>
+#include <string>
+
+#include "core/dataset.h"
+#include "core/gemm.h"
+#include "core/model.h"
+#include "core/train.h"
+
+namespace {
+
+struct Bench {
+  aelab::Dataset data;
+  aelab::Autoencoder model;
+  aelab::Trainer trainer;
+  std::string message; // the last error or text answer, for the caller to read
+};
+
+Bench& bench() {
+  static Bench b;
+  return b;
+}
+
+const char* give(std::string text) {
+  bench().message = std::move(text);
+  return bench().message.c_str();
+}
+
+} // namespace
+
+extern "C" {
+
+// IDX image bytes (train-images-idx3-ubyte) -> the training set. Returns "" or an error line.
+EMSCRIPTEN_KEEPALIVE const char* bench_load_images(const uint8_t* bytes, int size) {
+  Bench& b = bench();
+  b.data = aelab::Dataset();
+  return give(aelab::parse_idx_images(bytes, size_t(size), "train-images-idx3-ubyte", &b.data));
+}
+
+// IDX label bytes; optional (training reads only the images). Returns "" or an error line.
+EMSCRIPTEN_KEEPALIVE const char* bench_load_labels(const uint8_t* bytes, int size) {
+  return give(aelab::parse_idx_labels(bytes, size_t(size), "train-labels-idx1-ubyte", &bench().data.labels));
+}
+
+EMSCRIPTEN_KEEPALIVE int bench_sample_count() { return bench().data.count; }
+
+// A fresh Glorot-uniform model and Adam state, batch 256, BCE: the reference experiment.
+EMSCRIPTEN_KEEPALIVE void bench_reset(int seed) {
+  Bench& b = bench();
+  b.model = aelab::make_autoencoder(aelab::ModelShape());
+  aelab::init_glorot_uniform(b.model, uint64_t(seed));
+  aelab::TrainConfig config;
+  config.seed = uint64_t(seed);
+  aelab::trainer_init(b.trainer, b.model, config);
+}
+
+EMSCRIPTEN_KEEPALIVE void bench_begin_epoch() { aelab::begin_epoch(bench().trainer, bench().data.count); }
+
+// Runs up to n batches of the epoch in progress; returns how many ran (0 once it is finished).
+EMSCRIPTEN_KEEPALIVE int bench_train_batches(int n) {
+  Bench& b = bench();
+  int done = 0;
+  while (done < n && aelab::train_next_batch(b.trainer, b.model, b.data, nullptr)) done++;
+  return done;
+}
+
+EMSCRIPTEN_KEEPALIVE int bench_batches_per_epoch() { return aelab::batches_per_epoch(bench().trainer); }
+EMSCRIPTEN_KEEPALIVE double bench_epoch_loss() { return aelab::epoch_train_loss(bench().trainer); }
+EMSCRIPTEN_KEEPALIVE void bench_end_epoch() { aelab::end_epoch(bench().trainer); }
+EMSCRIPTEN_KEEPALIVE const char* bench_kernel() { return give(aelab::gemm_kernel_selected()); }
+
+} // extern "C"

@@ -1,0 +1,22 @@
+// Our WebAssembly core's training throughput in node (headless, no browser): the same module
+// and the same calls as the benchmark page. Prints JSON.
+//   node --no-experimental-fetch bench/wasm_bench_node.cjs build/wasm-bench/aelab_bench.js DATA_DIR [EPOCHS]
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { aelabBenchEpochs } = require('./ours_epochs.js');
+
+async function main() {
+  const [moduleJs, dataDir, epochs = '3'] = process.argv.slice(2);
+  if (!moduleJs || !dataDir) {
+    console.error('usage: node --no-experimental-fetch wasm_bench_node.cjs AELAB_BENCH_JS DATA_DIR [EPOCHS]');
+    process.exit(2);
+  }
+  const createModule = require(path.resolve(moduleJs));
+  const images = new Uint8Array(fs.readFileSync(path.join(dataDir, 'train-images-idx3-ubyte')));
+  const result = await aelabBenchEpochs(createModule, images, { epochs: Number(epochs) });
+  result.runtime = `node ${process.version}`;
+  console.log(JSON.stringify(result, null, 1));
+}
+
+main().catch((e) => { console.error(`wasm_bench_node: ${e.message}`); process.exit(1); });
