@@ -23,7 +23,12 @@ APT_BENCH=(python3-torch libopenblas0-openmp python3-threadpoolctl time chromium
 apt_ensure() {
   local missing=()
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' && continue
+    # or provided by an installed package (e.g. npm by NodeSource's nodejs, which conflicts with it)
+    dpkg-query -W -f='${Status}|${Provides}\n' | awk -F'|' -v p="$p" '$1 == "install ok installed" {
+      n = split($2, provided, ","); for (i = 1; i <= n; i++) { split(provided[i], w, " "); if (w[1] == p) found = 1 } }
+      END { exit !found }' && continue
+    missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
