@@ -19,6 +19,11 @@ constexpr int kVectors = 8;               // accumulators per column block
 constexpr int kBlock = kVectors * W;      // columns kept in registers at once
 constexpr double kParallelWork = 2e5;     // fewer multiply-adds than this run on one thread
 
+// A scalar multiply-add rounded exactly as xsimd::fma on this build's batches (fused where the
+// ISA has FMA, separate multiply and add in WebAssembly), so the last columns match the rest and
+// the GEMM kernels.
+inline float madd(float a, float b, float c) { return xsimd::fma(batch(a), batch(b), batch(c)).get(0); }
+
 void run(int tasks, double work, const std::function<void(int, int)>& task) {
   if (work < kParallelWork || thread_count() == 1) {
     for (int i = 0; i < tasks; i++) task(i, 0);
@@ -100,7 +105,7 @@ void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float
     }
     for (int j = j0; j < N; j++) { // the last columns, one at a time
       float s = bias ? bias[j] : 0.0f;
-      for (int e = begin; e < end; e++) s = std::fma(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
+      for (int e = begin; e < end; e++) s = madd(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
       out[j] = relu ? std::max(s, 0.0f) : s;
     }
   });
@@ -126,7 +131,7 @@ void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, 
     }
     for (int j = j0; j < N; j++) {
       float s = 0.0f;
-      for (int e = begin; e < end; e++) s = std::fma(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
+      for (int e = begin; e < end; e++) s = madd(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
       out[j] = s;
     }
   });
