@@ -126,10 +126,11 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
     bias = padded;
   }
 
-  // Row blocks: at least two per thread when M allows, so the threads stay balanced.
+  // Row blocks: about four per thread when M allows, so that threads claiming them one by one
+  // finish together.
   const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : thread_count();
-  int mc = (M + 2 * threads - 1) / (2 * threads);
-  mc = std::min(kMcMax, std::max(mr, (mc + mr - 1) / mr * mr));
+  const int row_panels = (M + mr - 1) / mr;
+  const int mc = std::min(kMcMax, std::max(1, row_panels / (4 * threads)) * mr);
   const int n_row_blocks = (M + mc - 1) / mc;
 
   const int n_k_slices = std::max(1, (K + kKc - 1) / kKc);

@@ -7,6 +7,7 @@
 #include <xtensor/xmath.hpp>
 
 #include "core/gemm.h"
+#include "core/threads.h"
 
 namespace aelab {
 
@@ -26,16 +27,19 @@ void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInp
 void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const float* y, float* dy,
                     int batch, float* dW, float* db, float* dx) {
   // forward was y = relu(z): dz = dy * (y > 0); and z = x W + b: db = sum over rows of dz.
-  // One pass over dy for both, rows in order (a plain loop: xtensor's axis-0 sum is strided).
+  // One pass over dy for both, rows in order (a plain loop: xtensor's axis-0 sum is strided);
+  // blocks of columns are the parallel tasks.
   const bool relu = L.activation == Activation::relu;
-  for (int j = 0; j < L.out; j++) db[j] = 0.0f;
-  for (int r = 0; r < batch; r++) {
-    float* dz = dy + size_t(r) * L.out;
-    const float* yr = y + size_t(r) * L.out;
-    if (relu)
-      for (int j = 0; j < L.out; j++) dz[j] = yr[j] > 0.0f ? dz[j] : 0.0f;
-    for (int j = 0; j < L.out; j++) db[j] += dz[j];
-  }
+  parallel_chunks(size_t(L.out), 128, [&](size_t j0, size_t j1) {
+    for (size_t j = j0; j < j1; j++) db[j] = 0.0f;
+    for (int r = 0; r < batch; r++) {
+      float* dz = dy + size_t(r) * L.out;
+      const float* yr = y + size_t(r) * L.out;
+      if (relu)
+        for (size_t j = j0; j < j1; j++) dz[j] = yr[j] > 0.0f ? dz[j] : 0.0f;
+      for (size_t j = j0; j < j1; j++) db[j] += dz[j];
+    }
+  });
   // dW = x^T dz, dx = dz W^T
   if (x.sparse) sparse_transposed_times_dense(*x.sparse, dy, L.out, dW);
   else gemm(Trans::yes, Trans::no, L.in, L.out, batch, x.dense, L.in, dy, L.out, dW, L.out);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <xsimd/xsimd.hpp>
 
+#include "core/threads.h"
+
 namespace aelab {
 
 namespace {
@@ -22,11 +24,10 @@ constexpr float kLogitClip = 16.118095651f; // log((1 - 1e-7) / 1e-7)
 //   BCE gradient (logits form, as TF-Keras) = (p - y) / n
 //   MSE = (p - y)^2, gradient 2 (p - y) p (1 - p) / n
 template <bool WITH_GRAD, LossKind KIND>
-double fused(const float* logits, const float* targets, size_t n, float* dlogits) {
+double fused(const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
   using batch = xsimd::batch<float>;
   constexpr size_t W = batch::size;
   constexpr size_t kChunk = 1024; // float partial sums per chunk, then added in double
-  const float inv_n = 1.0f / float(n);
   const float min_e = std::exp(-kLogitClip);
   double total = 0;
   const size_t n_vectors = n / W * W;
@@ -66,18 +67,34 @@ double fused(const float* logits, const float* targets, size_t n, float* dlogits
   return total;
 }
 
+// Splits the pass into chunks run in parallel; the chunks' sums are added in order, and the cuts
+// depend only on n, so the total is the same for any thread count.
+template <bool WITH_GRAD>
+double fused_parallel(LossKind kind, const float* logits, const float* targets, size_t n, float* dlogits) {
+  constexpr size_t kMaxChunks = 64;
+  const size_t chunk = std::max<size_t>(16384, (n + kMaxChunks - 1) / kMaxChunks);
+  double partial[kMaxChunks] = {};
+  const float scale = 1.0f / float(n);
+  parallel_chunks(n, chunk, [&](size_t b, size_t e) {
+    float* d = WITH_GRAD ? dlogits + b : nullptr;
+    partial[b / chunk] = kind == LossKind::bce
+                             ? fused<WITH_GRAD, LossKind::bce>(logits + b, targets + b, e - b, scale, d)
+                             : fused<WITH_GRAD, LossKind::mse>(logits + b, targets + b, e - b, scale, d);
+  });
+  double total = 0;
+  for (size_t c = 0; c * chunk < n; c++) total += partial[c];
+  return total;
+}
+
 } // namespace
 
 double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n) {
-  return kind == LossKind::bce ? fused<false, LossKind::bce>(logits, targets, n, nullptr)
-                               : fused<false, LossKind::mse>(logits, targets, n, nullptr);
+  return fused_parallel<false>(kind, logits, targets, n, nullptr);
 }
 
 double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n,
                      float* dlogits) {
-  const double sum = kind == LossKind::bce ? fused<true, LossKind::bce>(logits, targets, n, dlogits)
-                                           : fused<true, LossKind::mse>(logits, targets, n, dlogits);
-  return sum / double(n);
+  return fused_parallel<true>(kind, logits, targets, n, dlogits) / double(n);
 }
 
 } // namespace aelab

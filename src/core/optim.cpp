@@ -3,8 +3,13 @@
 
 #include <cmath>
 
+#include <array>
+
+#include <xtensor/xadapt.hpp>
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>
+
+#include "core/threads.h"
 
 namespace aelab {
 
@@ -30,19 +35,36 @@ void reset_optimizer(OptimizerState& s, const OptimizerConfig& c, size_t n) {
   s.v = c.kind == OptimizerKind::adam ? Vector(xt::zeros<float>({n})) : Vector();
 }
 
-void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& w, const Vector& g) {
+namespace {
+constexpr size_t kChunk = 32768; // parameters per task
+
+// [begin, end) of a vector as an xtensor expression (the pointer passed by value, see loss.cpp)
+template <class T>
+auto range(T* data, size_t begin, size_t end) {
+  return xt::adapt(static_cast<T*>(data + begin), end - begin, xt::no_ownership(),
+                   std::array<size_t, 1>{end - begin});
+}
+} // namespace
+
+void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& params, const Vector& grads) {
   s.step++;
-  if (c.kind == OptimizerKind::adam) {
-    const double t = double(s.step);
-    const float lr_t = float(c.learning_rate * std::sqrt(1.0 - std::pow(double(c.beta2), t)) /
-                             (1.0 - std::pow(double(c.beta1), t)));
-    xt::noalias(s.m) = c.beta1 * s.m + (1.0f - c.beta1) * g;
-    xt::noalias(s.v) = c.beta2 * s.v + (1.0f - c.beta2) * g * g;
-    xt::noalias(w) -= lr_t * s.m / (xt::sqrt(s.v) + c.epsilon);
-  } else {
-    xt::noalias(s.m) = c.momentum * s.m - c.learning_rate * g;
-    xt::noalias(w) += s.m;
-  }
+  const double t = double(s.step);
+  const float lr_t = float(c.learning_rate * std::sqrt(1.0 - std::pow(double(c.beta2), t)) /
+                           (1.0 - std::pow(double(c.beta1), t)));
+  parallel_chunks(params.size(), kChunk, [&](size_t b, size_t e) {
+    auto w = range(params.data(), b, e);
+    auto g = range(grads.data(), b, e);
+    auto m = range(s.m.data(), b, e);
+    if (c.kind == OptimizerKind::adam) {
+      auto v = range(s.v.data(), b, e);
+      xt::noalias(m) = c.beta1 * m + (1.0f - c.beta1) * g;
+      xt::noalias(v) = c.beta2 * v + (1.0f - c.beta2) * g * g;
+      xt::noalias(w) -= lr_t * m / (xt::sqrt(v) + c.epsilon);
+    } else {
+      xt::noalias(m) = c.momentum * m - c.learning_rate * g;
+      xt::noalias(w) += m;
+    }
+  });
 }
 
 } // namespace aelab

@@ -133,4 +133,14 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
 
 #endif
 
+void parallel_chunks(size_t n, size_t chunk, const std::function<void(size_t, size_t)>& fn) {
+  const size_t n_chunks = (n + chunk - 1) / chunk;
+  auto run = [&](int c, int) { fn(size_t(c) * chunk, std::min(n, size_t(c + 1) * chunk)); };
+  if (n_chunks <= 1 || thread_count() == 1) {
+    for (size_t c = 0; c < n_chunks; c++) run(int(c), 0);
+  } else {
+    parallel_for(int(n_chunks), run);
+  }
+}
+
 } // namespace aelab

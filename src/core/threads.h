@@ -16,4 +16,9 @@ int thread_count_max();
 // returns when all are done. Not reentrant: tasks must not call parallel_for.
 void parallel_for(int n_tasks, const std::function<void(int task, int thread_index)>& task);
 
+// Runs fn(begin, end) over [0, n) cut into fixed chunks of `chunk` items (the last may be
+// shorter). The cuts do not depend on the thread count, so per-chunk partial results combined in
+// chunk order are deterministic.
+void parallel_chunks(size_t n, size_t chunk, const std::function<void(size_t begin, size_t end)>& fn);
+
 } // namespace aelab

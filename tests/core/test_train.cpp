@@ -10,6 +10,7 @@
 
 #include "core/dataset.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "core/train.h"
 
 using namespace aelab;
@@ -77,6 +78,26 @@ TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
   const auto a = run(5), b = run(5), c = run(6);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
+}
+
+TEST(Training, ThreadCountDoesNotChangeTheResult) {
+  Dataset data = synthetic_data(700, 4);
+  for (auto& p : data.images) p = p < 200 ? 0 : p; // MNIST-like: mostly zeros, the sparse path
+  auto run = [&](int threads) {
+    set_thread_count(threads);
+    Autoencoder m = seeded_model(2);
+    TrainConfig config;
+    Trainer t;
+    trainer_init(t, m, config);
+    begin_epoch(t, data.count);
+    std::vector<float> losses;
+    float loss = 0;
+    while (train_next_batch(t, m, data, &loss)) losses.push_back(loss);
+    set_thread_count(1);
+    losses.insert(losses.end(), m.params.begin(), m.params.end());
+    return losses;
+  };
+  EXPECT_EQ(run(1), run(thread_count_max())) << "threads: " << thread_count_max();
 }
 
 TEST(Training, SampleLossesAverageToTheBatchLoss) {
