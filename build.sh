@@ -181,9 +181,11 @@ build_web() {
      "$BUILD/wasm-app/aelab.wasm" "$WEB_OUT/"
   if [ -f "$ROOT/assets/model.aelab" ]; then cp "$ROOT/assets/model.aelab" "$WEB_OUT/"
   else say "no assets/model.aelab yet: the page starts with random weights"; fi
-  local f
+  local f gz="$BUILD/web-data" # compressed once, then copied
+  mkdir -p "$gz"
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-    gzip -9 -n -c "$CACHE/mnist/$f" >"$WEB_OUT/data/$f.gz"
+    [ "$gz/$f.gz" -nt "$CACHE/mnist/$f" ] || { gzip -9 -n -c "$CACHE/mnist/$f" >"$gz/$f.gz.part" && mv "$gz/$f.gz.part" "$gz/$f.gz"; }
+    cp "$gz/$f.gz" "$WEB_OUT/data/"
   done
   say "web app in $WEB_OUT"
 }

@@ -129,6 +129,13 @@ void app_frame(App& app) {
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
 }
 
+void same_line_if_fits(const char* next_label) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float needed = ImGui::CalcTextSize(next_label, nullptr, true).x + 2 * style.FramePadding.x + style.ItemSpacing.x;
+  float right = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  if (right + needed <= ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
 bool begin_panel(const char* title, const Rect& r) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
@@ -194,9 +201,13 @@ std::string app_state_json(const App& app) {
   add_bool("inputEmpty", lab.input_empty);
   add("inputLoss", json_number(lab.input_loss));
   add("testDigit", json_number(lab.test_digit));
-  const Rect& c = app.canvas_rect; // where the drawing canvas is, in window (CSS) pixels
-  add("drawCanvas", "{\"x\":" + json_number(c.x) + ",\"y\":" + json_number(c.y) + ",\"w\":" + json_number(c.w) +
-                        ",\"h\":" + json_number(c.h) + "}");
+  auto rect = [](const Rect& r) { // in window (CSS) pixels
+    return "{\"x\":" + json_number(r.x) + ",\"y\":" + json_number(r.y) + ",\"w\":" + json_number(r.w) +
+           ",\"h\":" + json_number(r.h) + "}";
+  };
+  add("drawCanvas", rect(app.canvas_rect));
+  add("latentBars", rect(app.latent_rect));
+  add_bool("codeEdited", lab.code_edited);
   add("status", json_string(lab.status));
   add("message", json_string(app.message));
   return j + "}";

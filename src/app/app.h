@@ -66,6 +66,7 @@ struct App {
 
   // latent panel: the bars' full scale, growing at once and shrinking slowly
   float latent_scale = 1;
+  Rect latent_rect; // where the bars were drawn last frame (window coordinates)
 
   // model panel (desktop)
   char model_path[512] = "model.aelab";
@@ -95,6 +96,9 @@ void latent_panel(App& app, const Rect& r);
 void training_panel(App& app, const Rect& r);
 void gallery_panel(App& app, const Rect& r);
 void model_panel(App& app, const Rect& r);
+
+// ImGui::SameLine() if a button labelled `next_label` still fits on the current line.
+void same_line_if_fits(const char* next_label);
 
 // Opens a panel window fixed at r (the layout owns positions and sizes); always pair with
 // ImGui::End().

@@ -14,7 +14,7 @@ void latent_panel(App& app, const Rect& r) {
   begin_panel("Latent code", r);
   const ImGuiStyle& style = ImGui::GetStyle();
   const int n = int(lab.code.size());
-  ImGui::TextWrapped("The encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
+  ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
                      "change one and see what the decoder makes of it.", n);
 
   ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -30,6 +30,7 @@ void latent_panel(App& app, const Rect& r) {
   top = app.latent_scale;
 
   ImVec2 pos = ImGui::GetCursorScreenPos();
+  app.latent_rect = {pos.x, pos.y, avail.x, bars_h};
   ImGui::InvisibleButton("##bars", ImVec2(avail.x, bars_h));
   bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -61,12 +62,12 @@ void latent_panel(App& app, const Rect& r) {
   ImGui::EndDisabled();
 
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("decode(encoder's code)");
+  ImGui::TextUnformatted("decoder(z)");
   digit_image("##dec", lab.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("decode(edited code)");
+  ImGui::TextUnformatted(lab.code_edited ? "decoder(edited z)" : "decoder(z), no edit");
   digit_image("##edited", lab.edited_recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::End();

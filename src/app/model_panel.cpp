@@ -48,12 +48,12 @@ void model_panel(App& app, const Rect& r) {
     app_message(app, error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path) : error,
                 !error.empty());
   }
-  ImGui::SameLine();
+  same_line_if_fits("Load...");
   if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
     std::string error = app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
     if (!error.empty()) app_message(app, error, true);
   }
-  ImGui::SameLine();
+  same_line_if_fits("Back to the shipped model");
   ImGui::BeginDisabled(lab.shipped_model.empty());
   if (ImGui::Button("Back to the shipped model")) {
     std::string error = lab_back_to_shipped(lab);

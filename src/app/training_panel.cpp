@@ -140,12 +140,14 @@ void training_panel(App& app, const Rect& r) {
   ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
   if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
   else ImGui::TextDisabled("training loss: not trained yet");
+  int evaluated = lab.val_next >= 0 ? 100 * lab.val_next / std::max(1, lab.test.data.count) : -1;
   if (lab.val_loss >= 0)
     ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", lab.val_loss, (long long)lab.val_loss_step, lab.val_loss_epoch);
+  else if (evaluated >= 0) ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
   else ImGui::TextDisabled("validation loss: waiting for the test set");
-  if (lab.val_next >= 0) {
+  if (lab.val_loss >= 0 && evaluated >= 0) {
     ImGui::SameLine();
-    ImGui::TextDisabled("(evaluating %d%%)", 100 * lab.val_next / std::max(1, lab.test.data.count));
+    ImGui::TextDisabled("(evaluating %d%%)", evaluated);
   }
   if (lab.train.status == DataStatus::loading) {
     char text[64];

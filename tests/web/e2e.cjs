@@ -64,17 +64,17 @@ function firstDownloadSizes(dir) {
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const { server, url } = await serve(webDir);
-  const userDataDir = fs.mkdtempSync('/tmp/aelab-chromium-');
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  // playwright gives the browser a new empty profile folder of its own
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
   const summary = {};
   try {
-    const page = context.pages()[0] || (await context.newPage());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
     const foreign = [], consoleErrors = [];
     const origin = new URL(url).origin;
     await page.route('**/*', (route) => {
@@ -137,6 +137,31 @@ async function main() {
           `input changed by ${l1(before.input, after.input).toFixed(1)} (ink ${inkAfter.toFixed(1)})`);
     check('mouse stroke changes the reconstruction', l1(before.recon, after.recon) > 1,
           `reconstruction changed by ${l1(before.recon, after.recon).toFixed(1)}, loss ${after.s.inputLoss.toFixed(4)}`);
+
+    // The keyboard belongs to the canvas only while it has focus; clicking it gives focus back.
+    const keys = await page.evaluate(() => {
+      document.activeElement.blur();
+      const e = new KeyboardEvent('keydown', { key: 'Backspace', code: 'Backspace', keyCode: 8, bubbles: true, cancelable: true });
+      document.body.dispatchEvent(e);
+      return { bodyPrevented: e.defaultPrevented };
+    });
+    await page.mouse.click(c.x + c.w + 8, c.y + 4); // beside the drawing, still on the canvas element
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    check('keys outside the canvas are left to the page', !keys.bodyPrevented);
+    check('clicking the canvas gives it the keyboard', focused === 'canvas', `focused: ${focused}`);
+
+    // Dragging a latent bar edits the code; the encoder's own code is unchanged.
+    const bars = (await page.evaluate(() => aelab.state())).latentBars;
+    const codeBefore = await page.evaluate(() => aelab.latent());
+    const barX = bars.x + bars.w * (3.5 / codeBefore.length);
+    await page.mouse.move(barX, bars.y + bars.h - 2);
+    await page.mouse.down();
+    await page.mouse.move(barX, bars.y + bars.h * 0.1, { steps: 8 });
+    await page.mouse.up();
+    await sleep(200);
+    const edited = await page.evaluate(() => ({ s: aelab.state(), code: aelab.latent() }));
+    check('dragging a latent bar edits the code', edited.s.codeEdited && l1(codeBefore, edited.code) < 1e-6,
+          `codeEdited=${edited.s.codeEdited}`);
     await page.screenshot({ path: path.join(shotDir, 'web-3-drawn.png') });
 
     // 4. After Reset, a few hundred training steps lower the validation loss; fps while training.
@@ -174,14 +199,25 @@ async function main() {
     await sleep(300);
     await page.screenshot({ path: path.join(shotDir, 'web-5-trained.png') });
 
-    // 5. Static, same-origin, quiet.
+    // 5. A smaller HiDPI window: the layout adapts (screenshot to look at).
+    const hidpi = await browser.newContext({ viewport: { width: 1024, height: 700 }, deviceScaleFactor: 2 });
+    const small = await hidpi.newPage();
+    await small.goto(url);
+    await waitFor(small, 'HiDPI page becomes ready', () => {
+      try { return window.aelab.state().ready && window.aelab.state().testSet.status === 'ready'; } catch (e) { return false; }
+    }, null, 60000);
+    await small.evaluate(() => aelab.loadTestDigit(1));
+    await sleep(500);
+    await small.screenshot({ path: path.join(shotDir, 'web-6-hidpi-1024x700.png') });
+    await hidpi.close();
+
+    // 6. Static, same-origin, quiet.
     check('no request to another origin', foreign.length === 0, foreign.slice(0, 3).join(', '));
     check('no errors in the page', consoleErrors.length === 0 && s.pageErrors.length === 0,
           [...consoleErrors, ...s.pageErrors].slice(0, 3).join(' | '));
   } finally {
-    await context.close();
+    await browser.close();
     server.kill();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   summary.firstDownload = firstDownloadSizes(webDir);
   fs.writeFileSync(path.join(shotDir, 'web-e2e-summary.json'), JSON.stringify(summary, null, 2) + '\n');
