@@ -366,6 +366,7 @@ usage: ./build.sh [command]
   test     build everything and run every test (what CI runs)
   setup    only install packages and fetch the pinned sources and data into .cache/
   web      build the browser app as static files into build/web/
+  test-app only the app's tests: desktop app under Xvfb, web app in headless Chromium
   serve    build the browser app and serve build/web/ on 127.0.0.1 (port \$AELAB_PORT or 8631)
   bench    benchmarks vs PyTorch, OpenBLAS and TensorFlow.js: docs/benchmarks.md (~10 min)
   app      build the desktop app (build/native-app/aelab_app) and start it; arguments follow
@@ -378,6 +379,7 @@ case "$cmd" in
   native) build_native ;;
   test) run_tests; run_app_tests ;;
   web) build_web ;;
+  test-app) run_app_tests ;;
   serve) serve_web ;;
   app) shift; run_app "$@" ;;
   bench) run_bench ;;

@@ -205,5 +205,6 @@
     latent() { need(); const p = Module._aelab_latent(); return floats(p, Module._aelab_latent_dim()); },
     reset() { need(); Module._aelab_reset(); },
     step(batches = 1) { need(); return Module._aelab_step(batches); },
+    save() { need(); Module._aelab_save_model(); }, // downloads aelab-model.aelab
   };
 })();

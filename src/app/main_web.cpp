@@ -230,6 +230,12 @@ EMSCRIPTEN_KEEPALIVE void aelab_shipped_model_missing(const char* why) {
   w.app.lab.model_notice = std::string(why) + " - using random weights (seed 0).";
 }
 
+// Save, as the Save button does: the current model is downloaded as aelab-model.aelab.
+EMSCRIPTEN_KEEPALIVE void aelab_save_model() {
+  App& app = web().app;
+  app.platform.save_model(lab_model_bytes(app.lab), "");
+}
+
 // A model file the user picked or dropped ("" or an error line, also shown in the app).
 EMSCRIPTEN_KEEPALIVE const char* aelab_load_model(const uint8_t* bytes, int size, const char* name) {
   return give(app_load_model_bytes(web().app, bytes, size_t(size), name));

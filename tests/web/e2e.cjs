@@ -199,6 +199,31 @@ async function main() {
     await sleep(300);
     await page.screenshot({ path: path.join(shotDir, 'web-5-trained.png') });
 
+    // The same core's speed at the CLI's batch size (256), for comparison with node.
+    await page.evaluate(() => { aelab.set({ batch: 256 }); aelab.train(true); });
+    await sleep(4000);
+    s = await page.evaluate(() => aelab.state());
+    await page.evaluate(() => aelab.train(false));
+    summary.batch256 = { computeSamplesPerS: Math.round(s.computeSamplesPerS), samplesPerS: Math.round(s.samplesPerS), fps: Number(s.fps.toFixed(1)) };
+    console.log(`     at batch 256: ${summary.batch256.computeSamplesPerS} samples/s while computing, ` +
+                `${summary.batch256.samplesPerS} wall, ${summary.batch256.fps} fps`);
+
+    // Save downloads a model file; dropping it on the page loads it back.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => aelab.save())]);
+    const saved = fs.readFileSync(await download.path());
+    check('Save downloads a model file', saved.subarray(0, 8).toString('latin1') === 'AELABMDL',
+          `${download.suggestedFilename()}, ${saved.length} bytes`);
+    await page.evaluate(() => aelab.reset());
+    const dropped = await page.evaluate(async (bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'dropped.aelab'));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 500));
+      return aelab.state();
+    }, Array.from(saved));
+    check('a dropped model file is loaded', dropped.model.name === 'dropped.aelab' && dropped.step === 0,
+          `model: ${dropped.model.name}; ${dropped.message}`);
+
     // 5. A smaller HiDPI window: the layout adapts (screenshot to look at).
     const hidpi = await browser.newContext({ viewport: { width: 1024, height: 700 }, deviceScaleFactor: 2 });
     const small = await hidpi.newPage();
