@@ -33,53 +33,83 @@ void run(int tasks, double work, const std::function<void(int, int)>& task) {
 }
 } // namespace
 
+namespace {
+
+// Writes row p's nonzeros (column, value) at col/value and returns how many there were.
+int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
+  int count = 0, k = 0;
+  for (; k + 8 <= pixels; k += 8) { // skip 8 zero pixels at once: most of a digit is background
+    uint64_t eight;
+    std::memcpy(&eight, p + k, 8);
+    if (!eight) continue;
+    for (int i = k; i < k + 8; i++) { // branch-free compaction: write always, advance on nonzero
+      col[count] = i;
+      value[count] = float(p[i]) / 255.0f; // exactly as images_to_float
+      count += p[i] != 0;
+    }
+  }
+  for (; k < pixels; k++) {
+    col[count] = k;
+    value[count] = float(p[k]) / 255.0f;
+    count += p[k] != 0;
+  }
+  return count;
+}
+
+constexpr size_t kRowsPerTask = 32, kColumnsPerTask = 112;
+
+} // namespace
+
 void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, SparseRows* out) {
   out->rows = n;
   out->cols = pixels;
+  // 1. each row compacts into its own slot of a scratch area (rows in parallel)
+  out->scratch_col.resize(size_t(n) * pixels);
+  out->scratch_value.resize(size_t(n) * pixels);
   out->row_start.resize(size_t(n) + 1);
-  out->col.resize(size_t(n) * pixels); // room for every pixel; shrunk to the nonzeros below
-  out->value.resize(size_t(n) * pixels);
-  int* col = out->col.data();
-  float* value = out->value.data();
-  int count = 0;
-  for (int r = 0; r < n; r++) {
-    out->row_start[size_t(r)] = count;
-    const uint8_t* p = images[r];
-    int k = 0;
-    for (; k + 8 <= pixels; k += 8) { // skip 8 zero pixels at once: most of a digit is background
-      uint64_t eight;
-      std::memcpy(&eight, p + k, 8);
-      if (!eight) continue;
-      for (int i = k; i < k + 8; i++) { // branch-free compaction: write always, advance on nonzero
-        col[count] = i;
-        value[count] = float(p[i]) / 255.0f; // exactly as images_to_float
-        count += p[i] != 0;
-      }
-    }
-    for (; k < pixels; k++) {
-      col[count] = k;
-      value[count] = float(p[k]) / 255.0f;
-      count += p[k] != 0;
-    }
-  }
-  out->row_start[size_t(n)] = count;
+  parallel_chunks(size_t(n), kRowsPerTask, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++)
+      out->row_start[r + 1] = compact_row(images[r], pixels, out->scratch_col.data() + r * pixels,
+                                          out->scratch_value.data() + r * pixels);
+  });
+  out->row_start[0] = 0;
+  for (int r = 0; r < n; r++) out->row_start[size_t(r) + 1] += out->row_start[size_t(r)];
+  const int count = out->row_start[size_t(n)];
   out->col.resize(size_t(count));
   out->value.resize(size_t(count));
+  parallel_chunks(size_t(n), kRowsPerTask, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+      const size_t at = size_t(out->row_start[r]), len = size_t(out->row_start[r + 1]) - at;
+      std::memcpy(out->col.data() + at, out->scratch_col.data() + r * pixels, len * sizeof(int));
+      std::memcpy(out->value.data() + at, out->scratch_value.data() + r * pixels, len * sizeof(float));
+    }
+  });
 
-  // the same nonzeros by column (a counting sort, which keeps the rows ascending)
+  // 2. the same nonzeros by column, rows ascending within each column. Each task owns a range
+  // of columns and finds its entries in every row by binary search (a row's columns are sorted).
   out->col_start.assign(size_t(pixels) + 1, 0);
-  for (int e = 0; e < count; e++) out->col_start[size_t(col[e]) + 1]++;
+  auto for_each_in_columns = [&](size_t k0, size_t k1, auto&& fn) {
+    for (int r = 0; r < n; r++) {
+      const int* begin = out->col.data() + out->row_start[size_t(r)];
+      const int* end = out->col.data() + out->row_start[size_t(r) + 1];
+      for (const int* c = std::lower_bound(begin, end, int(k0)); c != end && *c < int(k1); c++)
+        fn(r, int(c - out->col.data()));
+    }
+  };
+  parallel_chunks(size_t(pixels), kColumnsPerTask, [&](size_t k0, size_t k1) {
+    for_each_in_columns(k0, k1, [&](int, int e) { out->col_start[size_t(out->col[size_t(e)]) + 1]++; });
+  });
   for (int k = 0; k < pixels; k++) out->col_start[size_t(k) + 1] += out->col_start[size_t(k)];
   out->row.resize(size_t(count));
   out->col_value.resize(size_t(count));
-  std::vector<int>& next = out->col_fill;
-  next.assign(out->col_start.begin(), out->col_start.end() - 1);
-  for (int r = 0; r < n; r++)
-    for (int e = out->row_start[size_t(r)]; e < out->row_start[size_t(r) + 1]; e++) {
-      const int at = next[size_t(col[e])]++;
+  out->col_fill.assign(out->col_start.begin(), out->col_start.end() - 1);
+  parallel_chunks(size_t(pixels), kColumnsPerTask, [&](size_t k0, size_t k1) {
+    for_each_in_columns(k0, k1, [&](int r, int e) {
+      const int at = out->col_fill[size_t(out->col[size_t(e)])]++;
       out->row[size_t(at)] = r;
-      out->col_value[size_t(at)] = value[e];
-    }
+      out->col_value[size_t(at)] = out->value[size_t(e)];
+    });
+  });
 }
 
 void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu,

@@ -18,7 +18,8 @@ struct SparseRows {
   std::vector<int> col_start; // cols + 1 offsets into row/col_value
   std::vector<int> row;
   std::vector<float> col_value;
-  std::vector<int> col_fill; // scratch for building the columns
+  std::vector<int> col_fill, scratch_col; // scratch for building the rows and columns
+  std::vector<float> scratch_value;
   size_t nonzeros() const { return value.size(); }
 };
 

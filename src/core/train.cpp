@@ -7,6 +7,7 @@
 
 #include "core/layers.h"
 #include "core/rng.h"
+#include "core/threads.h"
 
 namespace aelab {
 
@@ -49,7 +50,10 @@ constexpr double kSparseInputDensity = 0.35;
 float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices,
                         int n) {
   const float* x = t.input.data();
-  images_to_float(data, indices, n, t.input.data());
+  const size_t pixels = size_t(data.pixels());
+  parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
+    images_to_float(data, indices + r0, int(r1 - r0), t.input.data() + r0 * pixels);
+  });
   LayerInput input{x};
   for (int i = 0; i < n; i++) t.input_rows[size_t(i)] = data.image(indices[i]);
   sparse_rows_from_pixels(t.input_rows.data(), n, data.pixels(), &t.input_sparse);
