@@ -38,7 +38,12 @@ struct App {
 
   // ---- UI state that lives across frames
   float content_scale = 1; // HiDPI: framebuffer pixels per window coordinate
-  double frame_budget_ms = 8; // training and validation time per frame
+  // Training and validation time per frame. Adapted while training (unless set explicitly) so
+  // the frame rate stays above 52 fps (kTargetFps in app.cpp) where the display can do that.
+  double frame_budget_ms = 8;
+  bool budget_auto = true;
+  double budget_window_start_ms = -1;
+  int budget_window_frames = 0;
   int frames = 0;
   float fps = 0;
   float frame_cpu_ms = 0; // main-thread time of a frame (moving average), measured by the platform

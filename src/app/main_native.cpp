@@ -88,6 +88,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "aelab_app: cannot start SDL: %s\n", SDL_GetError());
     return 1;
   }
+  // With no display SDL falls back to an invisible driver; say so unless it was asked for.
+  std::string driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+  if ((driver == "offscreen" || driver == "dummy") && !SDL_getenv("SDL_VIDEODRIVER")) {
+    std::fprintf(stderr, "aelab_app: no display to open a window on (set DISPLAY, or run it under xvfb-run)\n");
+    return 1;
+  }
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);

@@ -15,13 +15,16 @@ namespace {
 constexpr int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
 
 // A loss curve as ImGui's line plot, thinned to at most ~2 points per horizontal pixel.
-void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* empty_text, ImVec2 size) {
+void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* x_name, const char* empty_text,
+                ImVec2 size) {
   if (curve.size() < 2) {
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImGui::Dummy(size);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
-    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled), empty_text);
+    char text[96];
+    if (curve.size() == 1) std::snprintf(text, sizeof text, "%s %g: %.4f  (%s)", x_name, curve[0].x, curve[0].y, empty_text);
+    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled), curve.empty() ? empty_text : text);
     return;
   }
   size_t max_points = size_t(std::max(2.0f, 2 * size.x));
@@ -138,6 +141,9 @@ void training_panel(App& app, const Rect& r) {
                 100.0f * lab_epoch_fraction(lab));
   ImGui::ProgressBar(lab_epoch_fraction(lab), ImVec2(-FLT_MIN, 0), progress);
   ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
+                      "%.0f samples/s while computing.", app.frame_budget_ms, app.fps, lab.compute_samples_per_s);
   if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
   else ImGui::TextDisabled("training loss: not trained yet");
   int evaluated = lab.val_next >= 0 ? 100 * lab.val_next / std::max(1, lab.test.data.count) : -1;
@@ -163,9 +169,9 @@ void training_panel(App& app, const Rect& r) {
   float plot_h = std::max(40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
   ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
   ImGui::TextUnformatted("training loss per step (smoothed)");
-  plot_curve("##train", lab.train_curve, "press Start", plot_size);
+  plot_curve("##train", lab.train_curve, "step", "press Start", plot_size);
   ImGui::TextUnformatted("validation loss per epoch (epoch 0 = before training)");
-  plot_curve("##val", lab.val_curve, "one point per epoch", plot_size);
+  plot_curve("##val", lab.val_curve, "epoch", "a point follows each epoch", plot_size);
   ImGui::End();
 }
 
