@@ -328,10 +328,11 @@ run_bench() {
   rm -f "$BENCH_OUT"/*.json
 
   say "ours, native: every GEMM kernel at 1 and 2 threads, median of 3 MNIST epochs each"
-  "$BUILD/native/aelab" bench --kernel all --threads 2 --epochs 3 --json "$BENCH_OUT/ours_native.json"
+  timeout 1200 "$BUILD/native/aelab" bench --kernel all --threads 2 --epochs 3 --json "$BENCH_OUT/ours_native.json" ||
+    say "aelab bench failed or timed out (exit $?): the report shows n/a for it"
   say "ours, native: peak RSS of aelab train --epochs 1"
-  /usr/bin/time -v "$BUILD/native/aelab" train --epochs 1 --threads 1 --out "$BENCH_OUT/rss_model.aelab" \
-    >/dev/null 2>"$BENCH_OUT/native_rss.txt" || die "aelab train failed: $BENCH_OUT/native_rss.txt"
+  timeout 600 /usr/bin/time -v "$BUILD/native/aelab" train --epochs 1 --threads 1 --out "$BENCH_OUT/rss_model.aelab" \
+    >/dev/null 2>"$BENCH_OUT/native_rss.txt" || say "aelab train failed, see $BENCH_OUT/native_rss.txt"
   awk -F': ' '/Maximum resident set size/ {print "{\"max_rss_kb\": " $2 ", \"command\": \"aelab train --epochs 1 --threads 1\"}"}' \
     "$BENCH_OUT/native_rss.txt" >"$BENCH_OUT/native_rss.json"
 
@@ -348,7 +349,7 @@ run_bench() {
     --json "$BENCH_OUT/openblas_peak.json" >/dev/null || say "openblas_peak.py failed"
 
   say "ours, WebAssembly in node"
-  node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench/aelab_bench.js" \
+  timeout 600 node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench/aelab_bench.js" \
     "$CACHE/mnist" 3 >"$BENCH_OUT/wasm_node.json" || say "wasm benchmark in node failed"
   say "browser: ours and TensorFlow.js (wasm, cpu, webgl) in headless Chromium"
   bench_web
