@@ -39,23 +39,31 @@ inline void pause() {
 #endif
 }
 
+// Claims go through one atomic word holding (job generation << 32 | next task index), so a
+// worker still looping over an earlier job can never take a task of the next one.
+constexpr uint64_t kClosed = 0xFFFFFFFFu; // index value while a job is being set up
+
 struct Pool {
   std::mutex mutex;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
   bool stopping = false;
-  std::atomic<uint64_t> generation{0};
+  std::atomic<uint64_t> generation{0}; // the latest job; workers wake when it changes
+  std::atomic<uint64_t> claims{kClosed};
   const std::function<void(int, int)>* job = nullptr;
-  int job_tasks = 0;
-  int threads_wanted = 1; // including the caller
-  std::atomic<int> next_task{0};
+  std::atomic<int> job_tasks{0};
   std::atomic<int> tasks_left{0};
+  int threads_wanted = 1; // including the caller
 
   ~Pool() { resize(0); }
 
-  void run_tasks(int thread_index) {
-    for (int i; (i = next_task.fetch_add(1)) < job_tasks;) {
-      (*job)(i, thread_index);
+  void run_tasks(uint64_t gen, int thread_index) {
+    for (;;) {
+      uint64_t v = claims.load();
+      const uint64_t index = v & kClosed;
+      if ((v >> 32) != gen || index == kClosed || index >= uint64_t(job_tasks.load())) return;
+      if (!claims.compare_exchange_weak(v, v + 1)) continue;
+      (*job)(int(index), thread_index);
       if (tasks_left.fetch_sub(1) == 1) {
         std::lock_guard<std::mutex> lock(mutex);
         done.notify_all();
@@ -74,7 +82,7 @@ struct Pool {
         seen = generation.load();
         if (thread_index >= threads_wanted) continue; // idle at this thread count
       }
-      run_tasks(thread_index);
+      run_tasks(seen, thread_index);
     }
   }
 
@@ -116,16 +124,18 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
     for (int i = 0; i < n_tasks; i++) task(i, 0);
     return;
   }
+  const uint64_t gen = p.generation.load() + 1;
+  p.claims.store(gen << 32 | kClosed); // no claims while the job is set up
+  p.job = &task;
+  p.job_tasks.store(n_tasks);
+  p.tasks_left.store(n_tasks);
+  p.claims.store(gen << 32); // open: task 0 is next
   {
     std::lock_guard<std::mutex> lock(p.mutex);
-    p.job = &task;
-    p.job_tasks = n_tasks;
-    p.next_task = 0;
-    p.tasks_left = n_tasks;
-    p.generation++;
+    p.generation.store(gen);
   }
   p.wake.notify_all();
-  p.run_tasks(0);
+  p.run_tasks(gen, 0);
   for (int spin = 0; spin < kSpinIterations && p.tasks_left.load() != 0; spin++) pause();
   std::unique_lock<std::mutex> lock(p.mutex);
   p.done.wait(lock, [&] { return p.tasks_left.load() == 0; });
