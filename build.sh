@@ -310,7 +310,7 @@ bench_machine_info() { # bench_machine_info <load at start>
 {"cpu": "$cpu", "cores": $(nproc), "memory": "$mem",
  "cpu_flags_avx512f": $(grep -qw avx512f /proc/cpuinfo && echo true || echo false),
  "os": "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)",
- "gxx": "$(g++ -dumpfullversion)", "emcc": "$(emcc --version 2>/dev/null | head -1 | sed 's/.*) //')",
+ "gxx": "$(g++ -dumpfullversion)", "emcc": "$(emcc --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)",
  "node": "$(node --version)", "date": "$(date -u +%Y-%m-%dT%H:%MZ)",
  "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+uncommitted src changes')",
  "load_start": "$1", "load_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}

@@ -90,6 +90,16 @@ def main():
                 fmt(ours_s, 3, " s"), fmt(peer_s, 3, " s"), ratio, fmt(ratio, 2, "x faster"),
                 ">= 3x", verdict(ratio, 3.0) if kernel in (best, "avx2") else "info")
 
+    if not kernels:  # our native run failed: say so where its ratios would be
+        why = native.get("error", "no runs in ours_native.json")
+        for threads in (1, 2):
+            peer_s = torch[threads].get("epoch_seconds_median")
+            add(f"native_vs_pytorch_{threads}t", f"Native s/epoch vs PyTorch, {threads} thread{'s' if threads > 1 else ''}",
+                f"n/a ({why})", fmt(peer_s, 3, " s"), None, "n/a", ">= 3x", "n/a")
+            p = peak_by_threads.get(threads)
+            add(f"step_vs_peak_{threads}t", f"Training step GFLOP/s vs OpenBLAS SGEMM peak, {threads} thread{'s' if threads > 1 else ''}",
+                "n/a", fmt(p["peak_gflops"], 1, " GFLOP/s") if p else "n/a", None, "n/a", ">= 60%", "n/a")
+
     # Training step GFLOP/s vs OpenBLAS's large SGEMM at the same thread count.
     for kernel in kernels:
         for threads in (1, 2):
@@ -118,7 +128,7 @@ def main():
         verdict(ratio, 8.0))
 
     # WASM in Chromium vs our native single thread (same kernels' source, wasm-simd128 vs x86).
-    for kernel in kernels[:2]:
+    for kernel in kernels[:2] or ["native"]:
         run = ours_run(native, kernel, 1)
         native_s = run.get("epoch_seconds") if run else None
         ratio = ours_web_s / native_s if ours_web_s and native_s else None
