@@ -98,14 +98,28 @@ void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int
       for (int j = 0; j < valid; j++) dst[k * nr + j] = src[j];
       for (int j = valid; j < nr; j++) dst[k * nr + j] = 0.0f;
     }
-  } else {
-    for (int j = 0; j < valid; j++) {
-      const float* src = B + size_t(col0 + j) * ldb + k0;
-      for (int k = 0; k < kc; k++) dst[k * nr + j] = src[k];
-    }
-    for (int k = 0; k < kc; k++)
-      for (int j = valid; j < nr; j++) dst[k * nr + j] = 0.0f;
+    return;
   }
+  // op(B) = B^T: row j of B holds column j of the panel. Full panels go through W x W SIMD
+  // transposes; the rest (a partial panel, the last k) element by element.
+  using batch = xsimd::batch<float>;
+  constexpr int W = int(batch::size);
+  int k_done = 0;
+  if (valid == nr && nr % W == 0) {
+    for (; k_done + W <= kc; k_done += W)
+      for (int jb = 0; jb < nr; jb += W) {
+        batch m[W];
+        for (int i = 0; i < W; i++) m[i] = batch::load_unaligned(B + size_t(col0 + jb + i) * ldb + k0 + k_done);
+        xsimd::transpose(m, m + W);
+        for (int i = 0; i < W; i++) m[i].store_unaligned(dst + (k_done + i) * nr + jb);
+      }
+  }
+  for (int j = 0; j < valid; j++) {
+    const float* src = B + size_t(col0 + j) * ldb + k0;
+    for (int k = k_done; k < kc; k++) dst[k * nr + j] = src[k];
+  }
+  for (int k = k_done; k < kc; k++)
+    for (int j = valid; j < nr; j++) dst[k * nr + j] = 0.0f;
 }
 
 } // namespace
