@@ -143,42 +143,60 @@ run_tests() {
 # App and web. The same src/app/ code builds natively (Debian's SDL2 + OpenGL 3) and for the
 # browser (SDL2 built here from Debian's orig tarball with emcmake, WebGL2). The web build is a
 # folder of static files, build/web/, that `serve` serves and the browser tests load.
-SDL_WASM="$CACHE/sdl2-wasm" # installed static SDL2 for Emscripten (CMake config under lib/cmake)
+SDL_WASM="$CACHE/sdl2-wasm"       # installed static SDL2 for Emscripten (CMake config under lib/cmake)
+SDL_WASM_MT="$CACHE/sdl2-wasm-mt" # the same built with -pthread, for the threaded variant
 WEB_OUT="$BUILD/web"
 
-# SDL 2.32.4 for wasm, built once into .cache/sdl2-wasm (its configure alone takes ~4 min).
+# SDL 2.32.4 for wasm, built once into <prefix> (its configure alone takes ~4 min).
+# fetch_sdl_wasm <prefix> [extra compiler flags]
 fetch_sdl_wasm() {
+  local prefix="$1" flags="${2:-}" name
+  name="$(basename "$prefix")"
   fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
-  [ -f "$SDL_WASM/.done" ] && return 0
-  local src="$CACHE/sdl2-src" bld="$CACHE/sdl2-build"
-  rm -rf "$src" "$bld" "$SDL_WASM" && mkdir -p "$src"
+  [ -f "$prefix/.done" ] && return 0
+  local src="$CACHE/$name-src" bld="$CACHE/$name-build"
+  rm -rf "$src" "$bld" "$prefix" && mkdir -p "$src"
   tar -xzf "$CACHE/dl/$SDL_TAR" -C "$src" --strip-components=1
   # Emscripten 3.1.6 predates EM_JS_DEPS: define it away; the app's link asks for the JS
   # functions it would have declared (cmake/em_js_deps.txt).
   printf '%s\n' '#include <emscripten/em_js.h>' '#ifndef EM_JS_DEPS' '#define EM_JS_DEPS(tag, deps)' \
     '#endif' >"$src/aelab_em_js_deps.h"
-  say "building SDL2 for wasm (once, ~5 min)"
+  say "building SDL2 for wasm into .cache/$name (once, ~5 min)"
   emcmake cmake -S "$src" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_INSTALL_PREFIX="$SDL_WASM" -DCMAKE_C_FLAGS="-include $src/aelab_em_js_deps.h" \
-        -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_AUDIO=OFF >"$CACHE/sdl2-configure.log" 2>&1 ||
-    die "SDL2 wasm configure failed, see $CACHE/sdl2-configure.log"
-  cmake --build "$bld" -j "$JOBS" >"$CACHE/sdl2-build.log" 2>&1 ||
-    die "SDL2 wasm build failed, see $CACHE/sdl2-build.log"
+        -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_C_FLAGS="-include $src/aelab_em_js_deps.h $flags" \
+        -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_AUDIO=OFF >"$CACHE/$name-configure.log" 2>&1 ||
+    die "SDL2 wasm configure failed, see $CACHE/$name-configure.log"
+  cmake --build "$bld" -j "$JOBS" >"$CACHE/$name-build.log" 2>&1 ||
+    die "SDL2 wasm build failed, see $CACHE/$name-build.log"
   cmake --install "$bld" >/dev/null
   rm -rf "$src" "$bld"
-  touch "$SDL_WASM/.done"
+  touch "$prefix/.done"
 }
 
+# One variant of the web app: build_web_variant <build dir> <SDL2 prefix> [cmake options]
+build_web_variant() {
+  local dir="$1" sdl="$2"
+  shift 2
+  emcmake cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON -DSDL2_DIR="$sdl/lib/cmake/SDL2" "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS" --target aelab_web
+}
+
+# Two variants side by side: aelab.js/.wasm, single-threaded, which runs everywhere (iframes
+# included), and aelab-mt.js/.wasm/.worker.js with WebAssembly threads, which the page picks when
+# it is cross-origin isolated (served with COOP/COEP, as tools/serve.py does).
 build_web() {
   setup_core
   fetch_app_deps
-  fetch_sdl_wasm
-  emcmake cmake -S "$ROOT" -B "$BUILD/wasm-app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON -DSDL2_DIR="$SDL_WASM/lib/cmake/SDL2" >/dev/null
-  cmake --build "$BUILD/wasm-app" -j "$JOBS" --target aelab_web
+  fetch_sdl_wasm "$SDL_WASM"
+  fetch_sdl_wasm "$SDL_WASM_MT" -pthread
+  build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
+  build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
   cp "$ROOT/web/index.html" "$ROOT/web/aelab-api.js" "$BUILD/wasm-app/aelab.js" \
      "$BUILD/wasm-app/aelab.wasm" "$WEB_OUT/"
+  cp "$BUILD/wasm-app-mt/aelab-mt.js" "$BUILD/wasm-app-mt/aelab-mt.wasm" "$WEB_OUT/"
+  [ -f "$BUILD/wasm-app-mt/aelab-mt.worker.js" ] && cp "$BUILD/wasm-app-mt/aelab-mt.worker.js" "$WEB_OUT/"
   if [ -f "$ROOT/assets/model.aelab" ]; then cp "$ROOT/assets/model.aelab" "$WEB_OUT/"
   else say "no assets/model.aelab yet: the page starts with random weights"; fi
   local f gz="$BUILD/web-data" # compressed once, then copied
@@ -241,11 +259,17 @@ PEER_PY=/usr/bin/python3 # Debian's python: its torch and numpy use libblas.so.3
 # The peers run with the OpenBLAS core type chosen here and nothing else preset.
 peer_env() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS "$@"; }
 
+# The harness twice: single-threaded (build/wasm-bench) and with -pthread (build/wasm-bench-mt).
 build_wasm_bench() {
   setup_core
-  emcmake cmake -S "$ROOT" -B "$BUILD/wasm-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DAELAB_DEPS="$CACHE" -DAELAB_BENCH=ON >/dev/null
-  cmake --build "$BUILD/wasm-bench" -j "$JOBS" --target aelab_wasm_bench
+  local dir threads
+  for threads in OFF ON; do
+    dir="$BUILD/wasm-bench"
+    [ $threads = ON ] && dir="$BUILD/wasm-bench-mt"
+    emcmake cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+          -DAELAB_DEPS="$CACHE" -DAELAB_BENCH=ON -DAELAB_WASM_THREADS=$threads >/dev/null
+    cmake --build "$dir" -j "$JOBS" --target aelab_wasm_bench
+  done
 }
 
 # tfjs, its wasm backend and playwright-core, pinned, in build/bench/npm (no lockfile written).
@@ -351,6 +375,9 @@ run_bench() {
   say "ours, WebAssembly in node"
   timeout 600 node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench/aelab_bench.js" \
     "$CACHE/mnist" 3 >"$BENCH_OUT/wasm_node.json" || say "wasm benchmark in node failed"
+  say "ours, WebAssembly with 2 threads in node (-pthread build, worker_threads)"
+  timeout 600 node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench-mt/aelab_bench_mt.js" \
+    "$CACHE/mnist" 3 2 >"$BENCH_OUT/wasm_node_2t.json" || say "2-thread wasm benchmark in node failed"
   say "browser: ours and TensorFlow.js (wasm, cpu, webgl) in headless Chromium"
   bench_web
   NODE_PATH="$BENCH_OUT/npm/node_modules" node "$ROOT/bench/browser_bench.cjs" "$BENCH_OUT/web" \

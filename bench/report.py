@@ -61,6 +61,7 @@ def main():
     torch = {t: load(folder, f"torch_{t}thread.json") for t in (1, 2)}
     peak = load(folder, "openblas_peak.json")
     node = load(folder, "wasm_node.json")
+    node_2t = load(folder, "wasm_node_2t.json")  # the -pthread build at 2 threads
     browser = load(folder, "browser.json")
 
     kernels = []
@@ -159,7 +160,7 @@ def main():
 
     merged = {"machine": machine, "ratios": ratios, "ours_native": native, "native_rss": rss,
               "pytorch": {"1": torch[1], "2": torch[2]}, "openblas_coretype_probe": probe,
-              "openblas": peak, "wasm_node": node, "browser": browser}
+              "openblas": peak, "wasm_node": node, "wasm_node_2t": node_2t, "browser": browser}
     with open(out_json, "w") as f:
         json.dump(merged, f, indent=1)
         f.write("\n")
@@ -254,11 +255,13 @@ def main():
     w("## WebAssembly and the browser")
     w("")
     w("Our core: `bench/wasm_bench.cpp` (-O3 -msimd128, single-threaded, one call per batch from JavaScript), "
-      "one warm-up epoch then the median of the timed epochs, real MNIST (60000, batch 256).")
+      "one warm-up epoch then the median of the timed epochs, real MNIST (60000, batch 256). The 2-thread row is "
+      "the same harness built with -pthread (`aelab_bench_mt.js`; node runs its second thread in worker_threads).")
     w("")
     w("| Runtime | kernel | s/epoch (median) | epochs timed | warm-up epoch | train loss after epoch 1 | heap after the run |")
     w("|---|---|---|---|---|---|---|")
-    for label, r in (("node (headless)", node), ("headless Chromium", ours_web)):
+    for label, r in (("node (headless)", node), (f"node, {node_2t.get('threads', 2)} threads", node_2t),
+                     ("headless Chromium", ours_web)):
         if not r or r.get("error"):
             w(f"| {label} | n/a: {(r or {}).get('error')} | | | | | |")
             continue

@@ -1,6 +1,7 @@
 // The WebAssembly side of `./build.sh bench`: our core's training loop exported to JavaScript, so
 // the benchmark page (in headless Chromium) and bench/wasm_bench_node.cjs (in node) time real
-// MNIST epochs with the same kernels and the same calls the web app makes. Single-threaded.
+// MNIST epochs with the same kernels and the same calls the web app makes. Single-threaded, or
+// with WebAssembly threads in the -pthread build (aelab_bench_mt.js, see bench_set_threads).
 // The page fetches the IDX bytes, copies them into the heap and hands them to bench_load_*;
 // timing happens in JavaScript (performance.now) around bench_train_batches.
 #include <emscripten/emscripten.h>
@@ -11,6 +12,7 @@
 #include "core/dataset.h"
 #include "core/gemm.h"
 #include "core/model.h"
+#include "core/threads.h"
 #include "core/train.h"
 
 namespace {
@@ -74,5 +76,11 @@ EMSCRIPTEN_KEEPALIVE int bench_batches_per_epoch() { return aelab::batches_per_e
 EMSCRIPTEN_KEEPALIVE double bench_epoch_loss() { return aelab::epoch_train_loss(bench().trainer); }
 EMSCRIPTEN_KEEPALIVE void bench_end_epoch() { aelab::end_epoch(bench().trainer); }
 EMSCRIPTEN_KEEPALIVE const char* bench_kernel() { return give(aelab::gemm_kernel_selected()); }
+
+// Threads for training (1 in the single-thread build); returns how many will be used.
+EMSCRIPTEN_KEEPALIVE int bench_set_threads(int n) {
+  aelab::set_thread_count(n);
+  return aelab::thread_count();
+}
 
 } // extern "C"

@@ -48,13 +48,25 @@ if(EMSCRIPTEN)
   add_executable(aelab_web src/app/main_web.cpp)
   target_link_libraries(aelab_web PRIVATE aelab_app_lib)
   target_compile_options(aelab_web PRIVATE ${AELAB_UI_OPT})
-  set_target_properties(aelab_web PROPERTIES OUTPUT_NAME aelab SUFFIX ".js")
   # A hand-written page loads aelab.js (Debian's emcc crashes writing .html at -O1+). The C
   # functions behind window.aelab are listed in cmake/web_exports.txt; em_js_deps.txt lists the
   # JS library functions SDL 2.32's EM_JS_DEPS would have requested (3.1.6 lacks that macro).
+  if(AELAB_WASM_THREADS)
+    # The threaded variant, aelab-mt.js (+ aelab-mt.worker.js), for cross-origin isolated pages.
+    # Its workers are started before main(), so the pool's threads can start synchronously:
+    # one fewer than the threads the app uses (min(cores, AELAB_WEB_THREADS), main_web.cpp).
+    set(AELAB_WEB_THREADS 4)
+    set_target_properties(aelab_web PROPERTIES OUTPUT_NAME aelab-mt SUFFIX ".js")
+    target_compile_definitions(aelab_web PRIVATE AELAB_WEB_THREADS=${AELAB_WEB_THREADS})
+    target_link_options(aelab_web PRIVATE -sENVIRONMENT=web,worker -Wno-pthreads-mem-growth
+      "-sPTHREAD_POOL_SIZE=Math.max(1,Math.min(navigator.hardwareConcurrency,${AELAB_WEB_THREADS})-1)")
+  else()
+    set_target_properties(aelab_web PROPERTIES OUTPUT_NAME aelab SUFFIX ".js")
+    target_link_options(aelab_web PRIVATE -sENVIRONMENT=web)
+  endif()
   target_link_options(aelab_web PRIVATE -O3
     -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432
-    -sENVIRONMENT=web -sEXIT_RUNTIME=0
+    -sEXIT_RUNTIME=0
     "-sEXPORTED_FUNCTIONS=@${CMAKE_SOURCE_DIR}/cmake/web_exports.txt"
     "-sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString"
     "-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=@${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt")

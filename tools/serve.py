@@ -1,12 +1,41 @@
 #!/usr/bin/env python3
 """Serves a folder on 127.0.0.1 for the aelab web app: static files with the right MIME type for
-.wasm, no caching (so a rebuild shows at once), and the two cross-origin isolation headers
-(COOP/COEP) that a threaded WebAssembly build would need. The app itself works without them."""
+.wasm, no caching (so a rebuild shows at once), the two cross-origin isolation headers (COOP/COEP)
+that let the page load its threaded build (--no-isolation leaves them out: the single-thread build
+then runs, as in an iframe on someone else's page), and .html/.js/.wasm/.aelab gzip-compressed
+for clients that accept it, as a production server would send them. The data files are already
+.gz and go out as they are (the page decompresses them itself)."""
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import os
 import sys
+import threading
+
+COMPRESSED_TYPES = (".html", ".js", ".wasm", ".aelab")
+
+
+class GzipCache:
+    """Each file compressed once, kept in memory until it changes on disk."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = {}  # path -> ((mtime_ns, size), compressed bytes)
+
+    def get(self, path):
+        st = os.stat(path)
+        key = (st.st_mtime_ns, st.st_size)
+        with self.lock:
+            entry = self.entries.get(path)
+            if entry and entry[0] == key:
+                return entry[1]
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), compresslevel=9, mtime=0)
+        with self.lock:
+            self.entries[path] = (key, body)
+        return body
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -14,9 +43,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".js": "text/javascript",
                       ".gz": "application/gzip", ".aelab": "application/octet-stream"}
 
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if self.path.split("?", 1)[0].endswith("/") and os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.endswith(COMPRESSED_TYPES) and os.path.isfile(path)):
+            return super().send_head()
+        try:
+            body = self.server.gzip_cache.get(path)
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
     def end_headers(self):
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        if self.server.isolated:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
@@ -30,6 +80,8 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--port", type=int, default=8631, help="0 picks a free port")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="no COOP/COEP headers: the page is not cross-origin isolated and runs single-threaded")
     args = parser.parse_args()
     if not os.path.isfile(os.path.join(args.folder, "index.html")):
         sys.exit(f"serve.py: {args.folder}: no index.html (run ./build.sh web first)")
@@ -39,7 +91,10 @@ def main():
     except OSError as e:
         sys.exit(f"serve.py: cannot listen on 127.0.0.1:{args.port}: {e.strerror} (set AELAB_PORT to another port)")
     server.quiet = args.quiet
-    print(f"aelab is served at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C stops)", flush=True)
+    server.isolated = not args.no_isolation
+    server.gzip_cache = GzipCache()
+    isolation = "cross-origin isolated" if server.isolated else "not cross-origin isolated"
+    print(f"aelab is served at http://127.0.0.1:{server.server_address[1]}/  ({isolation}; Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

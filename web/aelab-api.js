@@ -3,6 +3,9 @@
 // zlib), hands the bytes to the app, and exposes window.aelab (see docs/web-api.md).
 // Order: the model (in parallel with the app's own download), then the test set; the training
 // set only when training first starts.
+// Two builds of the app sit next to this file: aelab-mt.js (WebAssembly threads: trains on
+// several cores) is loaded when the page is cross-origin isolated, which shared memory needs;
+// otherwise, or with ?threads=1, or if aelab-mt.js is missing, the single-thread aelab.js.
 'use strict';
 (function () {
   const overlay = document.getElementById('overlay');
@@ -10,7 +13,7 @@
   const progressBar = document.getElementById('progress');
   const canvas = document.getElementById('canvas');
   const fileInput = document.getElementById('model-file');
-  const page = { readyMs: null, runtime: false, errors: [], trainRequested: false };
+  const page = { readyMs: null, runtime: false, errors: [], trainRequested: false, script: null };
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
 
@@ -54,11 +57,17 @@
     return bytes;
   }
 
+  // The app's memory seen as a typed array. In the threaded build another thread may grow the
+  // memory, which leaves Module.HEAP* on the old buffer; Module.wasmMemory is always current.
+  function heap(Type) {
+    return new Type(Module.wasmMemory ? Module.wasmMemory.buffer : Module.HEAPU8.buffer);
+  }
+
   // Copies byte arrays into the app's memory for the duration of fn(pointers...).
   function withHeap(arrays, fn) {
     const pointers = arrays.map((a) => {
       const p = Module._malloc(Math.max(1, a.length));
-      Module.HEAPU8.set(a, p);
+      heap(Uint8Array).set(a, p);
       return p;
     });
     try { return fn(...pointers); } finally { pointers.forEach((p) => Module._free(p)); }
@@ -154,7 +163,7 @@
     if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
   }
   function floats(pointer, n) {
-    return Array.from(Module.HEAPF32.subarray(pointer >> 2, (pointer >> 2) + n));
+    return Array.from(heap(Float32Array).subarray(pointer >> 2, (pointer >> 2) + n));
   }
   const choices = { loss: { bce: 0, mse: 1 }, optimizer: { adam: 0, sgd: 1 } };
 
@@ -164,6 +173,8 @@
       need();
       const s = JSON.parse(Module.UTF8ToString(Module._aelab_state()));
       s.readyMs = page.readyMs;
+      s.script = page.script; // aelab-mt.js or aelab.js
+      s.crossOriginIsolated = self.crossOriginIsolated === true;
       s.pageErrors = page.errors.slice();
       return s;
     },
@@ -185,7 +196,7 @@
       need();
       if (input.length === 784 && typeof input[0] === 'number') {
         const p = Module._malloc(784 * 4);
-        Module.HEAPF32.set(Float32Array.from(input), p >> 2);
+        heap(Float32Array).set(Float32Array.from(input), p >> 2);
         Module._aelab_set_input(p);
         Module._free(p);
         return;
@@ -193,8 +204,8 @@
       const counts = input.map((stroke) => stroke.length);
       const xy = input.flat().flatMap((pt) => (Array.isArray(pt) ? pt : [pt.x, pt.y]));
       const px = Module._malloc(Math.max(1, xy.length) * 4), pc = Module._malloc(Math.max(1, counts.length) * 4);
-      Module.HEAPF32.set(Float32Array.from(xy), px >> 2);
-      Module.HEAP32.set(Int32Array.from(counts), pc >> 2);
+      heap(Float32Array).set(Float32Array.from(xy), px >> 2);
+      heap(Int32Array).set(Int32Array.from(counts), pc >> 2);
       Module._aelab_set_strokes(px, pc, counts.length);
       Module._free(px);
       Module._free(pc);
@@ -207,4 +218,21 @@
     step(batches = 1) { need(); return Module._aelab_step(batches); },
     save() { need(); Module._aelab_save_model(); }, // downloads aelab-model.aelab
   };
+
+  // Start the app: the threaded build if this page may use shared memory, else (or if it fails
+  // to load) the single-thread one.
+  function loadApp(names) {
+    const script = document.createElement('script');
+    script.src = names[0];
+    script.async = true;
+    script.onerror = () => {
+      script.remove();
+      if (names.length > 1) loadApp(names.slice(1));
+      else fatal(`Could not load ${names[0]}.`);
+    };
+    page.script = names[0];
+    document.body.appendChild(script);
+  }
+  const threadsAllowed = new URLSearchParams(location.search).get('threads') !== '1';
+  loadApp(self.crossOriginIsolated === true && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']);
 })();

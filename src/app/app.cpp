@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/threads.h"
+
 namespace aelab {
 namespace {
 
@@ -217,6 +219,7 @@ std::string app_state_json(const App& app) {
   add_bool("validating", lab.val_next >= 0);
   add("samplesPerS", json_number(lab.samples_per_s));
   add("computeSamplesPerS", json_number(lab.compute_samples_per_s));
+  add("threads", json_number(thread_count()));
   add("lr", json_number(lab.config.optimizer.learning_rate));
   add("batch", json_number(lab.config.batch_size));
   add("loss", json_string(lab.config.loss == LossKind::bce ? "bce" : "mse"));

@@ -9,12 +9,14 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl2.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
 #include "core/dataset.h"
+#include "core/threads.h"
 
 using namespace aelab;
 
@@ -114,6 +116,12 @@ void frame() {
 
 int main() {
   WebState& w = web();
+#ifdef AELAB_WEB_THREADS
+  // The threaded variant (aelab-mt.js): the training pool's workers come from the pthread pool
+  // started before main(), so they start at once. The browser's main thread cannot sleep: while
+  // it waits for the last task of a parallel_for it spins (Emscripten busy-waits its futex).
+  set_thread_count(std::min(thread_count_max(), AELAB_WEB_THREADS));
+#endif
   // Keys go to the canvas only while it has focus; the rest of the page keeps its keyboard.
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {

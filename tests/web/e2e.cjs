@@ -1,6 +1,8 @@
 // Browser end-to-end test of the web app: serves build/web on 127.0.0.1, drives Debian's
 // Chromium headless through playwright-core (never a downloaded browser), and checks what a user
-// and the window.aelab API see. Screenshots of each step go to SCREENSHOT_DIR.
+// and the window.aelab API see. Screenshots of each step go to SCREENSHOT_DIR. The main run is
+// served with COOP/COEP (cross-origin isolated: the threaded build, aelab-mt.js); a second run
+// without them checks the single-thread build, aelab.js, that iframes on other sites get.
 // usage: node e2e.cjs WEB_DIR REFERENCE_JSON SCREENSHOT_DIR
 'use strict';
 const { chromium } = require('playwright-core');
@@ -22,9 +24,10 @@ function check(name, ok, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
 }
 
-function serve(dir) {
-  const server = spawn('python3', [path.join(__dirname, '../../tools/serve.py'), dir, '--port', '0', '--quiet'],
-                       { stdio: ['ignore', 'pipe', 'inherit'] });
+function serve(dir, { isolated = true } = {}) {
+  const args = [path.join(__dirname, '../../tools/serve.py'), dir, '--port', '0', '--quiet'];
+  if (!isolated) args.push('--no-isolation');
+  const server = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     server.stdout.on('data', (d) => {
       const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
@@ -46,9 +49,42 @@ async function waitFor(page, what, fn, arg, timeoutMs) {
   }
 }
 
+// Training throughput at the CLI's batch size (256), for comparison with node and between the
+// two builds: samples/s while computing, wall-clock samples/s and fps after `ms` of training.
+async function measureBatch256(page, ms) {
+  await page.evaluate(() => { aelab.set({ batch: 256 }); aelab.train(true); });
+  await sleep(ms);
+  const s = await page.evaluate(() => aelab.state());
+  await page.evaluate(() => aelab.train(false));
+  return { threads: s.threads, computeSamplesPerS: Math.round(s.computeSamplesPerS),
+           samplesPerS: Math.round(s.samplesPerS), fps: Number(s.fps.toFixed(1)) };
+}
+
+// After Reset, `steps` training steps at batch 64 lower the validation loss by more than 0.05.
+async function trainLowersValidationLoss(page, steps, label) {
+  await page.evaluate(() => { aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
+  await waitFor(page, `${label}: validation loss of the fresh weights`, () => {
+    const st = aelab.state();
+    return st.valLoss !== null && st.valStep === 0 && !st.validating;
+  }, null, 60000);
+  const v0 = (await page.evaluate(() => aelab.state())).valLoss;
+  await page.evaluate(() => aelab.train(true));
+  await waitFor(page, `${label}: training set loads`, () => aelab.state().trainSet.status === 'ready', null, 120000);
+  await waitFor(page, `${label}: ${steps} training steps`, (n) => aelab.state().step >= n, steps, 240000);
+  await page.evaluate(() => aelab.train(false));
+  await waitFor(page, `${label}: validation after pausing`, (n) => {
+    const st = aelab.state();
+    return st.valStep >= n && !st.validating;
+  }, steps, 60000);
+  const s = await page.evaluate(() => aelab.state());
+  check(`${label}: training lowers the validation loss`, s.valLoss < v0 - 0.05,
+        `${v0.toFixed(4)} before, ${s.valLoss.toFixed(4)} after ${s.valStep} steps`);
+}
+
 function firstDownloadSizes(dir) {
   const rows = [];
-  for (const name of ['index.html', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'model.aelab']) {
+  for (const name of ['index.html', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'aelab-mt.js', 'aelab-mt.wasm',
+                      'aelab-mt.worker.js', 'model.aelab']) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) continue;
     const raw = fs.readFileSync(file);
@@ -85,6 +121,8 @@ async function main() {
     });
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    const encodings = {}; // file name -> Content-Encoding of its response
+    page.on('response', (r) => { encodings[new URL(r.url()).pathname.slice(1)] = r.headers()['content-encoding'] || 'none'; });
 
     // 1. The page becomes ready: the first interactive frame, with the model settled.
     await page.goto(url);
@@ -99,6 +137,11 @@ async function main() {
     check('model is the one the native reference used', s.modelShipped === reference.shipped,
           `page shipped=${s.modelShipped}, native shipped=${reference.shipped}`);
     await page.screenshot({ path: path.join(shotDir, 'web-1-ready.png') });
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    check('served with COOP/COEP, the page loads the threaded build',
+          s.crossOriginIsolated && s.script === 'aelab-mt.js' && (s.threads > 1 || cores === 1),
+          `crossOriginIsolated=${s.crossOriginIsolated}, ${s.script}, ${s.threads} threads (${cores} cores)`);
+    summary.multiThread = { script: s.script, threads: s.threads, cores };
 
     // 2. The test set streams in; test digit 0's loss matches the native core's.
     await waitFor(page, 'test set loads', () => aelab.state().testSet.status === 'ready', null, 60000);
@@ -200,13 +243,10 @@ async function main() {
     await page.screenshot({ path: path.join(shotDir, 'web-5-trained.png') });
 
     // The same core's speed at the CLI's batch size (256), for comparison with node.
-    await page.evaluate(() => { aelab.set({ batch: 256 }); aelab.train(true); });
-    await sleep(4000);
-    s = await page.evaluate(() => aelab.state());
-    await page.evaluate(() => aelab.train(false));
-    summary.batch256 = { computeSamplesPerS: Math.round(s.computeSamplesPerS), samplesPerS: Math.round(s.samplesPerS), fps: Number(s.fps.toFixed(1)) };
-    console.log(`     at batch 256: ${summary.batch256.computeSamplesPerS} samples/s while computing, ` +
-                `${summary.batch256.samplesPerS} wall, ${summary.batch256.fps} fps`);
+    summary.batch256 = await measureBatch256(page, 4000);
+    summary.multiThread.batch256 = summary.batch256;
+    console.log(`     at batch 256 (${summary.batch256.threads} threads): ${summary.batch256.computeSamplesPerS} samples/s ` +
+                `while computing, ${summary.batch256.samplesPerS} wall, ${summary.batch256.fps} fps`);
 
     // Save downloads a model file; dropping it on the page loads it back.
     const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => aelab.save())]);
@@ -261,10 +301,46 @@ async function main() {
           `${(busy.steps / 5).toFixed(1)} steps/s`);
     await smallCtx.close();
 
+    // The server compresses the app's files; the data files are already gzip and go as they are.
+    const gzipped = ['aelab-api.js', 'aelab-mt.js', 'aelab-mt.wasm', 'model.aelab'].filter((f) => encodings[f] === 'gzip');
+    check('the app\'s files are served gzip-compressed, the .gz data files as they are',
+          gzipped.length === 4 && encodings['data/t10k-images-idx3-ubyte.gz'] === 'none',
+          Object.entries(encodings).filter(([f]) => /\.(js|wasm|aelab|gz)$/.test(f)).map(([f, e]) => `${f}: ${e}`).join(', '));
+
     // 6. Static, same-origin, quiet.
     check('no request to another origin', foreign.length === 0, foreign.slice(0, 3).join(', '));
     check('no errors in the page', consoleErrors.length === 0 && s.pageErrors.length === 0,
           [...consoleErrors, ...s.pageErrors].slice(0, 3).join(' | '));
+
+    // 7. Without COOP/COEP (as in an iframe on another site): the single-thread build, same results.
+    const plain = await serve(webDir, { isolated: false });
+    try {
+      const stCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const st = await stCtx.newPage();
+      const stErrors = [];
+      st.on('pageerror', (e) => stErrors.push(String(e)));
+      await st.goto(plain.url);
+      if (!await waitFor(st, 'single-thread page becomes ready', () => {
+        try { return window.aelab.state().ready && window.aelab.state().testSet.status === 'ready'; } catch (e) { return false; }
+      }, null, 60000)) throw new Error('the single-thread page never became ready');
+      const s1 = await st.evaluate(() => aelab.state());
+      check('without COOP/COEP the page loads the single-thread build',
+            !s1.crossOriginIsolated && s1.script === 'aelab.js' && s1.threads === 1,
+            `crossOriginIsolated=${s1.crossOriginIsolated}, ${s1.script}, ${s1.threads} thread`);
+      const loss1 = await st.evaluate(() => { aelab.loadTestDigit(0); return aelab.state().inputLoss; });
+      check('single-thread: test digit 0 loss matches the native core within 1e-3', Math.abs(loss1 - reference.loss) <= 1e-3,
+            `page ${loss1.toFixed(6)}, native ${reference.loss.toFixed(6)}, threaded page ${summary.digit0.page.toFixed(6)}`);
+      await trainLowersValidationLoss(st, 300, 'single-thread');
+      summary.singleThread = { script: s1.script, threads: s1.threads, batch256: await measureBatch256(st, 4000) };
+      const b1 = summary.singleThread.batch256, bN = summary.multiThread.batch256;
+      summary.threadSpeedup = Number((bN.computeSamplesPerS / b1.computeSamplesPerS).toFixed(2));
+      console.log(`     at batch 256: single-thread ${b1.computeSamplesPerS} samples/s while computing (${b1.samplesPerS} wall), ` +
+                  `${bN.threads} threads ${bN.computeSamplesPerS} (${bN.samplesPerS} wall): x${summary.threadSpeedup}`);
+      check('no errors in the single-thread page', stErrors.length === 0, stErrors.slice(0, 3).join(' | '));
+      await stCtx.close();
+    } finally {
+      plain.server.kill();
+    }
   } finally {
     await browser.close();
     server.kill();
