@@ -290,7 +290,7 @@ bench_web() {
   local web="$BENCH_OUT/web" tfjs="$BENCH_OUT/npm/node_modules/@tensorflow"
   rm -rf "$web" && mkdir -p "$web/tfjs" "$web/data"
   cp "$ROOT"/bench/web/* "$ROOT/bench/ours_epochs.js" "$BUILD/wasm-bench/aelab_bench.js" \
-     "$BUILD/wasm-bench/aelab_bench.wasm" "$web/"
+     "$BUILD/wasm-bench/aelab_bench.wasm" "$BUILD"/wasm-bench-mt/aelab_bench_mt.* "$web/"
   cp "$tfjs/tfjs/dist/tf.min.js" "$tfjs/tfjs-backend-wasm/dist/tf-backend-wasm.min.js" \
      "$tfjs"/tfjs-backend-wasm/dist/*.wasm "$web/tfjs/"
   gzip -9 -n -c "$CACHE/mnist/train-images-idx3-ubyte" >"$web/data/train-images-idx3-ubyte.gz"

@@ -2,7 +2,8 @@
 // downloaded): our WebAssembly core for full MNIST epochs, then TensorFlow.js on each backend,
 // each in a fresh page and each time-boxed so a backend that hangs (webgl on SwiftShader) cannot
 // stall the run. Serves the folder itself on 127.0.0.1 without COOP/COEP headers: the
-// single-thread case, which also works inside someone else's iframe. Prints JSON.
+// single-thread case, which also works inside someone else's iframe; then, from a second server
+// that sends them, our -pthread build at 2 threads (ours_mt.html). Prints JSON.
 //   NODE_PATH=<node_modules> node browser_bench.cjs WEB_DIR [--epochs N] [--budget S] [--backends wasm,cpu,webgl]
 'use strict';
 const fs = require('fs');
@@ -32,7 +33,10 @@ function parseArgs(argv) {
   return opts;
 }
 
-function serve(dir) {
+// isolated: send COOP/COEP, so pages may use shared memory (WebAssembly threads).
+function serve(dir, { isolated = false } = {}) {
+  const isolation = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin',
+                                 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   const server = http.createServer((req, res) => {
     const file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
     if (!file.startsWith(path.resolve(dir)) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
@@ -40,7 +44,7 @@ function serve(dir) {
       return;
     }
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-                         'Cache-Control': 'no-cache' });
+                         'Cache-Control': 'no-cache', ...isolation });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -73,6 +77,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const dir = path.resolve(opts.dir);
   const server = await serve(dir);
+  const isolatedServer = await serve(dir, { isolated: true });
   const base = `http://127.0.0.1:${server.address().port}`;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -89,9 +94,15 @@ async function main() {
         opts.timeout, `tfjs ${backend}`);
       process.stderr.write(`tfjs ${backend}: ${JSON.stringify(result.tfjs[backend].epoch_seconds ?? result.tfjs[backend].error)}\n`);
     }
+    if (fs.existsSync(path.join(dir, 'ours_mt.html'))) {
+      const isolatedBase = `http://127.0.0.1:${isolatedServer.address().port}`;
+      result.ours_2t = await inPage(context, `${isolatedBase}/ours_mt.html`, (epochs) => window.benchOurs(epochs),
+                                    opts.epochs, opts.timeout, 'our wasm epochs, 2 threads');
+    }
   } finally {
     await context.close();
     server.close();
+    isolatedServer.close();
     fs.rmSync(profile, { recursive: true, force: true });
   }
   console.log(JSON.stringify(result, null, 1));

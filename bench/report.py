@@ -255,13 +255,15 @@ def main():
     w("## WebAssembly and the browser")
     w("")
     w("Our core: `bench/wasm_bench.cpp` (-O3 -msimd128, single-threaded, one call per batch from JavaScript), "
-      "one warm-up epoch then the median of the timed epochs, real MNIST (60000, batch 256). The 2-thread row is "
-      "the same harness built with -pthread (`aelab_bench_mt.js`; node runs its second thread in worker_threads).")
+      "one warm-up epoch then the median of the timed epochs, real MNIST (60000, batch 256). The 2-thread rows are "
+      "the same harness built with -pthread (`aelab_bench_mt.js`; node runs its second thread in worker_threads, "
+      "Chromium in a Web Worker of a page served with COOP/COEP).")
     w("")
     w("| Runtime | kernel | s/epoch (median) | epochs timed | warm-up epoch | train loss after epoch 1 | heap after the run |")
     w("|---|---|---|---|---|---|---|")
     for label, r in (("node (headless)", node), (f"node, {node_2t.get('threads', 2)} threads", node_2t),
-                     ("headless Chromium", ours_web)):
+                     ("headless Chromium", ours_web),
+                     ("headless Chromium, 2 threads (COOP/COEP)", browser.get("ours_2t") or {"error": "not run"})):
         if not r or r.get("error"):
             w(f"| {label} | n/a: {(r or {}).get('error')} | | | | | |")
             continue
