@@ -402,16 +402,20 @@ usage: ./build.sh [command]
 EOF
 }
 
-cmd="${1:-native}"
-case "$cmd" in
-  native) build_native ;;
-  test) run_tests; run_app_tests ;;
-  web) build_web ;;
-  test-app) run_app_tests ;;
-  serve) serve_web ;;
-  app) shift; run_app "$@" ;;
-  bench) run_bench ;;
-  setup) setup_core; fetch_app_deps ;;
-  help|-h|--help) usage ;;
-  *) usage; exit 2 ;;
-esac
+# The whole file is read before main runs, so editing build.sh while it runs cannot break a run.
+main() {
+  local cmd="${1:-native}"
+  case "$cmd" in
+    native) build_native ;;
+    test) run_tests; run_app_tests; say "all test suites passed" ;;
+    web) build_web ;;
+    test-app) run_app_tests ;;
+    serve) serve_web ;;
+    app) shift; run_app "$@" ;;
+    bench) run_bench ;;
+    setup) setup_core; fetch_app_deps ;;
+    help|-h|--help) usage ;;
+    *) usage; exit 2 ;;
+  esac
+}
+main "$@"; exit
