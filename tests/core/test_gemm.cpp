@@ -7,18 +7,12 @@
 
 #include "core/gemm.h"
 #include "core/rng.h"
+#include "test_util.h"
 #include "core/threads.h"
 
 using namespace aelab;
 
 namespace {
-
-std::vector<float> random_values(size_t n, uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (auto& x : v) x = 2.0f * rng.uniform() - 1.0f;
-  return v;
-}
 
 struct Shape { int M, N, K; };
 

@@ -8,18 +8,12 @@
 #include "core/layers.h"
 #include "core/loss.h"
 #include "core/rng.h"
+#include "test_util.h"
 #include "core/train.h"
 
 using namespace aelab;
 
 namespace {
-
-std::vector<float> random_values(size_t n, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
-  return v;
-}
 
 // --- the double-precision reference ------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 #include "core/gemm.h"
 #include "core/layers.h"
 #include "core/rng.h"
+#include "test_util.h"
 #include "core/sparse.h"
 #include "core/threads.h"
 
@@ -20,13 +21,6 @@ std::vector<uint8_t> sparse_pixels(int n, int pixels, double density, uint64_t s
   std::vector<uint8_t> p(size_t(n) * pixels);
   for (auto& v : p) v = rng.uniform() < density ? uint8_t(1 + rng.below(255)) : 0;
   return p;
-}
-
-std::vector<float> random_values(size_t n, uint64_t seed) {
-  Rng rng(seed);
-  std::vector<float> v(n);
-  for (auto& x : v) x = 2.0f * rng.uniform() - 1.0f;
-  return v;
 }
 
 struct Case {
