@@ -81,6 +81,19 @@ async function trainLowersValidationLoss(page, steps, label) {
         `${v0.toFixed(4)} before, ${s.valLoss.toFixed(4)} after ${s.valStep} steps`);
 }
 
+// The numbers 20 training steps from fresh weights lead to: the same in both builds, since the
+// core's results do not depend on the thread count.
+async function lossesAfter20Steps(page) {
+  return page.evaluate(() => {
+    aelab.reset();
+    aelab.set({ batch: 64, lr: 0.001 });
+    const steps = aelab.step(20);
+    aelab.loadTestDigit(0);
+    const s = aelab.state();
+    return { steps, trainLoss: s.trainLoss, digit0Loss: s.inputLoss };
+  });
+}
+
 function firstDownloadSizes(dir) {
   const rows = [];
   for (const name of ['index.html', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'aelab-mt.js', 'aelab-mt.wasm',
@@ -245,6 +258,7 @@ async function main() {
     // The same core's speed at the CLI's batch size (256), for comparison with node.
     summary.batch256 = await measureBatch256(page, 4000);
     summary.multiThread.batch256 = summary.batch256;
+    summary.multiThread.after20Steps = await lossesAfter20Steps(page);
     console.log(`     at batch 256 (${summary.batch256.threads} threads): ${summary.batch256.computeSamplesPerS} samples/s ` +
                 `while computing, ${summary.batch256.samplesPerS} wall, ${summary.batch256.fps} fps`);
 
@@ -331,7 +345,13 @@ async function main() {
       check('single-thread: test digit 0 loss matches the native core within 1e-3', Math.abs(loss1 - reference.loss) <= 1e-3,
             `page ${loss1.toFixed(6)}, native ${reference.loss.toFixed(6)}, threaded page ${summary.digit0.page.toFixed(6)}`);
       await trainLowersValidationLoss(st, 300, 'single-thread');
+      // measured, as in the threaded page, after training paused and its validation finished
       summary.singleThread = { script: s1.script, threads: s1.threads, batch256: await measureBatch256(st, 4000) };
+      const a1 = await lossesAfter20Steps(st), aN = summary.multiThread.after20Steps;
+      check('both builds train to the same numbers (20 steps from fresh weights)',
+            a1.steps === 20 && aN.steps === 20 && a1.trainLoss === aN.trainLoss && a1.digit0Loss === aN.digit0Loss,
+            `single-thread: train loss ${a1.trainLoss}, digit 0 loss ${a1.digit0Loss}; ` +
+            `${summary.multiThread.threads} threads: ${aN.trainLoss}, ${aN.digit0Loss}`);
       const b1 = summary.singleThread.batch256, bN = summary.multiThread.batch256;
       summary.threadSpeedup = Number((bN.computeSamplesPerS / b1.computeSamplesPerS).toFixed(2));
       console.log(`     at batch 256: single-thread ${b1.computeSamplesPerS} samples/s while computing (${b1.samplesPerS} wall), ` +
