@@ -356,6 +356,13 @@ async function main() {
       summary.threadSpeedup = Number((bN.computeSamplesPerS / b1.computeSamplesPerS).toFixed(2));
       console.log(`     at batch 256: single-thread ${b1.computeSamplesPerS} samples/s while computing (${b1.samplesPerS} wall), ` +
                   `${bN.threads} threads ${bN.computeSamplesPerS} (${bN.samplesPerS} wall): x${summary.threadSpeedup}`);
+      // ?threads=1 asks for the single-thread build on an isolated page too
+      await st.goto(`${url}?threads=1`);
+      await waitFor(st, '?threads=1 page becomes ready', () => { try { return aelab.state().ready; } catch (e) { return false; } }, null, 60000);
+      const forced = await st.evaluate(() => aelab.state());
+      check('?threads=1 loads the single-thread build on an isolated page',
+            forced.crossOriginIsolated && forced.script === 'aelab.js' && forced.threads === 1,
+            `crossOriginIsolated=${forced.crossOriginIsolated}, ${forced.script}, ${forced.threads} thread`);
       check('no errors in the single-thread page', stErrors.length === 0, stErrors.slice(0, 3).join(' | '));
       await stCtx.close();
     } finally {
