@@ -62,12 +62,12 @@ void latent_panel(App& app, const Rect& r) {
   ImGui::EndDisabled();
 
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("decoder(z)");
+  ImGui::TextUnformatted("from encoder's z");
   digit_image("##dec", lab.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(lab.code_edited ? "decoder(edited z)" : "decoder(z), no edit");
+  ImGui::TextUnformatted(lab.code_edited ? "from edited z" : "(drag a bar)");
   digit_image("##edited", lab.edited_recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::End();
