@@ -14,15 +14,9 @@
 #include <zlib.h>
 #endif
 
-using namespace aelab;
+#include "test_util.h"
 
-// A fresh folder per test under GoogleTest's temp dir (real files: the WASM run uses NODERAWFS).
-static std::string make_test_dir() {
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "aelab_dataset_" + info->name();
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
+using namespace aelab;
 
 static void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   FILE* f = fopen(path.c_str(), "wb");

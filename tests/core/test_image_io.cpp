@@ -14,14 +14,9 @@
 #include "core/checksum.h"
 #include "core/image_io.h"
 
-using namespace aelab;
+#include "test_util.h"
 
-static std::string make_test_dir() {
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "aelab_image_io_" + info->name();
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
+using namespace aelab;
 
 static std::vector<uint8_t> read_bytes(const std::string& path) {
   std::vector<uint8_t> out;

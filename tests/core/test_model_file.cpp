@@ -14,14 +14,9 @@
 #include "core/checksum.h"
 #include "core/model_file.h"
 
-using namespace aelab;
+#include "test_util.h"
 
-static std::string make_test_dir() {
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "aelab_model_file_" + info->name();
-  mkdir(dir.c_str(), 0755);
-  return dir;
-}
+using namespace aelab;
 
 // A small model (2276 parameters) whose values exercise the float encoding: signs, -0, tiny
 // denormals, large magnitudes.

@@ -1,5 +1,9 @@
 // Helpers shared by the core tests.
 #pragma once
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <string>
 #include <vector>
 
 #include "core/rng.h"
@@ -12,6 +16,15 @@ inline std::vector<float> random_values(size_t n, uint64_t seed, float lo = -1.0
   std::vector<float> v(n);
   for (auto& x : v) x = lo + (hi - lo) * rng.uniform();
   return v;
+}
+
+// A folder of its own for the running test under GoogleTest's temp dir (real files: the WASM
+// run uses NODERAWFS). Reused by later runs of the same test.
+inline std::string make_test_dir() {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string dir = ::testing::TempDir() + "aelab_" + info->test_suite_name() + "_" + info->name();
+  mkdir(dir.c_str(), 0755);
+  return dir;
 }
 
 } // namespace aelab
