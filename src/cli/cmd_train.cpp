@@ -44,7 +44,10 @@ const char* kTrainHelp =
     "  --limit N           use only the first N samples of each split\n"
     "  --out FILE          the trained model, default model.aelab\n"
     "  --log FILE.csv      per-epoch log: epoch,train_loss,val_loss,seconds,samples_per_s\n"
-    "  --weights-only      save no optimizer state (a 3x smaller file, e.g. to ship in the app)\n";
+    "  --weights-only      save no optimizer state (a 3x smaller file, e.g. to ship in the app)\n"
+    "  --resume FILE       go on from a saved model (its shape, weights and optimizer state):\n"
+    "                      --epochs more epochs; stopped at an epoch's end, the result equals\n"
+    "                      one uninterrupted run\n";
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -71,7 +74,7 @@ int cmd_train(int argc, char** argv) {
   }
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer",
-                          "seed", "threads", "limit", "out", "log"},
+                          "seed", "threads", "limit", "out", "log", "resume"},
                          {"weights-only"});
   TrainConfig config;
   ModelShape shape;
@@ -113,10 +116,31 @@ int cmd_train(int argc, char** argv) {
 
   set_thread_count(threads);
   ModelFile file;
-  file.model = make_autoencoder(shape);
-  init_glorot_uniform(file.model, config.seed);
   Trainer trainer;
-  trainer_init(trainer, file.model, config);
+  if (args.has("resume")) {
+    const std::string from = args.get("resume", "");
+    if (std::string e = load_model(from, &file); !e.empty()) return data_error(e);
+    const ModelShape& s = file.model.shape;
+    if ((args.has("hidden") && s.hidden_dim != shape.hidden_dim) || (args.has("latent") && s.latent_dim != shape.latent_dim))
+      return usage_error("train", "--resume " + from + " is a " + std::to_string(s.hidden_dim) + "-" +
+                                      std::to_string(s.latent_dim) + " model: leave out --hidden/--latent");
+    if (s.input_dim != shape.input_dim)
+      return data_error(from + ": the model takes " + std::to_string(s.input_dim) + " pixels, " + data_dir +
+                        " has " + std::to_string(shape.input_dim));
+    shape = s;
+    trainer_init(trainer, file.model, config);
+    if (file.has_optimizer && file.optimizer_kind == config.optimizer.kind) trainer.optimizer = file.optimizer;
+    else std::printf("note: %s has no %s state; the optimizer starts afresh\n", from.c_str(), optimizer.c_str());
+    // replay the batch orders of the epochs already trained, so the next epoch's order is the
+    // one an uninterrupted run would draw
+    for (uint32_t e = 0; e < file.epochs_trained; e++) begin_epoch(trainer, train.count);
+    trainer.epoch = int(file.epochs_trained);
+    std::printf("resuming %s after epoch %d\n", from.c_str(), trainer.epoch);
+  } else {
+    file.model = make_autoencoder(shape);
+    init_glorot_uniform(file.model, config.seed);
+    trainer_init(trainer, file.model, config);
+  }
 
   const bool tty = isatty(fileno(stdout));
   std::printf("training %d-%d-%d-%d-%d on %d samples (%s), validating on %d; batch %d, %s, %s, "
@@ -126,8 +150,9 @@ int cmd_train(int argc, char** argv) {
               loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
               gemm_kernel_selected().c_str());
   std::signal(SIGINT, on_sigint);
-  for (int epoch = 1; epoch <= config.epochs && !g_stop_requested; epoch++) {
-    if (tty) std::printf("epoch %d/%d\n", epoch, config.epochs);
+  const int first_epoch = trainer.epoch + 1, last_epoch = trainer.epoch + config.epochs;
+  for (int epoch = first_epoch; epoch <= last_epoch && !g_stop_requested; epoch++) {
+    if (tty) std::printf("epoch %d/%d\n", epoch, last_epoch);
     begin_epoch(trainer, train.count);
     const auto t0 = std::chrono::steady_clock::now();
     float batch_loss = 0;

@@ -89,6 +89,13 @@ csv = np.loadtxt("codes.csv", delimiter=",", skiprows=1, max_rows=5)
 assert np.allclose(csv[:, 1:], code, atol=1e-4), np.abs(csv[:, 1:] - code).max()
 PYEOF
 
+# resuming: 1 epoch + 1 resumed epoch is byte for byte the same file as 2 epochs in one run
+expect_exit 0 "train 2 epochs in one run" -- "$AELAB" train --data "$DATA" --epochs 2 --limit 600 --out two.aelab
+expect_exit 0 "train 1 epoch" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out one.aelab
+expect_exit 0 "resume it for 1 more" -- "$AELAB" train --data "$DATA" --resume one.aelab --epochs 1 --limit 600 --out resumed.aelab
+check "the resumed model equals the uninterrupted one" cmp -s two.aelab resumed.aelab
+expect_exit 2 "resume with a different shape" -- "$AELAB" train --data "$DATA" --resume one.aelab --latent 8 --limit 600
+
 # usage errors: exit 2
 expect_exit 2 "no command" -- "$AELAB"
 expect_exit 2 "unknown command" -- "$AELAB" frobnicate
