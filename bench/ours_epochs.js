@@ -6,10 +6,9 @@
 async function aelabBenchEpochs(createModule, imageBytes, { epochs = 3, threads = 1, now = () => performance.now() } = {}) {
   const m = await createModule();
   const threadsUsed = m._bench_set_threads(threads);
-  const ptr = m._malloc(imageBytes.length);
-  m.HEAPU8.set(imageBytes, ptr); // m.HEAPU8, not a saved view: malloc may have grown the heap
-  const error = m.UTF8ToString(m._bench_load_images(ptr, imageBytes.length));
-  m._free(ptr);
+  const ptr = m._bench_image_buffer(imageBytes.length);
+  m.HEAPU8.set(imageBytes, ptr); // m.HEAPU8, not a saved view: the buffer may have grown the heap
+  const error = m.UTF8ToString(m._bench_load_images());
   if (error) throw new Error(error);
   m._bench_reset(0);
   const result = {

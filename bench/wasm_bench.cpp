@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/dataset.h"
 #include "core/gemm.h"
@@ -22,6 +23,7 @@ struct Bench {
   aelab::Autoencoder model;
   aelab::Trainer trainer;
   std::string message; // the last error or text answer, for the caller to read
+  std::vector<uint8_t> image_bytes; // the image file on its way in (bench_image_buffer)
 };
 
 Bench& bench() {
@@ -38,11 +40,20 @@ const char* give(std::string text) {
 
 extern "C" {
 
-// IDX image bytes (train-images-idx3-ubyte) -> the training set. Returns "" or an error line.
-EMSCRIPTEN_KEEPALIVE const char* bench_load_images(const uint8_t* bytes, int size) {
+// A buffer for the IDX image file (train-images-idx3-ubyte), which bench_load_images then takes
+// over without a copy, as the web app does.
+EMSCRIPTEN_KEEPALIVE uint8_t* bench_image_buffer(int size) {
+  bench().image_bytes.assign(size_t(size > 0 ? size : 1), 0);
+  return bench().image_bytes.data();
+}
+
+// The buffer's bytes -> the training set. Returns "" or an error line.
+EMSCRIPTEN_KEEPALIVE const char* bench_load_images() {
   Bench& b = bench();
   b.data = aelab::Dataset();
-  return give(aelab::parse_idx_images(bytes, size_t(size), "train-images-idx3-ubyte", &b.data));
+  std::string error = aelab::parse_idx_images(std::move(b.image_bytes), "train-images-idx3-ubyte", &b.data);
+  b.image_bytes = {};
+  return give(error);
 }
 
 // IDX label bytes; optional (training reads only the images). Returns "" or an error line.

@@ -21,5 +21,5 @@ endif()
 # at 16 MB and grows; the page reports how far it grew after a full epoch on 60k digits.
 target_link_options(aelab_wasm_bench PRIVATE -O3 -sMODULARIZE=1 -sEXPORT_NAME=createAelabBench
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16777216 -sFILESYSTEM=0
-  -sEXPORTED_FUNCTIONS=_malloc,_free,_bench_load_images,_bench_load_labels,_bench_sample_count,_bench_reset,_bench_begin_epoch,_bench_train_batches,_bench_batches_per_epoch,_bench_epoch_loss,_bench_end_epoch,_bench_kernel,_bench_set_threads
+  -sEXPORTED_FUNCTIONS=_malloc,_free,_bench_image_buffer,_bench_load_images,_bench_load_labels,_bench_sample_count,_bench_reset,_bench_begin_epoch,_bench_train_batches,_bench_batches_per_epoch,_bench_epoch_loss,_bench_end_epoch,_bench_kernel,_bench_set_threads
   -sEXPORTED_RUNTIME_METHODS=UTF8ToString)

@@ -94,8 +94,11 @@
       progress(0);
       const images = await fetchBytes(`${prefix}-images-idx3-ubyte.gz`, (f) => progress(0.97 * f));
       const labels = await fetchBytes(`${prefix}-labels-idx1-ubyte.gz`);
-      const error = withHeap([images, labels], (pi, pl) => Module.UTF8ToString(
-        Module._aelab_load_data(train ? 1 : 0, pi, images.length, pl, labels.length)));
+      // the images go straight into the buffer the app keeps them in (no second copy)
+      const at = Module._aelab_image_buffer(images.length); // may grow the memory: view it after
+      heap(Uint8Array).set(images, at);
+      const error = withHeap([labels], (pl) => Module.UTF8ToString(
+        Module._aelab_load_data(train ? 1 : 0, pl, labels.length)));
       if (error) page.errors.push(error);
     } catch (e) {
       page.errors.push(e.message);

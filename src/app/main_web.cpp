@@ -38,6 +38,7 @@ struct WebState {
   double css_w = 0, css_h = 0, pixel_ratio = 0;
   bool announced_ready = false;
   std::string returned; // the last string handed to JavaScript
+  std::vector<uint8_t> image_bytes; // an image file on its way in (aelab_image_buffer)
 };
 
 WebState& web() { // built on first use: JavaScript may hand over the model before main() runs
@@ -256,13 +257,22 @@ EMSCRIPTEN_KEEPALIVE void aelab_data_progress(int train, float fraction) {
 }
 EMSCRIPTEN_KEEPALIVE void aelab_data_failed(int train, const char* error) { lab_set_data_failed(web().app.lab, train, error); }
 
-// One split's IDX bytes (decompressed by the page): "" or an error line.
-EMSCRIPTEN_KEEPALIVE const char* aelab_load_data(int train, const uint8_t* images, int images_size,
-                                                 const uint8_t* labels, int labels_size) {
+// A buffer of `size` bytes in the app's memory for a split's image file: the page writes the
+// decompressed bytes there, and aelab_load_data takes them over, so the 47 MB of training images
+// never sit in memory twice.
+EMSCRIPTEN_KEEPALIVE uint8_t* aelab_image_buffer(int size) {
+  web().image_bytes.assign(size_t(std::max(size, 1)), 0);
+  return web().image_bytes.data();
+}
+
+// One split: the image file in aelab_image_buffer's buffer, the label file's bytes here (both
+// decompressed by the page). Returns "" or an error line.
+EMSCRIPTEN_KEEPALIVE const char* aelab_load_data(int train, const uint8_t* labels, int labels_size) {
   Dataset data;
   const char* images_name = train ? kTrainImagesFile : kTestImagesFile;
   const char* labels_name = train ? kTrainLabelsFile : kTestLabelsFile;
-  std::string error = parse_idx_images(images, size_t(images_size), images_name, &data);
+  std::string error = parse_idx_images(std::move(web().image_bytes), images_name, &data);
+  web().image_bytes = {}; // taken over, or (on error) no longer needed
   if (error.empty()) error = parse_idx_labels(labels, size_t(labels_size), labels_name, &data.labels);
   if (error.empty() && int(data.labels.size()) != data.count)
     error = std::string(labels_name) + ": expected " + std::to_string(data.count) + " labels, found " +

@@ -87,6 +87,18 @@ std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::strin
   return "";
 }
 
+std::string parse_idx_images(std::vector<uint8_t>&& bytes, const std::string& name, Dataset* out) {
+  int count = 0, rows = 0, cols = 0;
+  std::string error = check_idx_images(bytes.data(), bytes.size(), name, &count, &rows, &cols);
+  if (!error.empty()) return error;
+  bytes.erase(bytes.begin(), bytes.begin() + long(kImagesHeaderBytes)); // a memmove, no second buffer
+  out->count = count;
+  out->rows = rows;
+  out->cols = cols;
+  out->images = std::move(bytes);
+  return "";
+}
+
 std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::string& name,
                              std::vector<uint8_t>* labels) {
   uint32_t magic = size >= 4 ? read_be32(bytes) : kLabelsMagic;

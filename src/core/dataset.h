@@ -31,6 +31,10 @@ extern const char* const kTestLabelsFile;  // "t10k-labels-idx1-ubyte"
 // Parses IDX bytes already in memory (the web page passes what it fetched). `name` is used in
 // messages. Images: magic 0x00000803, dims count, rows, cols; labels: magic 0x00000801, count.
 std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::string& name, Dataset* out);
+// The same, taking over `bytes` (a whole IDX image file) instead of copying it: only the
+// 16-byte header is cut off, so the pixels never sit in memory twice (the web page's 47 MB
+// training set). On error `bytes` is left as it was.
+std::string parse_idx_images(std::vector<uint8_t>&& bytes, const std::string& name, Dataset* out);
 std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::string& name,
                              std::vector<uint8_t>* labels);
 

@@ -83,6 +83,25 @@ TEST(IdxReader, ParsesImagesAndLabelsFromMemory) {
   EXPECT_EQ(data.labels, (std::vector<uint8_t>{0, 1}));
 }
 
+TEST(IdxReader, TakingOverTheBytesGivesTheSameDatasetWithoutACopy) {
+  std::vector<uint8_t> images = idx_images(3, 4, 5);
+  Dataset copied, taken;
+  ASSERT_EQ(parse_idx_images(images.data(), images.size(), "mem-images", &copied), "");
+  const uint8_t* storage = images.data();
+  ASSERT_EQ(parse_idx_images(std::move(images), "mem-images", &taken), "");
+  EXPECT_EQ(taken.images, copied.images);
+  EXPECT_EQ(taken.count, 3);
+  EXPECT_EQ(taken.images.data(), storage) << "the pixels stay in the buffer they came in";
+
+  std::vector<uint8_t> bad = idx_images(3, 4, 5);
+  bad.pop_back();
+  const std::vector<uint8_t> before = bad;
+  Dataset untouched;
+  EXPECT_EQ(parse_idx_images(std::move(bad), "short", &untouched), "short: expected 76 bytes (3 images of 4x5), found 75");
+  EXPECT_EQ(bad, before) << "on error the bytes are left as they were";
+  EXPECT_EQ(untouched.count, 0);
+}
+
 TEST(IdxReader, LoadsTestSplitFromItsOwnFileNames) {
   std::string dir = make_test_dir();
   write_bytes(dir + "/" + kTestImagesFile, idx_images(2, 4, 5));
