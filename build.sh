@@ -17,7 +17,7 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 # System packages. Only missing ones are installed, so a set-up machine never touches the net.
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
            libsdl2-dev emscripten nodejs npm python3-numpy)
-APT_TEST=(chromium xvfb x11-apps imagemagick)
+APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
 APT_BENCH=(python3-torch libopenblas0-openmp python3-threadpoolctl time chromium)
 
 apt_ensure() {
@@ -34,7 +34,8 @@ apt_ensure() {
   [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
   say "apt-get install ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # with their recommended packages, as the tests were run (xvfb-run needs xauth, for one)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # ---------------------------------------------------------------------------------------------
