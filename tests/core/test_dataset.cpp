@@ -263,16 +263,6 @@ static void write_gzip(const std::string& path, const std::vector<uint8_t>& byte
   ASSERT_EQ(gzclose(gz), Z_OK);
 }
 
-static std::vector<uint8_t> read_bytes(const std::string& path) {
-  std::vector<uint8_t> out;
-  FILE* f = fopen(path.c_str(), "rb");
-  if (!f) return out;
-  int c;
-  while ((c = fgetc(f)) != EOF) out.push_back(uint8_t(c));
-  fclose(f);
-  return out;
-}
-
 TEST(IdxReader, LoadsGzippedFiles) {
   std::string dir = make_test_dir();
   // Big enough that inflating needs more than the first output buffer.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,16 @@ inline std::string make_test_dir() {
   std::string dir = ::testing::TempDir() + "aelab_" + info->test_suite_name() + "_" + info->name();
   mkdir(dir.c_str(), 0755);
   return dir;
+}
+
+// A whole file's bytes (empty if it cannot be opened).
+inline std::vector<uint8_t> read_bytes(const std::string& path) {
+  std::vector<uint8_t> out;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return out;
+  for (int c; (c = std::fgetc(f)) != EOF;) out.push_back(uint8_t(c));
+  std::fclose(f);
+  return out;
 }
 
 } // namespace aelab
