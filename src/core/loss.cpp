@@ -30,39 +30,39 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
   constexpr size_t kChunk = 1024; // float partial sums per chunk, then added in double
   const float min_e = std::exp(-kLogitClip);
   double total = 0;
+  // One W-lane step: the loss of each lane into acc, the gradient stored.
+  auto step = [&](const batch& z, const batch& y, batch& acc, float* d) {
+    const batch e = xsimd::exp(-xsimd::abs(z));
+    const batch p = xsimd::select(z >= batch(0.0f), batch(1.0f), e) / (batch(1.0f) + e);
+    if (KIND == LossKind::bce) {
+      const batch zc = xsimd::clip(z, batch(-kLogitClip), batch(kLogitClip));
+      acc += xsimd::max(zc, batch(0.0f)) - zc * y + xsimd::log(batch(1.0f) + xsimd::max(e, batch(min_e)));
+      if (WITH_GRAD) ((p - y) * inv_n).store_unaligned(d);
+    } else {
+      const batch diff = p - y;
+      acc += diff * diff;
+      if (WITH_GRAD) (batch(2.0f * inv_n) * diff * p * (batch(1.0f) - p)).store_unaligned(d);
+    }
+  };
   const size_t n_vectors = n / W * W;
+  alignas(64) float scratch[W] = {};
   size_t i = 0;
   while (i < n_vectors) {
     const size_t chunk_end = std::min(n_vectors, i + kChunk);
     batch acc(0.0f);
-    for (; i < chunk_end; i += W) {
-      const batch z = batch::load_unaligned(logits + i), y = batch::load_unaligned(targets + i);
-      const batch e = xsimd::exp(-xsimd::abs(z));
-      const batch p = xsimd::select(z >= batch(0.0f), batch(1.0f), e) / (batch(1.0f) + e);
-      if (KIND == LossKind::bce) {
-        const batch zc = xsimd::clip(z, batch(-kLogitClip), batch(kLogitClip));
-        acc += xsimd::max(zc, batch(0.0f)) - zc * y + xsimd::log(batch(1.0f) + xsimd::max(e, batch(min_e)));
-        if (WITH_GRAD) ((p - y) * inv_n).store_unaligned(dlogits + i);
-      } else {
-        const batch d = p - y;
-        acc += d * d;
-        if (WITH_GRAD) (batch(2.0f * inv_n) * d * p * (batch(1.0f) - p)).store_unaligned(dlogits + i);
-      }
-    }
+    for (; i < chunk_end; i += W)
+      step(batch::load_unaligned(logits + i), batch::load_unaligned(targets + i), acc, WITH_GRAD ? dlogits + i : nullptr);
     total += double(xsimd::reduce_add(acc));
   }
-  for (; i < n; i++) { // the tail, same formulas
-    const float z = logits[i], y = targets[i];
-    const float e = std::exp(-std::fabs(z));
-    const float p = (z >= 0.0f ? 1.0f : e) / (1.0f + e);
-    if (KIND == LossKind::bce) {
-      const float zc = std::fmin(std::fmax(z, -kLogitClip), kLogitClip);
-      total += std::fmax(zc, 0.0f) - zc * y + std::log(1.0f + std::fmax(e, min_e));
-      if (WITH_GRAD) dlogits[i] = (p - y) * inv_n;
-    } else {
-      total += (p - y) * (p - y);
-      if (WITH_GRAD) dlogits[i] = 2.0f * inv_n * (p - y) * p * (1.0f - p);
-    }
+  if (i < n) { // the last n % W values through the same lanes, so they round as the rest do
+    alignas(64) float z[W] = {}, y[W] = {};
+    std::copy(logits + i, logits + n, z);
+    std::copy(targets + i, targets + n, y);
+    batch acc(0.0f);
+    step(batch::load_aligned(z), batch::load_aligned(y), acc, scratch);
+    acc.store_aligned(z);
+    for (size_t k = 0; k < n - i; k++) total += double(z[k]);
+    if (WITH_GRAD) std::copy(scratch, scratch + (n - i), dlogits + i);
   }
   return total;
 }
@@ -86,7 +86,40 @@ double fused_parallel(LossKind kind, const float* logits, const float* targets, 
   return total;
 }
 
+template <bool WITH_GRAD>
+double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
+  return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
+                               : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
+}
+
 } // namespace
+
+double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows,
+                           int rows, int cols, float* dlogits) {
+  // Rows in chunks run in parallel, as above: at most 64 chunks, cut by the row count only.
+  constexpr int kMaxChunks = 64, kBlock = 1024;
+  const int chunk = std::max(16, (rows + kMaxChunks - 1) / kMaxChunks);
+  const size_t n = size_t(rows) * size_t(cols);
+  const float scale = 1.0f / float(n);
+  double partial[kMaxChunks] = {};
+  parallel_chunks(size_t(rows), size_t(chunk), [&](size_t r0, size_t r1) {
+    alignas(64) float y[kBlock]; // a block of targets as floats, converted where they are used
+    double sum = 0;
+    for (size_t r = r0; r < r1; r++) {
+      const uint8_t* bytes = target_rows[r];
+      for (int c0 = 0; c0 < cols; c0 += kBlock) {
+        const int len = std::min(kBlock, cols - c0);
+        for (int i = 0; i < len; i++) y[i] = float(bytes[c0 + i]) / 255.0f;
+        const size_t at = r * size_t(cols) + size_t(c0);
+        sum += fused_any<true>(kind, logits + at, y, size_t(len), scale, dlogits + at);
+      }
+    }
+    partial[r0 / size_t(chunk)] = sum;
+  });
+  double total = 0;
+  for (int c = 0; c * chunk < rows; c++) total += partial[c];
+  return total / double(n);
+}
 
 double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n) {
   return fused_parallel<false>(kind, logits, targets, n, nullptr);

@@ -56,60 +56,71 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
   return count;
 }
 
-constexpr size_t kRowsPerTask = 32, kColumnsPerTask = 112;
+// Appends the nonzeros of columns [k0, k1) of the n rows to those columns' slots, rows in order.
+void fill_columns(const uint8_t* const* images, int n, int k0, int k1, SparseRows* out) {
+  int* count = out->col_count.data();
+  for (int k = k0; k < k1; k++) count[k] = 0;
+  for (int r = 0; r < n; r++) {
+    const uint8_t* p = images[r];
+    int k = k0;
+    for (; k + 8 <= k1; k += 8) {
+      uint64_t eight;
+      std::memcpy(&eight, p + k, 8);
+      if (!eight) continue;
+      for (int i = k; i < k + 8; i++) { // branch-free, as compact_row: a zero pixel's entry is
+        // written and then overwritten; it stays inside the column's slot (count[i] <= r < n)
+        const size_t at = size_t(i) * size_t(n) + size_t(count[i]);
+        out->row[at] = r;
+        out->col_value[at] = float(p[i]) / 255.0f;
+        count[i] += p[i] != 0;
+      }
+    }
+    for (; k < k1; k++) {
+      if (!p[k]) continue;
+      const size_t at = size_t(k) * size_t(n) + size_t(count[k]++);
+      out->row[at] = r;
+      out->col_value[at] = float(p[k]) / 255.0f;
+    }
+  }
+}
+
+constexpr int kRowsPerTask = 32, kColumnsPerTask = 112;
 
 } // namespace
+
+void sparse_rows_reserve(SparseRows* out, int n, int pixels) {
+  const size_t slots = size_t(n) * size_t(pixels);
+  for (auto* v : {&out->col, &out->row}) v->reserve(slots);
+  for (auto* v : {&out->value, &out->col_value}) v->reserve(slots);
+  out->row_count.reserve(size_t(n));
+  out->col_count.reserve(size_t(pixels));
+}
 
 void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, SparseRows* out) {
   out->rows = n;
   out->cols = pixels;
-  // 1. each row compacts into its own slot of a scratch area (rows in parallel)
-  out->scratch_col.resize(size_t(n) * pixels);
-  out->scratch_value.resize(size_t(n) * pixels);
-  out->row_start.resize(size_t(n) + 1);
-  parallel_chunks(size_t(n), kRowsPerTask, [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++)
-      out->row_start[r + 1] = compact_row(images[r], pixels, out->scratch_col.data() + r * pixels,
-                                          out->scratch_value.data() + r * pixels);
-  });
-  out->row_start[0] = 0;
-  for (int r = 0; r < n; r++) out->row_start[size_t(r) + 1] += out->row_start[size_t(r)];
-  const int count = out->row_start[size_t(n)];
-  out->col.resize(size_t(count));
-  out->value.resize(size_t(count));
-  parallel_chunks(size_t(n), kRowsPerTask, [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) {
-      const size_t at = size_t(out->row_start[r]), len = size_t(out->row_start[r + 1]) - at;
-      std::memcpy(out->col.data() + at, out->scratch_col.data() + r * pixels, len * sizeof(int));
-      std::memcpy(out->value.data() + at, out->scratch_value.data() + r * pixels, len * sizeof(float));
-    }
-  });
-
-  // 2. the same nonzeros by column, rows ascending within each column. Each task owns a range
-  // of columns and finds its entries in every row by binary search (a row's columns are sorted).
-  out->col_start.assign(size_t(pixels) + 1, 0);
-  auto for_each_in_columns = [&](size_t k0, size_t k1, auto&& fn) {
-    for (int r = 0; r < n; r++) {
-      const int* begin = out->col.data() + out->row_start[size_t(r)];
-      const int* end = out->col.data() + out->row_start[size_t(r) + 1];
-      for (const int* c = std::lower_bound(begin, end, int(k0)); c != end && *c < int(k1); c++)
-        fn(r, int(c - out->col.data()));
+  const size_t slots = size_t(n) * size_t(pixels);
+  for (auto* v : {&out->col, &out->row}) v->resize(slots);
+  for (auto* v : {&out->value, &out->col_value}) v->resize(slots);
+  out->row_count.resize(size_t(n));
+  out->col_count.resize(size_t(pixels));
+  // one parallel pass: the first tasks fill rows, the others columns, all from the pixels
+  const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
+  const int col_tasks = (pixels + kColumnsPerTask - 1) / kColumnsPerTask;
+  auto task = [&](int t, int) {
+    if (t < row_tasks) {
+      for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
+        out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
+                                                out->value.data() + size_t(r) * pixels);
+    } else {
+      const int k0 = (t - row_tasks) * kColumnsPerTask;
+      fill_columns(images, n, k0, std::min(pixels, k0 + kColumnsPerTask), out);
     }
   };
-  parallel_chunks(size_t(pixels), kColumnsPerTask, [&](size_t k0, size_t k1) {
-    for_each_in_columns(k0, k1, [&](int, int e) { out->col_start[size_t(out->col[size_t(e)]) + 1]++; });
-  });
-  for (int k = 0; k < pixels; k++) out->col_start[size_t(k) + 1] += out->col_start[size_t(k)];
-  out->row.resize(size_t(count));
-  out->col_value.resize(size_t(count));
-  out->col_fill.assign(out->col_start.begin(), out->col_start.end() - 1);
-  parallel_chunks(size_t(pixels), kColumnsPerTask, [&](size_t k0, size_t k1) {
-    for_each_in_columns(k0, k1, [&](int r, int e) {
-      const int at = out->col_fill[size_t(out->col[size_t(e)])]++;
-      out->row[size_t(at)] = r;
-      out->col_value[size_t(at)] = out->value[size_t(e)];
-    });
-  });
+  run(row_tasks + col_tasks, double(slots) * 4, task);
+  size_t total = 0;
+  for (int c : out->row_count) total += size_t(c);
+  out->nonzero_count = total;
 }
 
 void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu,
@@ -117,7 +128,7 @@ void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float
   // row r of y: bias + sum over the row's nonzeros (k, v) of v * W[k, :], kBlock columns at a time
   const double work = double(S.nonzeros()) * N;
   run(S.rows, work, [&](int r, int) {
-    const int begin = S.row_start[size_t(r)], end = S.row_start[size_t(r) + 1];
+    const int begin = r * S.cols, end = begin + S.row_count[size_t(r)];
     float* out = y + size_t(r) * N;
     int j0 = 0;
     for (; j0 + kBlock <= N; j0 += kBlock) {
@@ -146,7 +157,7 @@ void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, 
   // registers kBlock columns at a time; pixels are the tasks
   const double work = double(S.nonzeros()) * N;
   run(S.cols, work, [&](int k, int) {
-    const int begin = S.col_start[size_t(k)], end = S.col_start[size_t(k) + 1];
+    const int begin = k * S.rows, end = begin + S.col_count[size_t(k)];
     float* out = dW + size_t(k) * N;
     int j0 = 0;
     for (; j0 + kBlock <= N; j0 += kBlock) {

@@ -8,22 +8,26 @@
 
 namespace aelab {
 
-// A (rows, cols) matrix keeping only its nonzeros, both row by row (CSR, for S W) and column by
-// column (CSC, for S^T dz), each in ascending order.
+// A (rows, cols) matrix keeping only its nonzeros, both row by row (for S W) and column by
+// column (for S^T dz), each in ascending order. Every row and column has a fixed slot as long as
+// it could be, so both are built straight from the pixels in one parallel pass, no prefix sums:
+// row r's nonzeros are col/value[r * cols, + row_count[r]), column k's are
+// row/col_value[k * rows, + col_count[k]).
 struct SparseRows {
   int rows = 0, cols = 0;
-  std::vector<int> row_start; // rows + 1 offsets into col/value
-  std::vector<int> col;
+  std::vector<int> row_count, col; // by row
   std::vector<float> value;
-  std::vector<int> col_start; // cols + 1 offsets into row/col_value
-  std::vector<int> row;
+  std::vector<int> col_count, row; // by column
   std::vector<float> col_value;
-  std::vector<int> col_fill, scratch_col; // scratch for building the rows and columns
-  std::vector<float> scratch_value;
-  size_t nonzeros() const { return value.size(); }
+  size_t nonzero_count = 0;
+  size_t nonzeros() const { return nonzero_count; }
 };
 
-// Rows of pixel bytes (n, pixels), scaled by 1/255 as images_to_float does. Reuses out's storage.
+// Sizes out's storage for up to n rows of `pixels`, so that building them later allocates nothing.
+void sparse_rows_reserve(SparseRows* out, int n, int pixels);
+
+// Rows of pixel bytes (n, pixels), scaled by 1/255 as images_to_float does. Reuses out's storage
+// (no allocation once it has held n x pixels).
 void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, SparseRows* out);
 
 // y (rows, N) = S (rows, K) W (K, N) + bias, then ReLU if relu; W row-major.

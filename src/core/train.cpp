@@ -30,9 +30,7 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
   }
   t.input_rows.resize(B);
-  t.input_sparse.row_start.reserve(B + 1); // sized once: no allocation inside a step
-  t.input_sparse.col.reserve(B * size_t(model.shape.input_dim));
-  t.input_sparse.value.reserve(B * size_t(model.shape.input_dim));
+  sparse_rows_reserve(&t.input_sparse, config.batch_size, model.shape.input_dim); // no allocation in a step
   t.shuffle_state = config.seed ^ 0x53485546464C45ull; // batch order independent of the init
   t.order.clear();
   t.epoch = 0;
@@ -49,24 +47,27 @@ constexpr double kSparseInputDensity = 0.35;
 
 float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices,
                         int n) {
-  const float* x = t.input.data();
-  const size_t pixels = size_t(data.pixels());
-  parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
-    images_to_float(data, indices + r0, int(r1 - r0), t.input.data() + r0 * pixels);
-  });
-  LayerInput input{x};
+  // The batch's pixels as sparse rows; the dense float copy only where the first layer needs it.
+  // The loss reads its targets straight from the bytes.
+  const int pixels = data.pixels();
   for (int i = 0; i < n; i++) t.input_rows[size_t(i)] = data.image(indices[i]);
-  sparse_rows_from_pixels(t.input_rows.data(), n, data.pixels(), &t.input_sparse);
-  if (double(t.input_sparse.nonzeros()) < kSparseInputDensity * n * data.pixels())
+  sparse_rows_from_pixels(t.input_rows.data(), n, pixels, &t.input_sparse);
+  LayerInput input{t.input.data()};
+  if (double(t.input_sparse.nonzeros()) < kSparseInputDensity * n * pixels) {
     input.sparse = &t.input_sparse;
+  } else {
+    parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
+      images_to_float(data, indices + r0, int(r1 - r0), t.input.data() + r0 * size_t(pixels));
+    });
+  }
 
   // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits
   for (int l = 0; l < kNumLayers; l++) {
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data());
   }
-  const size_t n_out = size_t(n) * size_t(m.shape.input_dim);
-  const double loss = loss_and_grad(t.config.loss, t.act[3].data(), x, n_out, t.dact[3].data());
+  const double loss = loss_and_grad_bytes(t.config.loss, t.act[3].data(), t.input_rows.data(), n,
+                                          pixels, t.dact[3].data());
 
   // backward, last layer first; the first layer needs no input gradient
   for (int l = kNumLayers - 1; l >= 0; l--) {
@@ -100,6 +101,14 @@ bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* ba
   const int count = int(t.order.size());
   if (t.cursor >= count) return false;
   const int n = std::min(t.config.batch_size, count - t.cursor);
+  // The next batch's images are random rows of a large array: ask for them now, so they arrive
+  // (in the last-level cache) while this batch computes instead of stalling the next one.
+  const int next_end = std::min(count, t.cursor + 2 * n);
+  const size_t pixels = size_t(data.pixels());
+  for (int i = t.cursor + n; i < next_end; i++) {
+    const uint8_t* image = data.image(t.order[size_t(i)]);
+    for (size_t b = 0; b < pixels; b += 64) __builtin_prefetch(image + b, 0, 1);
+  }
   const float loss = train_one_batch(t, m, data, t.order.data() + t.cursor, n);
   t.cursor += n;
   t.epoch_loss_sum += double(loss) * n;

@@ -9,6 +9,7 @@
 #include "core/loss.h"
 #include "core/rng.h"
 #include "test_util.h"
+#include "core/threads.h"
 #include "core/train.h"
 
 using namespace aelab;
@@ -142,6 +143,30 @@ TEST(Loss, BceOfExtremeLogits_IsClippedLikeKeras) {
   const float z[4] = {40.0f, -40.0f, 40.0f, -40.0f}, y[4] = {0.0f, 1.0f, 1.0f, 0.0f};
   const double expected = (2 * -std::log(1e-7) + 2 * -std::log(1.0 - 1e-7)) / 4;
   EXPECT_NEAR(loss_sum(LossKind::bce, z, y, 4) / 4, expected, 1e-4);
+}
+
+TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
+  // training reads its targets as bytes; the gradient must be the float path's, bit for bit, and
+  // the mean the same up to the order of the sums (rows x cols more than one block and chunk)
+  for (LossKind kind : {LossKind::bce, LossKind::mse}) {
+    for (int threads : {1, thread_count_max()}) {
+      set_thread_count(threads);
+      const int rows = 70, cols = 1100;
+      auto z = random_values(size_t(rows) * cols, 41, -8.0f, 8.0f);
+      Rng rng(42);
+      std::vector<uint8_t> bytes(z.size());
+      for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
+      std::vector<const uint8_t*> row_ptr(static_cast<size_t>(rows));
+      for (int r = 0; r < rows; r++) row_ptr[size_t(r)] = bytes.data() + size_t(r) * cols;
+      std::vector<float> y(z.size()), dz(z.size()), dz_bytes(z.size());
+      for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
+      const double loss = loss_and_grad(kind, z.data(), y.data(), z.size(), dz.data());
+      const double loss_bytes = loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
+      EXPECT_NEAR(loss_bytes, loss, 1e-6 * loss) << (kind == LossKind::bce ? "bce" : "mse");
+      EXPECT_EQ(dz_bytes, dz) << (kind == LossKind::bce ? "bce" : "mse");
+    }
+  }
+  set_thread_count(1);
 }
 
 // --- the whole autoencoder -----------------------------------------------------------------------

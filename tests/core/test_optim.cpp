@@ -1,6 +1,9 @@
 // Optimizer steps against values computed by hand (in double, from the formulas in optim.h).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "core/optim.h"
 
 using namespace aelab;
@@ -39,6 +42,38 @@ TEST(Optim, SgdMomentumSteps_MatchHandComputedValues) {
   optimizer_step(c, s, w, Vector{1.0f, -2.0f});
   EXPECT_NEAR(w(0), 0.71, 1e-6);
   EXPECT_NEAR(w(1), 2.58, 1e-6);
+}
+
+TEST(Optim, LongVectors_MatchADoubleLoop) {
+  // the SIMD lanes and the padded last lanes against the formulas in double, several steps
+  for (OptimizerKind kind : {OptimizerKind::adam, OptimizerKind::sgd}) {
+    OptimizerConfig c;
+    c.kind = kind;
+    const size_t n = 1000 + 3; // not a multiple of any SIMD width
+    OptimizerState s;
+    reset_optimizer(s, c, n);
+    Vector w = xt::zeros<float>({n});
+    std::vector<double> wd(n), md(n), vd(n);
+    for (size_t i = 0; i < n; i++) w(i) = float(wd[i] = std::sin(double(i)));
+    for (int step = 1; step <= 3; step++) {
+      Vector g = xt::zeros<float>({n});
+      for (size_t i = 0; i < n; i++) g(i) = float(std::cos(double(i * step)) * 0.01);
+      optimizer_step(c, s, w, g);
+      const double lr_t = 1e-3 * std::sqrt(1.0 - std::pow(0.999, step)) / (1.0 - std::pow(0.9, step));
+      for (size_t i = 0; i < n; i++) {
+        const double gi = double(g(i));
+        if (kind == OptimizerKind::adam) {
+          md[i] = 0.9 * md[i] + 0.1 * gi;
+          vd[i] = 0.999 * vd[i] + 0.001 * gi * gi;
+          wd[i] -= lr_t * md[i] / (std::sqrt(vd[i]) + 1e-7);
+        } else {
+          md[i] = 0.9 * md[i] - 1e-3 * gi;
+          wd[i] += md[i];
+        }
+      }
+    }
+    for (size_t i = 0; i < n; i++) ASSERT_NEAR(w(i), wd[i], 2e-6) << "parameter " << i;
+  }
 }
 
 TEST(Optim, AbsurdHyperparameters_AreRejectedWithTheirName) {

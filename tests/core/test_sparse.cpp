@@ -69,7 +69,14 @@ TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
   const uint8_t* rows[2] = {a, b};
   SparseRows S;
   sparse_rows_from_pixels(rows, 2, 4, &S);
-  EXPECT_EQ(S.row_start, (std::vector<int>{0, 2, 2}));
-  EXPECT_EQ(S.col, (std::vector<int>{1, 3}));
-  EXPECT_EQ(S.value, (std::vector<float>{1.0f, 51 / 255.0f}));
+  EXPECT_EQ(S.nonzeros(), 2u);
+  EXPECT_EQ(S.row_count, (std::vector<int>{2, 0}));
+  EXPECT_EQ(std::vector<int>(S.col.begin(), S.col.begin() + 2), (std::vector<int>{1, 3}));
+  EXPECT_EQ(std::vector<float>(S.value.begin(), S.value.begin() + 2), (std::vector<float>{1.0f, 51 / 255.0f}));
+  // by column: column k's slot starts at k * rows
+  EXPECT_EQ(S.col_count, (std::vector<int>{0, 1, 0, 1}));
+  EXPECT_EQ(S.row[1 * 2], 0);
+  EXPECT_EQ(S.row[3 * 2], 0);
+  EXPECT_EQ(S.col_value[1 * 2], 1.0f);
+  EXPECT_EQ(S.col_value[3 * 2], 51 / 255.0f);
 }
