@@ -219,7 +219,7 @@ build_app() {
   fetch_app_deps
   cmake -S "$ROOT" -B "$BUILD/native-app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON >/dev/null
-  cmake --build "$BUILD/native-app" -j "$JOBS" --target aelab_app aelab_reference
+  cmake --build "$BUILD/native-app" -j "$JOBS" --target aelab_app aelab_reference app_tests
 }
 
 run_app() {
@@ -235,6 +235,8 @@ run_app_tests() {
   build_app
   build_web
   mkdir -p "$BUILD/screenshots"
+  say "app logic tests (the training thread)"
+  "$BUILD/native-app/app_tests" --gtest_brief=1 || die "app tests failed"
   say "native app smoke test (Xvfb)"
   bash "$ROOT/tests/app/native_smoke.sh" "$BUILD/native-app/aelab_app" "$BUILD/screenshots"
   local node_dir="$BUILD/node"

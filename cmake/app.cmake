@@ -53,8 +53,8 @@ if(EMSCRIPTEN)
   # JS library functions SDL 2.32's EM_JS_DEPS would have requested (3.1.6 lacks that macro).
   if(AELAB_WASM_THREADS)
     # The threaded variant, aelab-mt.js (+ aelab-mt.worker.js), for cross-origin isolated pages.
-    # Its workers are started before main(), so the pool's threads can start synchronously:
-    # one fewer than the threads the app uses (min(cores, AELAB_WEB_THREADS), main_web.cpp).
+    # Its workers are started before main(), so threads can start synchronously: the training
+    # thread and its pool's workers, min(cores, AELAB_WEB_THREADS) - 1 in all (main_web.cpp).
     set(AELAB_WEB_THREADS 4)
     set_target_properties(aelab_web PROPERTIES OUTPUT_NAME aelab-mt SUFFIX ".js")
     target_compile_definitions(aelab_web PRIVATE AELAB_WEB_THREADS=${AELAB_WEB_THREADS})
@@ -81,4 +81,8 @@ else()
   # The native value the browser test compares the page's reconstruction loss with.
   add_executable(aelab_reference tests/app/reference_loss.cpp)
   target_link_libraries(aelab_reference PRIVATE aelab_app_lib)
+
+  # The app's logic without a window: the training thread.
+  add_executable(app_tests tests/app/test_lab_worker.cpp)
+  target_link_libraries(app_tests PRIVATE aelab_app_lib GTest::gtest_main)
 endif()

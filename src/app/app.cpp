@@ -144,8 +144,10 @@ void app_frame(App& app) {
   app.fps = io.Framerate;
 
   request_training_set_if_needed(app);
-  adapt_budget(app);
-  lab_work(app.lab, app.frame_budget_ms);
+  if (!app.worker) { // else the worker trains between frames and during them
+    adapt_budget(app);
+    lab_work(app.lab, app.frame_budget_ms);
+  }
   lab_update(app.lab);
 
   Layout l = compute_layout(io.DisplaySize.x, io.DisplaySize.y);
@@ -227,6 +229,7 @@ std::string app_state_json(const App& app) {
   add("seed", json_number(double(lab.config.seed)));
   add("budgetMs", json_number(app.frame_budget_ms));
   add_bool("budgetAuto", app.budget_auto);
+  add_bool("trainingThread", app.worker != nullptr);
   add_bool("preprocess", lab.preprocess);
   add_bool("inputEmpty", lab.input_empty);
   add("inputLoss", json_number(lab.input_loss));

@@ -32,9 +32,14 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
+struct LabWorker;
+
 struct App {
   Lab lab;
   Platform platform;
+  // Trains on a thread of its own when set (lab_worker.h); the platform holds a LabLock around
+  // each frame and every API call. Null: training advances in time slices of each frame.
+  LabWorker* worker = nullptr;
 
   // ---- UI state that lives across frames
   float content_scale = 1; // HiDPI: framebuffer pixels per window coordinate

@@ -259,29 +259,29 @@ bool lab_step(Lab& lab) {
   return true;
 }
 
-void lab_work(Lab& lab, double budget_ms) {
+bool lab_has_work(const Lab& lab) {
+  return lab.val_next >= 0 || (lab.training && lab.train.status == DataStatus::ready);
+}
+
+bool lab_work_unit(Lab& lab) {
   const double start = lab_now_ms();
-  bool can_train = lab.training && lab.train.status == DataStatus::ready;
+  const bool can_train = lab.training && lab.train.status == DataStatus::ready;
   if (can_train && lab.status != "training") lab.status = "training";
   if (!can_train) lab.window_start_ms = -1;
   else if (lab.window_start_ms < 0) lab.window_start_ms = start, lab.window_samples = 0, lab.window_compute_ms = 0;
 
   auto average = [](double& avg, double sample) { avg = avg == 0 ? sample : avg + 0.1 * (sample - avg); };
-  for (double now = start, used = 0; used < budget_ms; now = lab_now_ms(), used = now - start) {
-    bool first = used == 0;
-    if (lab.val_next >= 0) {
-      if (!first && used + lab.slice_ms > budget_ms) break;
-      validation_slice(lab);
-      average(lab.slice_ms, lab_now_ms() - now);
-    } else if (lab.training && can_train) {
-      if (!first && used + lab.batch_ms > budget_ms) break;
-      lab.window_samples += train_batch(lab);
-      double took = lab_now_ms() - now;
-      lab.window_compute_ms += took;
-      average(lab.batch_ms, took);
-    } else {
-      break;
-    }
+  bool worked = true;
+  if (lab.val_next >= 0) {
+    validation_slice(lab);
+    average(lab.slice_ms, lab_now_ms() - start);
+  } else if (can_train) {
+    lab.window_samples += train_batch(lab);
+    const double took = lab_now_ms() - start;
+    lab.window_compute_ms += took;
+    average(lab.batch_ms, took);
+  } else {
+    worked = false;
   }
 
   const double now = lab_now_ms();
@@ -289,6 +289,16 @@ void lab_work(Lab& lab, double budget_ms) {
     lab.samples_per_s = float(lab.window_samples * 1000.0 / (now - lab.window_start_ms));
     if (lab.window_compute_ms > 0) lab.compute_samples_per_s = float(lab.window_samples * 1000.0 / lab.window_compute_ms);
     lab.window_start_ms = now, lab.window_samples = 0, lab.window_compute_ms = 0;
+  }
+  return worked;
+}
+
+void lab_work(Lab& lab, double budget_ms) {
+  const double start = lab_now_ms();
+  for (double used = 0;; used = lab_now_ms() - start) {
+    const double usual = lab.val_next >= 0 ? lab.slice_ms : lab.batch_ms;
+    if (used > 0 && used + usual > budget_ms) break;
+    if (!lab_work_unit(lab)) break;
   }
 }
 

@@ -117,6 +117,10 @@ void lab_start(Lab& lab); // training runs in lab_work once the training set is 
 void lab_pause(Lab& lab); // also measures the validation loss where training stopped
 bool lab_step(Lab& lab);  // one batch now (false if the training set is not loaded)
 bool lab_done(const Lab& lab); // config.epochs reached
+// One unit of work: a validation slice if a pass is running, else a training batch if training
+// can run. False if there was nothing to do.
+bool lab_work_unit(Lab& lab);
+bool lab_has_work(const Lab& lab);
 // Advances training and validation for at most about budget_ms of wall time: a batch or a
 // validation slice starts only if its usual duration still fits (the first always runs).
 void lab_work(Lab& lab, double budget_ms);

@@ -7,14 +7,17 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl2.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "app/app.h"
+#include "app/lab_worker.h"
 #include "app/script.h"
 #include "core/dataset.h"
+#include "core/threads.h"
 
 using namespace aelab;
 
@@ -131,9 +134,14 @@ int main(int argc, char** argv) {
     if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
   }
   load_data(app, options.data_dir, false);
+  // Training gets a thread of its own and all cores but one for its products (the UI and the
+  // window system keep one); the UI takes the lab between two batches (lab_worker.h).
+  set_thread_count(std::max(1, thread_count_max() - 1));
+  app.worker = lab_worker_start(app.lab);
 
   float content_scale = 0;
   for (bool done = false; !done;) {
+    LabLock lab_lock(app.worker); // until the frame's draw data are made: then GL draws while training goes on
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
       ImGui_ImplSDL2_ProcessEvent(&event);
@@ -163,15 +171,17 @@ int main(int argc, char** argv) {
     ImGui::NewFrame();
     app_frame(app);
     ImGui::Render();
+    if (!options.script_path.empty() && script.finished) done = true;
+    if (options.frames > 0 && app.frames >= options.frames) done = true;
+    lab_lock.release();
     glViewport(0, 0, drawable_w, drawable_h);
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window);
-
-    if (!options.script_path.empty() && script.finished) done = true;
-    if (options.frames > 0 && app.frames >= options.frames) done = true;
   }
+  lab_worker_stop(app.worker);
+  app.worker = nullptr;
 
   int status = 0;
   if (!options.script_path.empty()) {

@@ -141,7 +141,10 @@ void training_panel(App& app, const Rect& r) {
                 100.0f * lab_epoch_fraction(lab));
   ImGui::ProgressBar(lab_epoch_fraction(lab), ImVec2(-FLT_MIN, 0), progress);
   ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
-  if (ImGui::IsItemHovered())
+  if (ImGui::IsItemHovered() && app.worker)
+    ImGui::SetTooltip("Training runs on a thread of its own; the UI (%.0f fps now) looks at the model between two batches.\n"
+                      "%.0f samples/s while computing.", app.fps, lab.compute_samples_per_s);
+  else if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
                       "%.0f samples/s while computing.", app.frame_budget_ms, app.fps, lab.compute_samples_per_s);
   if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
