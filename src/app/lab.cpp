@@ -75,17 +75,23 @@ void validation_slice(Lab& lab) {
 }
 
 // One batch of the epoch in progress (opening and closing epochs as needed). Returns the
-// number of samples trained.
-int train_batch(Lab& lab) {
+// number of samples trained. The gradients are computed through `around` when given (the
+// training thread lets the UI have the lab meanwhile: lab_worker.cpp).
+int train_batch(Lab& lab, const ComputeWrapper& around = {}) {
   ensure_trainer(lab);
   if (!lab.epoch_open) {
     begin_epoch(lab.trainer, lab.train.data.count);
     lab.epoch_open = true;
   }
-  int before = lab.trainer.cursor;
+  const int n = begin_batch(lab.trainer, lab.train.data);
+  if (n == 0) return 0;
   float loss = 0;
-  if (!train_next_batch(lab.trainer, lab.model, lab.train.data, &loss)) return 0;
-  int samples = lab.trainer.cursor - before;
+  auto compute = [&] {
+    loss = compute_gradients(lab.trainer, lab.model, lab.train.data, batch_indices(lab.trainer), n);
+  };
+  if (around) around(compute);
+  else compute();
+  finish_batch(lab.trainer, lab.model, n, loss);
   lab.steps++;
   lab.smoothed_loss = lab.steps == 1 ? loss : lab.smoothed_loss + kLossSmoothing * (loss - lab.smoothed_loss);
   lab.train_curve.push_back({float(lab.steps), lab.smoothed_loss});
@@ -101,7 +107,13 @@ int train_batch(Lab& lab) {
     }
   }
   lab_mark_model_changed(lab);
-  return samples;
+  return n;
+}
+
+// Where a batch may be in progress on the training thread, waits for it to finish: called first
+// by everything that changes the model, the trainer or the training set.
+void wait_for_batch(Lab& lab) {
+  if (lab.wait_for_batch) lab.wait_for_batch();
 }
 
 uint8_t to_byte(float v) { return uint8_t(std::lround(std::min(1.0f, std::max(0.0f, v)) * 255.0f)); }
@@ -129,6 +141,7 @@ void lab_init(Lab& lab) {
 // ---- model
 
 std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, const std::string& name) {
+  wait_for_batch(lab);
   ModelFile file;
   std::string error = model_from_bytes(bytes, size, name, &file);
   if (!error.empty()) return error;
@@ -176,6 +189,7 @@ std::string lab_back_to_shipped(Lab& lab) {
 }
 
 void lab_reset(Lab& lab, const ModelShape& shape) {
+  wait_for_batch(lab);
   lab.model = make_autoencoder(shape);
   init_glorot_uniform(lab.model, lab.config.seed);
   lab.epochs_before = 0;
@@ -189,6 +203,7 @@ void lab_reset(Lab& lab, const ModelShape& shape) {
 // ---- data
 
 void lab_set_dataset(Lab& lab, bool train, Dataset data) {
+  wait_for_batch(lab);
   DataSlot& slot = train ? lab.train : lab.test;
   slot.data = std::move(data);
   slot.status = DataStatus::ready;
@@ -212,6 +227,7 @@ void lab_set_data_failed(Lab& lab, bool train, const std::string& error) {
 // ---- training
 
 std::string lab_set_config(Lab& lab, const TrainConfig& config) {
+  wait_for_batch(lab);
   std::string error = check_train_config(config);
   if (!error.empty()) return error;
   bool new_trainer = config.batch_size != lab.config.batch_size || config.loss != lab.config.loss ||
@@ -246,6 +262,7 @@ void lab_start(Lab& lab) {
 }
 
 void lab_pause(Lab& lab) {
+  wait_for_batch(lab);
   bool was_training = lab.training;
   lab.training = false;
   lab.window_start_ms = -1;
@@ -254,6 +271,7 @@ void lab_pause(Lab& lab) {
 }
 
 bool lab_step(Lab& lab) {
+  wait_for_batch(lab);
   if (lab.train.status != DataStatus::ready) return false;
   train_batch(lab);
   return true;
@@ -263,7 +281,7 @@ bool lab_has_work(const Lab& lab) {
   return lab.val_next >= 0 || (lab.training && lab.train.status == DataStatus::ready);
 }
 
-bool lab_work_unit(Lab& lab) {
+bool lab_work_unit(Lab& lab, const ComputeWrapper& around) {
   const double start = lab_now_ms();
   const bool can_train = lab.training && lab.train.status == DataStatus::ready;
   if (can_train && lab.status != "training") lab.status = "training";
@@ -276,7 +294,7 @@ bool lab_work_unit(Lab& lab) {
     validation_slice(lab);
     average(lab.slice_ms, lab_now_ms() - start);
   } else if (can_train) {
-    lab.window_samples += train_batch(lab);
+    lab.window_samples += train_batch(lab, around);
     const double took = lab_now_ms() - start;
     lab.window_compute_ms += took;
     average(lab.batch_ms, took);

@@ -4,6 +4,7 @@
 // window.aelab API and the native script all act through these functions.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct Lab {
   DataSlot test, train;
 
   // ---- training
+  // Set while a training thread runs (lab_worker.h): waits until no batch is being computed.
+  // The functions below that change the model, the trainer or the training set call it first.
+  std::function<void()> wait_for_batch;
   TrainConfig config;
   Trainer trainer;
   bool trainer_ready = false; // buffers sized for config and model
@@ -118,8 +122,10 @@ void lab_pause(Lab& lab); // also measures the validation loss where training st
 bool lab_step(Lab& lab);  // one batch now (false if the training set is not loaded)
 bool lab_done(const Lab& lab); // config.epochs reached
 // One unit of work: a validation slice if a pass is running, else a training batch if training
-// can run. False if there was nothing to do.
-bool lab_work_unit(Lab& lab);
+// can run. False if there was nothing to do. A batch's gradients are computed through `around`
+// when given (it must call its argument once).
+using ComputeWrapper = std::function<void(const std::function<void()>&)>;
+bool lab_work_unit(Lab& lab, const ComputeWrapper& around = {});
 bool lab_has_work(const Lab& lab);
 // Advances training and validation for at most about budget_ms of wall time: a batch or a
 // validation slice starts only if its usual duration still fits (the first always runs).

@@ -1,6 +1,9 @@
 // The training thread: waits until the lab has work and no UI thread is waiting for the lab, does
-// one unit, and looks again. The UI announces itself (ui_waiting) before it takes the mutex, so
-// it waits for at most the unit in progress.
+// one unit, and looks again. The UI announces itself (ui_waiting) before it takes the mutex.
+// The long part of a batch, computing its gradients, runs without the mutex: it writes only the
+// trainer's buffers and reads the model and the data, which the UI may read meanwhile; whatever
+// would change them waits for the batch first (Lab::wait_for_batch). So the UI waits for at most
+// a validation slice or the short ends of a batch.
 #include "app/lab_worker.h"
 
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
@@ -10,6 +13,7 @@
 #ifndef AELAB_NO_THREADS
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #endif
@@ -30,8 +34,10 @@ struct LabWorker {
   Lab& lab;
   std::mutex mutex;
   std::condition_variable wake;
+  std::condition_variable batch_done;
   std::atomic<int> ui_waiting{0};
   bool stopping = false;
+  bool computing = false; // gradients being computed, the mutex not held
   std::thread thread;
 
   explicit LabWorker(Lab& l) : lab(l) {}
@@ -41,13 +47,30 @@ struct LabWorker {
     for (;;) {
       wake.wait(lock, [&] { return stopping || (ui_waiting.load() == 0 && lab_has_work(lab)); });
       if (stopping) return;
-      lab_work_unit(lab);
+      lab_work_unit(lab, [&](const std::function<void()>& compute) {
+        computing = true;
+        lock.unlock();
+        compute();
+        lock.lock();
+        computing = false;
+        batch_done.notify_all();
+      });
     }
+  }
+
+  // Called by the UI thread, which holds the mutex.
+  void wait_for_batch() {
+    std::unique_lock<std::mutex> lock(mutex, std::adopt_lock);
+    ui_waiting++; // so the worker, done with this batch, does not start the next one
+    batch_done.wait(lock, [&] { return !computing; });
+    ui_waiting--;
+    lock.release(); // still held, by the caller's LabLock
   }
 };
 
 LabWorker* lab_worker_start(Lab& lab) {
   LabWorker* w = new LabWorker(lab);
+  lab.wait_for_batch = [w] { w->wait_for_batch(); };
   w->thread = std::thread([w] { w->run(); });
   return w;
 }
@@ -60,6 +83,7 @@ void lab_worker_stop(LabWorker* w) {
   }
   w->wake.notify_all();
   w->thread.join();
+  w->lab.wait_for_batch = nullptr;
   delete w;
 }
 

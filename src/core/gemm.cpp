@@ -68,8 +68,10 @@ struct Buffers {
   std::vector<AlignedBuffer> packed_a; // one per thread, for a partial panel of rows
 };
 
+// One set per calling thread: the app's UI thread may run small products while its training
+// thread runs a step.
 Buffers& buffers() {
-  static Buffers b;
+  thread_local Buffers b;
   if (b.packed_a.empty()) b.packed_a.resize(size_t(thread_count_max()));
   return b;
 }

@@ -54,6 +54,7 @@ struct Pool {
   std::atomic<int> job_tasks{0};
   std::atomic<int> tasks_left{0};
   int threads_wanted = 1; // including the caller
+  std::atomic<bool> busy{false}; // a job is running
 
   ~Pool() { resize(0); }
 
@@ -120,7 +121,9 @@ int thread_count() { return pool().threads_wanted; }
 void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
   Pool& p = pool();
   if (n_tasks <= 0) return;
-  if (p.threads_wanted == 1 || n_tasks == 1) {
+  // One job at a time: a call while the pool is busy (from another thread, or from inside a
+  // task) runs its tasks right here; results do not depend on where tasks run.
+  if (p.threads_wanted == 1 || n_tasks == 1 || p.busy.exchange(true)) {
     for (int i = 0; i < n_tasks; i++) task(i, 0);
     return;
   }
@@ -137,8 +140,11 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
   p.wake.notify_all();
   p.run_tasks(gen, 0);
   for (int spin = 0; spin < kSpinIterations && p.tasks_left.load() != 0; spin++) pause();
-  std::unique_lock<std::mutex> lock(p.mutex);
-  p.done.wait(lock, [&] { return p.tasks_left.load() == 0; });
+  {
+    std::unique_lock<std::mutex> lock(p.mutex);
+    p.done.wait(lock, [&] { return p.tasks_left.load() == 0; });
+  }
+  p.busy.store(false);
 }
 
 #endif

@@ -97,9 +97,9 @@ void begin_epoch(Trainer& t, int count) {
   t.epoch_samples = 0;
 }
 
-bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* batch_loss) {
+int begin_batch(Trainer& t, const Dataset& data) {
   const int count = int(t.order.size());
-  if (t.cursor >= count) return false;
+  if (t.cursor >= count) return 0;
   const int n = std::min(t.config.batch_size, count - t.cursor);
   // The next batch's images are random rows of a large array: ask for them now, so they arrive
   // (in the last-level cache) while this batch computes instead of stalling the next one.
@@ -109,10 +109,23 @@ bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* ba
     const uint8_t* image = data.image(t.order[size_t(i)]);
     for (size_t b = 0; b < pixels; b += 64) __builtin_prefetch(image + b, 0, 1);
   }
-  const float loss = train_one_batch(t, m, data, t.order.data() + t.cursor, n);
+  return n;
+}
+
+const int* batch_indices(const Trainer& t) { return t.order.data() + t.cursor; }
+
+void finish_batch(Trainer& t, Autoencoder& m, int n, float loss) {
+  optimizer_step(t.config.optimizer, t.optimizer, m.params, t.grads);
   t.cursor += n;
   t.epoch_loss_sum += double(loss) * n;
   t.epoch_samples += n;
+}
+
+bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* batch_loss) {
+  const int n = begin_batch(t, data);
+  if (n == 0) return false;
+  const float loss = compute_gradients(t, m, data, batch_indices(t), n);
+  finish_batch(t, m, n, loss);
   if (batch_loss) *batch_loss = loss;
   return true;
 }

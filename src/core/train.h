@@ -62,6 +62,13 @@ float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data,
 // is the sample-weighted mean of its batch losses (what Keras prints).
 void begin_epoch(Trainer& trainer, int dataset_count);
 bool train_next_batch(Trainer& trainer, Autoencoder& model, const Dataset& data, float* batch_loss);
+// train_next_batch in three parts, for a caller that computes the gradients apart (the app's
+// training thread, while the UI may read the model): n = begin_batch (0: the epoch is done);
+// loss = compute_gradients(trainer, model, data, batch_indices(trainer), n) changes only the
+// trainer's buffers; finish_batch applies the optimizer and moves the epoch on by n.
+int begin_batch(Trainer& trainer, const Dataset& data);
+const int* batch_indices(const Trainer& trainer);
+void finish_batch(Trainer& trainer, Autoencoder& model, int n, float loss);
 int batches_per_epoch(const Trainer& trainer);
 int batches_done(const Trainer& trainer);
 double epoch_train_loss(const Trainer& trainer);

@@ -57,7 +57,10 @@ TEST(LabWorker, TrainsWhileTheUiTakesTheLab_AndReachesTheSameWeights) {
     last_steps = lab.steps;
     lab_update(lab); // the UI's own use of the model
     if (lab.steps >= 100 || std::chrono::steady_clock::now() > deadline) {
-      lab_pause(lab);
+      const int64_t before = lab.steps;
+      lab_pause(lab); // waits for the batch in flight, and only for that one
+      EXPECT_LE(lab.steps, before + 1);
+      last_steps = lab.steps;
       break;
     }
     lock.release();
