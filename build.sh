@@ -381,10 +381,17 @@ run_bench() {
   say "ours, WebAssembly with 2 threads in node (-pthread build, worker_threads)"
   timeout 600 node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench-mt/aelab_bench_mt.js" \
     "$CACHE/mnist" 3 2 >"$BENCH_OUT/wasm_node_2t.json" || say "2-thread wasm benchmark in node failed"
+  say "ours, WebAssembly: the threaded build at 1 thread in node (the in-app figures' headless peer)"
+  timeout 600 node --no-experimental-fetch "$ROOT/bench/wasm_bench_node.cjs" "$BUILD/wasm-bench-mt/aelab_bench_mt.js" \
+    "$CACHE/mnist" 3 1 >"$BENCH_OUT/wasm_node_mt_1t.json" || say "1-thread run of the threaded wasm build failed"
   say "browser: ours and TensorFlow.js (wasm, cpu, webgl) in headless Chromium"
   bench_web
   NODE_PATH="$BENCH_OUT/npm/node_modules" node "$ROOT/bench/browser_bench.cjs" "$BENCH_OUT/web" \
     --epochs 3 --budget 30 >"$BENCH_OUT/browser.json" || say "browser benchmark failed"
+  say "the app itself in headless Chromium: frame rate and training pace while it trains"
+  build_web
+  NODE_PATH="$BENCH_OUT/npm/node_modules" timeout 900 node "$ROOT/bench/app_bench.cjs" "$WEB_OUT" --seconds 15 \
+    >"$BENCH_OUT/app.json" || say "in-app benchmark failed"
 
   bench_machine_info "$load_start"
   python3 "$ROOT/bench/report.py" "$BENCH_OUT" "$ROOT/docs/benchmarks.md" "$ROOT/docs/benchmarks.json"

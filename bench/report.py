@@ -150,6 +150,38 @@ def main():
         add("chromium_vs_node", "Our WASM in Chromium / in node (headless), s/epoch", fmt(ours_web_s, 2, " s"),
             fmt(node_s, 2, " s"), ours_web_s / node_s, fmt(ours_web_s / node_s, 2, "x"), "info", "info")
 
+    # In the app: the threaded page trains on its own thread while it draws; its pace against the
+    # same (threaded) build without a UI, in node at the page's training thread count.
+    app = load(folder, "app.json")
+    node_mt_1t = load(folder, "wasm_node_mt_1t.json")
+    idle = {(r["width"], r["height"]): r["fps"] for r in app.get("idle", []) if isinstance(r, dict)}
+    for key, label in (("threaded", "threaded page (training thread)"), ("single_thread", "single-thread page (frame slices)")):
+        runs = app.get(key)
+        if not isinstance(runs, list):
+            why = (runs or {}).get("error") if isinstance(runs, dict) else app.get("error", "not produced")
+            add(f"app_{key}", f"In the app, {label}", f"n/a ({why})", "", None, "n/a", ">= 50 fps, >= 70%", "n/a")
+            continue
+        for r in runs:
+            size = f'{r["width"]}x{r["height"]}'
+            cap = idle.get((r["width"], r["height"]))
+            fps_status = "met" if r["fps"] >= 50 else (
+                f"missed ({r['fps']:.0f} fps; an idle page draws {cap:.0f} here: SwiftShader)" if cap and cap < 50
+                else f"missed ({50 / r['fps']:.2f}x short)")
+            add(f"app_{key}_{size}_fps", f"In the app, {label}, {size}: frames per second while training (batch 256)",
+                f"{r['fps']:.1f} fps", f"idle: {cap:.1f} fps" if cap else "", r["fps"], "", ">= 50 fps", fps_status)
+            headless = None
+            if key == "threaded" and node_mt_1t.get("epoch_seconds_median") and r.get("threads") == node_mt_1t.get("threads"):
+                headless = node_mt_1t["samples"] / node_mt_1t["epoch_seconds_median"]
+                peer = f"{headless:.0f} samples/s (same build in node, {r['threads']} thread)"
+            elif key == "single_thread" and node.get("epoch_seconds_median"):
+                headless = node["samples"] / node["epoch_seconds_median"]
+                peer = f"{headless:.0f} samples/s (same core in node, 1 thread)"
+            frac = r["samplesPerS"] / headless if headless else None
+            add(f"app_{key}_{size}_throughput", f"In the app, {label}, {size}: training samples/s, wall clock "
+                f"({r['computeSamplesPerS']} while computing)", f"{r['samplesPerS']} samples/s",
+                peer if headless else "n/a", frac, f"{frac * 100:.0f}%" if frac else "n/a", ">= 70%",
+                verdict(frac, 0.7) if frac else "n/a")
+
     heap = ours_web.get("heap_bytes_after_epochs")
     add("wasm_heap", "Peak WASM heap, full 60k training set (Chromium)", fmt(heap / 2 ** 20 if heap else None, 1, " MB"),
         "", heap / 2 ** 20 if heap else None, "", "<= 128 MB",
@@ -160,7 +192,8 @@ def main():
 
     merged = {"machine": machine, "ratios": ratios, "ours_native": native, "native_rss": rss,
               "pytorch": {"1": torch[1], "2": torch[2]}, "openblas_coretype_probe": probe,
-              "openblas": peak, "wasm_node": node, "wasm_node_2t": node_2t, "browser": browser}
+              "openblas": peak, "wasm_node": node, "wasm_node_2t": node_2t, "wasm_node_mt_1t": node_mt_1t,
+              "browser": browser, "app": app}
     with open(out_json, "w") as f:
         json.dump(merged, f, indent=1)
         f.write("\n")
@@ -187,10 +220,8 @@ def main():
     w("|---|---|---|---|---|---|")
     for r in rows:
         w("| " + " | ".join(str(c) for c in r) + " |")
-    w("| In the app: frame rate while training, and throughput vs headless | not measured by `./build.sh bench` "
-      "(the app's own test reports it) | | | >= 50 fps, >= 70% | n/a |")
     w("")
-    w("Training-step GFLOP/s count the step's products as dense (269.5 MFLOP per batch of 256). Our first layer skips zero pixels (MNIST is 81% zeros; same sums), so the multiply-adds it really executes are about 69% of that: counted by executed FLOPs, the step runs at about 0.69x the figure shown (e.g. 81 -> 56 GFLOP/s, 52% of the 1-thread peak), which misses the 60% target; counted by the work the experiment needs, it is met.")
+    w("Training-step GFLOP/s count the step's products as dense (269.5 MFLOP per batch of 256). Our first layer skips zero pixels (MNIST is 81% zeros; same sums), so the multiply-adds it really executes are about 69% of that: counted by executed FLOPs, the step runs at about 0.69x the figure shown, and the ratio to the peak shrinks by the same factor.")
     w("")
 
     w("## Native: our GEMM kernels and OpenBLAS on the shapes of one training step (GFLOP/s, batch 256)")
