@@ -56,30 +56,19 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
   return count;
 }
 
-// Appends the nonzeros of columns [k0, k1) of the n rows to those columns' slots, rows in order.
-void fill_columns(const uint8_t* const* images, int n, int k0, int k1, SparseRows* out) {
+// Appends the nonzeros of columns [k0, k1) to those columns' slots, rows in order, from the rows
+// already built (each row's columns are sorted: a binary search finds where the block starts).
+void fill_columns(int n, int pixels, int k0, int k1, SparseRows* out) {
   int* count = out->col_count.data();
   for (int k = k0; k < k1; k++) count[k] = 0;
   for (int r = 0; r < n; r++) {
-    const uint8_t* p = images[r];
-    int k = k0;
-    for (; k + 8 <= k1; k += 8) {
-      uint64_t eight;
-      std::memcpy(&eight, p + k, 8);
-      if (!eight) continue;
-      for (int i = k; i < k + 8; i++) { // branch-free, as compact_row: a zero pixel's entry is
-        // written and then overwritten; it stays inside the column's slot (count[i] <= r < n)
-        const size_t at = size_t(i) * size_t(n) + size_t(count[i]);
-        out->row[at] = r;
-        out->col_value[at] = float(p[i]) / 255.0f;
-        count[i] += p[i] != 0;
-      }
-    }
-    for (; k < k1; k++) {
-      if (!p[k]) continue;
-      const size_t at = size_t(k) * size_t(n) + size_t(count[k]++);
+    const int* row_cols = out->col.data() + size_t(r) * pixels;
+    const float* row_values = out->value.data() + size_t(r) * pixels;
+    const int* end = row_cols + out->row_count[size_t(r)];
+    for (const int* c = std::lower_bound(row_cols, end, k0); c != end && *c < k1; c++) {
+      const size_t at = size_t(*c) * size_t(n) + size_t(count[*c]++);
       out->row[at] = r;
-      out->col_value[at] = float(p[k]) / 255.0f;
+      out->col_value[at] = row_values[c - row_cols];
     }
   }
 }
@@ -104,20 +93,18 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   for (auto* v : {&out->value, &out->col_value}) v->resize(slots);
   out->row_count.resize(size_t(n));
   out->col_count.resize(size_t(pixels));
-  // one parallel pass: the first tasks fill rows, the others columns, all from the pixels
+  // the rows from the pixels, then the columns from the rows
   const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
   const int col_tasks = (pixels + kColumnsPerTask - 1) / kColumnsPerTask;
-  auto task = [&](int t, int) {
-    if (t < row_tasks) {
-      for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
-        out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
-                                                out->value.data() + size_t(r) * pixels);
-    } else {
-      const int k0 = (t - row_tasks) * kColumnsPerTask;
-      fill_columns(images, n, k0, std::min(pixels, k0 + kColumnsPerTask), out);
-    }
-  };
-  run(row_tasks + col_tasks, double(slots) * 4, task);
+  run(row_tasks, double(slots) * 2, [&](int t, int) {
+    for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
+      out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
+                                              out->value.data() + size_t(r) * pixels);
+  });
+  run(col_tasks, double(slots) * 2, [&](int t, int) {
+    const int k0 = t * kColumnsPerTask;
+    fill_columns(n, pixels, k0, std::min(pixels, k0 + kColumnsPerTask), out);
+  });
   size_t total = 0;
   for (int c : out->row_count) total += size_t(c);
   out->nonzero_count = total;

@@ -10,7 +10,8 @@ namespace aelab {
 
 // A (rows, cols) matrix keeping only its nonzeros, both row by row (for S W) and column by
 // column (for S^T dz), each in ascending order. Every row and column has a fixed slot as long as
-// it could be, so both are built straight from the pixels in one parallel pass, no prefix sums:
+// it could be, so no prefix sums are needed: the rows are compacted from the pixels, then the
+// columns filled from the rows (one parallel pass each):
 // row r's nonzeros are col/value[r * cols, + row_count[r]), column k's are
 // row/col_value[k * rows, + col_count[k]).
 struct SparseRows {
