@@ -4,27 +4,13 @@
 // (no isolation: training in slices of each frame), at 1280x800 and 640x400. Prints JSON.
 //   NODE_PATH=<node_modules> node app_bench.cjs WEB_DIR [--seconds S]
 'use strict';
-const path = require('path');
-const { spawn } = require('child_process');
+const { serve } = require('../tools/serve_child.cjs');
 const { chromium } = require('playwright-core');
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function serve(dir, isolated) {
-  const args = [path.join(__dirname, '../tools/serve.py'), dir, '--port', '0', '--quiet'];
-  if (!isolated) args.push('--no-isolation');
-  const server = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-      if (m) resolve({ server, url: m[0] });
-    });
-    server.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-  });
-}
 
 // Trains `seconds` at batch 256 once the training set is in and an epoch is under way.
 async function measure(browser, url, width, height, seconds) {
@@ -57,7 +43,7 @@ async function main() {
   const result = { batch: 256, seconds };
   try {
     for (const [key, isolated] of [['threaded', true], ['single_thread', false]]) {
-      const { server, url } = await serve(dir, isolated);
+      const { server, url } = await serve(dir, { isolated });
       try {
         result[key] = [];
         for (const [w, h] of [[1280, 800], [640, 400]]) {
@@ -70,7 +56,7 @@ async function main() {
       }
     }
     // The renderer's own ceiling: an idle page's frame rate at each size.
-    const { server, url } = await serve(dir, true);
+    const { server, url } = await serve(dir);
     try {
       result.idle = [];
       for (const [w, h] of [[1280, 800], [640, 400]]) {

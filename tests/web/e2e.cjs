@@ -6,10 +6,10 @@
 // usage: node e2e.cjs WEB_DIR REFERENCE_JSON SCREENSHOT_DIR
 'use strict';
 const { chromium } = require('playwright-core');
-const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
+const { serve } = require('../../tools/serve_child.cjs');
 
 const [webDir, referencePath, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -22,19 +22,6 @@ const results = { passed: 0, failed: 0 };
 function check(name, ok, detail) {
   results[ok ? 'passed' : 'failed']++;
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
-}
-
-function serve(dir, { isolated = true } = {}) {
-  const args = [path.join(__dirname, '../../tools/serve.py'), dir, '--port', '0', '--quiet'];
-  if (!isolated) args.push('--no-isolation');
-  const server = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
-      if (m) resolve({ server, url: m[0] });
-    });
-    server.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
