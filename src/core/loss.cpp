@@ -67,6 +67,12 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
   return total;
 }
 
+template <bool WITH_GRAD>
+double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
+  return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
+                               : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
+}
+
 // Splits the pass into chunks run in parallel; the chunks' sums are added in order, and the cuts
 // depend only on n, so the total is the same for any thread count.
 template <bool WITH_GRAD>
@@ -77,19 +83,11 @@ double fused_parallel(LossKind kind, const float* logits, const float* targets, 
   const float scale = 1.0f / float(n);
   parallel_chunks(n, chunk, [&](size_t b, size_t e) {
     float* d = WITH_GRAD ? dlogits + b : nullptr;
-    partial[b / chunk] = kind == LossKind::bce
-                             ? fused<WITH_GRAD, LossKind::bce>(logits + b, targets + b, e - b, scale, d)
-                             : fused<WITH_GRAD, LossKind::mse>(logits + b, targets + b, e - b, scale, d);
+    partial[b / chunk] = fused_any<WITH_GRAD>(kind, logits + b, targets + b, e - b, scale, d);
   });
   double total = 0;
   for (size_t c = 0; c * chunk < n; c++) total += partial[c];
   return total;
-}
-
-template <bool WITH_GRAD>
-double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
-  return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
-                               : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
 }
 
 } // namespace
