@@ -37,15 +37,14 @@ else()
   target_link_libraries(aelab_imgui PUBLIC OpenGL::GL ${CMAKE_DL_LIBS})
 endif()
 
-# The app shared by both builds: everything in src/app except the two start-ups.
+# The app shared by both builds: the panels in src/app; the start-ups are in src/platform.
 file(GLOB AELAB_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp)
-list(FILTER AELAB_APP_SOURCES EXCLUDE REGEX "main_(native|web)\\.cpp$")
 add_library(aelab_app_lib STATIC ${AELAB_APP_SOURCES})
-target_link_libraries(aelab_app_lib PUBLIC aelab_core aelab_imgui)
+target_link_libraries(aelab_app_lib PUBLIC aelab_lab aelab_imgui)
 target_compile_options(aelab_app_lib PRIVATE ${AELAB_UI_OPT})
 
 if(EMSCRIPTEN)
-  add_executable(aelab_web src/app/main_web.cpp)
+  add_executable(aelab_web src/platform/main_web.cpp src/platform/web_bridge.cpp)
   target_link_libraries(aelab_web PRIVATE aelab_app_lib)
   target_compile_options(aelab_web PRIVATE ${AELAB_UI_OPT})
   # A hand-written page loads aelab.js (Debian's emcc crashes writing .html at -O1+). The C
@@ -73,7 +72,7 @@ if(EMSCRIPTEN)
   set_property(TARGET aelab_web APPEND PROPERTY LINK_DEPENDS
     ${CMAKE_SOURCE_DIR}/cmake/web_exports.txt ${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt)
 else()
-  add_executable(aelab_app src/app/main_native.cpp)
+  add_executable(aelab_app src/platform/main_native.cpp)
   target_link_libraries(aelab_app PRIVATE aelab_app_lib)
   target_compile_definitions(aelab_app PRIVATE AELAB_DEFAULT_DATA="${AELAB_MNIST_DIR}"
     AELAB_DEFAULT_MODEL="${CMAKE_SOURCE_DIR}/assets/model.aelab")
@@ -82,7 +81,7 @@ else()
   add_executable(aelab_reference tests/app/reference_loss.cpp)
   target_link_libraries(aelab_reference PRIVATE aelab_app_lib)
 
-  # The app's logic without a window: the training thread.
-  add_executable(app_tests tests/app/test_lab_worker.cpp)
+  # The app's logic without a window: its state JSON and settings against the limits table.
+  add_executable(app_tests tests/app/test_app.cpp)
   target_link_libraries(app_tests PRIVATE aelab_app_lib GTest::gtest_main)
 endif()

@@ -1,5 +1,6 @@
-// The app's frame: lays the five panels out to fit the window (no overlaps, any size), advances
-// training within the frame's budget, and answers the JavaScript API's state()/set() calls.
+// The app's frame: lays the five panels out to fit the window (no overlaps, any size), takes the
+// run's newest snapshot (on the frames host, advances training within the frame's budget), and
+// answers the JavaScript API's state()/set() calls.
 #include "app/app.h"
 
 #include <imgui.h>
@@ -8,35 +9,16 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/limits.h"
 #include "core/threads.h"
+#include "lab/json.h"
 
 namespace aelab {
 namespace {
 
-const char* status_name(DataStatus s) {
-  switch (s) {
-    case DataStatus::absent: return "absent";
-    case DataStatus::loading: return "loading";
-    case DataStatus::ready: return "ready";
-    case DataStatus::failed: return "failed";
-  }
-  return "?";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (uint8_t(c) < 0x20) out += ' ';
-    else out += c;
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
+std::string json_number_text(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
+  std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 
@@ -69,29 +51,40 @@ constexpr double kTargetFps = 52, kMinBudgetMs = 2, kMaxBudgetMs = 10;
 // Where even an idle frame is slower than the target (a software renderer), it settles at the
 // minimum, so training never costs more than kMinBudgetMs of a frame there.
 void adapt_budget(App& app) {
-  double now = lab_now_ms();
-  if (!app.budget_auto || !app.lab.training) {
-    app.budget_window_start_ms = -1;
+  FrameBudget& b = app.budget;
+  const double now = now_ms();
+  if (!b.automatic || !lab_training(app.lab)) {
+    b.window_start_ms = -1;
     return;
   }
-  if (app.budget_window_start_ms < 0) {
-    app.budget_window_start_ms = now, app.budget_window_frames = 0;
+  if (b.window_start_ms < 0) {
+    b.window_start_ms = now, b.window_frames = 0;
     return;
   }
-  app.budget_window_frames++;
-  double elapsed = now - app.budget_window_start_ms;
+  b.window_frames++;
+  const double elapsed = now - b.window_start_ms;
   if (elapsed < 500) return;
-  double fps = 1000.0 * app.budget_window_frames / elapsed;
-  if (fps < kTargetFps) app.frame_budget_ms = std::max(kMinBudgetMs, app.frame_budget_ms * 0.8);
-  else if (fps > kTargetFps + 4) app.frame_budget_ms = std::min(kMaxBudgetMs, app.frame_budget_ms + 0.5);
-  app.budget_window_start_ms = now, app.budget_window_frames = 0;
+  const double fps = 1000.0 * b.window_frames / elapsed;
+  if (fps < kTargetFps) b.ms = std::max(kMinBudgetMs, b.ms * 0.8);
+  else if (fps > kTargetFps + 4) b.ms = std::min(kMaxBudgetMs, b.ms + 0.5);
+  b.window_start_ms = now, b.window_frames = 0;
 }
 
 void request_training_set_if_needed(App& app) {
-  if (!(app.lab.training || app.want_training_set) || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
+  const bool wanted = app.lab.run.status == RunStatus::waiting_for_data;
+  if (!wanted || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
   app.training_set_requested = true;
   app.lab.train.status = DataStatus::loading;
   if (app.platform.request_training_set) app.platform.request_training_set();
+}
+
+void save_if_answered(App& app) {
+  std::shared_ptr<const std::vector<uint8_t>> bytes = lab_take_saved(app.lab);
+  if (!bytes) return;
+  std::string error = app.platform.save_model ? app.platform.save_model(*bytes, app.model_path)
+                                              : "saving is not available here";
+  app_message(app, error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path) : error,
+              !error.empty());
 }
 
 } // namespace
@@ -114,28 +107,27 @@ void app_setup_style(float content_scale) {
   io.FontGlobalScale = 1.0f / scale;
 }
 
-void app_init(App& app, const Platform& platform) {
+void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host) {
   app.platform = platform;
-  lab_init(app.lab);
-  app.edit_hidden = app.lab.model.shape.hidden_dim;
-  app.edit_latent = app.lab.model.shape.latent_dim;
+  lab_init(app.lab, std::move(host));
 }
 
 void app_message(App& app, const std::string& text, bool error) {
-  app.message = text;
-  app.message_until_ms = lab_now_ms() + (error ? 15000 : 5000);
+  app.message.text = text;
+  app.message.until_ms = now_ms() + (error ? 15000 : 5000);
 }
 
 std::string app_load_model_bytes(App& app, const uint8_t* bytes, size_t size, const std::string& name) {
   std::string error = lab_load_model_bytes(app.lab, bytes, size, name);
-  if (!error.empty()) {
-    app_message(app, error, true);
-    return error;
-  }
-  app.edit_hidden = app.lab.model.shape.hidden_dim;
-  app.edit_latent = app.lab.model.shape.latent_dim;
-  app_message(app, "loaded " + name, false);
-  return "";
+  app.shape_edit.editing = false;
+  app_message(app, error.empty() ? "loaded " + name : error, !error.empty());
+  return error;
+}
+
+std::string app_reset(App& app, const ModelShape& shape) {
+  std::string error = lab_reset(app.lab, shape);
+  if (error.empty()) app.shape_edit.editing = false;
+  return error;
 }
 
 void app_frame(App& app) {
@@ -143,12 +135,13 @@ void app_frame(App& app) {
   app.frames++;
   app.fps = io.Framerate;
 
-  request_training_set_if_needed(app);
-  if (!app.worker) { // else the worker trains between frames and during them
+  if (app.lab.host->kind() == HostKind::frames) {
     adapt_budget(app);
-    lab_work(app.lab, app.frame_budget_ms);
+    app.lab.host->work(app.budget.ms);
   }
   lab_update(app.lab);
+  request_training_set_if_needed(app);
+  save_if_answered(app);
 
   Layout l = compute_layout(io.DisplaySize.x, io.DisplaySize.y);
   draw_panel(app, l.draw);
@@ -157,6 +150,13 @@ void app_frame(App& app) {
   gallery_panel(app, l.gallery);
   model_panel(app, l.model);
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
+}
+
+bool app_animating(const App& app) {
+  const Lab& lab = app.lab;
+  const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading;
+  const bool message_showing = !app.message.text.empty() && now_ms() < app.message.until_ms;
+  return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0;
 }
 
 void same_line_if_fits(const char* next_label) {
@@ -187,95 +187,92 @@ bool digit_image(const char* id, const float* pixels, int width, int height, flo
 
 std::string app_state_json(const App& app) {
   const Lab& lab = app.lab;
-  const ModelShape& s = lab.model.shape;
-  std::string j = "{";
-  auto add = [&](const char* key, const std::string& value) {
-    if (j.size() > 1) j += ',';
-    j += '"', j += key, j += "\":", j += value;
+  const Snapshot& run = lab.run;
+  const ModelShape& shape = lab.model->shape;
+  JsonWriter j;
+  j.boolean("ready", app.frames > 0);
+  j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
+  j.begin("model").string("name", lab.model_name).number("input", shape.input_dim).number("hidden", shape.hidden_dim);
+  j.number("latent", shape.latent_dim).number("epochsBefore", run.epochs_before).end();
+  j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
+  j.string("notice", lab.model_notice);
+  for (const auto& [key, slot] : {std::pair<const char*, const DataSlot*>{"testSet", &lab.test}, {"trainSet", &lab.train}})
+    j.begin(key).string("status", data_status_name(slot->status)).number("progress", slot->progress).number("count", slot->count).end();
+  j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
+  j.boolean("training", lab_training(lab));
+  j.string("runStatus", run_status_name(run.status));
+  j.number("epoch", run.epochs_done).number("epochs", lab.config.epochs).number("epochProgress", run.epoch_fraction);
+  j.number("step", double(run.steps));
+  j.null_or("trainLoss", run.steps > 0, run.smoothed_loss);
+  j.null_or("valLoss", run.val.loss >= 0, run.val.loss);
+  j.number("valEpoch", run.val.epoch).number("valStep", double(run.val.step));
+  j.boolean("validating", run.validation_progress >= 0);
+  j.number("samplesPerS", run.speed.samples_per_s).number("computeSamplesPerS", run.speed.compute_samples_per_s);
+  j.number("threads", thread_count());
+  j.number("lr", lab.config.optimizer.learning_rate).number("batch", lab.config.batch_size);
+  j.string("loss", lab.config.loss == LossKind::bce ? "bce" : "mse");
+  j.string("optimizer", lab.config.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
+  j.number("seed", double(lab.config.seed));
+  j.number("budgetMs", app.budget.ms).boolean("budgetAuto", app.budget.automatic);
+  j.string("trainingHost", host_kind_name(lab.host->kind()));
+  j.boolean("trainingThread", lab.host->kind() == HostKind::thread);
+  // the commands sent and applied, and the last step command's progress (the page's promises)
+  j.number("commandsSent", double(lab.sent_seq)).number("commandsApplied", double(run.seq));
+  j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
+  j.number("stepsWanted", double(run.steps_wanted));
+  j.boolean("settled", lab_settled(lab));
+  j.boolean("preprocess", lab.input.preprocess).boolean("inputEmpty", lab.input.empty);
+  j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
+  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels
+    j.begin(key).number("x", r.x).number("y", r.y).number("w", r.w).number("h", r.h).end();
   };
-  auto add_bool = [&](const char* key, bool v) { add(key, v ? "true" : "false"); };
-  bool ready = app.frames > 0;
-  add_bool("ready", ready);
-  add("frames", json_number(app.frames));
-  add("fps", json_number(app.fps));
-  add("frameCpuMs", json_number(app.frame_cpu_ms));
-  add("model", "{\"name\":" + json_string(lab.model_name) + ",\"input\":" + json_number(s.input_dim) +
-                   ",\"hidden\":" + json_number(s.hidden_dim) + ",\"latent\":" + json_number(s.latent_dim) +
-                   ",\"epochsBefore\":" + json_number(lab.epochs_before) + "}");
-  add_bool("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
-  add("notice", json_string(lab.model_notice));
-  add("testSet", "{\"status\":" + json_string(status_name(lab.test.status)) + ",\"progress\":" +
-                     json_number(lab.test.progress) + ",\"count\":" + json_number(lab.test.data.count) + "}");
-  add("trainSet", "{\"status\":" + json_string(status_name(lab.train.status)) + ",\"progress\":" +
-                      json_number(lab.train.progress) + ",\"count\":" + json_number(lab.train.data.count) + "}");
-  add_bool("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
-  add_bool("training", lab.training);
-  add("epoch", json_number(lab_epoch(lab)));
-  add("epochs", json_number(lab.config.epochs));
-  add("epochProgress", json_number(lab_epoch_fraction(lab)));
-  add("step", json_number(double(lab.steps)));
-  add("trainLoss", lab.steps > 0 ? json_number(lab.smoothed_loss) : "null");
-  add("valLoss", lab.val_loss >= 0 ? json_number(lab.val_loss) : "null");
-  add("valEpoch", json_number(lab.val_loss_epoch));
-  add("valStep", json_number(double(lab.val_loss_step)));
-  add_bool("validating", lab.val_next >= 0);
-  add("samplesPerS", json_number(lab.samples_per_s));
-  add("computeSamplesPerS", json_number(lab.compute_samples_per_s));
-  add("threads", json_number(thread_count()));
-  add("lr", json_number(lab.config.optimizer.learning_rate));
-  add("batch", json_number(lab.config.batch_size));
-  add("loss", json_string(lab.config.loss == LossKind::bce ? "bce" : "mse"));
-  add("optimizer", json_string(lab.config.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd"));
-  add("seed", json_number(double(lab.config.seed)));
-  add("budgetMs", json_number(app.frame_budget_ms));
-  add_bool("budgetAuto", app.budget_auto);
-  add_bool("trainingThread", app.worker != nullptr);
-  add_bool("preprocess", lab.preprocess);
-  add_bool("inputEmpty", lab.input_empty);
-  add("inputLoss", json_number(lab.input_loss));
-  add("testDigit", json_number(lab.test_digit));
-  auto rect = [](const Rect& r) { // in window (CSS) pixels
-    return "{\"x\":" + json_number(r.x) + ",\"y\":" + json_number(r.y) + ",\"w\":" + json_number(r.w) +
-           ",\"h\":" + json_number(r.h) + "}";
-  };
-  add("drawCanvas", rect(app.canvas_rect));
-  add("latentBars", rect(app.latent_rect));
-  add_bool("codeEdited", lab.code_edited);
-  add("status", json_string(lab.status));
-  add("message", json_string(app.message));
-  return j + "}";
+  rect("drawCanvas", app.draw.canvas_rect);
+  rect("latentBars", app.latent.bars_rect);
+  j.boolean("codeEdited", lab.input.code_edited);
+  j.string("status", run.message);
+  j.string("message", app.message.text);
+  return j.finish();
 }
 
 std::string app_set(App& app, const std::string& name, double value) {
   Lab& lab = app.lab;
   TrainConfig c = lab.config;
-  if (name == "lr") c.optimizer.learning_rate = float(value);
-  else if (name == "batch") c.batch_size = int(value);
-  else if (name == "epochs") c.epochs = int(value);
-  else if (name == "loss") c.loss = value == 0 ? LossKind::bce : LossKind::mse;
-  else if (name == "optimizer") c.optimizer.kind = value == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
-  else if (name == "seed") c.seed = uint64_t(std::max(0.0, value));
-  else if (name == "preprocess") {
-    lab.preprocess = value != 0;
-    lab.input_dirty = true;
-    return "";
+  auto choice = [&](const char* what, const char* choices) -> std::string {
+    if (value == 0 || value == 1) return "";
+    return std::string(what) + " = " + json_number_text(value) + ": expected " + choices;
+  };
+  std::string error;
+  if (name == "lr") {
+    if ((error = check_limit(kLearningRateLimit, value)).empty()) c.optimizer.learning_rate = float(value);
+  } else if (name == "batch") {
+    if ((error = check_limit(kBatchLimit, value)).empty()) c.batch_size = int(value);
+  } else if (name == "epochs") {
+    if ((error = check_limit(kEpochsLimit, value)).empty()) c.epochs = int(value);
+  } else if (name == "seed") {
+    if ((error = check_limit(kSeedLimit, value)).empty()) c.seed = uint64_t(value);
+  } else if (name == "loss") {
+    if ((error = choice("loss", "'bce' or 'mse'")).empty()) c.loss = value == 0 ? LossKind::bce : LossKind::mse;
+  } else if (name == "optimizer") {
+    if ((error = choice("optimizer", "'adam' or 'sgd'")).empty())
+      c.optimizer.kind = value == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
+  } else if (name == "preprocess") {
+    if ((error = choice("preprocess", "true or false")).empty()) lab_set_preprocess(lab, value != 0);
+    return error;
   } else if (name == "budgetMs") {
-    if (!(value >= 1 && value <= 100)) return "budgetMs: expected 1-100, got " + json_number(value);
-    app.frame_budget_ms = value;
-    app.budget_auto = false; // as asked, no longer adapted
+    if (!(error = check_limit(kBudgetMsLimit, value)).empty()) return error;
+    app.budget.ms = value;
+    app.budget.automatic = false; // as asked, no longer adapted
     return "";
   } else if (name == "latent" || name == "hidden") {
-    ModelShape shape = lab.model.shape;
-    (name == "latent" ? shape.latent_dim : shape.hidden_dim) = int(value);
-    std::string error = check_model_shape(shape);
-    if (!error.empty()) return error;
-    lab_reset(lab, shape);
-    app.edit_hidden = shape.hidden_dim, app.edit_latent = shape.latent_dim;
-    return "";
+    const bool latent = name == "latent";
+    if (!(error = check_limit(latent ? kLatentLimit : kHiddenLimit, value)).empty()) return error;
+    ModelShape shape = lab.model->shape;
+    (latent ? shape.latent_dim : shape.hidden_dim) = int(value);
+    return app_reset(app, shape);
   } else {
     return "unknown setting '" + name + "' (lr, batch, epochs, loss, optimizer, seed, latent, hidden, preprocess, budgetMs)";
   }
-  return lab_set_config(lab, c);
+  return error.empty() ? lab_set_config(lab, c) : error;
 }
 
 } // namespace aelab

@@ -1,24 +1,23 @@
 // The ImGui app that the desktop and the browser share: the panels (draw, latent code,
 // training, gallery, model and data) laid out to fit the window, drawn each frame from the Lab.
-// The platform start-ups (main_native.cpp, main_web.cpp) own the window, the GL context and the
-// main loop, and give the app the few things that differ between them (Platform).
+// The platform start-ups (src/platform/) own the window, the GL context and the main loop, and
+// give the app the few things that differ between them (Platform).
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "app/lab.h"
-
-struct ImVec2;
+#include "lab/lab.h"
 
 namespace aelab {
 
 // What the desktop and the browser do differently.
 struct Platform {
   bool web = false;
-  // Starts loading the training set (the browser fetches it; the desktop reads it). The platform
-  // later calls lab_set_dataset or lab_set_data_failed.
+  // Starts loading the training set (the browser fetches it, into its Web Worker where the run
+  // lives there; the desktop reads it). The platform later calls lab_set_dataset (or the run's
+  // snapshot says the set is there), or lab_set_data_failed.
   std::function<void()> request_training_set;
   // Saves a model file: a download in the browser, a file at `path` on the desktop. Returns ""
   // or an error line.
@@ -32,60 +31,72 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
-struct LabWorker;
+// Training time per frame for the frames host, adapted while training (unless set explicitly) so
+// the frame rate stays above kTargetFps (app.cpp) where the display can do that.
+struct FrameBudget {
+  double ms = 8;
+  bool automatic = true;
+  double window_start_ms = -1;
+  int window_frames = 0;
+};
+
+struct Message {
+  std::string text; // last error or result, one line
+  double until_ms = 0;
+};
+
+struct DrawState {
+  bool stroke_active = false;
+  float last_x = 0, last_y = 0; // previous brush point, canvas pixels
+  Rect canvas_rect;             // where the canvas was drawn last frame (window coordinates)
+};
+
+// A new architecture typed into the training panel: it waits for a confirmation. While not
+// editing, the fields show the model's own shape.
+struct ShapeEdit {
+  bool editing = false;
+  int hidden = 0, latent = 0;
+  bool confirm_open = false;
+};
+
+struct GalleryState {
+  int first = 0;
+  uint64_t rng = 0x9E3779B97F4A7C15ull;
+  std::vector<float> recon; // reconstructions of the 10 shown digits
+  int cache_first = -1;
+  uint64_t cache_version = ~0ull;
+  double cache_ms = 0;
+};
+
+struct LatentView {
+  float scale = 1; // the bars' full scale, growing at once and shrinking slowly
+  Rect bars_rect;  // where the bars were drawn last frame (window coordinates)
+};
 
 struct App {
   Lab lab;
   Platform platform;
-  // Trains on a thread of its own when set (lab_worker.h); the platform holds a LabLock around
-  // each frame and every API call. Null: training advances in time slices of each frame.
-  LabWorker* worker = nullptr;
-
-  // ---- UI state that lives across frames
   float content_scale = 1; // HiDPI: framebuffer pixels per window coordinate
-  // Training and validation time per frame. Adapted while training (unless set explicitly) so
-  // the frame rate stays above 52 fps (kTargetFps in app.cpp) where the display can do that.
-  double frame_budget_ms = 8;
-  bool budget_auto = true;
-  double budget_window_start_ms = -1;
-  int budget_window_frames = 0;
+  FrameBudget budget;
   int frames = 0;
   float fps = 0;
   float frame_cpu_ms = 0; // main-thread time of a frame (moving average), measured by the platform
   bool training_set_requested = false;
-  bool want_training_set = false; // Step was pressed before the training set was loaded
-  std::string message;       // last error or result, one line
-  double message_until_ms = 0;
-
-  // draw panel
-  bool stroke_active = false;
-  float last_x = 0, last_y = 0; // previous brush point, canvas pixels
-  Rect canvas_rect;             // where the canvas was drawn last frame (window coordinates)
-
-  // training panel: edits to the architecture wait for a confirmation
-  int edit_hidden = 128, edit_latent = 32;
-  bool confirm_reset_open = false;
-
-  // gallery
-  int gallery_first = 0;
-  uint64_t gallery_rng = 0x9E3779B97F4A7C15ull;
-  std::vector<float> gallery_recon; // reconstructions of the 10 shown digits
-  int gallery_cache_first = -1;
-  uint64_t gallery_cache_version = 0;
-  double gallery_cache_ms = 0;
-
-  // latent panel: the bars' full scale, growing at once and shrinking slowly
-  float latent_scale = 1;
-  Rect latent_rect; // where the bars were drawn last frame (window coordinates)
-
-  // model panel (desktop)
-  char model_path[512] = "model.aelab";
+  Message message;
+  DrawState draw;
+  ShapeEdit shape_edit;
+  GalleryState gallery;
+  LatentView latent;
+  char model_path[512] = "model.aelab"; // model panel (desktop)
 };
 
-void app_init(App& app, const Platform& platform);
-// Builds this frame's UI and advances training within app.frame_budget_ms. Call between
-// ImGui::NewFrame() and ImGui::Render().
+void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host);
+// Builds this frame's UI (and, on the frames host, advances training within the frame's budget).
+// Call between ImGui::NewFrame() and ImGui::Render().
 void app_frame(App& app);
+// True while something changes on its own (training, validation, loading, a message timing
+// out, commands in flight): the platform keeps drawing frames. Else it may wait for an event.
+bool app_animating(const App& app);
 // Sets up ImGui's style and font for a content scale (call before the first frame and when the
 // scale changes; the caller rebuilds the font texture).
 void app_setup_style(float content_scale);
@@ -94,10 +105,13 @@ void app_setup_style(float content_scale);
 void app_message(App& app, const std::string& text, bool error);
 // Loads a model file from memory into the lab (used by file pickers, drag-and-drop and tests).
 std::string app_load_model_bytes(App& app, const uint8_t* bytes, size_t size, const std::string& name);
+// New random weights for `shape` ("" or why not).
+std::string app_reset(App& app, const ModelShape& shape);
 
 // window.aelab.state() (and the native script's checks): the lab's state as one JSON object.
+// Never fails; before the first frame it says "ready": false.
 std::string app_state_json(const App& app);
-// window.aelab.set({...}): one named setting; "" or an error line.
+// window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
 std::string app_set(App& app, const std::string& name, double value);
 
 // ---- the panels (one file each), drawn into the rectangle the layout gives them

@@ -15,23 +15,23 @@ namespace {
 void canvas_widget(App& app, float side) {
   Lab& lab = app.lab;
   ImVec2 pos = ImGui::GetCursorScreenPos();
-  app.canvas_rect = {pos.x, pos.y, side, side};
-  digit_image("##canvas", lab.canvas.data(), kCanvasSide, kCanvasSide, side, true);
+  app.draw.canvas_rect = {pos.x, pos.y, side, side};
+  digit_image("##canvas", lab.input.canvas.data(), kCanvasSide, kCanvasSide, side, true);
   const float to_canvas = float(kCanvasSide) / side;
   ImVec2 mouse = ImGui::GetIO().MousePos;
   float cx = (mouse.x - pos.x) * to_canvas, cy = (mouse.y - pos.y) * to_canvas;
 
   if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-    if (!app.stroke_active) app.last_x = cx, app.last_y = cy; // a new stroke starts with a dot
-    if (!app.stroke_active || cx != app.last_x || cy != app.last_y)
-      lab_draw(lab, app.last_x, app.last_y, cx, cy);
-    app.stroke_active = true;
-    app.last_x = cx, app.last_y = cy;
+    DrawState& d = app.draw;
+    if (!d.stroke_active) d.last_x = cx, d.last_y = cy; // a new stroke starts with a dot
+    if (!d.stroke_active || cx != d.last_x || cy != d.last_y) lab_draw(lab, d.last_x, d.last_y, cx, cy);
+    d.stroke_active = true;
+    d.last_x = cx, d.last_y = cy;
   } else {
-    app.stroke_active = false;
+    app.draw.stroke_active = false;
   }
   if (ImGui::IsItemHovered() || ImGui::IsItemActive()) { // the brush's outline
-    float r = (lab.brush.radius + 0.25f * lab.brush.softness) / to_canvas;
+    float r = (lab.input.brush.radius + 0.25f * lab.input.brush.softness) / to_canvas;
     ImGui::GetWindowDrawList()->AddCircle(mouse, r, IM_COL32(255, 200, 80, 160), 24);
   }
 }
@@ -52,7 +52,8 @@ void draw_panel(App& app, const Rect& r) {
 
   if (ImGui::Button("Clear")) lab_clear(lab);
   ImGui::SameLine();
-  if (ImGui::Checkbox("MNIST preprocessing", &lab.preprocess)) lab.input_dirty = true;
+  bool preprocess = lab.input.preprocess;
+  if (ImGui::Checkbox("MNIST preprocessing", &preprocess)) lab_set_preprocess(lab, preprocess);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Crop to the ink, scale it into 20x20 keeping its aspect, centre it by its\n"
                       "centre of mass in 28x28: what was done to every MNIST digit. Turn it off to\n"
@@ -61,25 +62,26 @@ void draw_panel(App& app, const Rect& r) {
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail.x - canvas_side) / 2));
   canvas_widget(app, canvas_side);
 
-  const char* input_label = lab.test_digit >= 0 ? "input: test digit"
-                            : lab.direct_input  ? "input: set by the page"
-                            : lab.preprocess    ? "input (processed)"
+  const Input& in = lab.input;
+  const char* input_label = in.test_digit >= 0 ? "input: test digit"
+                            : in.direct        ? "input: set by the page"
+                            : in.preprocess    ? "input (processed)"
                                                 : "input (raw, not centred)";
   ImGui::BeginGroup();
   ImGui::TextUnformatted(input_label);
-  digit_image("##input", lab.input, kDigitSide, kDigitSide, image_side);
+  digit_image("##input", in.pixels, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextUnformatted("reconstruction");
-  digit_image("##recon", lab.recon, kDigitSide, kDigitSide, image_side);
+  digit_image("##recon", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
 
-  if (lab.input_empty) ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
-  else if (lab.test_digit >= 0)
-    ImGui::Text("Test digit #%d (label %d)   loss (%s): %.4f", lab.test_digit,
-                lab.test.data.labels[size_t(lab.test_digit)], loss_name(lab.config.loss), lab.input_loss);
-  else ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), lab.input_loss);
+  if (in.empty) ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
+  else if (in.test_digit >= 0 && lab.test.data)
+    ImGui::Text("Test digit #%d (label %d)   loss (%s): %.4f", in.test_digit,
+                lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
+  else ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
   ImGui::End();
 }
 

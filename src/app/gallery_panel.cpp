@@ -18,18 +18,19 @@ constexpr double kRefreshWhileTrainingMs = 250;
 
 void refresh_reconstructions(App& app) {
   const Lab& lab = app.lab;
-  const int n = std::min(kShown, lab.test.data.count - app.gallery_first);
-  bool stale = app.gallery_cache_first != app.gallery_first || app.gallery_cache_version != lab.model_version;
-  double now = lab_now_ms();
-  if (!stale || (lab.training && now - app.gallery_cache_ms < kRefreshWhileTrainingMs && app.gallery_cache_first == app.gallery_first))
-    return;
+  GalleryState& g = app.gallery;
+  const int n = std::min(kShown, lab.test.data->count - g.first);
+  const bool moved = g.cache_first != g.first;
+  const double now = now_ms();
+  if (!moved && g.cache_version == lab.model_version) return;
+  if (!moved && lab_training(lab) && now - g.cache_ms < kRefreshWhileTrainingMs) return;
   Matrix x({size_t(n), size_t(kPixels)});
-  images_to_float(lab.test.data, app.gallery_first, n, x.data());
-  Matrix recon = reconstruct(lab.model, x);
-  app.gallery_recon.assign(recon.data(), recon.data() + recon.size());
-  app.gallery_cache_first = app.gallery_first;
-  app.gallery_cache_version = lab.model_version;
-  app.gallery_cache_ms = now;
+  images_to_float(*lab.test.data, g.first, n, x.data());
+  Matrix recon = reconstruct(*lab.model, x);
+  g.recon.assign(recon.data(), recon.data() + recon.size());
+  g.cache_first = g.first;
+  g.cache_version = lab.model_version;
+  g.cache_ms = now;
 }
 
 } // namespace
@@ -37,7 +38,7 @@ void refresh_reconstructions(App& app) {
 void gallery_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Gallery: test digits and their reconstructions", r);
-  if (lab.test.status != DataStatus::ready) {
+  if (lab.test.status != DataStatus::ready || !lab.test.data) {
     if (lab.test.status == DataStatus::failed) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
     else {
       char text[64];
@@ -47,20 +48,21 @@ void gallery_panel(App& app, const Rect& r) {
     ImGui::End();
     return;
   }
-  const int count = lab.test.data.count;
-  if (ImGui::Button("< Previous 10")) app.gallery_first = (app.gallery_first - kShown + count) % count;
+  const Dataset& test = *lab.test.data;
+  GalleryState& g = app.gallery;
+  const int count = test.count;
+  if (ImGui::Button("< Previous 10")) g.first = (g.first - kShown + count) % count;
   ImGui::SameLine();
-  if (ImGui::Button("Next 10 >")) app.gallery_first = (app.gallery_first + kShown) % count;
+  if (ImGui::Button("Next 10 >")) g.first = (g.first + kShown) % count;
   ImGui::SameLine();
   if (ImGui::Button("Random 10")) {
-    Rng rng(app.gallery_rng);
-    app.gallery_first = int(rng.below(uint32_t(count - kShown + 1)));
-    app.gallery_rng = rng.state;
+    Rng rng(g.rng);
+    g.first = int(rng.below(uint32_t(count - kShown + 1)));
+    g.rng = rng.state;
   }
-  app.gallery_first = std::min(app.gallery_first, count - kShown);
+  g.first = std::max(0, std::min(g.first, count - kShown));
   ImGui::SameLine();
-  ImGui::TextDisabled("#%d-#%d of %d. Click one to load it into the draw panel.", app.gallery_first,
-                      app.gallery_first + kShown - 1, count);
+  ImGui::TextDisabled("#%d-#%d of %d. Click one to load it into the draw panel.", g.first, g.first + kShown - 1, count);
   refresh_reconstructions(app);
 
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -75,17 +77,17 @@ void gallery_panel(App& app, const Rect& r) {
     ImGui::Dummy(ImVec2(0, std::max(0.0f, side / 2 - ImGui::GetTextLineHeight())));
     ImGui::TextUnformatted(row == 0 ? "test digit" : "reconstructed");
     ImGui::EndGroup();
-    for (int i = 0; i < kShown && i < int(app.gallery_recon.size() / kPixels); ++i) {
+    for (int i = 0; i < kShown && i < int(g.recon.size() / kPixels); ++i) {
       ImGui::SameLine(label_w + float(i) * (side + style.ItemSpacing.x) + style.WindowPadding.x);
-      int index = app.gallery_first + i;
+      int index = g.first + i;
       float pixels[kPixels];
       const float* shown = pixels;
-      if (row == 0) images_to_float(lab.test.data, index, 1, pixels);
-      else shown = app.gallery_recon.data() + size_t(i) * kPixels;
+      if (row == 0) images_to_float(test, index, 1, pixels);
+      else shown = g.recon.data() + size_t(i) * kPixels;
       char id[32];
       std::snprintf(id, sizeof id, "##g%d_%d", row, i);
       if (digit_image(id, shown, kDigitSide, kDigitSide, side)) lab_load_test_digit(lab, index);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d, label %d", index, lab.test.data.labels[size_t(index)]);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d, label %d", index, test.labels[size_t(index)]);
     }
   }
   ImGui::End();

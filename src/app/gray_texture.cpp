@@ -8,6 +8,8 @@
 #endif
 #include <imgui.h>
 
+#include "core/pixels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -44,7 +46,7 @@ void* gray_texture(const char* slot_name, const float* pixels, int width, int he
   slot.shown.assign(pixels, pixels + n);
   slot.rgba.resize(4 * n);
   for (size_t i = 0; i < n; ++i) {
-    auto g = uint8_t(std::lround(std::min(1.0f, std::max(0.0f, pixels[i])) * 255.0f));
+    uint8_t g = unit_to_pixel(pixels[i]);
     slot.rgba[4 * i] = slot.rgba[4 * i + 1] = slot.rgba[4 * i + 2] = g;
     slot.rgba[4 * i + 3] = 255;
   }

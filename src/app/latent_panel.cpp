@@ -13,7 +13,8 @@ void latent_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Latent code", r);
   const ImGuiStyle& style = ImGui::GetStyle();
-  const int n = int(lab.code.size());
+  const Input& in = lab.input;
+  const int n = int(in.code.size());
   ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
                      "change one and see what the decoder makes of it.", n);
 
@@ -21,16 +22,17 @@ void latent_panel(App& app, const Rect& r) {
   float text_h = ImGui::GetTextLineHeightWithSpacing();
   float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.42f * (avail.y - 2 * text_h)));
   float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h - ImGui::GetFrameHeightWithSpacing() - 2 * style.ItemSpacing.y);
-  const std::vector<float>& shown = lab.code_edited ? lab.edited_code : lab.code;
+  const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
 
   // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing
   float top = 1;
   for (float v : shown) top = std::max(top, v * 1.15f);
-  app.latent_scale = top > app.latent_scale ? top : app.latent_scale + 0.02f * (top - app.latent_scale);
-  top = app.latent_scale;
+  float& scale = app.latent.scale;
+  scale = top > scale ? top : scale + 0.02f * (top - scale);
+  top = scale;
 
   ImVec2 pos = ImGui::GetCursorScreenPos();
-  app.latent_rect = {pos.x, pos.y, avail.x, bars_h};
+  app.latent.bars_rect = {pos.x, pos.y, avail.x, bars_h};
   ImGui::InvisibleButton("##bars", ImVec2(avail.x, bars_h));
   bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -45,30 +47,30 @@ void latent_panel(App& app, const Rect& r) {
   for (int i = 0; i < n; ++i) {
     float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
     float h = std::min(1.0f, shown[size_t(i)] / top) * bars_h;
-    bool edited = lab.code_edited && lab.edited_code[size_t(i)] != lab.code[size_t(i)];
+    bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
     ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
     dl->AddRectFilled(ImVec2(x0, pos.y + bars_h - h), ImVec2(x1, pos.y + bars_h), colour);
     if (edited) { // where the encoder put it
-      float y = pos.y + bars_h - std::min(1.0f, lab.code[size_t(i)] / top) * bars_h;
+      float y = pos.y + bars_h - std::min(1.0f, in.code[size_t(i)] / top) * bars_h;
       dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
     }
   }
   if ((hovered || active) && under >= 0)
     ImGui::SetTooltip("z[%d] = %.3f%s", under, shown[size_t(under)],
-                      lab.code_edited ? (" (encoder: " + std::to_string(lab.code[size_t(under)]).substr(0, 5) + ")").c_str() : "");
+                      in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str() : "");
 
-  ImGui::BeginDisabled(!lab.code_edited);
+  ImGui::BeginDisabled(!in.code_edited);
   if (ImGui::Button("Snap back to the encoder's code")) lab_snap_back_code(lab);
   ImGui::EndDisabled();
 
   ImGui::BeginGroup();
   ImGui::TextUnformatted("from encoder's z");
-  digit_image("##dec", lab.recon, kDigitSide, kDigitSide, image_side);
+  digit_image("##dec", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(lab.code_edited ? "from edited z" : "(drag a bar)");
-  digit_image("##edited", lab.edited_recon, kDigitSide, kDigitSide, image_side);
+  ImGui::TextUnformatted(in.code_edited ? "from edited z" : "(drag a bar)");
+  digit_image("##edited", in.edited_recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::End();
 }

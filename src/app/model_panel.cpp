@@ -12,7 +12,7 @@ namespace {
 
 void data_line(const char* name, const DataSlot& slot, const char* absent_text) {
   switch (slot.status) {
-    case DataStatus::ready: ImGui::Text("%s: %d images", name, slot.data.count); break;
+    case DataStatus::ready: ImGui::Text("%s: %d images", name, slot.count); break;
     case DataStatus::absent: ImGui::TextDisabled("%s: %s", name, absent_text); break;
     case DataStatus::failed: ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: %s", name, slot.error.c_str()); break;
     case DataStatus::loading: {
@@ -29,9 +29,9 @@ void data_line(const char* name, const DataSlot& slot, const char* absent_text) 
 void model_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Model and data", r);
-  const ModelShape& s = lab.model.shape;
+  const ModelShape& s = lab.model->shape;
   ImGui::Text("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim, parameter_count(s));
-  ImGui::Text("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.epochs_before, lab_epoch(lab));
+  ImGui::Text("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.run.epochs_before, lab_epoch(lab));
   if (!lab.model_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
     ImGui::TextWrapped("%s", lab.model_notice.c_str());
@@ -42,12 +42,7 @@ void model_panel(App& app, const Rect& r) {
     ImGui::SetNextItemWidth(-FLT_MIN);
     ImGui::InputText("##path", app.model_path, sizeof app.model_path);
   }
-  if (ImGui::Button(app.platform.web ? "Save (download)" : "Save")) {
-    std::string error = app.platform.save_model ? app.platform.save_model(lab_model_bytes(lab), app.model_path)
-                                                : "saving is not available here";
-    app_message(app, error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path) : error,
-                !error.empty());
-  }
+  if (ImGui::Button(app.platform.web ? "Save (download)" : "Save")) lab_save(lab); // saved when the run answers
   same_line_if_fits("Load...");
   if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
     std::string error = app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
@@ -57,7 +52,7 @@ void model_panel(App& app, const Rect& r) {
   ImGui::BeginDisabled(lab.shipped_model.empty());
   if (ImGui::Button("Back to the shipped model")) {
     std::string error = lab_back_to_shipped(lab);
-    if (error.empty()) app.edit_hidden = lab.model.shape.hidden_dim, app.edit_latent = lab.model.shape.latent_dim;
+    app.shape_edit.editing = false;
     app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
   }
   ImGui::EndDisabled();
@@ -69,7 +64,7 @@ void model_panel(App& app, const Rect& r) {
 
   ImGui::Separator();
   ImGui::TextDisabled("%.0f fps", app.fps);
-  if (!app.message.empty() && lab_now_ms() < app.message_until_ms) ImGui::TextWrapped("%s", app.message.c_str());
+  if (!app.message.text.empty() && now_ms() < app.message.until_ms) ImGui::TextWrapped("%s", app.message.text.c_str());
   ImGui::End();
 }
 

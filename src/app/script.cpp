@@ -29,7 +29,7 @@ bool run_command(Script& s, App& app, const std::vector<std::string>& w) {
     return --s.wait_frames == 0;
   }
   if (cmd == "drag") {
-    const Rect& c = app.canvas_rect;
+    const Rect& c = app.draw.canvas_rect;
     int points = int(w.size() - 1) / 2;
     if (points < 1 || c.w <= 0) {
       fail(s, "drag needs x y pairs and a visible canvas");
@@ -49,10 +49,10 @@ bool run_command(Script& s, App& app, const std::vector<std::string>& w) {
   }
   if (cmd == "train") {
     if (s.train_target < 0) {
-      s.train_target = app.lab.steps + (long long)arg(1);
+      s.train_target = app.lab.run.steps + (long long)arg(1);
       lab_start(app.lab);
     }
-    if (app.lab.steps < s.train_target) return false;
+    if (app.lab.run.steps < s.train_target) return false;
     lab_pause(app.lab);
     s.train_target = -1;
     return true;
@@ -60,9 +60,9 @@ bool run_command(Script& s, App& app, const std::vector<std::string>& w) {
   if (cmd == "check") {
     std::string what = w.size() > 1 ? w[1] : "";
     if (what == "drawn") {
-      if (app.lab.input_empty) fail(s, "check drawn: the input is empty");
+      if (app.lab.input.empty) fail(s, "check drawn: the input is empty");
     } else if (what == "trained") {
-      if (app.lab.steps < (long long)arg(2)) fail(s, "check trained: " + std::to_string(app.lab.steps) + " steps");
+      if (app.lab.run.steps < (long long)arg(2)) fail(s, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
     } else if (what == "test-set") {
       if (app.lab.test.status != DataStatus::ready) fail(s, "check test-set: not loaded");
     } else {
@@ -75,12 +75,12 @@ bool run_command(Script& s, App& app, const std::vector<std::string>& w) {
     return true;
   }
   if (cmd == "wait-file") {
-    if (s.wait_file_deadline_ms == 0) s.wait_file_deadline_ms = lab_now_ms() + 60000;
+    if (s.wait_file_deadline_ms == 0) s.wait_file_deadline_ms = now_ms() + 60000;
     if (w.size() > 1 && file_exists(w[1])) {
       s.wait_file_deadline_ms = 0;
       return true;
     }
-    if (lab_now_ms() > s.wait_file_deadline_ms) {
+    if (now_ms() > s.wait_file_deadline_ms) {
       fail(s, "wait-file: " + (w.size() > 1 ? w[1] : "") + " did not appear within 60 s");
       s.wait_file_deadline_ms = 0;
       return true;

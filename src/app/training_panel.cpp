@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "app/app.h"
+#include "core/limits.h"
 
 namespace aelab {
 namespace {
@@ -40,6 +41,20 @@ void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char
   ImGui::PlotLines(id, values.data(), int(values.size()), 0, overlay, lo - pad, hi + pad, size);
 }
 
+// An integer field checked against its limit: a value out of range is shown with the range and
+// not applied (never clamped behind the user's back). True when `value` changed to a good one.
+bool limited_int(const char* label, int* value, int step, int step_fast, const Limit& limit, App& app) {
+  int typed = *value;
+  if (!ImGui::InputInt(label, &typed, step, step_fast)) return false;
+  std::string error = check_limit(limit, typed);
+  if (!error.empty()) {
+    app_message(app, error, true);
+    return false;
+  }
+  *value = typed;
+  return true;
+}
+
 void hyperparameters(App& app) {
   Lab& lab = app.lab;
   TrainConfig c = lab.config;
@@ -47,22 +62,25 @@ void hyperparameters(App& app) {
   float w = ImGui::GetContentRegionAvail().x;
   ImGui::PushItemWidth(std::floor(w * 0.28f));
 
-  ImGui::InputInt("hidden", &app.edit_hidden, 16, 64);
+  const ModelShape& s = lab.model->shape;
+  ShapeEdit& edit = app.shape_edit;
+  int hidden = edit.editing ? edit.hidden : s.hidden_dim, latent = edit.editing ? edit.latent : s.latent_dim;
+  bool typed = limited_int("hidden", &hidden, 16, 64, kHiddenLimit, app);
   ImGui::SameLine();
-  ImGui::InputInt("latent", &app.edit_latent, 1, 8);
-  app.edit_hidden = std::max(1, std::min(app.edit_hidden, 4096));
-  app.edit_latent = std::max(1, std::min(app.edit_latent, 512));
-  const ModelShape& s = lab.model.shape;
-  if (app.edit_hidden != s.hidden_dim || app.edit_latent != s.latent_dim) {
-    if (ImGui::Button("Build this model...")) app.confirm_reset_open = true;
+  typed |= limited_int("latent", &latent, 1, 8, kLatentLimit, app);
+  if (typed) edit.editing = true, edit.hidden = hidden, edit.latent = latent;
+  if (edit.editing && (edit.hidden != s.hidden_dim || edit.latent != s.latent_dim)) {
+    if (ImGui::Button("Build this model...")) edit.confirm_open = true;
     ImGui::SameLine();
-    if (ImGui::Button("Keep the current one"))
-      app.edit_hidden = s.hidden_dim, app.edit_latent = s.latent_dim;
+    if (ImGui::Button("Keep the current one")) edit.editing = false;
   }
 
   float lr = c.optimizer.learning_rate;
-  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic))
-    c.optimizer.learning_rate = lr, changed = true;
+  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
+    std::string error = check_limit(kLearningRateLimit, lr);
+    if (error.empty()) c.optimizer.learning_rate = lr, changed = true;
+    else app_message(app, error, true);
+  }
   ImGui::SameLine();
   char batch_label[16];
   std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
@@ -71,17 +89,18 @@ void hyperparameters(App& app) {
       if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("In the browser a batch above 64 takes longer than a frame.");
+  if (ImGui::IsItemHovered() && lab.host->kind() == HostKind::frames)
+    ImGui::SetTooltip("Training runs in this page's frames: a batch above 64 takes longer than a frame.");
 
   int loss = int(c.loss), opt = int(c.optimizer.kind);
   if (ImGui::Combo("loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
   ImGui::SameLine();
   if (ImGui::Combo("optimizer", &opt, "Adam\0SGD (momentum 0.9)\0")) c.optimizer.kind = OptimizerKind(opt), changed = true;
 
-  int epochs = c.epochs, seed = int(c.seed);
-  if (ImGui::InputInt("epochs", &epochs, 1, 10)) c.epochs = std::max(1, std::min(epochs, 1000)), changed = true;
+  int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
+  if (limited_int("epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
   ImGui::SameLine();
-  if (ImGui::InputInt("seed", &seed, 1, 10)) c.seed = uint64_t(std::max(0, seed)), changed = true;
+  if (limited_int("seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
   ImGui::PopItemWidth();
 
@@ -90,20 +109,19 @@ void hyperparameters(App& app) {
     if (!error.empty()) app_message(app, error, true);
   }
 
-  if (app.confirm_reset_open) {
+  if (edit.confirm_open) {
     ImGui::OpenPopup("Build a new model?");
-    app.confirm_reset_open = false;
+    edit.confirm_open = false;
   }
   if (ImGui::BeginPopupModal("Build a new model?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("784-%d-%d-%d-784 with random weights (seed %d).", app.edit_hidden, app.edit_latent,
-                app.edit_hidden, int(lab.config.seed));
+    ImGui::Text("784-%d-%d-%d-784 with random weights (seed %d).", edit.hidden, edit.latent, edit.hidden,
+                int(lab.config.seed));
     ImGui::TextUnformatted("The current weights are lost unless you save them first.");
     if (ImGui::Button("Build it")) {
       ModelShape shape = s;
-      shape.hidden_dim = app.edit_hidden, shape.latent_dim = app.edit_latent;
-      std::string error = check_model_shape(shape);
-      if (error.empty()) lab_reset(lab, shape);
-      else app_message(app, error, true);
+      shape.hidden_dim = edit.hidden, shape.latent_dim = edit.latent;
+      std::string error = app_reset(app, shape);
+      if (!error.empty()) app_message(app, error, true);
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
@@ -112,49 +130,58 @@ void hyperparameters(App& app) {
   }
 }
 
+const char* status_text(const Lab& lab) {
+  switch (lab.run.status) {
+    case RunStatus::waiting_for_data: return "training starts when the training set is loaded";
+    case RunStatus::training: return "training";
+    case RunStatus::finished: return "finished: raise epochs to go on";
+    case RunStatus::idle: break;
+  }
+  return lab.run.message.c_str();
+}
+
 } // namespace
 
 void training_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
+  const Snapshot& run = lab.run;
   begin_panel("Train", r);
 
-  if (lab.training) {
+  if (lab_training(lab)) {
     if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
   } else if (ImGui::Button("Start", ImVec2(70, 0))) {
     lab_start(lab);
   }
   ImGui::SameLine();
-  if (ImGui::Button("Step")) {
-    if (!lab_step(lab)) {
-      app.want_training_set = true;
-      app_message(app, "loading the training set first: press Step again when it is here", false);
-    }
-  }
+  if (ImGui::Button("Step")) lab_step(lab, 1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train one batch (the training set loads first if needed).");
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) lab_reset(lab, lab.model.shape);
+  if (ImGui::Button("Reset")) app_reset(app, lab.model->shape);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
   ImGui::SameLine();
-  ImGui::TextDisabled("%s", lab.status.c_str());
+  ImGui::TextDisabled("%s", status_text(lab));
 
   char progress[64];
   std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,
-                100.0f * lab_epoch_fraction(lab));
-  ImGui::ProgressBar(lab_epoch_fraction(lab), ImVec2(-FLT_MIN, 0), progress);
-  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)lab.steps, lab.samples_per_s);
-  if (ImGui::IsItemHovered() && app.worker)
-    ImGui::SetTooltip("Training runs on a thread of its own; the UI (%.0f fps now) looks at the model between two batches.\n"
-                      "%.0f samples/s while computing.", app.fps, lab.compute_samples_per_s);
+                100.0f * run.epoch_fraction);
+  ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), progress);
+  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps, run.speed.samples_per_s);
+  if (ImGui::IsItemHovered() && lab.host->kind() != HostKind::frames)
+    ImGui::SetTooltip("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.\n"
+                      "%.0f samples/s while computing.",
+                      lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps,
+                      run.speed.compute_samples_per_s);
   else if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
-                      "%.0f samples/s while computing.", app.frame_budget_ms, app.fps, lab.compute_samples_per_s);
-  if (lab.steps > 0) ImGui::Text("training loss (smoothed) %.4f", lab.smoothed_loss);
+                      "%.0f samples/s while computing.", app.budget.ms, app.fps, run.speed.compute_samples_per_s);
+  if (run.steps > 0) ImGui::Text("training loss (smoothed) %.4f", run.smoothed_loss);
   else ImGui::TextDisabled("training loss: not trained yet");
-  int evaluated = lab.val_next >= 0 ? 100 * lab.val_next / std::max(1, lab.test.data.count) : -1;
-  if (lab.val_loss >= 0)
-    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", lab.val_loss, (long long)lab.val_loss_step, lab.val_loss_epoch);
+  const int evaluated = run.validation_progress >= 0 ? int(100 * run.validation_progress) : -1;
+  if (run.val.loss >= 0)
+    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step, run.val.epoch);
   else if (evaluated >= 0) ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
   else ImGui::TextDisabled("validation loss: waiting for the test set");
-  if (lab.val_loss >= 0 && evaluated >= 0) {
+  if (run.val.loss >= 0 && evaluated >= 0) {
     ImGui::SameLine();
     ImGui::TextDisabled("(evaluating %d%%)", evaluated);
   }
@@ -172,9 +199,9 @@ void training_panel(App& app, const Rect& r) {
   float plot_h = std::max(40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
   ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
   ImGui::TextUnformatted("training loss per step (smoothed)");
-  plot_curve("##train", lab.train_curve, "step", "press Start", plot_size);
+  plot_curve("##train", run.curves.train, "step", "press Start", plot_size);
   ImGui::TextUnformatted("validation loss per epoch (epoch 0 = before training)");
-  plot_curve("##val", lab.val_curve, "epoch", "a point follows each epoch", plot_size);
+  plot_curve("##val", run.curves.val, "epoch", "a point follows each epoch", plot_size);
   ImGui::End();
 }
 

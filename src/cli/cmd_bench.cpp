@@ -26,6 +26,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr int kBatch = 256;
+
+const char* kBenchHelp =
+    "usage: aelab bench [--threads N] [--kernel NAME|all] [--repeats N] [--epochs N]\n"
+    "                   [--data DIR] [--json FILE]\n"
+    "  GFLOP/s of each matrix product of a training step (batch 256, 784-128-32-128-784)\n"
+    "  and training samples/s on MNIST digits, at 1 thread and at N threads (default: all cores); then\n"
+    "  the median seconds of --epochs real MNIST epochs (default 3, 0 to skip)\n";
+
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -60,40 +69,54 @@ std::string cpu_name() {
   return "unknown";
 }
 
-} // namespace
+struct BenchOptions {
+  int max_threads = 0, repeats = 0, epochs = 0;
+  std::vector<std::string> kernels; // each one available here
+  std::string data_dir;
+  bool write_json = false;
+  std::string json_path;
+};
 
-int cmd_bench(int argc, char** argv) {
-  if (wants_help(argc, argv)) {
-    std::fputs("usage: aelab bench [--threads N] [--kernel NAME|all] [--repeats N] [--epochs N]\n"
-               "                   [--data DIR] [--json FILE]\n"
-               "  GFLOP/s of each matrix product of a training step (batch 256, 784-128-32-128-784)\n"
-               "  and training samples/s on MNIST digits, at 1 thread and at N threads (default: all cores); then\n"
-               "  the median seconds of --epochs real MNIST epochs (default 3, 0 to skip)\n",
-               stdout);
-    return 0;
-  }
+// What every kernel is timed on: the products of one training step, random operands large
+// enough for each of them, and the thread counts (1, and --threads if more).
+struct BenchWorkload {
+  ModelShape shape; // the reference model
+  std::vector<GemmCase> products;
+  double step_flops = 0;         // of all the products, dense-equivalent
+  std::vector<float> A, Bm, C;   // 784 * 784 floats each, more than any product reads or writes
+  std::vector<int> thread_counts;
+};
+
+// One kernel's figures, indexed like BenchWorkload::thread_counts.
+struct KernelFigures {
+  std::vector<std::vector<double>> gflops; // [thread count][product]
+  std::vector<double> step_s, epoch_s;     // seconds per training step, per MNIST epoch (0: none run)
+};
+
+// Returns 0 or the exit code of a usage error.
+int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
   Args args = parse_args(argc, argv, 2, {"threads", "kernel", "repeats", "epochs", "data", "json"}, {});
-  const int max_threads = args.get_int("threads", thread_count_max(), 1, 256);
-  const int repeats = args.get_int("repeats", 5, 1, 1000);
-  const int epochs = args.get_int("epochs", 3, 0, 100);
+  opt->max_threads = args.get_int("threads", thread_count_max(), 1, 256);
+  opt->repeats = args.get_int("repeats", 5, 1, 1000);
+  opt->epochs = args.get_int("epochs", 3, 0, 100);
   if (!args.error.empty()) return usage_error("bench", args.error);
-  std::vector<std::string> kernels = {gemm_kernel_selected()};
+  opt->kernels = {gemm_kernel_selected()};
   const std::string kernel_arg = args.get("kernel", "");
-  if (kernel_arg == "all") kernels = gemm_kernels_available();
-  else if (!kernel_arg.empty()) kernels = {kernel_arg};
-  for (const auto& k : kernels)
+  if (kernel_arg == "all") opt->kernels = gemm_kernels_available();
+  else if (!kernel_arg.empty()) opt->kernels = {kernel_arg};
+  for (const auto& k : opt->kernels)
     if (!gemm_select_kernel(k)) return usage_error("bench", "--kernel " + k + ": not available here");
+  opt->data_dir = args.get("data", default_data_dir());
+  opt->write_json = args.has("json");
+  opt->json_path = args.get("json", "");
+  return 0;
+}
 
-  // Real digits: the step's cost depends on them (the first layer skips zero pixels).
-  Dataset mnist;
-  if (std::string e = load_split(args.get("data", default_data_dir()), true, 0, &mnist); !e.empty())
-    return data_error(e);
-
-  const int B = 256;
-  ModelShape shape;
+// The 11 products of a training step at batch B: forward x W, weight gradient x^T dz, input
+// gradient dz W^T, for each layer (layer 1 needs no input gradient).
+std::vector<GemmCase> training_step_products(int B, const ModelShape& shape) {
   const int D = shape.input_dim, H = shape.hidden_dim, Z = shape.latent_dim;
-  // forward x W, weight gradient x^T dz, input gradient dz W^T, for each layer
-  const GemmCase cases[] = {
+  return {
       {"L1 forward (256x784 @ 784x128)", Trans::no, Trans::no, B, H, D},
       {"L1 dW (784x256 @ 256x128)", Trans::yes, Trans::no, D, H, B},
       {"L2 forward (256x128 @ 128x32)", Trans::no, Trans::no, B, Z, H},
@@ -106,95 +129,149 @@ int cmd_bench(int argc, char** argv) {
       {"L4 dW (128x256 @ 256x784)", Trans::yes, Trans::no, H, D, B},
       {"L4 dx (256x784 @ 784x128)", Trans::no, Trans::yes, B, H, D},
   };
+}
+
+BenchWorkload make_workload(int max_threads) {
+  BenchWorkload w;
+  const int D = w.shape.input_dim;
+  w.products = training_step_products(kBatch, w.shape);
+  for (const GemmCase& g : w.products) w.step_flops += 2.0 * g.M * g.N * g.K;
   Rng rng(1);
-  std::vector<float> A(size_t(D) * D), Bm(size_t(D) * D), C(size_t(D) * D);
-  for (auto& v : A) v = rng.uniform();
-  for (auto& v : Bm) v = rng.uniform();
-  double step_flops = 0;
-  for (const GemmCase& g : cases) step_flops += 2.0 * g.M * g.N * g.K;
+  w.A.resize(size_t(D) * D);
+  w.Bm.resize(size_t(D) * D);
+  w.C.resize(size_t(D) * D);
+  for (auto& v : w.A) v = rng.uniform();
+  for (auto& v : w.Bm) v = rng.uniform();
+  w.thread_counts = {1};
+  if (max_threads > 1) w.thread_counts.push_back(max_threads);
+  return w;
+}
 
-  std::vector<int> thread_counts = {1};
-  if (max_threads > 1) thread_counts.push_back(max_threads);
+// The GFLOP/s table: a row per product, a column per thread count, printed as it is measured.
+std::vector<std::vector<double>> time_products(BenchWorkload& w, int repeats) {
+  std::printf("%-34s", "GFLOP/s");
+  for (int t : w.thread_counts) std::printf("  %2d thread%s", t, t == 1 ? " " : "s");
+  std::printf("\n");
+  std::vector<std::vector<double>> gflops(w.thread_counts.size());
+  for (const GemmCase& g : w.products) {
+    const double flops = 2.0 * g.M * g.N * g.K;
+    std::printf("%-34s", g.name);
+    for (size_t ti = 0; ti < w.thread_counts.size(); ti++) {
+      set_thread_count(w.thread_counts[ti]);
+      const int lda = g.ta == Trans::no ? g.K : g.M, ldb = g.tb == Trans::no ? g.N : g.K;
+      double s = median_seconds(
+          [&] { gemm(g.ta, g.tb, g.M, g.N, g.K, w.A.data(), lda, w.Bm.data(), ldb, w.C.data(), g.N); },
+          std::max(3, int(2e8 / flops)), repeats);
+      gflops[ti].push_back(flops / s * 1e-9);
+      std::printf("  %10.1f", gflops[ti].back());
+    }
+    std::printf("\n");
+  }
+  return gflops;
+}
 
+// At each thread count: the median training step on a fixed batch of real digits, then the
+// median of `epochs` real epochs (60000 shuffled MNIST digits, last partial batch kept).
+void time_training(const BenchWorkload& w, const Dataset& mnist, int repeats, int epochs,
+                   KernelFigures* out) {
+  for (int t : w.thread_counts) {
+    set_thread_count(t);
+    Autoencoder model = make_autoencoder(w.shape);
+    init_glorot_uniform(model, 0);
+    TrainConfig config;
+    Trainer trainer;
+    trainer_init(trainer, model, config);
+    std::vector<int> idx(static_cast<size_t>(kBatch));
+    for (int i = 0; i < kBatch; i++) idx[size_t(i)] = i * 13 % mnist.count;
+    out->step_s.push_back(
+        median_seconds([&] { train_one_batch(trainer, model, mnist, idx.data(), kBatch); }, 20, repeats));
+    std::vector<double> per_epoch;
+    for (int e = 0; e < epochs; e++) {
+      begin_epoch(trainer, mnist.count);
+      auto t0 = Clock::now();
+      while (train_next_batch(trainer, model, mnist, nullptr)) {}
+      per_epoch.push_back(seconds_since(t0));
+    }
+    out->epoch_s.push_back(epochs ? median(per_epoch) : 0.0);
+  }
+}
+
+void print_training_rows(const BenchWorkload& w, const KernelFigures& f, int epochs) {
+  std::printf("%-34s", "training step (samples/s)");
+  for (double s : f.step_s) std::printf("  %10.0f", kBatch / s);
+  std::printf("\n%-34s", "step GFLOP/s (dense-equivalent)");
+  for (double s : f.step_s) std::printf("  %10.1f", w.step_flops / s * 1e-9);
+  if (epochs) {
+    std::printf("\n%-34s", "seconds per MNIST epoch (median)");
+    for (double s : f.epoch_s) std::printf("  %10.3f", s);
+  }
+  std::printf("\n");
+}
+
+// Every figure for one kernel, printed as a table on the way.
+KernelFigures bench_kernel(const std::string& kernel, const BenchOptions& opt, BenchWorkload& w,
+                           const Dataset& mnist) {
+  gemm_select_kernel(kernel);
+  std::printf("\naelab bench: gemm kernel %s, batch %d, median of %d repeats\n", kernel.c_str(), kBatch,
+              opt.repeats);
+  KernelFigures f;
+  f.gflops = time_products(w, opt.repeats);
+  time_training(w, mnist, opt.repeats, opt.epochs, &f);
+  print_training_rows(w, f, opt.epochs);
+  return f;
+}
+
+// The kernel's entries of the "runs" array, one per thread count.
+void append_kernel_json(const std::string& kernel, const BenchWorkload& w, const KernelFigures& f,
+                        bool first_kernel, std::string* json) {
+  for (size_t ti = 0; ti < w.thread_counts.size(); ti++) {
+    char buf[256];
+    *json += std::string(first_kernel && ti == 0 ? "" : ",") + "\n    {\"kernel\": \"" + kernel +
+             "\", \"threads\": " + std::to_string(w.thread_counts[ti]) + ", \"gemm\": [";
+    for (size_t g = 0; g < f.gflops[ti].size(); g++) {
+      const GemmCase& c = w.products[g];
+      std::snprintf(buf, sizeof buf,
+                    "%s{\"name\": \"%s\", \"M\": %d, \"N\": %d, \"K\": %d, \"gflops\": %.2f}",
+                    g ? ", " : "", c.name, c.M, c.N, c.K, f.gflops[ti][g]);
+      *json += buf;
+    }
+    std::snprintf(buf, sizeof buf,
+                  "],\n     \"step_samples_per_s\": %.1f, \"step_gflops\": %.2f, \"epoch_seconds\": %.4f}",
+                  kBatch / f.step_s[ti], w.step_flops / f.step_s[ti] * 1e-9, f.epoch_s[ti]);
+    *json += buf;
+  }
+}
+
+// Returns 0 or the exit code of a data error.
+int write_json(const std::string& path, const std::string& json) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "w"), std::fclose);
+  if (!f || std::fputs(json.c_str(), f.get()) < 0) return data_error(path + ": cannot write");
+  std::printf("wrote %s\n", path.c_str());
+  return 0;
+}
+
+} // namespace
+
+int cmd_bench(int argc, char** argv) {
+  if (wants_help(argc, argv)) {
+    std::fputs(kBenchHelp, stdout);
+    return 0;
+  }
+  BenchOptions opt;
+  if (int code = parse_bench_options(argc, argv, &opt)) return code;
+  // Real digits: the step's cost depends on them (the first layer skips zero pixels).
+  Dataset mnist;
+  if (std::string e = load_split(opt.data_dir, true, 0, &mnist); !e.empty()) return data_error(e);
+
+  BenchWorkload workload = make_workload(opt.max_threads);
   std::string json = "{\n  \"cpu\": \"" + cpu_name() + "\",\n  \"cores\": " +
                      std::to_string(thread_count_max()) + ",\n  \"batch\": 256,\n  \"runs\": [";
-  bool first_run = true;
-  for (const auto& kernel : kernels) {
-    gemm_select_kernel(kernel);
-    std::printf("\naelab bench: gemm kernel %s, batch %d, median of %d repeats\n", kernel.c_str(), B, repeats);
-    std::printf("%-34s", "GFLOP/s");
-    for (int t : thread_counts) std::printf("  %2d thread%s", t, t == 1 ? " " : "s");
-    std::printf("\n");
-    std::vector<std::vector<double>> gflops(thread_counts.size());
-    for (const GemmCase& g : cases) {
-      const double flops = 2.0 * g.M * g.N * g.K;
-      std::printf("%-34s", g.name);
-      for (size_t ti = 0; ti < thread_counts.size(); ti++) {
-        set_thread_count(thread_counts[ti]);
-        const int lda = g.ta == Trans::no ? g.K : g.M, ldb = g.tb == Trans::no ? g.N : g.K;
-        double s = median_seconds(
-            [&] { gemm(g.ta, g.tb, g.M, g.N, g.K, A.data(), lda, Bm.data(), ldb, C.data(), g.N); },
-            std::max(3, int(2e8 / flops)), repeats);
-        gflops[ti].push_back(flops / s * 1e-9);
-        std::printf("  %10.1f", gflops[ti].back());
-      }
-      std::printf("\n");
-    }
-
-    std::vector<double> step_s, epoch_s;
-    for (int t : thread_counts) {
-      set_thread_count(t);
-      Autoencoder model = make_autoencoder(shape);
-      init_glorot_uniform(model, 0);
-      TrainConfig config;
-      Trainer trainer;
-      trainer_init(trainer, model, config);
-      std::vector<int> idx(static_cast<size_t>(B));
-      for (int i = 0; i < B; i++) idx[size_t(i)] = i * 13 % mnist.count;
-      step_s.push_back(median_seconds([&] { train_one_batch(trainer, model, mnist, idx.data(), B); }, 20, repeats));
-      // real epochs: 60000 shuffled MNIST digits, last partial batch kept
-      std::vector<double> per_epoch;
-      for (int e = 0; e < epochs; e++) {
-        begin_epoch(trainer, mnist.count);
-        auto t0 = Clock::now();
-        while (train_next_batch(trainer, model, mnist, nullptr)) {}
-        per_epoch.push_back(seconds_since(t0));
-      }
-      epoch_s.push_back(epochs ? median(per_epoch) : 0.0);
-    }
-    std::printf("%-34s", "training step (samples/s)");
-    for (double s : step_s) std::printf("  %10.0f", B / s);
-    std::printf("\n%-34s", "step GFLOP/s (dense-equivalent)");
-    for (double s : step_s) std::printf("  %10.1f", step_flops / s * 1e-9);
-    if (epochs) {
-      std::printf("\n%-34s", "seconds per MNIST epoch (median)");
-      for (double s : epoch_s) std::printf("  %10.3f", s);
-    }
-    std::printf("\n");
-
-    for (size_t ti = 0; ti < thread_counts.size(); ti++) {
-      char buf[256];
-      json += std::string(first_run ? "" : ",") + "\n    {\"kernel\": \"" + kernel + "\", \"threads\": " +
-              std::to_string(thread_counts[ti]) + ", \"gemm\": [";
-      for (size_t g = 0; g < gflops[ti].size(); g++) {
-        std::snprintf(buf, sizeof buf, "%s{\"name\": \"%s\", \"M\": %d, \"N\": %d, \"K\": %d, \"gflops\": %.2f}",
-                      g ? ", " : "", cases[g].name, cases[g].M, cases[g].N, cases[g].K, gflops[ti][g]);
-        json += buf;
-      }
-      std::snprintf(buf, sizeof buf,
-                    "],\n     \"step_samples_per_s\": %.1f, \"step_gflops\": %.2f, \"epoch_seconds\": %.4f}",
-                    B / step_s[ti], step_flops / step_s[ti] * 1e-9, epoch_s[ti]);
-      json += buf;
-      first_run = false;
-    }
+  for (size_t k = 0; k < opt.kernels.size(); k++) {
+    const KernelFigures figures = bench_kernel(opt.kernels[k], opt, workload, mnist);
+    append_kernel_json(opt.kernels[k], workload, figures, k == 0, &json);
   }
   json += "\n  ]\n}\n";
-  if (args.has("json")) {
-    const std::string path = args.get("json", "");
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "w"), std::fclose);
-    if (!f || std::fputs(json.c_str(), f.get()) < 0) return data_error(path + ": cannot write");
-    std::printf("wrote %s\n", path.c_str());
-  }
+  if (opt.write_json) return write_json(opt.json_path, json);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/dataset.h"
+#include "core/pixels.h"
 #include "core/image_io.h"
 #include "core/model_file.h"
 #include "core/train.h"
@@ -149,7 +150,7 @@ int cmd_decode(int argc, char** argv) {
   for (int r = 0; r < side * scale; r++)
     for (int col = 0; col < side * scale; col++)
       pixels[size_t(r) * size_t(side * scale) + size_t(col)] =
-          uint8_t(std::lround(std::clamp(y(0, size_t((r / scale) * side + col / scale)), 0.0f, 1.0f) * 255.0f));
+          unit_to_pixel(y(0, size_t((r / scale) * side + col / scale)));
   const std::string out = c.args.get("out", "");
   if (std::string e = write_png_gray(out, pixels.data(), side * scale, side * scale); !e.empty())
     return data_error(e);

@@ -49,6 +49,25 @@ const char* kTrainHelp =
     "                      --epochs more epochs; stopped at an epoch's end, the result equals\n"
     "                      one uninterrupted run\n";
 
+// Everything `aelab train` was asked for, range-checked. The steps below that can fail return
+// 0 to go on, or the exit code after printing the message (as cli.h describes).
+struct TrainOptions {
+  TrainConfig config;
+  ModelShape shape; // input_dim comes from the data; a resumed model brings its own shape
+  int threads = 0;
+  int limit = 0;               // 0: every sample
+  std::string loss, optimizer; // as typed ("bce", "adam"...), for the messages
+  std::string data_dir, out_path;
+  bool write_log = false; // --log given, even as "" (which then fails to open)
+  std::string log_path;
+  bool resume = false;
+  std::string resume_path;
+  bool weights_only = false;
+  bool hidden_given = false, latent_given = false; // a resumed model's shape must not be asked to change
+};
+
+using LogFile = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -65,27 +84,20 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
   std::fflush(stdout);
 }
 
-} // namespace
-
-int cmd_train(int argc, char** argv) {
-  if (wants_help(argc, argv)) {
-    std::fputs(kTrainHelp, stdout);
-    return 0;
-  }
+int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer",
                           "seed", "threads", "limit", "out", "log", "resume"},
                          {"weights-only"});
-  TrainConfig config;
-  ModelShape shape;
+  TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
   config.batch_size = args.get_int("batch", 256, 1, 65536);
-  shape.latent_dim = args.get_int("latent", 32, 1, 1024);
-  shape.hidden_dim = args.get_int("hidden", 128, 1, 4096);
+  opt->shape.latent_dim = args.get_int("latent", 32, 1, 1024);
+  opt->shape.hidden_dim = args.get_int("hidden", 128, 1, 4096);
   config.optimizer.learning_rate = args.get_float("lr", 1e-3f, 1e-9f, 10.0f);
   config.seed = uint64_t(args.get_int("seed", 0, 0, 2147483647));
-  const int threads = args.get_int("threads", thread_count_max(), 1, 256);
-  const int limit = args.get_int("limit", 0, 1, 100000000);
+  opt->threads = args.get_int("threads", thread_count_max(), 1, 256);
+  opt->limit = args.get_int("limit", 0, 1, 100000000);
   const std::string loss = args.get("loss", "bce"), optimizer = args.get("optimizer", "adam");
   if (args.error.empty() && loss != "bce" && loss != "mse")
     args.error = "--loss " + loss + ": expected bce or mse";
@@ -96,76 +108,129 @@ int cmd_train(int argc, char** argv) {
   config.optimizer.kind = optimizer == "adam" ? OptimizerKind::adam : OptimizerKind::sgd;
   if (optimizer == "sgd" && !args.has("lr")) config.optimizer.learning_rate = 0.01f;
 
-  const std::string data_dir = args.get("data", default_data_dir());
-  const std::string out_path = args.get("out", "model.aelab");
-  Dataset train, test;
-  if (std::string e = load_split(data_dir, true, limit, &train); !e.empty()) return data_error(e);
-  if (std::string e = load_split(data_dir, false, limit, &test); !e.empty()) return data_error(e);
-  shape.input_dim = train.pixels();
-  if (test.pixels() != train.pixels())
-    return data_error(data_dir + ": test images are " + std::to_string(test.rows) + "x" +
-                      std::to_string(test.cols) + ", training images " + std::to_string(train.rows) +
-                      "x" + std::to_string(train.cols));
+  opt->loss = loss;
+  opt->optimizer = optimizer;
+  opt->data_dir = args.get("data", default_data_dir());
+  opt->out_path = args.get("out", "model.aelab");
+  opt->write_log = args.has("log");
+  opt->log_path = args.get("log", "");
+  opt->resume = args.has("resume");
+  opt->resume_path = args.get("resume", "");
+  opt->weights_only = args.has("weights-only");
+  opt->hidden_given = args.has("hidden");
+  opt->latent_given = args.has("latent");
+  return 0;
+}
 
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> log(nullptr, std::fclose);
-  if (args.has("log")) {
-    log.reset(std::fopen(args.get("log", "").c_str(), "w"));
-    if (!log) return data_error(args.get("log", "") + ": cannot open for writing");
-    std::fprintf(log.get(), "epoch,train_loss,val_loss,seconds,samples_per_s\n");
-  }
+// Both splits, with the same image size; that size becomes the model's input_dim.
+int load_training_data(TrainOptions* opt, Dataset* train, Dataset* test) {
+  const std::string& dir = opt->data_dir;
+  if (std::string e = load_split(dir, true, opt->limit, train); !e.empty()) return data_error(e);
+  if (std::string e = load_split(dir, false, opt->limit, test); !e.empty()) return data_error(e);
+  opt->shape.input_dim = train->pixels();
+  if (test->pixels() != train->pixels())
+    return data_error(dir + ": test images are " + std::to_string(test->rows) + "x" +
+                      std::to_string(test->cols) + ", training images " + std::to_string(train->rows) +
+                      "x" + std::to_string(train->cols));
+  return 0;
+}
 
-  set_thread_count(threads);
-  ModelFile file;
-  Trainer trainer;
-  if (args.has("resume")) {
-    const std::string from = args.get("resume", "");
-    if (std::string e = load_model(from, &file); !e.empty()) return data_error(e);
-    const ModelShape& s = file.model.shape;
-    if ((args.has("hidden") && s.hidden_dim != shape.hidden_dim) || (args.has("latent") && s.latent_dim != shape.latent_dim))
-      return usage_error("train", "--resume " + from + " is a " + std::to_string(s.hidden_dim) + "-" +
-                                      std::to_string(s.latent_dim) + " model: leave out --hidden/--latent");
-    if (s.input_dim != shape.input_dim)
-      return data_error(from + ": the model takes " + std::to_string(s.input_dim) + " pixels, " + data_dir +
-                        " has " + std::to_string(shape.input_dim));
-    shape = s;
-    trainer_init(trainer, file.model, config);
-    if (file.has_optimizer && file.optimizer_kind == config.optimizer.kind) trainer.optimizer = file.optimizer;
-    else std::printf("note: %s has no %s state; the optimizer starts afresh\n", from.c_str(), optimizer.c_str());
-    // replay the batch orders of the epochs already trained, so the next epoch's order is the
-    // one an uninterrupted run would draw
-    for (uint32_t e = 0; e < file.epochs_trained; e++) begin_epoch(trainer, train.count);
-    trainer.epoch = int(file.epochs_trained);
-    std::printf("resuming %s after epoch %d\n", from.c_str(), trainer.epoch);
-  } else {
-    file.model = make_autoencoder(shape);
-    init_glorot_uniform(file.model, config.seed);
-    trainer_init(trainer, file.model, config);
-  }
+// The CSV log, opened (and its header written) before any training, so a bad path fails at once.
+int open_epoch_log(const TrainOptions& opt, LogFile* log) {
+  if (!opt.write_log) return 0;
+  log->reset(std::fopen(opt.log_path.c_str(), "w"));
+  if (!*log) return data_error(opt.log_path + ": cannot open for writing");
+  std::fprintf(log->get(), "epoch,train_loss,val_loss,seconds,samples_per_s\n");
+  return 0;
+}
 
-  const bool tty = isatty(fileno(stdout));
+void start_new_model(const TrainOptions& opt, ModelFile& file, Trainer& trainer) {
+  file.model = make_autoencoder(opt.shape);
+  init_glorot_uniform(file.model, opt.config.seed);
+  trainer_init(trainer, file.model, opt.config);
+}
+
+// Loads --resume FILE: its weights, its optimizer state when it has the same kind, and the
+// epochs it was trained for. The model's shape replaces opt->shape.
+int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Trainer& trainer) {
+  const std::string& from = opt->resume_path;
+  if (std::string e = load_model(from, &file); !e.empty()) return data_error(e);
+  const ModelShape& s = file.model.shape;
+  if ((opt->hidden_given && s.hidden_dim != opt->shape.hidden_dim) ||
+      (opt->latent_given && s.latent_dim != opt->shape.latent_dim))
+    return usage_error("train", "--resume " + from + " is a " + std::to_string(s.hidden_dim) + "-" +
+                                    std::to_string(s.latent_dim) + " model: leave out --hidden/--latent");
+  if (s.input_dim != opt->shape.input_dim)
+    return data_error(from + ": the model takes " + std::to_string(s.input_dim) + " pixels, " +
+                      opt->data_dir + " has " + std::to_string(opt->shape.input_dim));
+  opt->shape = s;
+  trainer_init(trainer, file.model, opt->config);
+  if (file.has_optimizer && file.optimizer_kind == opt->config.optimizer.kind)
+    trainer.optimizer = file.optimizer;
+  else
+    std::printf("note: %s has no %s state; the optimizer starts afresh\n", from.c_str(),
+                opt->optimizer.c_str());
+  // replay the batch orders of the epochs already trained, so the next epoch's order is the
+  // one an uninterrupted run would draw
+  for (uint32_t e = 0; e < file.epochs_trained; e++) begin_epoch(trainer, train.count);
+  trainer.epoch = int(file.epochs_trained);
+  std::printf("resuming %s after epoch %d\n", from.c_str(), trainer.epoch);
+  return 0;
+}
+
+// "training 784-128-32-128-784 on 60000 samples (...), validating on 10000; batch 256, ..."
+void print_run_summary(const TrainOptions& opt, const Dataset& train, const Dataset& test) {
+  const ModelShape& shape = opt.shape;
   std::printf("training %d-%d-%d-%d-%d on %d samples (%s), validating on %d; batch %d, %s, %s, "
               "%d thread%s, gemm %s\n",
               shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim,
-              train.count, data_dir.c_str(), test.count, config.batch_size, optimizer.c_str(),
-              loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
+              train.count, opt.data_dir.c_str(), test.count, opt.config.batch_size, opt.optimizer.c_str(),
+              opt.loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
               gemm_kernel_selected().c_str());
-  std::signal(SIGINT, on_sigint);
-  const int first_epoch = trainer.epoch + 1, last_epoch = trainer.epoch + config.epochs;
+}
+
+// One epoch's batches (or fewer, on Ctrl-C), with the progress bar on a terminal. *train_s is
+// the seconds they took; a loss that is no longer finite ends the run with exit code 1.
+int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& train, int epoch, bool tty,
+                        double* train_s) {
+  begin_epoch(trainer, train.count);
+  const auto t0 = std::chrono::steady_clock::now();
+  float batch_loss = 0;
+  while (!g_stop_requested && train_next_batch(trainer, model, train, &batch_loss)) {
+    if (!std::isfinite(batch_loss)) {
+      std::printf("\n");
+      return data_error("training diverged at epoch " + std::to_string(epoch) +
+                        " (loss is " + std::to_string(batch_loss) + "): try a lower --lr");
+    }
+    if (tty) print_progress(batches_done(trainer), batches_per_epoch(trainer), seconds_since(t0),
+                            epoch_train_loss(trainer));
+  }
+  *train_s = seconds_since(t0);
+  return 0;
+}
+
+// The epoch's summary line, and its row in the CSV log if there is one.
+void report_epoch(int epoch, double train_loss, double val_loss, double train_s, double samples_per_s,
+                  std::FILE* log) {
+  std::printf("epoch %3d  train_loss %.5f  val_loss %.5f  %.2f s  %.0f samples/s\n", epoch, train_loss,
+              val_loss, train_s, samples_per_s);
+  std::fflush(stdout);
+  if (log) {
+    std::fprintf(log, "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, train_loss, val_loss, train_s, samples_per_s);
+    std::fflush(log);
+  }
+}
+
+// --epochs more epochs after the ones already trained, each validated on the test split; Ctrl-C
+// stops after the current batch (a partial epoch is not counted).
+int run_epochs(const TrainOptions& opt, const Dataset& train, const Dataset& test, ModelFile& file,
+               Trainer& trainer, std::FILE* log) {
+  const bool tty = isatty(fileno(stdout));
+  const int first_epoch = trainer.epoch + 1, last_epoch = trainer.epoch + opt.config.epochs;
   for (int epoch = first_epoch; epoch <= last_epoch && !g_stop_requested; epoch++) {
     if (tty) std::printf("epoch %d/%d\n", epoch, last_epoch);
-    begin_epoch(trainer, train.count);
-    const auto t0 = std::chrono::steady_clock::now();
-    float batch_loss = 0;
-    while (!g_stop_requested && train_next_batch(trainer, file.model, train, &batch_loss)) {
-      if (!std::isfinite(batch_loss)) {
-        std::printf("\n");
-        return data_error("training diverged at epoch " + std::to_string(epoch) +
-                          " (loss is " + std::to_string(batch_loss) + "): try a lower --lr");
-      }
-      if (tty) print_progress(batches_done(trainer), batches_per_epoch(trainer), seconds_since(t0),
-                              epoch_train_loss(trainer));
-    }
-    const double train_s = seconds_since(t0);
+    double train_s = 0;
+    if (int code = train_epoch_batches(trainer, file.model, train, epoch, tty, &train_s)) return code;
     if (tty) std::printf("\n");
     if (g_stop_requested && batches_done(trainer) < batches_per_epoch(trainer)) {
       std::printf("stopped in epoch %d after %d of %d batches\n", epoch, batches_done(trainer),
@@ -173,25 +238,50 @@ int cmd_train(int argc, char** argv) {
       break;
     }
     end_epoch(trainer);
-    const double val = evaluate(file.model, test, config.loss).mean_loss;
-    const double samples_per_s = trainer.epoch_samples / train_s;
-    std::printf("epoch %3d  train_loss %.5f  val_loss %.5f  %.2f s  %.0f samples/s\n", epoch,
-                epoch_train_loss(trainer), val, train_s, samples_per_s);
-    std::fflush(stdout);
-    if (log) {
-      std::fprintf(log.get(), "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, epoch_train_loss(trainer), val,
-                   train_s, samples_per_s);
-      std::fflush(log.get());
-    }
+    const double val = evaluate(file.model, test, opt.config.loss).mean_loss;
+    report_epoch(epoch, epoch_train_loss(trainer), val, train_s, trainer.epoch_samples / train_s, log);
   }
+  return 0;
+}
 
-  file.has_optimizer = !args.has("weights-only");
-  file.optimizer_kind = config.optimizer.kind;
+// The model with its optimizer state (unless --weights-only) and the epochs it has now had.
+int save_trained_model(const TrainOptions& opt, const Trainer& trainer, ModelFile& file) {
+  file.has_optimizer = !opt.weights_only;
+  file.optimizer_kind = opt.config.optimizer.kind;
   file.optimizer = trainer.optimizer;
   file.epochs_trained = uint32_t(trainer.epoch);
-  if (std::string e = save_model(out_path, file); !e.empty()) return data_error(e);
-  std::printf("saved %s (%d epoch%s)\n", out_path.c_str(), trainer.epoch, trainer.epoch == 1 ? "" : "s");
+  if (std::string e = save_model(opt.out_path, file); !e.empty()) return data_error(e);
+  std::printf("saved %s (%d epoch%s)\n", opt.out_path.c_str(), trainer.epoch, trainer.epoch == 1 ? "" : "s");
   return 0;
+}
+
+} // namespace
+
+int cmd_train(int argc, char** argv) {
+  if (wants_help(argc, argv)) {
+    std::fputs(kTrainHelp, stdout);
+    return 0;
+  }
+  TrainOptions opt;
+  if (int code = parse_train_options(argc, argv, &opt)) return code;
+  Dataset train, test;
+  if (int code = load_training_data(&opt, &train, &test)) return code;
+  LogFile log(nullptr, std::fclose);
+  if (int code = open_epoch_log(opt, &log)) return code;
+
+  set_thread_count(opt.threads);
+  ModelFile file;
+  Trainer trainer;
+  if (opt.resume) {
+    if (int code = resume_model(&opt, train, file, trainer)) return code;
+  } else {
+    start_new_model(opt, file, trainer);
+  }
+
+  print_run_summary(opt, train, test);
+  std::signal(SIGINT, on_sigint);
+  if (int code = run_epochs(opt, train, test, file, trainer, log.get())) return code;
+  return save_trained_model(opt, trainer, file);
 }
 
 } // namespace aelab

@@ -2,6 +2,7 @@
 // preprocessing. Every malformed input becomes a one-line message, never a crash or a silently
 // shortened dataset: the header is checked before a single pixel is trusted.
 #include "core/dataset.h"
+#include "core/pixels.h"
 
 #include <cassert>
 #include <cerrno>
@@ -299,7 +300,7 @@ void images_to_float(const Dataset& data, const int* indices, int n, float* x) {
     assert(indices[i] >= 0 && indices[i] < data.count);
     const uint8_t* image = data.image(indices[i]);
     float* row = x + size_t(i) * size_t(pixels);
-    for (int j = 0; j < pixels; j++) row[j] = image[j] / 255.0f;
+    for (int j = 0; j < pixels; j++) row[j] = pixel_to_unit(image[j]);
   }
 }
 
@@ -307,7 +308,7 @@ void images_to_float(const Dataset& data, int first, int n, float* x) {
   assert(first >= 0 && first + n <= data.count);
   const int pixels = data.pixels();
   const uint8_t* images = data.image(first);
-  for (size_t k = 0; k < size_t(n) * size_t(pixels); k++) x[k] = images[k] / 255.0f;
+  for (size_t k = 0; k < size_t(n) * size_t(pixels); k++) x[k] = pixel_to_unit(images[k]);
 }
 
 } // namespace aelab

@@ -2,6 +2,7 @@
 // deflate blocks (raw bytes with a length) and a zip may hold stored entries, so both formats
 // reduce to careful byte packing plus the CRC-32 / Adler-32 of checksum.h.
 #include "core/image_io.h"
+#include "core/pixels.h"
 
 #include <cassert>
 #include <cerrno>
@@ -210,10 +211,6 @@ std::string write_npz(const std::string& path, const std::vector<NpyArray>& arra
 
 // ---------------------------------------------------------------------------------------------
 
-static uint8_t to_pixel(float v) {
-  float clamped = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; // NaN fails v > 0 and becomes black
-  return uint8_t(clamped * 255.0f + 0.5f);
-}
 
 // Tiles are 28x28 (the MNIST side). Layout, with g = gap and t = 28 * scale:
 //   width = n t + (n + 1) g, height = 2 t + 3 g; tile (row r, column c) starts at
@@ -236,7 +233,7 @@ std::vector<uint8_t> compose_figure(const float* originals, const float* reconst
       for (int y = 0; y < tile; y++) {
         uint8_t* out = pixels.data() + size_t(y0 + y) * size_t(w) + x0;
         const float* in = image + (y / scale) * kSide;
-        for (int x = 0; x < tile; x++) out[x] = to_pixel(in[x / scale]); // nearest neighbour
+        for (int x = 0; x < tile; x++) out[x] = unit_to_pixel(in[x / scale]); // nearest neighbour
       }
     }
   }

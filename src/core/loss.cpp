@@ -2,6 +2,7 @@
 // pixel give the loss and its gradient together. (As an xtensor expression this was the slowest
 // part of a step: clip and log1p have no SIMD path there, so the whole expression went scalar.)
 #include "core/loss.h"
+#include "core/pixels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -107,7 +108,7 @@ double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* co
       const uint8_t* bytes = target_rows[r];
       for (int c0 = 0; c0 < cols; c0 += kBlock) {
         const int len = std::min(kBlock, cols - c0);
-        for (int i = 0; i < len; i++) y[i] = float(bytes[c0 + i]) / 255.0f;
+        for (int i = 0; i < len; i++) y[i] = pixel_to_unit(bytes[c0 + i]);
         const size_t at = r * size_t(cols) + size_t(c0);
         sum += fused_any<true>(kind, logits + at, y, size_t(len), scale, dlogits + at);
       }

@@ -1,6 +1,10 @@
 // Building, initialising and running the autoencoder (inference; training is in train.cpp).
 #include "core/model.h"
 
+#include <utility>
+
+#include "core/limits.h"
+
 #include <cmath>
 
 #include "core/layers.h"
@@ -13,12 +17,8 @@ bool operator==(const ModelShape& a, const ModelShape& b) {
 }
 
 std::string check_model_shape(const ModelShape& s) {
-  auto bad = [](const char* what, int v, const char* expected) {
-    return std::string(what) + " = " + std::to_string(v) + ": expected " + expected;
-  };
-  if (s.input_dim < 1 || s.input_dim > 65536) return bad("input size", s.input_dim, "1 to 65536");
-  if (s.hidden_dim < 1 || s.hidden_dim > 4096) return bad("hidden size", s.hidden_dim, "1 to 4096");
-  if (s.latent_dim < 1 || s.latent_dim > 1024) return bad("latent size", s.latent_dim, "1 to 1024");
+  for (auto [limit, value] : {std::pair{kInputLimit, s.input_dim}, {kHiddenLimit, s.hidden_dim}, {kLatentLimit, s.latent_dim}})
+    if (std::string error = check_limit(limit, value); !error.empty()) return error;
   return "";
 }
 

@@ -3,6 +3,8 @@
 // assignments it was three passes over ~1 MB per step.)
 #include "core/optim.h"
 
+#include "core/limits.h"
+
 #include <cmath>
 
 #include <algorithm>
@@ -16,8 +18,7 @@ std::string check_optimizer_config(const OptimizerConfig& c) {
   auto bad = [](const char* what, float v, const char* expected) {
     return std::string(what) + " = " + std::to_string(v) + ": expected " + expected;
   };
-  if (!(c.learning_rate > 0.0f && c.learning_rate <= 10.0f))
-    return bad("learning rate", c.learning_rate, "a number in (0, 10]");
+  if (std::string e = check_limit(kLearningRateLimit, c.learning_rate); !e.empty()) return e;
   if (c.kind == OptimizerKind::adam) {
     if (!(c.beta1 >= 0.0f && c.beta1 < 1.0f)) return bad("beta1", c.beta1, "a number in [0, 1)");
     if (!(c.beta2 >= 0.0f && c.beta2 < 1.0f)) return bad("beta2", c.beta2, "a number in [0, 1)");

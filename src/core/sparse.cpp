@@ -2,6 +2,7 @@
 // independent task, and every sum runs over the nonzeros in ascending order, so results do not
 // depend on the thread count.
 #include "core/sparse.h"
+#include "core/pixels.h"
 
 #include <algorithm>
 #include <cstring>
@@ -44,13 +45,13 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
     if (!eight) continue;
     for (int i = k; i < k + 8; i++) { // branch-free compaction: write always, advance on nonzero
       col[count] = i;
-      value[count] = float(p[i]) / 255.0f; // exactly as images_to_float
+      value[count] = pixel_to_unit(p[i]); // exactly as images_to_float
       count += p[i] != 0;
     }
   }
   for (; k < pixels; k++) {
     col[count] = k;
-    value[count] = float(p[k]) / 255.0f;
+    value[count] = pixel_to_unit(p[k]);
     count += p[k] != 0;
   }
   return count;

@@ -2,6 +2,8 @@
 // loop around it, on buffers allocated once by trainer_init.
 #include "core/train.h"
 
+#include "core/limits.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -12,10 +14,9 @@
 namespace aelab {
 
 std::string check_train_config(const TrainConfig& c) {
-  if (c.batch_size < 1 || c.batch_size > 65536)
-    return "batch size = " + std::to_string(c.batch_size) + ": expected 1 to 65536";
-  if (c.epochs < 1 || c.epochs > 100000)
-    return "epochs = " + std::to_string(c.epochs) + ": expected 1 to 100000";
+  if (std::string e = check_limit(kBatchLimit, c.batch_size); !e.empty()) return e;
+  if (std::string e = check_limit(kEpochsLimit, c.epochs); !e.empty()) return e;
+  if (std::string e = check_limit(kSeedLimit, double(c.seed)); !e.empty()) return e;
   return check_optimizer_config(c.optimizer);
 }
 

@@ -1,13 +1,14 @@
 // The native side of the browser test: the reconstruction loss of one test digit under the model
-// the page starts with (the shipped model, or the app's seeded random weights when there is
+// the page starts with (the shipped model, or the run's seeded random weights when there is
 // none), computed by the core directly. Prints one JSON object for tests/web/e2e.cjs.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include "app/lab.h"
 #include "core/dataset.h"
+#include "core/model_file.h"
 #include "core/train.h"
+#include "lab/run.h"
 
 using namespace aelab;
 
@@ -16,16 +17,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: aelab_reference MODEL_FILE MNIST_DIR TEST_INDEX\n");
     return 2;
   }
-  Lab lab;
-  lab_init(lab);
+  Run run;
+  run_init(run); // the page's weights when there is no shipped model
+  Autoencoder model = run.model;
   std::vector<uint8_t> bytes;
-  bool shipped = read_file_bytes(argv[1], &bytes).empty();
+  const bool shipped = read_file_bytes(argv[1], &bytes).empty();
   if (shipped) {
-    std::string error = lab_set_shipped_model(lab, std::move(bytes), "shipped model");
+    ModelFile file;
+    std::string error = model_from_bytes(bytes.data(), bytes.size(), argv[1], &file);
     if (!error.empty()) {
       std::fprintf(stderr, "aelab_reference: %s\n", error.c_str());
       return 1;
     }
+    model = std::move(file.model);
   }
   Dataset test;
   std::string error = load_split(argv[2], false, 0, &test);
@@ -39,8 +43,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   float loss = 0;
-  sample_losses(lab.model, test, index, 1, LossKind::bce, &loss);
+  sample_losses(model, test, index, 1, LossKind::bce, &loss);
   std::printf("{\"shipped\":%s,\"index\":%d,\"loss\":%.9g,\"hidden\":%d,\"latent\":%d}\n", shipped ? "true" : "false",
-              index, double(loss), lab.model.shape.hidden_dim, lab.model.shape.latent_dim);
+              index, double(loss), model.shape.hidden_dim, model.shape.latent_dim);
   return 0;
 }

@@ -249,7 +249,7 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   put_le32(bytes, 16, 0); // hidden_dim 0
   fix_crc(bytes);
   std::string error = parse(bytes, &loaded);
-  EXPECT_EQ(error.rfind("model.aelab: hidden size = 0", 0), 0u)
+  EXPECT_EQ(error.rfind("model.aelab: hidden = 0", 0), 0u)
       << error; // check_model_shape's words
   bytes = good;
   put_le32(bytes, 20, 0xFFFFFFFF); // latent_dim beyond int

@@ -1,6 +1,8 @@
-// The desktop start-up: an SDL2 window with an OpenGL 3 context, Dear ImGui on it, the app in the
-// loop. It reads the model and the MNIST files from disk; --frames and --script drive it for
-// smoke tests. Everything else is the shared app in src/app.
+// The desktop start-up, in the shape of Dear ImGui's example_sdl2_opengl3/main.cpp: an SDL2
+// window with an OpenGL 3 context, Dear ImGui on it, the app in the loop; training runs on a
+// thread of its own (lab/run_host.h). It reads the model and the MNIST files from disk; --frames
+// and --script drive it for smoke tests. When nothing changes the loop sleeps until the next
+// event. Everything else is the shared app in src/app.
 #include <SDL.h>
 #include <SDL_opengl.h>
 #include <imgui.h>
@@ -14,7 +16,6 @@
 #include <string>
 
 #include "app/app.h"
-#include "app/lab_worker.h"
 #include "app/script.h"
 #include "core/dataset.h"
 #include "core/threads.h"
@@ -121,12 +122,15 @@ int main(int argc, char** argv) {
 
   // The app, its model (or random weights, said so) and the test set; the training set is read
   // when training first starts.
+  // Training gets a thread of its own and all cores but one for its products (the UI and the
+  // window system keep one).
+  set_thread_count(std::max(1, thread_count_max() - 1));
   App app;
   Platform platform;
   platform.request_training_set = [&] { load_data(app, options.data_dir, true); };
   platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) { return write_file(path, bytes); };
   platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
-  app_init(app, platform);
+  app_init(app, platform, make_thread_host());
   {
     std::vector<uint8_t> bytes;
     std::string error = read_file_bytes(options.model_path, &bytes);
@@ -134,17 +138,18 @@ int main(int argc, char** argv) {
     if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
   }
   load_data(app, options.data_dir, false);
-  // Training gets a thread of its own and all cores but one for its products (the UI and the
-  // window system keep one); the UI takes the lab between two batches (lab_worker.h).
-  set_thread_count(std::max(1, thread_count_max() - 1));
-  app.worker = lab_worker_start(app.lab);
 
   float content_scale = 0;
+  int quiet_frames = 0; // frames drawn since the app last had something changing on its own
   for (bool done = false; !done;) {
-    LabLock lab_lock(app.worker); // until the frame's draw data are made: then GL draws while training goes on
+    // Idle (no training, loading or input): wait for the next event instead of redrawing. A few
+    // frames are drawn after each change so ImGui's hover and focus states settle.
+    quiet_frames = app_animating(app) ? 0 : quiet_frames + 1;
+    if (quiet_frames > 3 && options.script_path.empty()) SDL_WaitEventTimeout(nullptr, 1000);
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
       ImGui_ImplSDL2_ProcessEvent(&event);
+      quiet_frames = 0;
       if (event.type == SDL_QUIT) done = true;
       if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) done = true;
       if (event.type == SDL_DROPFILE) { // a model file dropped on the window
@@ -173,15 +178,12 @@ int main(int argc, char** argv) {
     ImGui::Render();
     if (!options.script_path.empty() && script.finished) done = true;
     if (options.frames > 0 && app.frames >= options.frames) done = true;
-    lab_lock.release();
     glViewport(0, 0, drawable_w, drawable_h);
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window);
   }
-  lab_worker_stop(app.worker);
-  app.worker = nullptr;
 
   int status = 0;
   if (!options.script_path.empty()) {
@@ -189,7 +191,8 @@ int main(int argc, char** argv) {
     else if (!script.finished) std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames), status = 1;
   }
   std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames, app.fps,
-              (long long)app.lab.steps, app.lab.samples_per_s);
+              (long long)app.lab.run.steps, app.lab.run.speed.samples_per_s);
+  app.lab.host.reset(); // stops the training thread
 
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();

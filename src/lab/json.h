@@ -1,0 +1,57 @@
+// The one JSON writer: the page's aelab.state() and the native script's checks are built with
+// it. Objects only hold what state needs: numbers (non-finite ones become null), booleans,
+// strings and nested objects.
+#pragma once
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace aelab {
+
+class JsonWriter {
+ public:
+  JsonWriter() { text_ = "{"; }
+  JsonWriter& number(const char* key, double v) {
+    char buf[32];
+    if (std::isfinite(v)) std::snprintf(buf, sizeof buf, "%.9g", v);
+    return raw(key, std::isfinite(v) ? buf : "null");
+  }
+  JsonWriter& null_or(const char* key, bool present, double v) { return present ? number(key, v) : raw(key, "null"); }
+  JsonWriter& boolean(const char* key, bool v) { return raw(key, v ? "true" : "false"); }
+  JsonWriter& string(const char* key, const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') q += '\\', q += c;
+      else if (static_cast<unsigned char>(c) < 0x20) q += ' ';
+      else q += c;
+    }
+    return raw(key, q + "\"");
+  }
+  JsonWriter& begin(const char* key) { // a nested object, until end()
+    raw(key, "{");
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& end() {
+    text_ += '}';
+    first_ = false;
+    return *this;
+  }
+  std::string finish() { return text_ + "}"; }
+
+ private:
+  JsonWriter& raw(const char* key, const std::string& value) {
+    if (!first_) text_ += ',';
+    first_ = false;
+    text_ += '"';
+    text_ += key;
+    text_ += "\":";
+    text_ += value;
+    if (value == "{") first_ = true;
+    return *this;
+  }
+  std::string text_;
+  bool first_ = true;
+};
+
+} // namespace aelab

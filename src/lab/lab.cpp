@@ -1,0 +1,343 @@
+// The lab as the UI sees it: commands out to the run's host, snapshots in, and the current input
+// computed with the UI's own copy of the model.
+#include "lab/lab.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/model_file.h"
+#include "core/pixels.h"
+#include "core/train.h"
+
+namespace aelab {
+
+const char* data_status_name(DataStatus s) {
+  switch (s) {
+    case DataStatus::absent: return "absent";
+    case DataStatus::loading: return "loading";
+    case DataStatus::ready: return "ready";
+    case DataStatus::failed: return "failed";
+  }
+  return "absent";
+}
+
+const char* loss_name(LossKind kind) { return kind == LossKind::bce ? "BCE" : "MSE"; }
+const char* optimizer_name(OptimizerKind kind) { return kind == OptimizerKind::adam ? "Adam" : "SGD"; }
+
+uint64_t lab_send(Lab& lab, Command command) {
+  command.seq = ++lab.sent_seq;
+  lab.host->send(std::move(command));
+  return lab.sent_seq;
+}
+
+void lab_init(Lab& lab, std::unique_ptr<RunHost> host) {
+  lab.host = std::move(host);
+  lab.config = default_lab_config();
+  lab.input.canvas.assign(size_t(kCanvasSide) * kCanvasSide, 0.0f);
+  Autoencoder model = make_autoencoder(ModelShape{}); // what the host's new run starts with
+  init_glorot_uniform(model, lab.config.seed);
+  lab.model = std::make_shared<const Autoencoder>(std::move(model));
+  lab.model_name = "random weights (seed 0)";
+  lab.model_notice = "No trained model loaded: random weights (seed 0).";
+  lab_update(lab);
+}
+
+void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host) {
+  std::vector<Command> commands = lab.host->handover();
+  lab.host = std::move(host);
+  for (Command& c : commands) lab.host->send(std::move(c)); // numbered as the old run was
+  if (lab.test.data) {
+    Command test;
+    test.kind = Command::Kind::set_dataset;
+    test.data = lab.test.data;
+    lab_send(lab, test);
+  }
+}
+
+bool lab_settled(const Lab& lab) {
+  return lab.run.seq >= lab.sent_seq && lab.run.status != RunStatus::training &&
+         lab.run.validation_progress < 0 && lab.model_version == lab.run.weights_version;
+}
+
+// ---- model
+
+std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, const std::string& name) {
+  ModelFile file;
+  std::string error = model_from_bytes(bytes, size, name, &file);
+  if (!error.empty()) return error;
+  if (file.model.shape.input_dim != kPixels)
+    return name + ": a model for " + std::to_string(file.model.shape.input_dim) + " inputs, expected " +
+           std::to_string(kPixels) + " (28x28 images)";
+  Command load;
+  load.kind = Command::Kind::load;
+  load.bytes.assign(bytes, bytes + size);
+  lab_send(lab, std::move(load));
+  lab.model = std::make_shared<const Autoencoder>(std::move(file.model)); // until the run's snapshot
+  lab.model_version = 0;
+  if (file.has_optimizer) lab.config.optimizer.kind = file.optimizer_kind;
+  lab.model_name = name;
+  lab.model_notice.clear();
+  lab.input.code_edited = false;
+  lab.input.dirty = true;
+  return "";
+}
+
+std::string lab_set_shipped_model(Lab& lab, std::vector<uint8_t> bytes, const std::string& name) {
+  std::string error = lab_load_model_bytes(lab, bytes.data(), bytes.size(), name);
+  if (!error.empty()) {
+    lab.model_notice = error + " - using random weights.";
+    return error;
+  }
+  lab.shipped_model = std::move(bytes);
+  return "";
+}
+
+std::string lab_back_to_shipped(Lab& lab) {
+  if (lab.shipped_model.empty()) return "no shipped model was loaded";
+  std::vector<uint8_t> bytes = lab.shipped_model;
+  return lab_load_model_bytes(lab, bytes.data(), bytes.size(), "shipped model");
+}
+
+std::string lab_reset(Lab& lab, const ModelShape& shape) {
+  std::string error = check_model_shape(shape);
+  if (!error.empty()) return error;
+  Command reset;
+  reset.kind = Command::Kind::reset;
+  reset.shape = shape;
+  reset.seed = lab.config.seed;
+  lab_send(lab, reset);
+  lab.model_name = "random weights (seed " + std::to_string(lab.config.seed) + ")";
+  lab.model_notice.clear();
+  lab.input.code_edited = false;
+  return "";
+}
+
+void lab_save(Lab& lab) {
+  Command save;
+  save.kind = Command::Kind::save;
+  lab.save_seq = lab_send(lab, save);
+}
+
+std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab) {
+  if (lab.save_seq == 0 || lab.run.saved_seq < lab.save_seq || !lab.run.saved) return nullptr;
+  lab.save_seq = 0;
+  return lab.run.saved;
+}
+
+// ---- data
+
+void lab_set_dataset(Lab& lab, bool train, Dataset data) {
+  DataSlot& slot = train ? lab.train : lab.test;
+  slot.data = std::make_shared<const Dataset>(std::move(data));
+  slot.status = DataStatus::ready;
+  slot.count = slot.data->count;
+  slot.progress = 1;
+  slot.error.clear();
+  Command set;
+  set.kind = Command::Kind::set_dataset;
+  set.train_split = train;
+  set.data = slot.data;
+  lab_send(lab, set);
+  if (train) slot.data = nullptr; // the UI has no use for the training set: the run keeps it
+  else lab.input.dirty = true;
+}
+
+void lab_set_data_progress(Lab& lab, bool train, float fraction) {
+  DataSlot& slot = train ? lab.train : lab.test;
+  slot.status = DataStatus::loading;
+  slot.progress = fraction;
+}
+
+void lab_set_data_failed(Lab& lab, bool train, const std::string& error) {
+  DataSlot& slot = train ? lab.train : lab.test;
+  slot.status = DataStatus::failed;
+  slot.error = error;
+}
+
+// ---- training
+
+std::string lab_set_config(Lab& lab, const TrainConfig& config) {
+  std::string error = check_train_config(config);
+  if (!error.empty()) return error;
+  if (config.loss != lab.config.loss) lab.input.dirty = true;
+  lab.config = config;
+  Command set;
+  set.kind = Command::Kind::set_config;
+  set.config = config;
+  lab_send(lab, set);
+  return "";
+}
+
+uint64_t lab_start(Lab& lab) {
+  Command c;
+  c.kind = Command::Kind::start;
+  return lab_send(lab, c);
+}
+
+uint64_t lab_pause(Lab& lab) {
+  Command c;
+  c.kind = Command::Kind::pause;
+  return lab_send(lab, c);
+}
+
+uint64_t lab_step(Lab& lab, int64_t batches) {
+  Command c;
+  c.kind = Command::Kind::step;
+  c.steps = batches;
+  return lab_send(lab, c);
+}
+
+bool lab_training(const Lab& lab) {
+  return lab.run.status == RunStatus::training || lab.run.status == RunStatus::waiting_for_data;
+}
+
+int lab_epoch(const Lab& lab) { return lab.run.epochs_done; }
+
+// ---- input
+
+void lab_clear(Lab& lab) {
+  Input& in = lab.input;
+  std::fill(in.canvas.begin(), in.canvas.end(), 0.0f);
+  in.test_digit = -1;
+  in.direct = false;
+  in.code_edited = false;
+  in.dirty = true;
+}
+
+void lab_draw(Lab& lab, float x0, float y0, float x1, float y1) {
+  Input& in = lab.input;
+  if (in.direct) { // drawing over a loaded digit: from now on it is a drawing
+    in.direct = false;
+    in.test_digit = -1;
+  }
+  draw_segment(in.canvas.data(), kCanvasSide, kCanvasSide, x0, y0, x1, y1, in.brush);
+  in.code_edited = false;
+  in.dirty = true;
+}
+
+void lab_set_strokes(Lab& lab, const std::vector<std::vector<float>>& strokes_xy) {
+  lab_clear(lab);
+  const float scale = float(kCanvasSide) / float(kDigitSide);
+  for (const std::vector<float>& stroke : strokes_xy) {
+    const size_t points = stroke.size() / 2;
+    const float* p = stroke.data();
+    if (points == 1) lab_draw(lab, p[0] * scale, p[1] * scale, p[0] * scale, p[1] * scale);
+    for (size_t i = 0; i + 1 < points; ++i)
+      lab_draw(lab, p[2 * i] * scale, p[2 * i + 1] * scale, p[2 * i + 2] * scale, p[2 * i + 3] * scale);
+  }
+}
+
+void lab_set_input_pixels(Lab& lab, const float* pixels) {
+  lab_clear(lab);
+  Input& in = lab.input;
+  for (int i = 0; i < kPixels; ++i) in.direct_pixels[i] = pixel_to_unit(unit_to_pixel(pixels[i]));
+  // shown on the canvas, each pixel as a 4x4 block, so drawing can go on from it
+  const int k = kCanvasSide / kDigitSide;
+  for (int y = 0; y < kCanvasSide; ++y)
+    for (int x = 0; x < kCanvasSide; ++x)
+      in.canvas[size_t(y) * kCanvasSide + x] = in.direct_pixels[(y / k) * kDigitSide + x / k];
+  in.direct = true;
+}
+
+bool lab_load_test_digit(Lab& lab, int index) {
+  if (!lab.test.data || index < 0 || index >= lab.test.data->count) return false;
+  float pixels[kPixels];
+  images_to_float(*lab.test.data, index, 1, pixels);
+  lab_set_input_pixels(lab, pixels);
+  lab.input.test_digit = index;
+  return true;
+}
+
+void lab_set_preprocess(Lab& lab, bool on) {
+  lab.input.preprocess = on;
+  lab.input.dirty = true;
+}
+
+namespace {
+
+// Takes the newest snapshot from the host. Its counts and curves are shown at once; a command
+// sent since shows in a later one (the page's API waits for that where it matters).
+void take_snapshot(Lab& lab) {
+  Snapshot s;
+  if (!lab.host->take(&s)) return;
+  const bool settled = s.seq >= lab.sent_seq; // it has applied every command sent
+  if (!s.saved && lab.run.saved) s.saved = lab.run.saved, s.saved_seq = lab.run.saved_seq; // not taken yet
+  lab.run = std::move(s);
+  // weights copied before the last command was applied may predate a load or a reset: skipped
+  if (lab.run.model && lab.run.model_seq >= lab.sent_seq && lab.run.model_version != lab.model_version) {
+    lab.model = lab.run.model;
+    lab.model_version = lab.run.model_version;
+    lab.input.dirty = true;
+  }
+  if (settled) lab.config = lab.run.config; // e.g. the optimizer a loaded file brought
+  if (lab.run.train_count > 0 && lab.train.status != DataStatus::ready) {
+    lab.train.status = DataStatus::ready;
+    lab.train.count = lab.run.train_count;
+    lab.train.progress = 1;
+  }
+}
+
+void compute_input(Lab& lab) {
+  Input& in = lab.input;
+  const Autoencoder& model = *lab.model;
+  // 1. what the model sees, as bytes like an MNIST image
+  float processed[kPixels];
+  GrayView canvas{in.canvas.data(), kCanvasSide, kCanvasSide};
+  downsample_to_digit(canvas, in.raw);
+  if (in.direct) std::memcpy(processed, in.direct_pixels, sizeof processed);
+  else if (in.preprocess) mnist_preprocess(canvas, processed);
+  else std::memcpy(processed, in.raw, sizeof processed);
+  Dataset one;
+  one.count = 1, one.rows = kDigitSide, one.cols = kDigitSide;
+  one.images.resize(kPixels);
+  one.labels.assign(1, 0);
+  for (int i = 0; i < kPixels; ++i) one.images[size_t(i)] = unit_to_pixel(processed[i]);
+  images_to_float(one, 0, 1, in.pixels);
+  in.empty = std::all_of(one.images.begin(), one.images.end(), [](uint8_t b) { return b == 0; });
+
+  // 2. encode, decode, and the loss exactly as validation computes it
+  Matrix x({size_t(1), size_t(kPixels)});
+  std::copy(in.pixels, in.pixels + kPixels, x.data());
+  Matrix code = encode(model, x);
+  Matrix recon = decode(model, code);
+  std::copy(recon.data(), recon.data() + kPixels, in.recon);
+  in.code.assign(code.data(), code.data() + code.size());
+  sample_losses(model, one, 0, 1, lab.config.loss, &in.loss);
+
+  // 3. the edited code, if any, through the decoder alone
+  if (!in.code_edited || in.edited_code.size() != in.code.size()) {
+    in.code_edited = false;
+    in.edited_code = in.code;
+    std::copy(in.recon, in.recon + kPixels, in.edited_recon);
+    return;
+  }
+  Matrix edited({size_t(1), in.edited_code.size()});
+  std::copy(in.edited_code.begin(), in.edited_code.end(), edited.data());
+  Matrix decoded = decode(model, edited);
+  std::copy(decoded.data(), decoded.data() + kPixels, in.edited_recon);
+}
+
+} // namespace
+
+void lab_update(Lab& lab) {
+  take_snapshot(lab);
+  if (!lab.input.dirty) return;
+  lab.input.dirty = false;
+  compute_input(lab);
+}
+
+void lab_edit_code(Lab& lab, int unit, float value) {
+  Input& in = lab.input;
+  if (unit < 0 || unit >= int(in.code.size())) return;
+  if (!in.code_edited) in.edited_code = in.code;
+  in.code_edited = true;
+  in.edited_code[size_t(unit)] = value;
+  in.dirty = true;
+}
+
+void lab_snap_back_code(Lab& lab) {
+  lab.input.code_edited = false;
+  lab.input.dirty = true;
+}
+
+} // namespace aelab

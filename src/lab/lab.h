@@ -1,0 +1,125 @@
+// The lab as the UI sees it, with no UI: the newest snapshot of the training run, the UI's own
+// copy of the model (refreshed from snapshots), the data sets, and the current input (drawing
+// canvas -> MNIST preprocessing -> model) with its latent code and reconstruction. The ImGui
+// panels, the page's window.aelab API and the native script act through these functions; they
+// change the run only by sending it commands (run_host.h).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/digit_preprocess.h"
+#include "core/model.h"
+#include "lab/run_host.h"
+
+namespace aelab {
+
+constexpr int kPixels = kDigitSide * kDigitSide; // 784
+constexpr int kCanvasSide = 4 * kDigitSide;       // the drawing canvas: 112x112, 4x MNIST
+
+enum class DataStatus { absent, loading, ready, failed };
+const char* data_status_name(DataStatus status); // "absent", "loading", "ready", "failed"
+
+struct DataSlot {
+  std::shared_ptr<const Dataset> data; // null where only the run has it (the worker host)
+  DataStatus status = DataStatus::absent;
+  int count = 0;
+  float progress = 0; // 0-1 while loading
+  std::string error;
+};
+
+// The drawing canvas and what the model makes of it.
+struct Input {
+  std::vector<float> canvas;   // kCanvasSide^2 ink values in [0, 1]
+  Brush brush{4.2f, 3.0f};     // in canvas pixels; about MNIST's stroke width after the 20x20 fit
+  bool preprocess = true;      // MNIST preprocessing on (else the canvas is just downsampled)
+  int test_digit = -1;         // >= 0: the input is this test digit, exactly
+  bool direct = false;         // set as pixels (a test digit or the API), not drawn
+  float direct_pixels[kPixels] = {};
+  bool dirty = true;
+  bool empty = true;
+  float pixels[kPixels] = {};  // what the model sees (quantised to bytes / 255, like MNIST)
+  float raw[kPixels] = {};     // the canvas downsampled without preprocessing
+  float recon[kPixels] = {};   // decode(encode(pixels))
+  float loss = 0;              // reconstruction loss of pixels (the run's loss)
+  std::vector<float> code;     // encode(pixels), latent_dim values
+  std::vector<float> edited_code;
+  bool code_edited = false;
+  float edited_recon[kPixels] = {}; // decode(edited_code)
+};
+
+struct Lab {
+  std::unique_ptr<RunHost> host;
+  Snapshot run;  // the newest snapshot that has applied every command sent (its model may be null)
+  std::shared_ptr<const Autoencoder> model; // the UI's copy of the weights, for everything it shows
+  uint64_t model_version = 0;               // changes whenever `model` does
+  TrainConfig config; // the settings as last sent; the run's own once it has applied them
+  uint64_t sent_seq = 0;
+  uint64_t save_seq = 0; // a save asked for and not yet answered (0: none)
+  std::string model_name;   // what is loaded, for the user: "shipped model", "random weights (seed 0)"
+  std::string model_notice; // one line shown prominently (e.g. why random weights are used)
+  std::vector<uint8_t> shipped_model; // the shipped model file, to go back to (empty if none)
+  DataSlot test, train;
+  Input input;
+};
+
+// A fresh lab on `host`: random weights from seed 0 with the default shape, an empty canvas.
+void lab_init(Lab& lab, std::unique_ptr<RunHost> host);
+// Moves the run to another host (the page's Web Worker): the old host's run is rebuilt there.
+void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host);
+// Sends a command, numbered; returns its number.
+uint64_t lab_send(Lab& lab, Command command);
+// The run has applied every command sent, and has no work left (the UI may stop redrawing).
+bool lab_settled(const Lab& lab);
+
+// ---- model
+// Checks a model file (it must be a 784-input model) and loads it; "" or one line for the user.
+std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, const std::string& name);
+// Remembers the shipped model and loads it ("" or an error; the lab keeps its weights on error).
+std::string lab_set_shipped_model(Lab& lab, std::vector<uint8_t> bytes, const std::string& name);
+std::string lab_back_to_shipped(Lab& lab);
+// New random weights (config.seed) for `shape`; "" or why not (a shape out of range).
+std::string lab_reset(Lab& lab, const ModelShape& shape);
+// Asks the run for the model file with its optimizer state; it arrives in a later snapshot
+// (lab_take_saved).
+void lab_save(Lab& lab);
+// The file a save asked for, once it is there (null before, and after it was taken).
+std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab);
+
+// ---- data
+void lab_set_dataset(Lab& lab, bool train, Dataset data);
+void lab_set_data_progress(Lab& lab, bool train, float fraction);
+void lab_set_data_failed(Lab& lab, bool train, const std::string& error);
+
+// ---- training
+// Applies a new training configuration ("" or why not). Weights are kept; a new batch size,
+// loss or optimizer restarts the optimizer state and the current epoch.
+std::string lab_set_config(Lab& lab, const TrainConfig& config);
+uint64_t lab_start(Lab& lab);
+uint64_t lab_pause(Lab& lab); // also measures the validation loss where training stopped
+uint64_t lab_step(Lab& lab, int64_t batches);
+bool lab_training(const Lab& lab); // started and not paused (waiting for data counts)
+int lab_epoch(const Lab& lab);     // epochs completed since the model was made or loaded
+
+// ---- input
+void lab_clear(Lab& lab);
+// A brush stroke segment in canvas pixels (0..kCanvasSide).
+void lab_draw(Lab& lab, float x0, float y0, float x1, float y1);
+// Strokes as lists of (x, y) points in MNIST pixel units (0..28), drawn onto a cleared canvas.
+void lab_set_strokes(Lab& lab, const std::vector<std::vector<float>>& strokes_xy);
+// The input set directly (784 values in [0, 1]); the canvas shows it enlarged.
+void lab_set_input_pixels(Lab& lab, const float* pixels);
+bool lab_load_test_digit(Lab& lab, int index);
+void lab_set_preprocess(Lab& lab, bool on);
+// Takes the newest snapshot (refreshing the UI's model when its version changed) and recomputes
+// input, reconstruction, code and loss if anything changed (cheap: one sample).
+void lab_update(Lab& lab);
+void lab_edit_code(Lab& lab, int unit, float value);
+void lab_snap_back_code(Lab& lab);
+
+const char* loss_name(LossKind kind);           // "BCE", "MSE"
+const char* optimizer_name(OptimizerKind kind); // "Adam", "SGD"
+
+} // namespace aelab

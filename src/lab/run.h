@@ -1,0 +1,149 @@
+// The training run and its one owner. A Run holds everything training changes: the model being
+// trained, the optimizer state and the trainer's buffers, the training set, and the validation
+// pass over the test set. Nothing else touches it. It takes Commands (start, pause, step n,
+// reset, load, set_config, set_dataset, save) and, after each unit of work (one batch or one
+// validation slice), describes itself in a Snapshot: the weights with a version, steps, epoch,
+// curves, validation loss, throughput and status. The UI reads snapshots (lab.h) and never the
+// run; the hosts (run_host.h) decide where the loop body below runs: a thread, a Web Worker, or
+// inline in the UI's frames.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/model.h"
+#include "core/train.h"
+
+namespace aelab {
+
+enum class RunStatus : uint8_t {
+  idle,             // nothing asked of it (not started, or paused)
+  waiting_for_data, // started (or steps asked for) before the training set arrived
+  training,
+  finished, // config.epochs reached
+};
+const char* run_status_name(RunStatus status); // "idle", "waiting_for_data", "training", "finished"
+
+struct CurvePoint {
+  float x, y; // step or epoch, loss
+};
+
+struct Curves {
+  std::vector<CurvePoint> train;       // (step, smoothed batch loss)
+  std::vector<CurvePoint> val;         // (epoch, validation loss); epoch 0 = before training
+  std::vector<CurvePoint> epoch_train; // (epoch, mean training loss of that epoch)
+};
+
+struct Command {
+  enum class Kind : uint8_t { start, pause, step, reset, load, set_config, set_dataset, save };
+  Kind kind = Kind::pause;
+  uint64_t seq = 0;              // given by the sender, increasing; the snapshot says the last applied
+  int64_t steps = 0;             // step: batches to train now, whether or not training runs
+  ModelShape shape;              // reset
+  uint64_t seed = 0;             // reset
+  std::vector<uint8_t> bytes;    // load: a model file (already checked by the sender)
+  TrainConfig config;            // set_config (already checked by the sender)
+  bool train_split = false;      // set_dataset: the training set (else the test set)
+  std::shared_ptr<const Dataset> data; // set_dataset (null: forget that set)
+};
+
+// Where the run is within the validation pass it is computing (a slice per unit of work).
+struct ValidationPass {
+  int next = -1;           // next test sample, -1 when no pass runs
+  int epoch = 0;           // the epoch the pass belongs to
+  bool epoch_point = true; // the pass is the epoch's point on the validation curve
+  int64_t step = 0;        // the step it evaluates
+  std::vector<float> losses;
+};
+
+struct ValidationResult {
+  float loss = -1;   // mean loss over the test set, -1: none yet
+  int epoch = -1;    // ... measured after this many epochs
+  int64_t step = -1; // ... and this many steps
+};
+
+// Wall-clock and compute throughput over windows of about a second while training runs.
+struct Throughput {
+  float samples_per_s = 0;         // wall clock
+  float compute_samples_per_s = 0; // samples per second spent computing batches
+  double batch_ms = 0, slice_ms = 0; // moving averages of one batch / validation slice
+  double window_start_ms = -1, window_compute_ms = 0;
+  int64_t window_samples = 0;
+};
+
+struct Snapshot {
+  uint64_t seq = 0;             // the last command applied
+  uint64_t weights_version = 0; // the run's weights: changes whenever they do
+  // The weights at model_version, if this snapshot carries them (hosts send them at most every
+  // few tens of milliseconds, and always when the run goes idle); never changed in place.
+  std::shared_ptr<const Autoencoder> model;
+  uint64_t model_version = 0;
+  uint64_t model_seq = 0; // the last command applied when the weights were copied
+  uint32_t epochs_before = 0;   // epochs the loaded model had been trained for
+  TrainConfig config;
+  RunStatus status = RunStatus::idle;
+  int64_t steps = 0;            // batches trained since the model was made or loaded
+  int64_t steps_wanted = 0;     // batches step commands still ask for
+  uint64_t step_seq = 0;        // the last step command; steps - step_base of it have run
+  int64_t step_base = 0;
+  int epochs_done = 0;          // epochs completed since then
+  float epoch_fraction = 0;     // progress through the current epoch, 0-1
+  float smoothed_loss = 0;      // exponential moving average of the batch loss
+  Curves curves;
+  ValidationResult val;
+  float validation_progress = -1; // 0-1 while a validation pass runs, else -1
+  Throughput speed;
+  int train_count = 0, test_count = 0; // samples in the sets the run has (0: none)
+  std::string message;          // what the last command or unit did, one line
+  uint64_t saved_seq = 0;       // the save command `saved` answers (0: none)
+  std::shared_ptr<const std::vector<uint8_t>> saved; // a model file with the optimizer state
+};
+
+struct Run {
+  Autoencoder model;
+  uint32_t epochs_before = 0;
+  uint64_t weights_version = 0;
+  TrainConfig config;
+  Trainer trainer;
+  bool trainer_ready = false; // buffers sized for config and model
+  bool epoch_open = false;    // begin_epoch called, end_epoch not yet
+  bool training = false;      // started and not paused
+  int64_t steps_wanted = 0;   // batches the step commands still ask for
+  uint64_t step_seq = 0;      // the last step command, and run.steps when it was applied
+  int64_t step_base = 0;
+  std::shared_ptr<const Dataset> train_set, test_set;
+  int64_t steps = 0;
+  int epochs_done = 0;
+  float smoothed_loss = 0;
+  Curves curves;
+  ValidationPass pass;
+  ValidationResult val;
+  Throughput speed;
+  uint64_t seq = 0;
+  std::string message;
+  uint64_t saved_seq = 0;
+  std::shared_ptr<const std::vector<uint8_t>> saved;
+};
+
+// A run with random weights (seed 0, the default shape) and the app's default config.
+void run_init(Run& run);
+// Applies a command at once (hosts call it between two units of work).
+void run_apply(Run& run, Command command);
+bool run_has_work(const Run& run);
+// One unit of work: a validation slice if a pass runs, else a batch if training or steps are
+// wanted. Returns false if there was nothing to do.
+bool run_work_unit(Run& run);
+// Describes the run; the weights are copied only if `with_weights` (else `model` stays null).
+Snapshot run_snapshot(const Run& run, bool with_weights);
+// The commands that rebuild this run elsewhere (another host): config, weights with the
+// optimizer state, and started / steps wanted. The datasets are not included.
+std::vector<Command> run_handover(const Run& run);
+
+// The app's default training config (batch 64: a frame's worth of work in the browser).
+TrainConfig default_lab_config();
+
+double now_ms(); // a steady clock, for throughput
+
+} // namespace aelab
