@@ -16,7 +16,7 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------
 # System packages. Only missing ones are installed, so a set-up machine never touches the net.
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
-           libsdl2-dev emscripten nodejs npm python3-numpy)
+           libsdl2-dev emscripten nodejs npm python3-numpy clang-format)
 APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
 
 apt_ensure() {
@@ -130,10 +130,32 @@ build_wasm_tests() {
   cmake --build "$BUILD/wasm-tests" -j "$JOBS"
 }
 
+# Every C++ file in src/ and tests/ as the repository's .clang-format has it.
+check_format() {
+  local files
+  files="$(cd "$ROOT" && git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')"
+  (cd "$ROOT" && echo "$files" | xargs clang-format --dry-run --Werror) ||
+    die "unformatted code (run: git ls-files 'src/*.[ch]*' 'tests/*.[ch]*' | xargs clang-format -i)"
+}
+
+# The lab's tests under ThreadSanitizer: the thread host and the UI share only the inbox of
+# commands and the newest snapshot; any other sharing is a report, and a report fails the run.
+run_tsan_tests() {
+  cmake -S "$ROOT" -B "$BUILD/tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAELAB_DEPS="$CACHE" \
+        -DCMAKE_CXX_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+  cmake --build "$BUILD/tsan" -j "$JOBS" --target lab_tests
+  say "lab tests under ThreadSanitizer"
+  TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$BUILD/tsan/lab_tests" --gtest_brief=1 ||
+    die "the lab tests failed under ThreadSanitizer"
+}
+
 run_tests() {
+  say "formatting (clang-format)"
+  check_format
   build_native
   say "native tests"
   ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
+  run_tsan_tests
   build_wasm_tests
   say "wasm tests (node)"
   ctest --test-dir "$BUILD/wasm-tests" --output-on-failure
@@ -179,7 +201,9 @@ build_web_variant() {
   shift 2
   emcmake cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON -DSDL2_DIR="$sdl/lib/cmake/SDL2" "$@" >/dev/null
-  cmake --build "$dir" -j "$JOBS" --target aelab_web
+  local targets=(aelab_web)
+  [ -n "$(grep -s 'AELAB_WASM_THREADS:BOOL=OFF' "$dir/CMakeCache.txt")" ] && targets+=(aelab_run_worker)
+  cmake --build "$dir" -j "$JOBS" --target "${targets[@]}"
 }
 
 # Two variants side by side: aelab.js/.wasm, single-threaded, which runs everywhere (iframes
@@ -193,8 +217,8 @@ build_web() {
   build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
   build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
-  cp "$ROOT/web/index.html" "$ROOT/web/aelab-api.js" "$BUILD/wasm-app/aelab.js" \
-     "$BUILD/wasm-app/aelab.wasm" "$WEB_OUT/"
+  cp "$ROOT/web/index.html" "$ROOT/web/aelab-api.js" "$ROOT/web/aelab-worker.js" "$BUILD/wasm-app/aelab.js" \
+     "$BUILD/wasm-app/aelab.wasm" "$BUILD/wasm-app/aelab-run.js" "$BUILD/wasm-app/aelab-run.wasm" "$WEB_OUT/"
   cp "$BUILD/wasm-app-mt/aelab-mt.js" "$BUILD/wasm-app-mt/aelab-mt.wasm" "$WEB_OUT/"
   [ -f "$BUILD/wasm-app-mt/aelab-mt.worker.js" ] && cp "$BUILD/wasm-app-mt/aelab-mt.worker.js" "$WEB_OUT/"
   if [ -f "$ROOT/assets/model.aelab" ]; then cp "$ROOT/assets/model.aelab" "$WEB_OUT/"
@@ -218,7 +242,7 @@ build_app() {
   fetch_app_deps
   cmake -S "$ROOT" -B "$BUILD/native-app" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DAELAB_DEPS="$CACHE" -DAELAB_APP=ON >/dev/null
-  cmake --build "$BUILD/native-app" -j "$JOBS" --target aelab_app aelab_reference app_tests
+  cmake --build "$BUILD/native-app" -j "$JOBS" --target aelab_app aelab_reference app_tests lab_tests
 }
 
 run_app() {

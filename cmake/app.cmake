@@ -71,6 +71,18 @@ if(EMSCRIPTEN)
     "-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=@${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt")
   set_property(TARGET aelab_web APPEND PROPERTY LINK_DEPENDS
     ${CMAKE_SOURCE_DIR}/cmake/web_exports.txt ${CMAKE_SOURCE_DIR}/cmake/em_js_deps.txt)
+  # The training run alone for the single-thread page's Web Worker (web/aelab-worker.js): core
+  # and lab, no UI, loaded only when training first starts.
+  if(NOT AELAB_WASM_THREADS)
+    add_executable(aelab_run_worker src/platform/run_worker.cpp)
+    target_link_libraries(aelab_run_worker PRIVATE aelab_lab)
+    set_target_properties(aelab_run_worker PROPERTIES OUTPUT_NAME aelab-run SUFFIX ".js")
+    target_link_options(aelab_run_worker PRIVATE -O3 -sENVIRONMENT=worker -sALLOW_MEMORY_GROWTH=1
+      -sINITIAL_MEMORY=33554432 -sEXIT_RUNTIME=0
+      "-sEXPORTED_FUNCTIONS=@${CMAKE_SOURCE_DIR}/cmake/worker_exports.txt"
+      "-sEXPORTED_RUNTIME_METHODS=UTF8ToString")
+    set_property(TARGET aelab_run_worker APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/cmake/worker_exports.txt)
+  endif()
 else()
   add_executable(aelab_app src/platform/main_native.cpp)
   target_link_libraries(aelab_app PRIVATE aelab_app_lib)

@@ -2,7 +2,9 @@
 // as .gz, decompressed with the browser's DecompressionStream: the WebAssembly build has no
 // zlib), hands the bytes to the app, and exposes window.aelab (see docs/web-api.md).
 // Order: the model (in parallel with the app's own download), then the test set; the training
-// set only when training first starts.
+// set only when training first starts. In the single-thread build the training run then moves
+// into a dedicated Web Worker (aelab-worker.js, loaded at that moment), which fetches the
+// training set itself; the page's thread only draws.
 // Two builds of the app sit next to this file: aelab-mt.js (WebAssembly threads: trains on
 // several cores) is loaded when the page is cross-origin isolated, which shared memory needs;
 // otherwise, or with ?threads=1, or if aelab-mt.js is missing, the single-thread aelab.js.
@@ -13,7 +15,8 @@
   const progressBar = document.getElementById('progress');
   const canvas = document.getElementById('canvas');
   const fileInput = document.getElementById('model-file');
-  const page = { readyMs: null, runtime: false, errors: [], trainRequested: false, script: null };
+  const page = { readyMs: null, runtime: false, errors: [], trainRequested: false, script: null, worker: null,
+                 downloads: [] };
   let resolveReady;
   const ready = new Promise((resolve) => { resolveReady = resolve; });
 
@@ -106,6 +109,43 @@
     }
   }
 
+  // ---- the Web Worker host (single-thread build): the run lives in aelab-worker.js
+  function startWorker() {
+    let worker;
+    try {
+      worker = new Worker('aelab-worker.js');
+    } catch (e) {
+      page.errors.push(`no training worker (${e.message}): training in the page's frames`);
+      loadSplit(true);
+      return;
+    }
+    page.worker = worker;
+    let up = false;
+    worker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'ready') {
+        up = true;
+        Module._aelab_use_worker();
+      } else if (m.type === 'snapshot') {
+        const bytes = new Uint8Array(m.bytes);
+        withHeap([bytes], (p) => Module._aelab_worker_snapshot(p, bytes.length));
+      } else if (m.type === 'progress') {
+        Module._aelab_data_progress(m.train ? 1 : 0, m.fraction);
+      } else if (m.type === 'failed' || m.type === 'fatal') {
+        page.errors.push(m.error);
+        Module.ccall('aelab_data_failed', null, ['number', 'string'], [m.train ? 1 : 0, m.error]);
+      }
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      page.errors.push(`training worker: ${e.message || 'failed to start'}`);
+      if (!up) { // never took over: train in the page's frames instead
+        page.worker = null;
+        loadSplit(true);
+      }
+    };
+  }
+
   async function loadModelFile(file) {
     if (!page.runtime) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
@@ -148,10 +188,17 @@
     aelabRequestTrainingSet() {
       if (page.trainRequested) return;
       page.trainRequested = true;
-      loadSplit(true);
+      const threaded = page.script === 'aelab-mt.js';
+      if (!threaded && typeof Worker === 'function' && !noWorker) startWorker();
+      else loadSplit(true);
     },
+    aelabWorkerPost(bytes) { page.worker.postMessage({ type: 'command', bytes: bytes.buffer }, [bytes.buffer]); },
+    aelabWorkerLoad(train, seq) { page.worker.postMessage({ type: 'load', train, seq }); },
     aelabOpenModelPicker: () => fileInput.click(),
-    aelabDownload: download,
+    aelabDownload(bytes, name) {
+      download(bytes, name);
+      page.downloads.splice(0).forEach((resolve) => resolve(name));
+    },
     aelabFatal: fatal,
     aelabFirstFrame() {
       page.readyMs = performance.now();
@@ -164,7 +211,22 @@
 
   function need() {
     if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
+    Module._aelab_wake();
   }
+  // Resolves once the run has applied command `seq` and `until(state)` holds (polled: the run may
+  // be on another thread or in a worker).
+  function applied(seq, until = () => true) {
+    return new Promise((resolve) => {
+      const poll = () => {
+        const s = window.aelab.state();
+        if (s.commandsApplied >= seq && until(s)) resolve(s);
+        else setTimeout(poll, 5);
+      };
+      poll();
+    });
+  }
+  const isIndex = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff;
+  const isCoordinate = (v) => typeof v === 'number' && Number.isFinite(v);
   function floats(pointer, n) {
     return Array.from(heap(Float32Array).subarray(pointer >> 2, (pointer >> 2) + n));
   }
@@ -172,16 +234,17 @@
 
   window.aelab = {
     ready,
+    // Never throws: before the app is up it says {ready: false}.
     state() {
-      need();
-      const s = JSON.parse(Module.UTF8ToString(Module._aelab_state()));
+      const s = page.runtime ? JSON.parse(Module.UTF8ToString(Module._aelab_state())) : { ready: false };
       s.readyMs = page.readyMs;
       s.script = page.script; // aelab-mt.js or aelab.js
       s.crossOriginIsolated = self.crossOriginIsolated === true;
       s.pageErrors = page.errors.slice();
       return s;
     },
-    train(on = true) { need(); Module._aelab_train(on ? 1 : 0); },
+    // Start or pause; resolves once the run has taken the command.
+    train(on = true) { need(); return applied(Module._aelab_train(on ? 1 : 0)).then(() => undefined); },
     set(settings) {
       need();
       for (const [key, given] of Object.entries(settings)) {
@@ -197,15 +260,32 @@
     // 784 numbers in [0, 1] (row-major 28x28), or strokes: [[[x, y], [x, y], ...], ...] in 0-28 units.
     setInput(input) {
       need();
-      if (input.length === 784 && typeof input[0] === 'number') {
+      if (!Array.isArray(input) && !ArrayBuffer.isView(input)) throw new Error('aelab.setInput: expected 784 numbers or a list of strokes');
+      const pixels = input.length > 0 && !Array.isArray(input[0]) && typeof input[0] !== 'object';
+      if (pixels) {
+        if (input.length !== 784) throw new Error(`aelab.setInput: expected 784 pixel values (28x28), got ${input.length}`);
+        for (let i = 0; i < 784; i++) {
+          if (typeof input[i] !== 'number' || !Number.isFinite(input[i]))
+            throw new Error(`aelab.setInput: pixel ${i} is ${JSON.stringify(input[i])}, expected a number in [0, 1]`);
+        }
         const p = Module._malloc(784 * 4);
         heap(Float32Array).set(Float32Array.from(input), p >> 2);
         Module._aelab_set_input(p);
         Module._free(p);
         return;
       }
-      const counts = input.map((stroke) => stroke.length);
-      const xy = input.flat().flatMap((pt) => (Array.isArray(pt) ? pt : [pt.x, pt.y]));
+      const xy = [], counts = [];
+      input.forEach((stroke, s) => {
+        if (!Array.isArray(stroke) || stroke.length > 10000)
+          throw new Error(`aelab.setInput: stroke ${s} must be a list of at most 10000 [x, y] points`);
+        stroke.forEach((pt, k) => {
+          const p = Array.isArray(pt) ? pt : [pt && pt.x, pt && pt.y];
+          if (p.length !== 2 || !isCoordinate(p[0]) || !isCoordinate(p[1]))
+            throw new Error(`aelab.setInput: stroke ${s}, point ${k} is ${JSON.stringify(pt)}, expected [x, y] in 0-28 units`);
+          xy.push(p[0], p[1]);
+        });
+        counts.push(stroke.length);
+      });
       const px = Module._malloc(Math.max(1, xy.length) * 4), pc = Module._malloc(Math.max(1, counts.length) * 4);
       heap(Float32Array).set(Float32Array.from(xy), px >> 2);
       heap(Int32Array).set(Int32Array.from(counts), pc >> 2);
@@ -213,13 +293,28 @@
       Module._free(px);
       Module._free(pc);
     },
-    loadTestDigit(index) { need(); return Module._aelab_load_test_digit(index) === 1; },
+    // false if the test set is not loaded or `index` is not an index into it
+    loadTestDigit(index) { need(); return isIndex(index) && Module._aelab_load_test_digit(index) === 1; },
     input() { need(); return floats(Module._aelab_input(), 784); },
     reconstruction() { need(); return floats(Module._aelab_reconstruction(), 784); },
     latent() { need(); const p = Module._aelab_latent(); return floats(p, Module._aelab_latent_dim()); },
-    reset() { need(); Module._aelab_reset(); },
-    step(batches = 1) { need(); return Module._aelab_step(batches); },
-    save() { need(); Module._aelab_save_model(); }, // downloads aelab-model.aelab
+    // New random weights; resolves once the run has them.
+    reset() { need(); return applied(Module._aelab_reset(), (s) => s.modelCurrent).then(() => undefined); },
+    // Trains `batches` batches (loading the training set first if needed); resolves to how many ran.
+    step(batches = 1) {
+      need();
+      if (!isIndex(batches) || batches > 1e6) throw new Error(`aelab.step: batches = ${batches}: expected an integer from 0 to 1000000`);
+      const seq = Module._aelab_step(batches);
+      return applied(seq, (s) => (s.stepCommand !== seq || s.stepsWanted === 0) && (s.modelCurrent || s.training))
+        .then((s) => (s.stepCommand === seq ? s.stepsOfCommand : batches));
+    },
+    // Downloads the current model, with its optimizer state, as aelab-model.aelab; resolves then.
+    save() {
+      need();
+      const done = new Promise((resolve) => page.downloads.push(resolve));
+      Module._aelab_save_model();
+      return done;
+    },
   };
 
   // Start the app: the threaded build if this page may use shared memory, else (or if it fails
@@ -236,6 +331,14 @@
     page.script = names[0];
     document.body.appendChild(script);
   }
-  const threadsAllowed = new URLSearchParams(location.search).get('threads') !== '1';
+  const params = new URLSearchParams(location.search);
+  const threadsAllowed = params.get('threads') !== '1';
+  const noWorker = params.get('worker') === '0'; // ?worker=0: train in the page's frames (the inline host)
+  // Input wakes the app's main loop, which sleeps while nothing changes.
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'keydown', 'keyup', 'touchstart',
+                      'touchmove', 'touchend', 'focus', 'blur']) {
+    canvas.addEventListener(type, () => { if (page.runtime) Module._aelab_wake(); }, { passive: true });
+  }
+  window.addEventListener('resize', () => { if (page.runtime) Module._aelab_wake(); });
   loadApp(self.crossOriginIsolated === true && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']);
 })();

@@ -65,8 +65,10 @@ void adapt_budget(App& app) {
   const double elapsed = now - b.window_start_ms;
   if (elapsed < 500) return;
   const double fps = 1000.0 * b.window_frames / elapsed;
-  if (fps < kTargetFps) b.ms = std::max(kMinBudgetMs, b.ms * 0.8);
-  else if (fps > kTargetFps + 4) b.ms = std::min(kMaxBudgetMs, b.ms + 0.5);
+  if (fps < kTargetFps)
+    b.ms = std::max(kMinBudgetMs, b.ms * 0.8);
+  else if (fps > kTargetFps + 4)
+    b.ms = std::min(kMaxBudgetMs, b.ms + 0.5);
   b.window_start_ms = now, b.window_frames = 0;
 }
 
@@ -83,7 +85,9 @@ void save_if_answered(App& app) {
   if (!bytes) return;
   std::string error = app.platform.save_model ? app.platform.save_model(*bytes, app.model_path)
                                               : "saving is not available here";
-  app_message(app, error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path) : error,
+  app_message(app,
+              error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path)
+                            : error,
               !error.empty());
 }
 
@@ -161,7 +165,8 @@ bool app_animating(const App& app) {
 
 void same_line_if_fits(const char* next_label) {
   const ImGuiStyle& style = ImGui::GetStyle();
-  float needed = ImGui::CalcTextSize(next_label, nullptr, true).x + 2 * style.FramePadding.x + style.ItemSpacing.x;
+  float needed =
+      ImGui::CalcTextSize(next_label, nullptr, true).x + 2 * style.FramePadding.x + style.ItemSpacing.x;
   float right = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   if (right + needed <= ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
@@ -185,29 +190,40 @@ bool digit_image(const char* id, const float* pixels, int width, int height, flo
   return clicked;
 }
 
-std::string app_state_json(const App& app) {
+std::string app_state_json(const App& app, bool page_ready, const std::function<void(JsonWriter&)>& extra) {
   const Lab& lab = app.lab;
   const Snapshot& run = lab.run;
   const ModelShape& shape = lab.model->shape;
   JsonWriter j;
-  j.boolean("ready", app.frames > 0);
+  j.boolean("ready", app.frames > 0 && page_ready);
   j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
-  j.begin("model").string("name", lab.model_name).number("input", shape.input_dim).number("hidden", shape.hidden_dim);
+  j.begin("model")
+      .string("name", lab.model_name)
+      .number("input", shape.input_dim)
+      .number("hidden", shape.hidden_dim);
   j.number("latent", shape.latent_dim).number("epochsBefore", run.epochs_before).end();
   j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
   j.string("notice", lab.model_notice);
-  for (const auto& [key, slot] : {std::pair<const char*, const DataSlot*>{"testSet", &lab.test}, {"trainSet", &lab.train}})
-    j.begin(key).string("status", data_status_name(slot->status)).number("progress", slot->progress).number("count", slot->count).end();
+  for (const auto& [key, slot] :
+       {std::pair<const char*, const DataSlot*>{"testSet", &lab.test}, {"trainSet", &lab.train}})
+    j.begin(key)
+        .string("status", data_status_name(slot->status))
+        .number("progress", slot->progress)
+        .number("count", slot->count)
+        .end();
   j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
   j.boolean("training", lab_training(lab));
   j.string("runStatus", run_status_name(run.status));
-  j.number("epoch", run.epochs_done).number("epochs", lab.config.epochs).number("epochProgress", run.epoch_fraction);
+  j.number("epoch", run.epochs_done)
+      .number("epochs", lab.config.epochs)
+      .number("epochProgress", run.epoch_fraction);
   j.number("step", double(run.steps));
   j.null_or("trainLoss", run.steps > 0, run.smoothed_loss);
   j.null_or("valLoss", run.val.loss >= 0, run.val.loss);
   j.number("valEpoch", run.val.epoch).number("valStep", double(run.val.step));
   j.boolean("validating", run.validation_progress >= 0);
-  j.number("samplesPerS", run.speed.samples_per_s).number("computeSamplesPerS", run.speed.compute_samples_per_s);
+  j.number("samplesPerS", run.speed.samples_per_s)
+      .number("computeSamplesPerS", run.speed.compute_samples_per_s);
   j.number("threads", thread_count());
   j.number("lr", lab.config.optimizer.learning_rate).number("batch", lab.config.batch_size);
   j.string("loss", lab.config.loss == LossKind::bce ? "bce" : "mse");
@@ -221,6 +237,7 @@ std::string app_state_json(const App& app) {
   j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
   j.number("stepsWanted", double(run.steps_wanted));
   j.boolean("settled", lab_settled(lab));
+  j.boolean("modelCurrent", lab.model_version == run.weights_version); // the UI shows the run's weights
   j.boolean("preprocess", lab.input.preprocess).boolean("inputEmpty", lab.input.empty);
   j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
   auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels
@@ -231,6 +248,7 @@ std::string app_state_json(const App& app) {
   j.boolean("codeEdited", lab.input.code_edited);
   j.string("status", run.message);
   j.string("message", app.message.text);
+  if (extra) extra(j);
   return j.finish();
 }
 
@@ -251,7 +269,8 @@ std::string app_set(App& app, const std::string& name, double value) {
   } else if (name == "seed") {
     if ((error = check_limit(kSeedLimit, value)).empty()) c.seed = uint64_t(value);
   } else if (name == "loss") {
-    if ((error = choice("loss", "'bce' or 'mse'")).empty()) c.loss = value == 0 ? LossKind::bce : LossKind::mse;
+    if ((error = choice("loss", "'bce' or 'mse'")).empty())
+      c.loss = value == 0 ? LossKind::bce : LossKind::mse;
   } else if (name == "optimizer") {
     if ((error = choice("optimizer", "'adam' or 'sgd'")).empty())
       c.optimizer.kind = value == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
@@ -270,7 +289,8 @@ std::string app_set(App& app, const std::string& name, double value) {
     (latent ? shape.latent_dim : shape.hidden_dim) = int(value);
     return app_reset(app, shape);
   } else {
-    return "unknown setting '" + name + "' (lr, batch, epochs, loss, optimizer, seed, latent, hidden, preprocess, budgetMs)";
+    return "unknown setting '" + name +
+           "' (lr, batch, epochs, loss, optimizer, seed, latent, hidden, preprocess, budgetMs)";
   }
   return error.empty() ? lab_set_config(lab, c) : error;
 }

@@ -109,8 +109,11 @@ std::string app_load_model_bytes(App& app, const uint8_t* bytes, size_t size, co
 std::string app_reset(App& app, const ModelShape& shape);
 
 // window.aelab.state() (and the native script's checks): the lab's state as one JSON object.
-// Never fails; before the first frame it says "ready": false.
-std::string app_state_json(const App& app);
+// Never fails; "ready" is false before the first frame and while `page_ready` is false. `extra`
+// adds what only the platform knows.
+class JsonWriter;
+std::string app_state_json(const App& app, bool page_ready = true,
+                           const std::function<void(JsonWriter&)>& extra = {});
 // window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
 std::string app_set(App& app, const std::string& name, double value);
 

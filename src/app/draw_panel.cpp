@@ -46,7 +46,8 @@ void draw_panel(App& app, const Rect& r) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
 
   // canvas above, two images below; the rest is a row of controls and two lines of text
-  float rest_h = std::max(0.0f, avail.y - 2 * line - ImGui::GetTextLineHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  float rest_h =
+      std::max(0.0f, avail.y - 2 * line - ImGui::GetTextLineHeightWithSpacing() - 2 * style.ItemSpacing.y);
   float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.4f * rest_h));
   float canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - image_side)));
 
@@ -66,7 +67,7 @@ void draw_panel(App& app, const Rect& r) {
   const char* input_label = in.test_digit >= 0 ? "input: test digit"
                             : in.direct        ? "input: set by the page"
                             : in.preprocess    ? "input (processed)"
-                                                : "input (raw, not centred)";
+                                               : "input (raw, not centred)";
   ImGui::BeginGroup();
   ImGui::TextUnformatted(input_label);
   digit_image("##input", in.pixels, kDigitSide, kDigitSide, image_side);
@@ -77,11 +78,13 @@ void draw_panel(App& app, const Rect& r) {
   digit_image("##recon", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
 
-  if (in.empty) ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
+  if (in.empty)
+    ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
   else if (in.test_digit >= 0 && lab.test.data)
     ImGui::Text("Test digit #%d (label %d)   loss (%s): %.4f", in.test_digit,
                 lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
-  else ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
+  else
+    ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
   ImGui::End();
 }
 

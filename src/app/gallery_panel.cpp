@@ -39,7 +39,8 @@ void gallery_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Gallery: test digits and their reconstructions", r);
   if (lab.test.status != DataStatus::ready || !lab.test.data) {
-    if (lab.test.status == DataStatus::failed) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
+    if (lab.test.status == DataStatus::failed)
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
     else {
       char text[64];
       std::snprintf(text, sizeof text, "loading the test set: %.0f%%", 100 * lab.test.progress);
@@ -62,7 +63,8 @@ void gallery_panel(App& app, const Rect& r) {
   }
   g.first = std::max(0, std::min(g.first, count - kShown));
   ImGui::SameLine();
-  ImGui::TextDisabled("#%d-#%d of %d. Click one to load it into the draw panel.", g.first, g.first + kShown - 1, count);
+  ImGui::TextDisabled("#%d-#%d of %d. Click one to load it into the draw panel.", g.first,
+                      g.first + kShown - 1, count);
   refresh_reconstructions(app);
 
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -82,12 +84,15 @@ void gallery_panel(App& app, const Rect& r) {
       int index = g.first + i;
       float pixels[kPixels];
       const float* shown = pixels;
-      if (row == 0) images_to_float(test, index, 1, pixels);
-      else shown = g.recon.data() + size_t(i) * kPixels;
+      if (row == 0)
+        images_to_float(test, index, 1, pixels);
+      else
+        shown = g.recon.data() + size_t(i) * kPixels;
       char id[32];
       std::snprintf(id, sizeof id, "##g%d_%d", row, i);
       if (digit_image(id, shown, kDigitSide, kDigitSide, side)) lab_load_test_digit(lab, index);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d, label %d", index, test.labels[size_t(index)]);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("test digit #%d, label %d", index, test.labels[size_t(index)]);
     }
   }
   ImGui::End();

@@ -16,12 +16,15 @@ void latent_panel(App& app, const Rect& r) {
   const Input& in = lab.input;
   const int n = int(in.code.size());
   ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
-                     "change one and see what the decoder makes of it.", n);
+                     "change one and see what the decoder makes of it.",
+                     n);
 
   ImVec2 avail = ImGui::GetContentRegionAvail();
   float text_h = ImGui::GetTextLineHeightWithSpacing();
-  float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.42f * (avail.y - 2 * text_h)));
-  float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h - ImGui::GetFrameHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  float image_side =
+      std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.42f * (avail.y - 2 * text_h)));
+  float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h - ImGui::GetFrameHeightWithSpacing() -
+                                     2 * style.ItemSpacing.y);
   const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
 
   // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing
@@ -56,8 +59,10 @@ void latent_panel(App& app, const Rect& r) {
     }
   }
   if ((hovered || active) && under >= 0)
-    ImGui::SetTooltip("z[%d] = %.3f%s", under, shown[size_t(under)],
-                      in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str() : "");
+    ImGui::SetTooltip(
+        "z[%d] = %.3f%s", under, shown[size_t(under)],
+        in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str()
+                       : "");
 
   ImGui::BeginDisabled(!in.code_edited);
   if (ImGui::Button("Snap back to the encoder's code")) lab_snap_back_code(lab);

@@ -12,15 +12,21 @@ namespace {
 
 void data_line(const char* name, const DataSlot& slot, const char* absent_text) {
   switch (slot.status) {
-    case DataStatus::ready: ImGui::Text("%s: %d images", name, slot.count); break;
-    case DataStatus::absent: ImGui::TextDisabled("%s: %s", name, absent_text); break;
-    case DataStatus::failed: ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: %s", name, slot.error.c_str()); break;
-    case DataStatus::loading: {
-      char text[64];
-      std::snprintf(text, sizeof text, "%s: %.0f%%", name, 100 * slot.progress);
-      ImGui::ProgressBar(slot.progress, ImVec2(-FLT_MIN, 0), text);
-      break;
-    }
+  case DataStatus::ready:
+    ImGui::Text("%s: %d images", name, slot.count);
+    break;
+  case DataStatus::absent:
+    ImGui::TextDisabled("%s: %s", name, absent_text);
+    break;
+  case DataStatus::failed:
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: %s", name, slot.error.c_str());
+    break;
+  case DataStatus::loading: {
+    char text[64];
+    std::snprintf(text, sizeof text, "%s: %.0f%%", name, 100 * slot.progress);
+    ImGui::ProgressBar(slot.progress, ImVec2(-FLT_MIN, 0), text);
+    break;
+  }
   }
 }
 
@@ -30,7 +36,8 @@ void model_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Model and data", r);
   const ModelShape& s = lab.model->shape;
-  ImGui::Text("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim, parameter_count(s));
+  ImGui::Text("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
+              parameter_count(s));
   ImGui::Text("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.run.epochs_before, lab_epoch(lab));
   if (!lab.model_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
@@ -42,10 +49,12 @@ void model_panel(App& app, const Rect& r) {
     ImGui::SetNextItemWidth(-FLT_MIN);
     ImGui::InputText("##path", app.model_path, sizeof app.model_path);
   }
-  if (ImGui::Button(app.platform.web ? "Save (download)" : "Save")) lab_save(lab); // saved when the run answers
+  if (ImGui::Button(app.platform.web ? "Save (download)" : "Save"))
+    lab_save(lab); // saved when the run answers
   same_line_if_fits("Load...");
   if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
-    std::string error = app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
+    std::string error =
+        app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
     if (!error.empty()) app_message(app, error, true);
   }
   same_line_if_fits("Back to the shipped model");
@@ -64,7 +73,8 @@ void model_panel(App& app, const Rect& r) {
 
   ImGui::Separator();
   ImGui::TextDisabled("%.0f fps", app.fps);
-  if (!app.message.text.empty() && now_ms() < app.message.until_ms) ImGui::TextWrapped("%s", app.message.text.c_str());
+  if (!app.message.text.empty() && now_ms() < app.message.until_ms)
+    ImGui::TextWrapped("%s", app.message.text.c_str());
   ImGui::End();
 }
 

@@ -62,7 +62,8 @@ bool run_command(Script& s, App& app, const std::vector<std::string>& w) {
     if (what == "drawn") {
       if (app.lab.input.empty) fail(s, "check drawn: the input is empty");
     } else if (what == "trained") {
-      if (app.lab.run.steps < (long long)arg(2)) fail(s, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
+      if (app.lab.run.steps < (long long)arg(2))
+        fail(s, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
     } else if (what == "test-set") {
       if (app.lab.test.status != DataStatus::ready) fail(s, "check test-set: not loaded");
     } else {

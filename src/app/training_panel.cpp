@@ -16,16 +16,18 @@ namespace {
 constexpr int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
 
 // A loss curve as ImGui's line plot, thinned to at most ~2 points per horizontal pixel.
-void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* x_name, const char* empty_text,
-                ImVec2 size) {
+void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* x_name,
+                const char* empty_text, ImVec2 size) {
   if (curve.size() < 2) {
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImGui::Dummy(size);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
     char text[96];
-    if (curve.size() == 1) std::snprintf(text, sizeof text, "%s %g: %.4f  (%s)", x_name, curve[0].x, curve[0].y, empty_text);
-    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled), curve.empty() ? empty_text : text);
+    if (curve.size() == 1)
+      std::snprintf(text, sizeof text, "%s %g: %.4f  (%s)", x_name, curve[0].x, curve[0].y, empty_text);
+    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                curve.empty() ? empty_text : text);
     return;
   }
   size_t max_points = size_t(std::max(2.0f, 2 * size.x));
@@ -78,8 +80,10 @@ void hyperparameters(App& app) {
   float lr = c.optimizer.learning_rate;
   if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
     std::string error = check_limit(kLearningRateLimit, lr);
-    if (error.empty()) c.optimizer.learning_rate = lr, changed = true;
-    else app_message(app, error, true);
+    if (error.empty())
+      c.optimizer.learning_rate = lr, changed = true;
+    else
+      app_message(app, error, true);
   }
   ImGui::SameLine();
   char batch_label[16];
@@ -95,7 +99,8 @@ void hyperparameters(App& app) {
   int loss = int(c.loss), opt = int(c.optimizer.kind);
   if (ImGui::Combo("loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
   ImGui::SameLine();
-  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD (momentum 0.9)\0")) c.optimizer.kind = OptimizerKind(opt), changed = true;
+  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD (momentum 0.9)\0"))
+    c.optimizer.kind = OptimizerKind(opt), changed = true;
 
   int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
   if (limited_int("epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
@@ -132,10 +137,14 @@ void hyperparameters(App& app) {
 
 const char* status_text(const Lab& lab) {
   switch (lab.run.status) {
-    case RunStatus::waiting_for_data: return "training starts when the training set is loaded";
-    case RunStatus::training: return "training";
-    case RunStatus::finished: return "finished: raise epochs to go on";
-    case RunStatus::idle: break;
+  case RunStatus::waiting_for_data:
+    return "training starts when the training set is loaded";
+  case RunStatus::training:
+    return "training";
+  case RunStatus::finished:
+    return "finished: raise epochs to go on";
+  case RunStatus::idle:
+    break;
   }
   return lab.run.message.c_str();
 }
@@ -157,7 +166,8 @@ void training_panel(App& app, const Rect& r) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train one batch (the training set loads first if needed).");
   ImGui::SameLine();
   if (ImGui::Button("Reset")) app_reset(app, lab.model->shape);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
   ImGui::SameLine();
   ImGui::TextDisabled("%s", status_text(lab));
 
@@ -165,22 +175,30 @@ void training_panel(App& app, const Rect& r) {
   std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,
                 100.0f * run.epoch_fraction);
   ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), progress);
-  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps, run.speed.samples_per_s);
+  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps,
+              run.speed.samples_per_s);
   if (ImGui::IsItemHovered() && lab.host->kind() != HostKind::frames)
     ImGui::SetTooltip("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.\n"
                       "%.0f samples/s while computing.",
                       lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps,
                       run.speed.compute_samples_per_s);
   else if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
-                      "%.0f samples/s while computing.", app.budget.ms, app.fps, run.speed.compute_samples_per_s);
-  if (run.steps > 0) ImGui::Text("training loss (smoothed) %.4f", run.smoothed_loss);
-  else ImGui::TextDisabled("training loss: not trained yet");
+    ImGui::SetTooltip(
+        "Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
+        "%.0f samples/s while computing.",
+        app.budget.ms, app.fps, run.speed.compute_samples_per_s);
+  if (run.steps > 0)
+    ImGui::Text("training loss (smoothed) %.4f", run.smoothed_loss);
+  else
+    ImGui::TextDisabled("training loss: not trained yet");
   const int evaluated = run.validation_progress >= 0 ? int(100 * run.validation_progress) : -1;
   if (run.val.loss >= 0)
-    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step, run.val.epoch);
-  else if (evaluated >= 0) ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
-  else ImGui::TextDisabled("validation loss: waiting for the test set");
+    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step,
+                run.val.epoch);
+  else if (evaluated >= 0)
+    ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
+  else
+    ImGui::TextDisabled("validation loss: waiting for the test set");
   if (run.val.loss >= 0 && evaluated >= 0) {
     ImGui::SameLine();
     ImGui::TextDisabled("(evaluating %d%%)", evaluated);
@@ -196,7 +214,8 @@ void training_panel(App& app, const Rect& r) {
 
   ImGui::SeparatorText("Curves");
   float text_h = ImGui::GetTextLineHeightWithSpacing();
-  float plot_h = std::max(40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
+  float plot_h = std::max(
+      40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
   ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
   ImGui::TextUnformatted("training loss per step (smoothed)");
   plot_curve("##train", run.curves.train, "step", "press Start", plot_size);

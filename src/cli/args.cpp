@@ -16,8 +16,10 @@ Args parse_args(int argc, char** argv, int first, const std::set<std::string>& w
     if (arg.rfind("--", 0) != 0) {
       a.error = "unexpected argument '" + arg + "'";
     } else if (with_value.count(arg.substr(2))) {
-      if (i + 1 >= argc) a.error = arg + " needs a value";
-      else a.values[arg.substr(2)] = argv[++i];
+      if (i + 1 >= argc)
+        a.error = arg + " needs a value";
+      else
+        a.values[arg.substr(2)] = argv[++i];
     } else if (switches.count(arg.substr(2))) {
       a.flags.insert(arg.substr(2));
     } else {
@@ -86,8 +88,8 @@ std::vector<int> Args::get_ints(const std::string& name, int lo, int hi) {
     long v = std::strtol(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || v < lo || v > hi) {
       if (error.empty())
-        error = "--" + name + ": '" + item + "' is not a whole number from " + std::to_string(lo) +
-                " to " + std::to_string(hi);
+        error = "--" + name + ": '" + item + "' is not a whole number from " + std::to_string(lo) + " to " +
+                std::to_string(hi);
       return {};
     }
     out.push_back(int(v));

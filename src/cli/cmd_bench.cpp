@@ -82,8 +82,8 @@ struct BenchOptions {
 struct BenchWorkload {
   ModelShape shape; // the reference model
   std::vector<GemmCase> products;
-  double step_flops = 0;         // of all the products, dense-equivalent
-  std::vector<float> A, Bm, C;   // 784 * 784 floats each, more than any product reads or writes
+  double step_flops = 0;       // of all the products, dense-equivalent
+  std::vector<float> A, Bm, C; // 784 * 784 floats each, more than any product reads or writes
   std::vector<int> thread_counts;
 };
 
@@ -102,8 +102,10 @@ int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
   if (!args.error.empty()) return usage_error("bench", args.error);
   opt->kernels = {gemm_kernel_selected()};
   const std::string kernel_arg = args.get("kernel", "");
-  if (kernel_arg == "all") opt->kernels = gemm_kernels_available();
-  else if (!kernel_arg.empty()) opt->kernels = {kernel_arg};
+  if (kernel_arg == "all")
+    opt->kernels = gemm_kernels_available();
+  else if (!kernel_arg.empty())
+    opt->kernels = {kernel_arg};
   for (const auto& k : opt->kernels)
     if (!gemm_select_kernel(k)) return usage_error("bench", "--kernel " + k + ": not available here");
   opt->data_dir = args.get("data", default_data_dir());
@@ -189,7 +191,8 @@ void time_training(const BenchWorkload& w, const Dataset& mnist, int repeats, in
     for (int e = 0; e < epochs; e++) {
       begin_epoch(trainer, mnist.count);
       auto t0 = Clock::now();
-      while (train_next_batch(trainer, model, mnist, nullptr)) {}
+      while (train_next_batch(trainer, model, mnist, nullptr)) {
+      }
       per_epoch.push_back(seconds_since(t0));
     }
     out->epoch_s.push_back(epochs ? median(per_epoch) : 0.0);
@@ -231,8 +234,8 @@ void append_kernel_json(const std::string& kernel, const BenchWorkload& w, const
     for (size_t g = 0; g < f.gflops[ti].size(); g++) {
       const GemmCase& c = w.products[g];
       std::snprintf(buf, sizeof buf,
-                    "%s{\"name\": \"%s\", \"M\": %d, \"N\": %d, \"K\": %d, \"gflops\": %.2f}",
-                    g ? ", " : "", c.name, c.M, c.N, c.K, f.gflops[ti][g]);
+                    "%s{\"name\": \"%s\", \"M\": %d, \"N\": %d, \"K\": %d, \"gflops\": %.2f}", g ? ", " : "",
+                    c.name, c.M, c.N, c.K, f.gflops[ti][g]);
       *json += buf;
     }
     std::snprintf(buf, sizeof buf,
@@ -264,8 +267,9 @@ int cmd_bench(int argc, char** argv) {
   if (std::string e = load_split(opt.data_dir, true, 0, &mnist); !e.empty()) return data_error(e);
 
   BenchWorkload workload = make_workload(opt.max_threads);
-  std::string json = "{\n  \"cpu\": \"" + cpu_name() + "\",\n  \"cores\": " +
-                     std::to_string(thread_count_max()) + ",\n  \"batch\": 256,\n  \"runs\": [";
+  std::string json = "{\n  \"cpu\": \"" + cpu_name() +
+                     "\",\n  \"cores\": " + std::to_string(thread_count_max()) +
+                     ",\n  \"batch\": 256,\n  \"runs\": [";
   for (size_t k = 0; k < opt.kernels.size(); k++) {
     const KernelFigures figures = bench_kernel(opt.kernels[k], opt, workload, mnist);
     append_kernel_json(opt.kernels[k], workload, figures, k == 0, &json);

@@ -9,9 +9,9 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/dataset.h"
-#include "core/pixels.h"
 #include "core/image_io.h"
 #include "core/model_file.h"
+#include "core/pixels.h"
 #include "core/train.h"
 
 namespace aelab {
@@ -57,17 +57,17 @@ Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
 
 int cmd_eval(int argc, char** argv) {
   ModelCommand c;
-  const char* help =
-      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse]\n"
-      "  prints the mean reconstruction loss over the test set, and per digit class\n";
+  const char* help = "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse]\n"
+                     "  prints the mean reconstruction loss over the test set, and per digit class\n";
   if (int rc = open_model_command("eval", help, argc, argv, {"loss"}, true, &c)) return rc < 0 ? 0 : rc;
   const std::string loss = c.args.get("loss", "bce");
   if (loss != "bce" && loss != "mse") return usage_error("eval", "--loss " + loss + ": expected bce or mse");
   const Evaluation e = evaluate(c.file.model, c.test, loss == "bce" ? LossKind::bce : LossKind::mse);
-  std::printf("val_loss %.6f (%s, %d test images, model trained %u epochs)\n", e.mean_loss,
-              loss.c_str(), c.test.count, c.file.epochs_trained);
+  std::printf("val_loss %.6f (%s, %d test images, model trained %u epochs)\n", e.mean_loss, loss.c_str(),
+              c.test.count, c.file.epochs_trained);
   for (int d = 0; d < 10; d++)
-    if (e.class_count[d]) std::printf("  digit %d  %.6f  (%d images)\n", d, e.class_loss[d], e.class_count[d]);
+    if (e.class_count[d])
+      std::printf("  digit %d  %.6f  (%d images)\n", d, e.class_loss[d], e.class_count[d]);
   return 0;
 }
 
@@ -101,9 +101,8 @@ int cmd_reconstruct(int argc, char** argv) {
 
 int cmd_encode(int argc, char** argv) {
   ModelCommand c;
-  const char* help =
-      "usage: aelab encode --model FILE --out codes.csv [--data DIR]\n"
-      "  writes label,z0,...,z<latent-1> for every test image\n";
+  const char* help = "usage: aelab encode --model FILE --out codes.csv [--data DIR]\n"
+                     "  writes label,z0,...,z<latent-1> for every test image\n";
   if (int rc = open_model_command("encode", help, argc, argv, {"out"}, true, &c)) return rc < 0 ? 0 : rc;
   if (!c.args.has("out")) return usage_error("encode", "--out FILE.csv is required");
   std::vector<int> all(size_t(c.test.count));
@@ -128,9 +127,8 @@ int cmd_encode(int argc, char** argv) {
 
 int cmd_decode(int argc, char** argv) {
   ModelCommand c;
-  const char* help =
-      "usage: aelab decode --model FILE --code \"v1,...,v32\" --out digit.png [--scale N]\n"
-      "  draws what the decoder alone makes of a latent code (get codes from aelab encode)\n";
+  const char* help = "usage: aelab decode --model FILE --code \"v1,...,v32\" --out digit.png [--scale N]\n"
+                     "  draws what the decoder alone makes of a latent code (get codes from aelab encode)\n";
   if (int rc = open_model_command("decode", help, argc, argv, {"code", "out", "scale"}, false, &c))
     return rc < 0 ? 0 : rc;
   const int latent = c.file.model.shape.latent_dim;
@@ -139,8 +137,8 @@ int cmd_decode(int argc, char** argv) {
   if (!c.args.error.empty()) return usage_error("decode", c.args.error);
   if (!c.args.has("out")) return usage_error("decode", "--out FILE.png is required");
   if (int(code.size()) != latent)
-    return usage_error("decode", "--code has " + std::to_string(code.size()) + " values, the model's code has " +
-                                     std::to_string(latent));
+    return usage_error("decode", "--code has " + std::to_string(code.size()) +
+                                     " values, the model's code has " + std::to_string(latent));
   Matrix z({1, size_t(latent)});
   std::copy(code.begin(), code.end(), z.data());
   const Matrix y = decode(c.file.model, z);

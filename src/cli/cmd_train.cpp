@@ -86,8 +86,8 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
-                         {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer",
-                          "seed", "threads", "limit", "out", "log", "resume"},
+                         {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
+                          "threads", "limit", "out", "log", "resume"},
                          {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -130,8 +130,8 @@ int load_training_data(TrainOptions* opt, Dataset* train, Dataset* test) {
   opt->shape.input_dim = train->pixels();
   if (test->pixels() != train->pixels())
     return data_error(dir + ": test images are " + std::to_string(test->rows) + "x" +
-                      std::to_string(test->cols) + ", training images " + std::to_string(train->rows) +
-                      "x" + std::to_string(train->cols));
+                      std::to_string(test->cols) + ", training images " + std::to_string(train->rows) + "x" +
+                      std::to_string(train->cols));
   return 0;
 }
 
@@ -199,11 +199,12 @@ int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& tra
   while (!g_stop_requested && train_next_batch(trainer, model, train, &batch_loss)) {
     if (!std::isfinite(batch_loss)) {
       std::printf("\n");
-      return data_error("training diverged at epoch " + std::to_string(epoch) +
-                        " (loss is " + std::to_string(batch_loss) + "): try a lower --lr");
+      return data_error("training diverged at epoch " + std::to_string(epoch) + " (loss is " +
+                        std::to_string(batch_loss) + "): try a lower --lr");
     }
-    if (tty) print_progress(batches_done(trainer), batches_per_epoch(trainer), seconds_since(t0),
-                            epoch_train_loss(trainer));
+    if (tty)
+      print_progress(batches_done(trainer), batches_per_epoch(trainer), seconds_since(t0),
+                     epoch_train_loss(trainer));
   }
   *train_s = seconds_since(t0);
   return 0;

@@ -47,36 +47,32 @@ static std::string magic_hint(uint32_t magic) {
 }
 
 // Checks an image file's header against its size; on success sets count/rows/cols.
-static std::string check_idx_images(const uint8_t* bytes, size_t size, const std::string& name,
-                                    int* count, int* rows, int* cols) {
+static std::string check_idx_images(const uint8_t* bytes, size_t size, const std::string& name, int* count,
+                                    int* rows, int* cols) {
   // The magic first: a wrong kind of file is a better message than a short header.
   uint32_t magic = size >= 4 ? read_be32(bytes) : kImagesMagic;
   if (magic != kImagesMagic)
-    return name + ": expected IDX image magic 0x00000803, found " + hex32(magic) +
-           magic_hint(magic);
+    return name + ": expected IDX image magic 0x00000803, found " + hex32(magic) + magic_hint(magic);
   if (size < kImagesHeaderBytes)
     return name + ": expected an IDX image header of 16 bytes, found a " + std::to_string(size) +
            "-byte file";
   uint32_t n = read_be32(bytes + 4), r = read_be32(bytes + 8), c = read_be32(bytes + 12);
-  if (n == 0 || n > kMaxCount)
-    return name + ": expected 1 to 10000000 images, found " + std::to_string(n);
+  if (n == 0 || n > kMaxCount) return name + ": expected 1 to 10000000 images, found " + std::to_string(n);
   if (r == 0 || r > kMaxSide || c == 0 || c > kMaxSide)
     return name + ": expected image rows and cols in 1..4096, found " + std::to_string(r) + " x " +
            std::to_string(c);
   // At most 1e7 * 4096 * 4096 < 2^64, so this cannot overflow even on wasm32.
   uint64_t expected = kImagesHeaderBytes + uint64_t(n) * r * c;
   if (uint64_t(size) != expected)
-    return name + ": expected " + std::to_string(expected) + " bytes (" + std::to_string(n) +
-           " images of " + std::to_string(r) + "x" + std::to_string(c) + "), found " +
-           std::to_string(size);
+    return name + ": expected " + std::to_string(expected) + " bytes (" + std::to_string(n) + " images of " +
+           std::to_string(r) + "x" + std::to_string(c) + "), found " + std::to_string(size);
   *count = int(n);
   *rows = int(r);
   *cols = int(c);
   return "";
 }
 
-std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::string& name,
-                             Dataset* out) {
+std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::string& name, Dataset* out) {
   int count = 0, rows = 0, cols = 0;
   std::string error = check_idx_images(bytes, size, name, &count, &rows, &cols);
   if (!error.empty()) return error;
@@ -104,14 +100,11 @@ std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::strin
                              std::vector<uint8_t>* labels) {
   uint32_t magic = size >= 4 ? read_be32(bytes) : kLabelsMagic;
   if (magic != kLabelsMagic)
-    return name + ": expected IDX label magic 0x00000801, found " + hex32(magic) +
-           magic_hint(magic);
+    return name + ": expected IDX label magic 0x00000801, found " + hex32(magic) + magic_hint(magic);
   if (size < kLabelsHeaderBytes)
-    return name + ": expected an IDX label header of 8 bytes, found a " + std::to_string(size) +
-           "-byte file";
+    return name + ": expected an IDX label header of 8 bytes, found a " + std::to_string(size) + "-byte file";
   uint32_t n = read_be32(bytes + 4);
-  if (n == 0 || n > kMaxCount)
-    return name + ": expected 1 to 10000000 labels, found " + std::to_string(n);
+  if (n == 0 || n > kMaxCount) return name + ": expected 1 to 10000000 labels, found " + std::to_string(n);
   uint64_t expected = kLabelsHeaderBytes + uint64_t(n);
   if (uint64_t(size) != expected)
     return name + ": expected " + std::to_string(expected) + " bytes (" + std::to_string(n) +
@@ -178,9 +171,8 @@ static std::string gunzip(const std::vector<uint8_t>& in, const std::string& nam
       error = name + ": truncated gzip stream (the file ends before the compressed data does)";
       break;
     }
-    error = name +
-            ": corrupt gzip data (zlib: " + (zs.msg ? zs.msg : "error " + std::to_string(status)) +
-            ")";
+    error =
+        name + ": corrupt gzip data (zlib: " + (zs.msg ? zs.msg : "error " + std::to_string(status)) + ")";
     break;
   }
   inflateEnd(&zs);
@@ -257,8 +249,7 @@ static std::string find_data_file(const std::string& dir, const char* name, std:
 std::string load_split(const std::string& dir, bool train, int limit, Dataset* out) {
   std::string images_path, labels_path, error;
   error = find_data_file(dir, train ? kTrainImagesFile : kTestImagesFile, &images_path);
-  if (error.empty())
-    error = find_data_file(dir, train ? kTrainLabelsFile : kTestLabelsFile, &labels_path);
+  if (error.empty()) error = find_data_file(dir, train ? kTrainLabelsFile : kTestLabelsFile, &labels_path);
   if (!error.empty()) return error;
 
   // The image bytes become the dataset in place (header erased, vector moved), so the 47 MB
@@ -267,15 +258,13 @@ std::string load_split(const std::string& dir, bool train, int limit, Dataset* o
   std::vector<uint8_t> bytes;
   error = read_file_bytes(images_path, &bytes);
   if (error.empty())
-    error = check_idx_images(bytes.data(), bytes.size(), images_path, &data.count, &data.rows,
-                             &data.cols);
+    error = check_idx_images(bytes.data(), bytes.size(), images_path, &data.count, &data.rows, &data.cols);
   if (!error.empty()) return error;
   bytes.erase(bytes.begin(), bytes.begin() + kImagesHeaderBytes);
   data.images = std::move(bytes);
 
   error = read_file_bytes(labels_path, &bytes);
-  if (error.empty())
-    error = parse_idx_labels(bytes.data(), bytes.size(), labels_path, &data.labels);
+  if (error.empty()) error = parse_idx_labels(bytes.data(), bytes.size(), labels_path, &data.labels);
   if (!error.empty()) return error;
   if (data.labels.size() != size_t(data.count))
     return labels_path + ": expected " + std::to_string(data.count) + " labels (one per image in " +

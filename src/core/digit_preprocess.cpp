@@ -36,7 +36,9 @@ bool ink_bounding_box(GrayView canvas, float threshold, Box* box) {
 }
 
 // Length of the overlap of [a, b) with [i, i + 1).
-float overlap(float a, float b, int i) { return std::max(0.0f, std::min(b, float(i + 1)) - std::max(a, float(i))); }
+float overlap(float a, float b, int i) {
+  return std::max(0.0f, std::min(b, float(i + 1)) - std::max(a, float(i)));
+}
 
 // Shrinking: each output pixel is the mean of the canvas over the square it covers (the canvas is
 // piecewise constant, zero outside the crop), computed as a separable sum of overlap weights.
@@ -66,7 +68,8 @@ float bilinear_sample(GrayView canvas, const Box& crop, float u, float v) {
   int x = int(std::floor(fx)), y = int(std::floor(fy));
   float tx = fx - float(x), ty = fy - float(y);
   float top = (1 - tx) * pixel_or_zero(canvas, crop, x, y) + tx * pixel_or_zero(canvas, crop, x + 1, y);
-  float bottom = (1 - tx) * pixel_or_zero(canvas, crop, x, y + 1) + tx * pixel_or_zero(canvas, crop, x + 1, y + 1);
+  float bottom =
+      (1 - tx) * pixel_or_zero(canvas, crop, x, y + 1) + tx * pixel_or_zero(canvas, crop, x + 1, y + 1);
   return (1 - ty) * top + ty * bottom;
 }
 

@@ -27,8 +27,8 @@ using gemm_detail::MicroKernel;
 
 namespace {
 
-constexpr int kKc = 256;      // K slice: an a-panel (kKc x mr) and a b-panel (kKc x nr) stay in L1/L2
-constexpr int kMcMax = 192;   // rows of C per task
+constexpr int kKc = 256;    // K slice: an a-panel (kKc x mr) and a b-panel (kKc x nr) stay in L1/L2
+constexpr int kMcMax = 192; // rows of C per task
 constexpr double kParallelFlops = 4e6; // smaller products run on one thread: waking others costs more
 
 std::vector<const MicroKernel*> kernels_available() {
@@ -83,16 +83,14 @@ inline float op_at(Trans t, const float* X, int ld, int r, int c) {
 
 // Packs the last, partial panel of `valid` < mr rows starting at row0, columns [k0, k0 + kc) of
 // op(A): dst[k * mr + i] = op(A)(row0 + i, k0 + k), zero for i >= valid.
-void pack_a_panel(Trans t, const float* A, int lda, int row0, int valid, int k0, int kc, int mr,
-                  float* dst) {
+void pack_a_panel(Trans t, const float* A, int lda, int row0, int valid, int k0, int kc, int mr, float* dst) {
   for (int k = 0; k < kc; k++)
     for (int i = 0; i < mr; i++) dst[k * mr + i] = i < valid ? op_at(t, A, lda, row0 + i, k0 + k) : 0.0f;
 }
 
 // Packs the panel of nr columns starting at col0, rows [k0, k0 + kc) of op(B):
 // dst[k * nr + j] = op(B)(k0 + k, col0 + j), zero beyond N.
-void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int kc, int nr,
-                  float* dst) {
+void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int kc, int nr, float* dst) {
   int valid = std::min(nr, N - col0);
   if (t == Trans::no) {
     for (int k = 0; k < kc; k++) {
@@ -111,7 +109,8 @@ void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int
     for (; k_done + W <= kc; k_done += W)
       for (int jb = 0; jb < nr; jb += W) {
         batch m[W];
-        for (int i = 0; i < W; i++) m[i] = batch::load_unaligned(B + size_t(col0 + jb + i) * ldb + k0 + k_done);
+        for (int i = 0; i < W; i++)
+          m[i] = batch::load_unaligned(B + size_t(col0 + jb + i) * ldb + k0 + k_done);
         xsimd::transpose(m, m + W);
         for (int i = 0; i < W; i++) m[i].store_unaligned(dst + (k_done + i) * nr + jb);
       }
@@ -126,8 +125,8 @@ void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int
 
 } // namespace
 
-void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,
-          const float* B, int ldb, float* C, int ldc, const GemmEpilogue& ep) {
+void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+          float* C, int ldc, const GemmEpilogue& ep) {
   if (M <= 0 || N <= 0) return;
   const MicroKernel& kernel = *selected_kernel();
   const int mr = kernel.mr, nr = kernel.nr;
@@ -180,7 +179,8 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
       const int row0 = block * mc, rows = std::min(mc, M - row0);
       const int full_rows = rows / mr * mr;
       float* partial = buf.packed_a[size_t(thread_index)].ptr.get();
-      if (full_rows < rows) pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
+      if (full_rows < rows)
+        pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
       gemm_detail::TileArgs tile;
       tile.kc = kc;
       tile.ldc = ldc;

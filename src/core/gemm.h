@@ -16,8 +16,8 @@ struct GemmEpilogue {
   bool accumulate = false;     // C += product instead of C = product
 };
 
-void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,
-          const float* B, int ldb, float* C, int ldc, const GemmEpilogue& epilogue = {});
+void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+          float* C, int ldc, const GemmEpilogue& epilogue = {});
 
 // The plain reference: a triple loop accumulating in double.
 void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,

@@ -39,8 +39,7 @@ struct MicroKernel {
 
 namespace {
 
-template <class Arch, int MR, int NV>
-struct MicroKernelImpl {
+template <class Arch, int MR, int NV> struct MicroKernelImpl {
   using batch = xsimd::batch<float, Arch>;
   static constexpr int W = int(batch::size);
   static constexpr int NR = NV * W;
@@ -51,7 +50,8 @@ struct MicroKernelImpl {
   static void full_tile(const aelab::gemm_detail::TileArgs& t, float* c, int ldc) {
     batch acc[MR][NV];
     for (int i = 0; i < MR; i++)
-      for (int v = 0; v < NV; v++) acc[i][v] = t.load_c ? batch::load_unaligned(c + i * ldc + v * W) : batch(0.0f);
+      for (int v = 0; v < NV; v++)
+        acc[i][v] = t.load_c ? batch::load_unaligned(c + i * ldc + v * W) : batch(0.0f);
     if (t.bias) {
       for (int v = 0; v < NV; v++) {
         batch bv = batch::load_unaligned(t.bias + v * W);
@@ -90,8 +90,10 @@ struct MicroKernelImpl {
   }
 
   static void tile(const aelab::gemm_detail::TileArgs& t, float* c, int ldc) {
-    if (t.a_k_stride == 1) full_tile<true>(t, c, ldc);
-    else full_tile<false>(t, c, ldc);
+    if (t.a_k_stride == 1)
+      full_tile<true>(t, c, ldc);
+    else
+      full_tile<false>(t, c, ldc);
   }
 
   static void run(const aelab::gemm_detail::TileArgs& t) {
@@ -110,8 +112,7 @@ struct MicroKernelImpl {
   }
 };
 
-template <class Arch, int MR, int NV>
-aelab::gemm_detail::MicroKernel make_micro_kernel(const char* name) {
+template <class Arch, int MR, int NV> aelab::gemm_detail::MicroKernel make_micro_kernel(const char* name) {
   using K = MicroKernelImpl<Arch, MR, NV>;
   return {name, MR, K::NR, &K::run};
 }

@@ -38,8 +38,7 @@ static std::string write_file(const std::string& path, const std::vector<uint8_t
 // ---------------------------------------------------------------------------------------------
 // PNG: signature, IHDR, one IDAT holding a zlib stream of stored blocks, IEND.
 
-static void put_png_chunk(std::vector<uint8_t>& png, const char type[4],
-                          const std::vector<uint8_t>& data) {
+static void put_png_chunk(std::vector<uint8_t>& png, const char type[4], const std::vector<uint8_t>& data) {
   put_u32be(png, uint32_t(data.size()));
   size_t type_at = png.size();
   png.insert(png.end(), type, type + 4);
@@ -141,8 +140,7 @@ static std::vector<uint8_t> encode_npy(const NpyArray& array) {
 }
 
 // Zip local and central headers share this run of fields (version needed .. extra length).
-static void put_zip_entry_fields(std::vector<uint8_t>& zip, uint32_t crc, uint32_t size,
-                                 size_t name_size) {
+static void put_zip_entry_fields(std::vector<uint8_t>& zip, uint32_t crc, uint32_t size, size_t name_size) {
   put_u16le(zip, 20);   // version needed: 2.0
   put_u16le(zip, 0);    // flags
   put_u16le(zip, 0);    // method 0: stored
@@ -167,8 +165,7 @@ std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays) {
     std::vector<uint8_t> npy = encode_npy(array);
     Entry e{array.name + ".npy", crc32_update(0, npy.data(), npy.size()), uint32_t(npy.size()),
             uint32_t(zip.size())};
-    if (npy.size() > kZipLimit || zip.size() + npy.size() + 30 + e.name.size() > kZipLimit)
-      return {};
+    if (npy.size() > kZipLimit || zip.size() + npy.size() + 30 + e.name.size() > kZipLimit) return {};
     put_u32le(zip, 0x04034B50); // local file header
     put_zip_entry_fields(zip, e.crc, e.size, e.name.size());
     zip.insert(zip.end(), e.name.begin(), e.name.end());
@@ -204,19 +201,17 @@ std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays) {
 
 std::string write_npz(const std::string& path, const std::vector<NpyArray>& arrays) {
   std::vector<uint8_t> zip = encode_npz(arrays);
-  if (zip.empty())
-    return path + ": expected arrays under 4 GiB in total (no zip64 here), found more";
+  if (zip.empty()) return path + ": expected arrays under 4 GiB in total (no zip64 here), found more";
   return write_file(path, zip);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-
 // Tiles are 28x28 (the MNIST side). Layout, with g = gap and t = 28 * scale:
 //   width = n t + (n + 1) g, height = 2 t + 3 g; tile (row r, column c) starts at
 //   x = g + c (t + g), y = g + r (t + g).
-std::vector<uint8_t> compose_figure(const float* originals, const float* reconstructions, int n,
-                                    int scale, int gap, int* width, int* height) {
+std::vector<uint8_t> compose_figure(const float* originals, const float* reconstructions, int n, int scale,
+                                    int gap, int* width, int* height) {
   const int kSide = 28;
   const uint8_t kBackground = 64; // mid grey, so white-on-black digits and their edges stand out
   *width = *height = 0;

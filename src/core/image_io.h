@@ -11,8 +11,8 @@ std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int heigh
 std::string write_png_gray(const std::string& path, const uint8_t* pixels, int width, int height);
 
 struct NpyArray {
-  std::string name;           // entry name without ".npy", e.g. "W1"
-  std::vector<size_t> shape;  // e.g. {784, 128}
+  std::string name;            // entry name without ".npy", e.g. "W1"
+  std::vector<size_t> shape;   // e.g. {784, 128}
   const float* data = nullptr; // product(shape) floats, row-major
 };
 std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays);
@@ -21,7 +21,7 @@ std::string write_npz(const std::string& path, const std::vector<NpyArray>& arra
 // The 2 x n figure: the digits in the first row, their reconstructions below, each 28x28 image
 // given as n*784 floats in [0, 1], drawn `scale` times larger with a `gap`-pixel border.
 // Returns the grayscale pixels and sets width/height.
-std::vector<uint8_t> compose_figure(const float* originals, const float* reconstructions, int n,
-                                    int scale, int gap, int* width, int* height);
+std::vector<uint8_t> compose_figure(const float* originals, const float* reconstructions, int n, int scale,
+                                    int gap, int* width, int* height);
 
 } // namespace aelab

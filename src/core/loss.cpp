@@ -52,7 +52,8 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
     const size_t chunk_end = std::min(n_vectors, i + kChunk);
     batch acc(0.0f);
     for (; i < chunk_end; i += W)
-      step(batch::load_unaligned(logits + i), batch::load_unaligned(targets + i), acc, WITH_GRAD ? dlogits + i : nullptr);
+      step(batch::load_unaligned(logits + i), batch::load_unaligned(targets + i), acc,
+           WITH_GRAD ? dlogits + i : nullptr);
     total += double(xsimd::reduce_add(acc));
   }
   if (i < n) { // the last n % W values through the same lanes, so they round as the rest do
@@ -69,7 +70,8 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
 }
 
 template <bool WITH_GRAD>
-double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
+double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n,
+                 float* dlogits) {
   return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
                                : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
 }
@@ -93,8 +95,8 @@ double fused_parallel(LossKind kind, const float* logits, const float* targets, 
 
 } // namespace
 
-double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows,
-                           int rows, int cols, float* dlogits) {
+double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows, int rows,
+                           int cols, float* dlogits) {
   // Rows in chunks run in parallel, as above: at most 64 chunks, cut by the row count only.
   constexpr int kMaxChunks = 64, kBlock = 1024;
   const int chunk = std::max(16, (rows + kMaxChunks - 1) / kMaxChunks);
@@ -124,8 +126,7 @@ double loss_sum(LossKind kind, const float* logits, const float* targets, size_t
   return fused_parallel<false>(kind, logits, targets, n, nullptr);
 }
 
-double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n,
-                     float* dlogits) {
+double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n, float* dlogits) {
   return fused_parallel<true>(kind, logits, targets, n, dlogits) / double(n);
 }
 

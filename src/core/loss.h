@@ -15,12 +15,11 @@ enum class LossKind : uint8_t { bce = 0, mse = 1 };
 double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n);
 
 // Mean loss over n values, and the gradient dlogits = d(mean loss)/d(logits), in one pass.
-double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n,
-                     float* dlogits);
+double loss_and_grad(LossKind kind, const float* logits, const float* targets, size_t n, float* dlogits);
 
 // The same, with the targets given as rows of pixel bytes (y = byte / 255, as images_to_float):
 // training reads its batch straight from the data set. logits and dlogits are (rows, cols).
-double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows,
-                           int rows, int cols, float* dlogits);
+double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows, int rows,
+                           int cols, float* dlogits);
 
 } // namespace aelab

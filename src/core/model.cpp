@@ -17,7 +17,8 @@ bool operator==(const ModelShape& a, const ModelShape& b) {
 }
 
 std::string check_model_shape(const ModelShape& s) {
-  for (auto [limit, value] : {std::pair{kInputLimit, s.input_dim}, {kHiddenLimit, s.hidden_dim}, {kLatentLimit, s.latent_dim}})
+  for (auto [limit, value] :
+       {std::pair{kInputLimit, s.input_dim}, {kHiddenLimit, s.hidden_dim}, {kLatentLimit, s.latent_dim}})
     if (std::string error = check_limit(limit, value); !error.empty()) return error;
   return "";
 }
@@ -30,8 +31,8 @@ size_t parameter_count(const ModelShape& s) {
 Autoencoder make_autoencoder(const ModelShape& shape) {
   Autoencoder m;
   m.shape = shape;
-  const int dims[kNumLayers + 1] = {shape.input_dim, shape.hidden_dim, shape.latent_dim,
-                                    shape.hidden_dim, shape.input_dim};
+  const int dims[kNumLayers + 1] = {shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim,
+                                    shape.input_dim};
   size_t offset = 0;
   for (int l = 0; l < kNumLayers; l++) {
     DenseLayer& L = m.layers[l];

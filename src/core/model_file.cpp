@@ -42,9 +42,7 @@ static void put_f32s(std::vector<uint8_t>& out, const float* data, size_t n) {
 static uint32_t get_u32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
-static uint64_t get_u64(const uint8_t* p) {
-  return uint64_t(get_u32(p)) | uint64_t(get_u32(p + 4)) << 32;
-}
+static uint64_t get_u64(const uint8_t* p) { return uint64_t(get_u32(p)) | uint64_t(get_u32(p + 4)) << 32; }
 static float get_f32(const uint8_t* p) {
   uint32_t bits = get_u32(p);
   float v;
@@ -66,8 +64,7 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   assert(!with_v || state.v.size() == 0 || state.v.size() == P);
 
   std::vector<uint8_t> out;
-  out.reserve(kHeaderBytes + 4 * P * (file.has_optimizer ? 3 : 1) + kOptimizerHeaderBytes +
-              kCrcBytes);
+  out.reserve(kHeaderBytes + 4 * P * (file.has_optimizer ? 3 : 1) + kOptimizerHeaderBytes + kCrcBytes);
   for (uint8_t c : kMagic) out.push_back(c);
   put_u32(out, kVersion);
   put_u32(out, uint32_t(model.shape.input_dim));
@@ -107,8 +104,7 @@ static void copy_f32s(const uint8_t* p, size_t n, float* out) {
   for (size_t i = 0; i < n; i++) out[i] = get_f32(p + 4 * i);
 }
 
-std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name,
-                             ModelFile* out) {
+std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out) {
   if (size >= 8 && memcmp(bytes, kMagic, 8) != 0)
     return name + ": not an aelab model (expected magic AELABMDL)";
   if (size < kHeaderBytes + kCrcBytes)
@@ -117,8 +113,7 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
 
   uint32_t version = get_u32(bytes + 8);
   if (version != kVersion)
-    return name + ": unknown format version " + std::to_string(version) +
-           " (this build reads version 1)";
+    return name + ": unknown format version " + std::to_string(version) + " (this build reads version 1)";
 
   uint32_t dims[3] = {get_u32(bytes + 12), get_u32(bytes + 16), get_u32(bytes + 20)};
   for (uint32_t d : dims)
@@ -141,8 +136,8 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
 
   uint64_t P = get_u64(bytes + 32), expected_P = parameter_count(shape);
   if (P != expected_P)
-    return name + ": expected " + std::to_string(expected_P) + " parameters for a " +
-           shape_text(shape) + " model, found " + std::to_string(P);
+    return name + ": expected " + std::to_string(expected_P) + " parameters for a " + shape_text(shape) +
+           " model, found " + std::to_string(P);
 
   // Sizes in u64: 4P can pass 4 GiB in a hostile header even though size_t is 32-bit on wasm32.
   const uint64_t params_end = kHeaderBytes + 4 * P;
@@ -163,8 +158,8 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
     return name + ": truncated: expected " + std::to_string(expected_size) + " bytes, found " +
            std::to_string(size);
   if (uint64_t(size) > expected_size)
-    return name + ": expected " + std::to_string(expected_size) + " bytes, found " +
-           std::to_string(size) + " (data after the end of the model)";
+    return name + ": expected " + std::to_string(expected_size) + " bytes, found " + std::to_string(size) +
+           " (data after the end of the model)";
 
   uint32_t stored_crc = get_u32(bytes + size - kCrcBytes);
   uint32_t crc = crc32_update(0, bytes, size - kCrcBytes);

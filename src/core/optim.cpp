@@ -60,7 +60,8 @@ void for_lanes(float* w, const float* g, float* m, float* v, size_t begin, size_
   std::copy(g + i, g + end, lanes[1]);
   std::copy(m + i, m + end, lanes[2]);
   if (v) std::copy(v + i, v + end, lanes[3]);
-  batch wb = batch::load_aligned(lanes[0]), mb = batch::load_aligned(lanes[2]), vb = batch::load_aligned(lanes[3]);
+  batch wb = batch::load_aligned(lanes[0]), mb = batch::load_aligned(lanes[2]),
+        vb = batch::load_aligned(lanes[3]);
   update(wb, batch::load_aligned(lanes[1]), mb, vb);
   wb.store_aligned(lanes[0]);
   mb.store_aligned(lanes[2]);

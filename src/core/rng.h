@@ -22,7 +22,9 @@ struct Rng {
   uint32_t below(uint32_t n) {
     uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t r;
-    do { r = next_u64(); } while (r >= limit);
+    do {
+      r = next_u64();
+    } while (r >= limit);
     return uint32_t(r % n);
   }
 };

@@ -16,9 +16,9 @@ namespace aelab {
 namespace {
 using batch = xsimd::batch<float>;
 constexpr int W = int(batch::size);
-constexpr int kVectors = 8;               // accumulators per column block
-constexpr int kBlock = kVectors * W;      // columns kept in registers at once
-constexpr double kParallelWork = 2e5;     // fewer multiply-adds than this run on one thread
+constexpr int kVectors = 8;           // accumulators per column block
+constexpr int kBlock = kVectors * W;  // columns kept in registers at once
+constexpr double kParallelWork = 2e5; // fewer multiply-adds than this run on one thread
 
 // A scalar multiply-add rounded exactly as xsimd::fma on this build's batches (fused where the
 // ISA has FMA, separate multiply and add in WebAssembly), so the last columns match the rest and
@@ -111,8 +111,7 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   out->nonzero_count = total;
 }
 
-void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu,
-                        float* y) {
+void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu, float* y) {
   // row r of y: bias + sum over the row's nonzeros (k, v) of v * W[k, :], kBlock columns at a time
   const double work = double(S.nonzeros()) * N;
   run(S.rows, work, [&](int r, int) {
@@ -121,7 +120,8 @@ void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float
     int j0 = 0;
     for (; j0 + kBlock <= N; j0 += kBlock) {
       batch acc[kVectors];
-      for (int v = 0; v < kVectors; v++) acc[v] = bias ? batch::load_unaligned(bias + j0 + v * W) : batch(0.0f);
+      for (int v = 0; v < kVectors; v++)
+        acc[v] = bias ? batch::load_unaligned(bias + j0 + v * W) : batch(0.0f);
       for (int e = begin; e < end; e++) {
         const batch x(S.value[size_t(e)]);
         const float* w = Wt + size_t(S.col[size_t(e)]) * N + j0;
@@ -160,7 +160,8 @@ void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, 
     }
     for (int j = j0; j < N; j++) {
       float s = 0.0f;
-      for (int e = begin; e < end; e++) s = madd(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
+      for (int e = begin; e < end; e++)
+        s = madd(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
       out[j] = s;
     }
   });

@@ -32,8 +32,7 @@ void sparse_rows_reserve(SparseRows* out, int n, int pixels);
 void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, SparseRows* out);
 
 // y (rows, N) = S (rows, K) W (K, N) + bias, then ReLU if relu; W row-major.
-void sparse_times_dense(const SparseRows& S, const float* W, int N, const float* bias, bool relu,
-                        float* y);
+void sparse_times_dense(const SparseRows& S, const float* W, int N, const float* bias, bool relu, float* y);
 
 // dW (K, N) = S^T (K, rows) dz (rows, N); overwrites dW.
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW);

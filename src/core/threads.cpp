@@ -53,7 +53,7 @@ struct Pool {
   const std::function<void(int, int)>* job = nullptr;
   std::atomic<int> job_tasks{0};
   std::atomic<int> tasks_left{0};
-  int threads_wanted = 1; // including the caller
+  int threads_wanted = 1;        // including the caller
   std::atomic<bool> busy{false}; // a job is running
 
   ~Pool() { resize(0); }

@@ -46,8 +46,7 @@ namespace {
 constexpr double kSparseInputDensity = 0.35;
 } // namespace
 
-float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices,
-                        int n) {
+float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices, int n) {
   // The batch's pixels as sparse rows; the dense float copy only where the first layer needs it.
   // The loss reads its targets straight from the bytes.
   const int pixels = data.pixels();
@@ -67,16 +66,15 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data());
   }
-  const double loss = loss_and_grad_bytes(t.config.loss, t.act[3].data(), t.input_rows.data(), n,
-                                          pixels, t.dact[3].data());
+  const double loss =
+      loss_and_grad_bytes(t.config.loss, t.act[3].data(), t.input_rows.data(), n, pixels, t.dact[3].data());
 
   // backward, last layer first; the first layer needs no input gradient
   for (int l = kNumLayers - 1; l >= 0; l--) {
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     float* dx = l == 0 ? nullptr : t.dact[l - 1].data();
     dense_backward(m.layers[l], m.weight(l), in, t.act[l].data(), t.dact[l].data(), n,
-                   t.grads.data() + m.layers[l].weight_offset,
-                   t.grads.data() + m.layers[l].bias_offset, dx);
+                   t.grads.data() + m.layers[l].weight_offset, t.grads.data() + m.layers[l].bias_offset, dx);
   }
   return float(loss);
 }
@@ -140,8 +138,7 @@ double epoch_train_loss(const Trainer& t) {
 }
 void end_epoch(Trainer& t) { t.epoch++; }
 
-void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss,
-                   float* out) {
+void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss, float* out) {
   constexpr int kChunk = 256;
   const int d = m.shape.input_dim;
   Matrix x({size_t(kChunk), size_t(d)});

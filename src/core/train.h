@@ -30,8 +30,8 @@ std::string check_train_config(const TrainConfig& config);
 struct Trainer {
   TrainConfig config;
   OptimizerState optimizer;
-  Vector grads;          // same layout as Autoencoder::params
-  Matrix input;          // (batch, 784)
+  Vector grads;            // same layout as Autoencoder::params
+  Matrix input;            // (batch, 784)
   SparseRows input_sparse; // the same pixels, nonzeros only (MNIST is ~81% zeros)
   std::vector<const uint8_t*> input_rows;
   Matrix act[kNumLayers];  // post-activation of layers 0-2, logits of layer 3; (batch, out)
@@ -39,8 +39,8 @@ struct Trainer {
   // the epoch in progress
   uint64_t shuffle_state = 0;
   std::vector<int> order;
-  int epoch = 0;          // epochs completed
-  int cursor = 0;         // next position in `order`
+  int epoch = 0;             // epochs completed
+  int cursor = 0;            // next position in `order`
   double epoch_loss_sum = 0; // sum of batch_loss * batch_samples this epoch
   int epoch_samples = 0;
 };
@@ -50,12 +50,11 @@ void trainer_init(Trainer& trainer, const Autoencoder& model, const TrainConfig&
 
 // Forward, loss and backward on the samples `indices[0..n)` (n <= batch_size): fills
 // trainer.grads and returns the batch's mean loss. Changes no weights.
-float compute_gradients(Trainer& trainer, const Autoencoder& model, const Dataset& data,
-                        const int* indices, int n);
+float compute_gradients(Trainer& trainer, const Autoencoder& model, const Dataset& data, const int* indices,
+                        int n);
 
 // One step: compute_gradients, then the optimizer update. Returns the batch's mean loss.
-float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data,
-                      const int* indices, int n);
+float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data, const int* indices, int n);
 
 // Epoch iteration. begin_epoch draws this epoch's order; train_next_batch runs the next batch
 // and returns false (running nothing) once the epoch is finished; the loss of the epoch so far

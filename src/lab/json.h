@@ -9,21 +9,26 @@
 namespace aelab {
 
 class JsonWriter {
- public:
+public:
   JsonWriter() { text_ = "{"; }
   JsonWriter& number(const char* key, double v) {
     char buf[32];
     if (std::isfinite(v)) std::snprintf(buf, sizeof buf, "%.9g", v);
     return raw(key, std::isfinite(v) ? buf : "null");
   }
-  JsonWriter& null_or(const char* key, bool present, double v) { return present ? number(key, v) : raw(key, "null"); }
+  JsonWriter& null_or(const char* key, bool present, double v) {
+    return present ? number(key, v) : raw(key, "null");
+  }
   JsonWriter& boolean(const char* key, bool v) { return raw(key, v ? "true" : "false"); }
   JsonWriter& string(const char* key, const std::string& s) {
     std::string q = "\"";
     for (char c : s) {
-      if (c == '"' || c == '\\') q += '\\', q += c;
-      else if (static_cast<unsigned char>(c) < 0x20) q += ' ';
-      else q += c;
+      if (c == '"' || c == '\\')
+        q += '\\', q += c;
+      else if (static_cast<unsigned char>(c) < 0x20)
+        q += ' ';
+      else
+        q += c;
     }
     return raw(key, q + "\"");
   }
@@ -39,7 +44,7 @@ class JsonWriter {
   }
   std::string finish() { return text_ + "}"; }
 
- private:
+private:
   JsonWriter& raw(const char* key, const std::string& value) {
     if (!first_) text_ += ',';
     first_ = false;

@@ -13,10 +13,14 @@ namespace aelab {
 
 const char* data_status_name(DataStatus s) {
   switch (s) {
-    case DataStatus::absent: return "absent";
-    case DataStatus::loading: return "loading";
-    case DataStatus::ready: return "ready";
-    case DataStatus::failed: return "failed";
+  case DataStatus::absent:
+    return "absent";
+  case DataStatus::loading:
+    return "loading";
+  case DataStatus::ready:
+    return "ready";
+  case DataStatus::failed:
+    return "failed";
   }
   return "absent";
 }
@@ -138,8 +142,10 @@ void lab_set_dataset(Lab& lab, bool train, Dataset data) {
   set.train_split = train;
   set.data = slot.data;
   lab_send(lab, set);
-  if (train) slot.data = nullptr; // the UI has no use for the training set: the run keeps it
-  else lab.input.dirty = true;
+  if (train)
+    slot.data = nullptr; // the UI has no use for the training set: the run keeps it
+  else
+    lab.input.dirty = true;
 }
 
 void lab_set_data_progress(Lab& lab, bool train, float fraction) {
@@ -284,9 +290,12 @@ void compute_input(Lab& lab) {
   float processed[kPixels];
   GrayView canvas{in.canvas.data(), kCanvasSide, kCanvasSide};
   downsample_to_digit(canvas, in.raw);
-  if (in.direct) std::memcpy(processed, in.direct_pixels, sizeof processed);
-  else if (in.preprocess) mnist_preprocess(canvas, processed);
-  else std::memcpy(processed, in.raw, sizeof processed);
+  if (in.direct)
+    std::memcpy(processed, in.direct_pixels, sizeof processed);
+  else if (in.preprocess)
+    mnist_preprocess(canvas, processed);
+  else
+    std::memcpy(processed, in.raw, sizeof processed);
   Dataset one;
   one.count = 1, one.rows = kDigitSide, one.cols = kDigitSide;
   one.images.resize(kPixels);

@@ -17,7 +17,7 @@
 namespace aelab {
 
 constexpr int kPixels = kDigitSide * kDigitSide; // 784
-constexpr int kCanvasSide = 4 * kDigitSide;       // the drawing canvas: 112x112, 4x MNIST
+constexpr int kCanvasSide = 4 * kDigitSide;      // the drawing canvas: 112x112, 4x MNIST
 
 enum class DataStatus { absent, loading, ready, failed };
 const char* data_status_name(DataStatus status); // "absent", "loading", "ready", "failed"
@@ -32,19 +32,19 @@ struct DataSlot {
 
 // The drawing canvas and what the model makes of it.
 struct Input {
-  std::vector<float> canvas;   // kCanvasSide^2 ink values in [0, 1]
-  Brush brush{4.2f, 3.0f};     // in canvas pixels; about MNIST's stroke width after the 20x20 fit
-  bool preprocess = true;      // MNIST preprocessing on (else the canvas is just downsampled)
-  int test_digit = -1;         // >= 0: the input is this test digit, exactly
-  bool direct = false;         // set as pixels (a test digit or the API), not drawn
+  std::vector<float> canvas; // kCanvasSide^2 ink values in [0, 1]
+  Brush brush{4.2f, 3.0f};   // in canvas pixels; about MNIST's stroke width after the 20x20 fit
+  bool preprocess = true;    // MNIST preprocessing on (else the canvas is just downsampled)
+  int test_digit = -1;       // >= 0: the input is this test digit, exactly
+  bool direct = false;       // set as pixels (a test digit or the API), not drawn
   float direct_pixels[kPixels] = {};
   bool dirty = true;
   bool empty = true;
-  float pixels[kPixels] = {};  // what the model sees (quantised to bytes / 255, like MNIST)
-  float raw[kPixels] = {};     // the canvas downsampled without preprocessing
-  float recon[kPixels] = {};   // decode(encode(pixels))
-  float loss = 0;              // reconstruction loss of pixels (the run's loss)
-  std::vector<float> code;     // encode(pixels), latent_dim values
+  float pixels[kPixels] = {}; // what the model sees (quantised to bytes / 255, like MNIST)
+  float raw[kPixels] = {};    // the canvas downsampled without preprocessing
+  float recon[kPixels] = {};  // decode(encode(pixels))
+  float loss = 0;             // reconstruction loss of pixels (the run's loss)
+  std::vector<float> code;    // encode(pixels), latent_dim values
   std::vector<float> edited_code;
   bool code_edited = false;
   float edited_recon[kPixels] = {}; // decode(edited_code)
@@ -52,12 +52,12 @@ struct Input {
 
 struct Lab {
   std::unique_ptr<RunHost> host;
-  Snapshot run;  // the newest snapshot that has applied every command sent (its model may be null)
+  Snapshot run; // the newest snapshot that has applied every command sent (its model may be null)
   std::shared_ptr<const Autoencoder> model; // the UI's copy of the weights, for everything it shows
   uint64_t model_version = 0;               // changes whenever `model` does
   TrainConfig config; // the settings as last sent; the run's own once it has applied them
   uint64_t sent_seq = 0;
-  uint64_t save_seq = 0; // a save asked for and not yet answered (0: none)
+  uint64_t save_seq = 0;    // a save asked for and not yet answered (0: none)
   std::string model_name;   // what is loaded, for the user: "shipped model", "random weights (seed 0)"
   std::string model_notice; // one line shown prominently (e.g. why random weights are used)
   std::vector<uint8_t> shipped_model; // the shipped model file, to go back to (empty if none)

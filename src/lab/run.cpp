@@ -101,7 +101,9 @@ int train_batch(Run& run) {
   return n;
 }
 
-bool can_train(const Run& run) { return (run.training || run.steps_wanted > 0) && run.train_set && run.train_set->count > 0; }
+bool can_train(const Run& run) {
+  return (run.training || run.steps_wanted > 0) && run.train_set && run.train_set->count > 0;
+}
 
 void apply_config(Run& run, const TrainConfig& config) {
   const bool new_trainer = config.batch_size != run.config.batch_size || config.loss != run.config.loss ||
@@ -152,7 +154,8 @@ std::vector<uint8_t> model_file_bytes(const Run& run) {
 }
 
 RunStatus status_of(const Run& run) {
-  if (run.training || run.steps_wanted > 0) return can_train(run) ? RunStatus::training : RunStatus::waiting_for_data;
+  if (run.training || run.steps_wanted > 0)
+    return can_train(run) ? RunStatus::training : RunStatus::waiting_for_data;
   return done(run) ? RunStatus::finished : RunStatus::idle;
 }
 
@@ -165,10 +168,14 @@ double now_ms() {
 
 const char* run_status_name(RunStatus status) {
   switch (status) {
-    case RunStatus::idle: return "idle";
-    case RunStatus::waiting_for_data: return "waiting_for_data";
-    case RunStatus::training: return "training";
-    case RunStatus::finished: return "finished";
+  case RunStatus::idle:
+    return "idle";
+  case RunStatus::waiting_for_data:
+    return "waiting_for_data";
+  case RunStatus::training:
+    return "training";
+  case RunStatus::finished:
+    return "finished";
   }
   return "idle";
 }
@@ -192,53 +199,57 @@ void run_init(Run& run) {
 void run_apply(Run& run, Command c) {
   run.seq = std::max(run.seq, c.seq);
   switch (c.kind) {
-    case Command::Kind::start:
-      if (done(run)) {
-        run.message = "already trained " + std::to_string(run.epochs_done) + " epochs: raise epochs to go on";
-        break;
-      }
-      run.training = true;
-      run.message = run.train_set ? "training" : "training starts when the training set is loaded";
-      break;
-    case Command::Kind::pause: {
-      const bool was_training = run.training || run.steps_wanted > 0;
-      run.training = false;
-      run.steps_wanted = 0;
-      run.speed.window_start_ms = -1;
-      run.message = "paused";
-      // the validation loss where training stopped (unless a pass for this step runs or ran)
-      if (was_training && run.steps != run.val.step && run.pass.next < 0) start_validation(run, false);
+  case Command::Kind::start:
+    if (done(run)) {
+      run.message = "already trained " + std::to_string(run.epochs_done) + " epochs: raise epochs to go on";
       break;
     }
-    case Command::Kind::step:
-      run.steps_wanted += std::max<int64_t>(0, c.steps);
-      run.step_seq = c.seq;
-      run.step_base = run.steps;
-      break;
-    case Command::Kind::reset:
-      run.model = make_autoencoder(c.shape);
-      init_glorot_uniform(run.model, c.seed);
-      run.config.seed = c.seed;
-      run.epochs_before = 0;
-      restart_training_state(run);
-      run.message = "new random weights (seed " + std::to_string(c.seed) + ")";
-      break;
-    case Command::Kind::load: apply_load(run, c.bytes); break;
-    case Command::Kind::set_config: apply_config(run, c.config); break;
-    case Command::Kind::set_dataset:
-      if (c.train_split) {
-        run.train_set = std::move(c.data);
-        run.epoch_open = false; // the epoch's order is for the old set
-      } else {
-        run.test_set = std::move(c.data);
-        run.pass = ValidationPass{};
-        start_validation(run);
-      }
-      break;
-    case Command::Kind::save:
-      run.saved = std::make_shared<const std::vector<uint8_t>>(model_file_bytes(run));
-      run.saved_seq = c.seq;
-      break;
+    run.training = true;
+    run.message = run.train_set ? "training" : "training starts when the training set is loaded";
+    break;
+  case Command::Kind::pause: {
+    const bool was_training = run.training || run.steps_wanted > 0;
+    run.training = false;
+    run.steps_wanted = 0;
+    run.speed.window_start_ms = -1;
+    run.message = "paused";
+    // the validation loss where training stopped (unless a pass for this step runs or ran)
+    if (was_training && run.steps != run.val.step && run.pass.next < 0) start_validation(run, false);
+    break;
+  }
+  case Command::Kind::step:
+    run.steps_wanted += std::max<int64_t>(0, c.steps);
+    run.step_seq = c.seq;
+    run.step_base = run.steps;
+    break;
+  case Command::Kind::reset:
+    run.model = make_autoencoder(c.shape);
+    init_glorot_uniform(run.model, c.seed);
+    run.config.seed = c.seed;
+    run.epochs_before = 0;
+    restart_training_state(run);
+    run.message = "new random weights (seed " + std::to_string(c.seed) + ")";
+    break;
+  case Command::Kind::load:
+    apply_load(run, c.bytes);
+    break;
+  case Command::Kind::set_config:
+    apply_config(run, c.config);
+    break;
+  case Command::Kind::set_dataset:
+    if (c.train_split) {
+      run.train_set = std::move(c.data);
+      run.epoch_open = false; // the epoch's order is for the old set
+    } else {
+      run.test_set = std::move(c.data);
+      run.pass = ValidationPass{};
+      start_validation(run);
+    }
+    break;
+  case Command::Kind::save:
+    run.saved = std::make_shared<const std::vector<uint8_t>>(model_file_bytes(run));
+    run.saved_seq = c.seq;
+    break;
   }
 }
 
@@ -248,8 +259,10 @@ bool run_work_unit(Run& run) {
   const double start = now_ms();
   const bool training = can_train(run);
   Throughput& speed = run.speed;
-  if (!training) speed.window_start_ms = -1;
-  else if (speed.window_start_ms < 0) speed.window_start_ms = start, speed.window_samples = 0, speed.window_compute_ms = 0;
+  if (!training)
+    speed.window_start_ms = -1;
+  else if (speed.window_start_ms < 0)
+    speed.window_start_ms = start, speed.window_samples = 0, speed.window_compute_ms = 0;
 
   auto average = [](double& avg, double sample) { avg = avg == 0 ? sample : avg + 0.1 * (sample - avg); };
   if (run.pass.next >= 0) {
@@ -262,7 +275,8 @@ bool run_work_unit(Run& run) {
     const double took = now_ms() - start;
     speed.window_compute_ms += took;
     average(speed.batch_ms, took);
-    if (!run.training && run.steps_wanted == 0 && status_of(run) != RunStatus::finished) run.message = "stepped";
+    if (!run.training && run.steps_wanted == 0 && status_of(run) != RunStatus::finished)
+      run.message = "stepped";
   } else {
     return false;
   }
@@ -281,7 +295,9 @@ Snapshot run_snapshot(const Run& run, bool with_weights) {
   Snapshot s;
   s.seq = run.seq;
   s.weights_version = run.weights_version;
-  if (with_weights) s.model = std::make_shared<const Autoencoder>(run.model), s.model_version = run.weights_version, s.model_seq = run.seq;
+  if (with_weights)
+    s.model = std::make_shared<const Autoencoder>(run.model), s.model_version = run.weights_version,
+    s.model_seq = run.seq;
   s.epochs_before = run.epochs_before;
   s.config = run.config;
   s.status = status_of(run);
@@ -295,7 +311,8 @@ Snapshot run_snapshot(const Run& run, bool with_weights) {
   s.smoothed_loss = run.smoothed_loss;
   s.curves = run.curves;
   s.val = run.val;
-  if (run.pass.next >= 0 && run.test_set) s.validation_progress = float(run.pass.next) / float(run.test_set->count);
+  if (run.pass.next >= 0 && run.test_set)
+    s.validation_progress = float(run.pass.next) / float(run.test_set->count);
   s.speed = run.speed;
   s.train_count = run.train_set ? run.train_set->count : 0;
   s.test_count = run.test_set ? run.test_set->count : 0;

@@ -39,13 +39,13 @@ struct Curves {
 struct Command {
   enum class Kind : uint8_t { start, pause, step, reset, load, set_config, set_dataset, save };
   Kind kind = Kind::pause;
-  uint64_t seq = 0;              // given by the sender, increasing; the snapshot says the last applied
-  int64_t steps = 0;             // step: batches to train now, whether or not training runs
-  ModelShape shape;              // reset
-  uint64_t seed = 0;             // reset
-  std::vector<uint8_t> bytes;    // load: a model file (already checked by the sender)
-  TrainConfig config;            // set_config (already checked by the sender)
-  bool train_split = false;      // set_dataset: the training set (else the test set)
+  uint64_t seq = 0;                    // given by the sender, increasing; the snapshot says the last applied
+  int64_t steps = 0;                   // step: batches to train now, whether or not training runs
+  ModelShape shape;                    // reset
+  uint64_t seed = 0;                   // reset
+  std::vector<uint8_t> bytes;          // load: a model file (already checked by the sender)
+  TrainConfig config;                  // set_config (already checked by the sender)
+  bool train_split = false;            // set_dataset: the training set (else the test set)
   std::shared_ptr<const Dataset> data; // set_dataset (null: forget that set)
 };
 
@@ -66,8 +66,8 @@ struct ValidationResult {
 
 // Wall-clock and compute throughput over windows of about a second while training runs.
 struct Throughput {
-  float samples_per_s = 0;         // wall clock
-  float compute_samples_per_s = 0; // samples per second spent computing batches
+  float samples_per_s = 0;           // wall clock
+  float compute_samples_per_s = 0;   // samples per second spent computing batches
   double batch_ms = 0, slice_ms = 0; // moving averages of one batch / validation slice
   double window_start_ms = -1, window_compute_ms = 0;
   int64_t window_samples = 0;
@@ -80,24 +80,24 @@ struct Snapshot {
   // few tens of milliseconds, and always when the run goes idle); never changed in place.
   std::shared_ptr<const Autoencoder> model;
   uint64_t model_version = 0;
-  uint64_t model_seq = 0; // the last command applied when the weights were copied
-  uint32_t epochs_before = 0;   // epochs the loaded model had been trained for
+  uint64_t model_seq = 0;     // the last command applied when the weights were copied
+  uint32_t epochs_before = 0; // epochs the loaded model had been trained for
   TrainConfig config;
   RunStatus status = RunStatus::idle;
-  int64_t steps = 0;            // batches trained since the model was made or loaded
-  int64_t steps_wanted = 0;     // batches step commands still ask for
-  uint64_t step_seq = 0;        // the last step command; steps - step_base of it have run
+  int64_t steps = 0;        // batches trained since the model was made or loaded
+  int64_t steps_wanted = 0; // batches step commands still ask for
+  uint64_t step_seq = 0;    // the last step command; steps - step_base of it have run
   int64_t step_base = 0;
-  int epochs_done = 0;          // epochs completed since then
-  float epoch_fraction = 0;     // progress through the current epoch, 0-1
-  float smoothed_loss = 0;      // exponential moving average of the batch loss
+  int epochs_done = 0;      // epochs completed since then
+  float epoch_fraction = 0; // progress through the current epoch, 0-1
+  float smoothed_loss = 0;  // exponential moving average of the batch loss
   Curves curves;
   ValidationResult val;
   float validation_progress = -1; // 0-1 while a validation pass runs, else -1
   Throughput speed;
-  int train_count = 0, test_count = 0; // samples in the sets the run has (0: none)
-  std::string message;          // what the last command or unit did, one line
-  uint64_t saved_seq = 0;       // the save command `saved` answers (0: none)
+  int train_count = 0, test_count = 0;               // samples in the sets the run has (0: none)
+  std::string message;                               // what the last command or unit did, one line
+  uint64_t saved_seq = 0;                            // the save command `saved` answers (0: none)
   std::shared_ptr<const std::vector<uint8_t>> saved; // a model file with the optimizer state
 };
 

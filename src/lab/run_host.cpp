@@ -20,9 +20,12 @@ constexpr double kWeightsIntervalMs = 25; // at most ~40 weight copies a second 
 
 const char* host_kind_name(HostKind kind) {
   switch (kind) {
-    case HostKind::thread: return "thread";
-    case HostKind::worker: return "worker";
-    case HostKind::frames: return "frames";
+  case HostKind::thread:
+    return "thread";
+  case HostKind::worker:
+    return "worker";
+  case HostKind::frames:
+    return "frames";
   }
   return "frames";
 }
@@ -49,7 +52,7 @@ namespace {
 
 // ---- frames: the run lives in the UI thread and works in the frame's time budget
 class FramesHost : public RunHost {
- public:
+public:
   FramesHost() { run_init(run_); }
   HostKind kind() const override { return HostKind::frames; }
   void send(Command command) override {
@@ -74,7 +77,7 @@ class FramesHost : public RunHost {
   }
   std::vector<Command> handover() override { return run_handover(run_); }
 
- private:
+private:
   Run run_;
   WeightsPacer pacer_;
   bool changed_ = true;
@@ -83,7 +86,7 @@ class FramesHost : public RunHost {
 #ifndef AELAB_NO_THREADS
 // ---- thread: the loop on a std::thread; commands in through the inbox, snapshots out
 class ThreadHost : public RunHost {
- public:
+public:
   ThreadHost() {
     run_init(run_);
     latest_ = run_snapshot(run_, pacer_.due(run_, 0));
@@ -114,7 +117,7 @@ class ThreadHost : public RunHost {
     return true;
   }
 
- private:
+private:
   void loop() {
     for (;;) {
       std::deque<Command> commands;

@@ -17,7 +17,7 @@ enum class HostKind : uint8_t { thread, worker, frames };
 const char* host_kind_name(HostKind kind); // "thread", "worker", "frames"
 
 class RunHost {
- public:
+public:
   virtual ~RunHost() = default;
   virtual HostKind kind() const = 0;
   // Queues a command; it is applied after the unit of work in flight.

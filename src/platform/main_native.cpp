@@ -42,11 +42,16 @@ bool parse_options(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     bool has_value = i + 1 < argc;
-    if (a == "--data" && has_value) o->data_dir = argv[++i];
-    else if (a == "--model" && has_value) o->model_path = argv[++i];
-    else if (a == "--frames" && has_value) o->frames = std::atol(argv[++i]);
-    else if (a == "--script" && has_value) o->script_path = argv[++i];
-    else return false;
+    if (a == "--data" && has_value)
+      o->data_dir = argv[++i];
+    else if (a == "--model" && has_value)
+      o->model_path = argv[++i];
+    else if (a == "--frames" && has_value)
+      o->frames = std::atol(argv[++i]);
+    else if (a == "--script" && has_value)
+      o->script_path = argv[++i];
+    else
+      return false;
   }
   return true;
 }
@@ -67,8 +72,10 @@ std::string load_model_file(App& app, const std::string& path) {
 void load_data(App& app, const std::string& dir, bool train) {
   Dataset data;
   std::string error = load_split(dir, train, 0, &data);
-  if (error.empty()) lab_set_dataset(app.lab, train, std::move(data));
-  else lab_set_data_failed(app.lab, train, error);
+  if (error.empty())
+    lab_set_dataset(app.lab, train, std::move(data));
+  else
+    lab_set_data_failed(app.lab, train, error);
 }
 
 } // namespace
@@ -95,7 +102,8 @@ int main(int argc, char** argv) {
   // With no display SDL falls back to an invisible driver; say so unless it was asked for.
   std::string driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
   if ((driver == "offscreen" || driver == "dummy") && !SDL_getenv("SDL_VIDEODRIVER")) {
-    std::fprintf(stderr, "aelab_app: no display to open a window on (set DISPLAY, or run it under xvfb-run)\n");
+    std::fprintf(stderr,
+                 "aelab_app: no display to open a window on (set DISPLAY, or run it under xvfb-run)\n");
     return 1;
   }
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
@@ -104,8 +112,8 @@ int main(int argc, char** argv) {
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  SDL_Window* window = SDL_CreateWindow("aelab: an autoencoder you can draw on and train", SDL_WINDOWPOS_CENTERED,
-                                        SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
+  SDL_Window* window = SDL_CreateWindow("aelab: an autoencoder you can draw on and train",
+                                        SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
   SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
   if (!gl) {
     std::fprintf(stderr, "aelab_app: cannot open an OpenGL 3.2 window: %s\n", SDL_GetError());
@@ -128,7 +136,9 @@ int main(int argc, char** argv) {
   App app;
   Platform platform;
   platform.request_training_set = [&] { load_data(app, options.data_dir, true); };
-  platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) { return write_file(path, bytes); };
+  platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) {
+    return write_file(path, bytes);
+  };
   platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
   app_init(app, platform, make_thread_host());
   {
@@ -187,11 +197,14 @@ int main(int argc, char** argv) {
 
   int status = 0;
   if (!options.script_path.empty()) {
-    if (!script.failure.empty()) std::fprintf(stderr, "aelab_app: %s\n", script.failure.c_str()), status = 1;
-    else if (!script.finished) std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames), status = 1;
+    if (!script.failure.empty())
+      std::fprintf(stderr, "aelab_app: %s\n", script.failure.c_str()), status = 1;
+    else if (!script.finished)
+      std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames),
+          status = 1;
   }
-  std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames, app.fps,
-              (long long)app.lab.run.steps, app.lab.run.speed.samples_per_s);
+  std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames,
+              app.fps, (long long)app.lab.run.steps, app.lab.run.speed.samples_per_s);
   app.lab.host.reset(); // stops the training thread
 
   ImGui_ImplOpenGL3_Shutdown();

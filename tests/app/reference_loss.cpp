@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   }
   float loss = 0;
   sample_losses(model, test, index, 1, LossKind::bce, &loss);
-  std::printf("{\"shipped\":%s,\"index\":%d,\"loss\":%.9g,\"hidden\":%d,\"latent\":%d}\n", shipped ? "true" : "false",
-              index, double(loss), model.shape.hidden_dim, model.shape.latent_dim);
+  std::printf("{\"shipped\":%s,\"index\":%d,\"loss\":%.9g,\"hidden\":%d,\"latent\":%d}\n",
+              shipped ? "true" : "false", index, double(loss), model.shape.hidden_dim,
+              model.shape.latent_dim);
   return 0;
 }

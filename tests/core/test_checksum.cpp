@@ -8,9 +8,7 @@
 
 using namespace aelab;
 
-static const uint8_t* bytes_of(const std::string& s) {
-  return reinterpret_cast<const uint8_t*>(s.data());
-}
+static const uint8_t* bytes_of(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 TEST(Crc32, MatchesCheckValue) {
   std::string s = "123456789";

@@ -97,7 +97,8 @@ TEST(IdxReader, TakingOverTheBytesGivesTheSameDatasetWithoutACopy) {
   bad.pop_back();
   const std::vector<uint8_t> before = bad;
   Dataset untouched;
-  EXPECT_EQ(parse_idx_images(std::move(bad), "short", &untouched), "short: expected 76 bytes (3 images of 4x5), found 75");
+  EXPECT_EQ(parse_idx_images(std::move(bad), "short", &untouched),
+            "short: expected 76 bytes (3 images of 4x5), found 75");
   EXPECT_EQ(bad, before) << "on error the bytes are left as they were";
   EXPECT_EQ(untouched.count, 0);
 }

@@ -7,14 +7,16 @@
 
 #include "core/gemm.h"
 #include "core/rng.h"
-#include "test_util.h"
 #include "core/threads.h"
+#include "test_util.h"
 
 using namespace aelab;
 
 namespace {
 
-struct Shape { int M, N, K; };
+struct Shape {
+  int M, N, K;
+};
 
 // Runs one case with the selected kernel and the reference; returns the max abs difference
 // relative to sqrt(K) (the scale of a sum of K products of values in [-1, 1]).
@@ -42,7 +44,7 @@ double max_error(Trans ta, Trans tb, Shape s, const GemmEpilogue& ep_in) {
   return worst / std::sqrt(double(std::max(s.K, 1)));
 }
 
-const Shape kShapes[] = {{1, 1, 1}, {3, 5, 7}, {1, 33, 17}, {13, 1, 300}, {257, 785, 31},
+const Shape kShapes[] = {{1, 1, 1},      {3, 5, 7},       {1, 33, 17},     {13, 1, 300}, {257, 785, 31},
                          {31, 130, 785}, {256, 128, 784}, {784, 128, 256}, {64, 17, 0}};
 
 } // namespace
@@ -57,8 +59,8 @@ TEST(Gemm, EveryKernelMatchesReferenceOnOddShapes) {
       for (Trans tb : {Trans::no, Trans::yes})
         for (const Shape& s : kShapes) {
           double err = max_error(ta, tb, s, {});
-          EXPECT_LT(err, 2e-6) << name << " M=" << s.M << " N=" << s.N << " K=" << s.K
-                               << " ta=" << int(ta) << " tb=" << int(tb);
+          EXPECT_LT(err, 2e-6) << name << " M=" << s.M << " N=" << s.N << " K=" << s.K << " ta=" << int(ta)
+                               << " tb=" << int(tb);
         }
     std::printf("  gemm kernel %-14s checked on %zu shapes x 4 transposes\n", name.c_str(),
                 sizeof(kShapes) / sizeof(kShapes[0]));

@@ -105,8 +105,7 @@ TEST(Png, StartsWithSignatureAndIhdrHoldsTheSize) {
   EXPECT_EQ(std::string(png.begin() + 12, png.begin() + 16), "IHDR");
   EXPECT_EQ(be32(&png[16]), 30u);
   EXPECT_EQ(be32(&png[20]), 20u);
-  EXPECT_EQ(std::vector<uint8_t>(png.begin() + 24, png.begin() + 29),
-            (std::vector<uint8_t>{8, 0, 0, 0, 0}));
+  EXPECT_EQ(std::vector<uint8_t>(png.begin() + 24, png.begin() + 29), (std::vector<uint8_t>{8, 0, 0, 0, 0}));
 }
 
 TEST(Png, ChunksHaveValidCrcsAndPixelsRoundTrip) {
@@ -247,8 +246,7 @@ TEST(Npz, EntriesAreStoredNpyFilesWithHeadersAndData) {
   for (size_t i = 0; i < w.size(); i++) w[i] = float(i) * 0.25f - 1.0f;
   b = {1.5f, -0.0f, std::numeric_limits<float>::infinity()};
   s = {42.0f};
-  std::vector<NpyArray> arrays = {
-      {"W1", {6, 3}, w.data()}, {"b1", {3}, b.data()}, {"scalar", {}, s.data()}};
+  std::vector<NpyArray> arrays = {{"W1", {6, 3}, w.data()}, {"b1", {3}, b.data()}, {"scalar", {}, s.data()}};
   std::vector<uint8_t> zip = encode_npz(arrays);
   std::vector<ZipEntry> entries = read_zip(zip);
   ASSERT_EQ(entries.size(), 3u);
@@ -302,8 +300,8 @@ TEST(Npz, WritesTheFile) {
 TEST(ComposeFigure, LaysOutTwoRowsOfScaledTilesOnGrey) {
   const int n = 3, scale = 2, gap = 4;
   std::vector<float> originals(n * 784, 0.0f), reconstructions(n * 784, 1.0f);
-  originals[1 * 784 + 5 * 28 + 7] = 0.5f; // image 1, row 5, col 7
-  reconstructions[2 * 784 + 27] = -3.0f;  // image 2, row 0, col 27: clamped to 0
+  originals[1 * 784 + 5 * 28 + 7] = 0.5f;                       // image 1, row 5, col 7
+  reconstructions[2 * 784 + 27] = -3.0f;                        // image 2, row 0, col 27: clamped to 0
   reconstructions[0] = std::numeric_limits<float>::quiet_NaN(); // drawn black, not garbage
   int width = 0, height = 0;
   std::vector<uint8_t> fig =

@@ -8,9 +8,9 @@
 #include "core/layers.h"
 #include "core/loss.h"
 #include "core/rng.h"
-#include "test_util.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "test_util.h"
 
 using namespace aelab;
 
@@ -51,8 +51,7 @@ double ref_loss(LossKind kind, const std::vector<double>& z, const std::vector<d
 std::vector<double> to_double(const float* p, size_t n) { return std::vector<double>(p, p + n); }
 
 // Central difference of f at v[i].
-template <class F>
-double numeric_derivative(std::vector<double>& v, size_t i, double h, const F& f) {
+template <class F> double numeric_derivative(std::vector<double>& v, size_t i, double h, const F& f) {
   const double keep = v[i];
   v[i] = keep + h;
   const double up = f();
@@ -161,7 +160,8 @@ TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
       std::vector<float> y(z.size()), dz(z.size()), dz_bytes(z.size());
       for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
       const double loss = loss_and_grad(kind, z.data(), y.data(), z.size(), dz.data());
-      const double loss_bytes = loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
+      const double loss_bytes =
+          loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
       EXPECT_NEAR(loss_bytes, loss, 1e-6 * loss) << (kind == LossKind::bce ? "bce" : "mse");
       EXPECT_EQ(dz_bytes, dz) << (kind == LossKind::bce ? "bce" : "mse");
     }
@@ -174,8 +174,8 @@ TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
 namespace {
 
 // Mean loss of the reference forward pass over a batch, parameters in the model's flat layout.
-double ref_model_loss(const Autoencoder& m, const std::vector<double>& params,
-                      const std::vector<double>& x, int B, LossKind kind) {
+double ref_model_loss(const Autoencoder& m, const std::vector<double>& params, const std::vector<double>& x,
+                      int B, LossKind kind) {
   std::vector<double> a = x;
   for (int l = 0; l < kNumLayers; l++) {
     const DenseLayer& L = m.layers[l];

@@ -24,10 +24,14 @@ static const ModelShape kSmall = {64, 16, 4};
 
 static float pattern(size_t i, float salt) {
   switch (i % 5) {
-  case 0: return -0.0f;
-  case 1: return 1e-40f * float(i % 7 + 1); // denormal
-  case 2: return 3.0e38f / float(i + 1);
-  default: return std::sin(float(i) * 0.37f + salt) * (i % 2 ? 1.0f : -1.0f);
+  case 0:
+    return -0.0f;
+  case 1:
+    return 1e-40f * float(i % 7 + 1); // denormal
+  case 2:
+    return 3.0e38f / float(i + 1);
+  default:
+    return std::sin(float(i) * 0.37f + salt) * (i % 2 ? 1.0f : -1.0f);
   }
 }
 
@@ -135,8 +139,7 @@ TEST(ModelFile, HeaderIsLittleEndianAsDocumented) {
                                   0,    0,    0,    0}));
   EXPECT_EQ(parameter_count(ModelShape{}), 209968u);
   // First weight is -0.0f: sign bit only, in the last byte.
-  EXPECT_EQ(std::vector<uint8_t>(b.begin() + 40, b.begin() + 44),
-            (std::vector<uint8_t>{0, 0, 0, 0x80}));
+  EXPECT_EQ(std::vector<uint8_t>(b.begin() + 40, b.begin() + 44), (std::vector<uint8_t>{0, 0, 0, 0x80}));
 }
 
 TEST(ModelFile, SaveAndLoadThroughAFileLeavesNoTemporary) {
@@ -175,13 +178,13 @@ TEST(ModelFile, RejectsTruncatedFileAtEveryLength) {
       {5, "model.aelab: truncated: expected at least 44 bytes, found 5"},
       {43, "model.aelab: truncated: expected at least 44 bytes, found 43"},
       // Cut before the optimizer kind: the smallest possible (SGD) file size is the expectation.
-      {44, "model.aelab: truncated: expected at least " +
-               std::to_string(40 + 4 * P + 12 + 4 * P + 4) + " bytes, found 44"},
+      {44, "model.aelab: truncated: expected at least " + std::to_string(40 + 4 * P + 12 + 4 * P + 4) +
+               " bytes, found 44"},
       {40 + 4 * P, "model.aelab: truncated: expected at least " +
                        std::to_string(40 + 4 * P + 12 + 4 * P + 4) + " bytes, found " +
                        std::to_string(40 + 4 * P)},
-      {40 + 4 * P + 1, "model.aelab: truncated: expected " + std::to_string(full) +
-                           " bytes, found " + std::to_string(40 + 4 * P + 1)},
+      {40 + 4 * P + 1, "model.aelab: truncated: expected " + std::to_string(full) + " bytes, found " +
+                           std::to_string(40 + 4 * P + 1)},
       {full - 1, "model.aelab: truncated: expected " + std::to_string(full) + " bytes, found " +
                      std::to_string(full - 1)},
   };
@@ -190,9 +193,8 @@ TEST(ModelFile, RejectsTruncatedFileAtEveryLength) {
     EXPECT_EQ(parse(cut, &loaded), c.message) << "size " << c.size;
   }
   bytes.push_back(0);
-  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: expected " + std::to_string(full) +
-                                       " bytes, found " + std::to_string(full + 1) +
-                                       " (data after the end of the model)");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: expected " + std::to_string(full) + " bytes, found " +
+                                       std::to_string(full + 1) + " (data after the end of the model)");
 }
 
 TEST(ModelFile, DetectsOneFlippedByteAnywhereInTheData) {
@@ -200,8 +202,8 @@ TEST(ModelFile, DetectsOneFlippedByteAnywhereInTheData) {
   const std::vector<uint8_t> bytes = model_to_bytes(saved);
   // In a weight, in the epoch count, in the optimizer step, in a moment, in the CRC itself.
   const size_t P = parameter_count(kSmall);
-  for (size_t at : {size_t(40 + 4 * 1000 + 1), size_t(28), 40 + 4 * P + 4,
-                    40 + 4 * P + 12 + 4 * P + 3, bytes.size() - 1}) {
+  for (size_t at : {size_t(40 + 4 * 1000 + 1), size_t(28), 40 + 4 * P + 4, 40 + 4 * P + 12 + 4 * P + 3,
+                    bytes.size() - 1}) {
     std::vector<uint8_t> damaged = bytes;
     damaged[at] ^= 0x10;
     EXPECT_EQ(parse(damaged, &loaded), "model.aelab: checksum mismatch: the file is corrupt")
@@ -223,8 +225,7 @@ TEST(ModelFile, RejectsUnknownVersion) {
   put_le32(bytes, 8, 2);
   fix_crc(bytes);
   ModelFile loaded;
-  EXPECT_EQ(parse(bytes, &loaded),
-            "model.aelab: unknown format version 2 (this build reads version 1)");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown format version 2 (this build reads version 1)");
 }
 
 TEST(ModelFile, RejectsParameterCountThatDoesNotMatchTheDims) {
@@ -232,8 +233,7 @@ TEST(ModelFile, RejectsParameterCountThatDoesNotMatchTheDims) {
   put_le32(bytes, 32, 2275); // one fewer than 64-16-4 needs
   fix_crc(bytes);
   ModelFile loaded;
-  EXPECT_EQ(parse(bytes, &loaded),
-            "model.aelab: expected 2276 parameters for a 64-16-4 model, found 2275");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: expected 2276 parameters for a 64-16-4 model, found 2275");
   // A count with its high word set, as a hostile file could carry.
   put_le32(bytes, 32, 2276);
   put_le32(bytes, 36, 1);
@@ -249,8 +249,7 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   put_le32(bytes, 16, 0); // hidden_dim 0
   fix_crc(bytes);
   std::string error = parse(bytes, &loaded);
-  EXPECT_EQ(error.rfind("model.aelab: hidden = 0", 0), 0u)
-      << error; // check_model_shape's words
+  EXPECT_EQ(error.rfind("model.aelab: hidden = 0", 0), 0u) << error; // check_model_shape's words
   bytes = good;
   put_le32(bytes, 20, 0xFFFFFFFF); // latent_dim beyond int
   fix_crc(bytes);
@@ -269,8 +268,7 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
 TEST(ModelFile, RejectsNaNAndInfiniteValuesAfterAValidChecksum) {
   ModelFile file = make_file(kSmall, true, OptimizerKind::adam), loaded;
   file.model.params(1234) = std::numeric_limits<float>::quiet_NaN();
-  std::vector<uint8_t> bytes =
-      model_to_bytes(file); // the CRC covers the NaN: only the NaN check can fire
+  std::vector<uint8_t> bytes = model_to_bytes(file); // the CRC covers the NaN: only the NaN check can fire
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: weight 1234 is NaN");
   file.model.params(1234) = 0.5f;
   file.model.params(7) = -std::numeric_limits<float>::infinity();

@@ -7,9 +7,9 @@
 #include "core/gemm.h"
 #include "core/layers.h"
 #include "core/rng.h"
-#include "test_util.h"
 #include "core/sparse.h"
 #include "core/threads.h"
+#include "test_util.h"
 
 using namespace aelab;
 
@@ -49,7 +49,8 @@ TEST(Sparse, ProductsMatchTheDenseGemmExactlyAndTheReference) {
       ep.relu = true;
       sparse_times_dense(S, W.data(), c.N, bias.data(), true, y.data());
       gemm(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_dense.data(), c.N, ep);
-      gemm_reference(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_ref.data(), c.N, ep);
+      gemm_reference(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_ref.data(), c.N,
+                     ep);
       EXPECT_EQ(y, y_dense) << "forward n=" << c.n << " K=" << c.K << " N=" << c.N;
       for (size_t i = 0; i < y.size(); i++) ASSERT_NEAR(y[i], y_ref[i], 1e-4) << i;
 
@@ -72,7 +73,8 @@ TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
   EXPECT_EQ(S.nonzeros(), 2u);
   EXPECT_EQ(S.row_count, (std::vector<int>{2, 0}));
   EXPECT_EQ(std::vector<int>(S.col.begin(), S.col.begin() + 2), (std::vector<int>{1, 3}));
-  EXPECT_EQ(std::vector<float>(S.value.begin(), S.value.begin() + 2), (std::vector<float>{1.0f, 51 / 255.0f}));
+  EXPECT_EQ(std::vector<float>(S.value.begin(), S.value.begin() + 2),
+            (std::vector<float>{1.0f, 51 / 255.0f}));
   // by column: column k's slot starts at k * rows
   EXPECT_EQ(S.col_count, (std::vector<int>{0, 1, 0, 1}));
   EXPECT_EQ(S.row[1 * 2], 0);

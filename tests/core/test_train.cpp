@@ -72,7 +72,8 @@ TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
     Trainer t;
     trainer_init(t, m, config);
     begin_epoch(t, data.count);
-    while (train_next_batch(t, m, data, nullptr)) {}
+    while (train_next_batch(t, m, data, nullptr)) {
+    }
     return std::vector<float>(m.params.begin(), m.params.end());
   };
   const auto a = run(5), b = run(5), c = run(6);
@@ -132,7 +133,8 @@ TEST(Training, ShortRunOnMnistSubset_LearnsAndMatchesTheMeasuredLoss) {
   trainer_init(t, m, config);
   for (int epoch = 0; epoch < 3; epoch++) {
     begin_epoch(t, train.count);
-    while (train_next_batch(t, m, train, nullptr)) {}
+    while (train_next_batch(t, m, train, nullptr)) {
+    }
     end_epoch(t);
   }
   const double after = evaluate(m, test, LossKind::bce).mean_loss;

@@ -39,7 +39,7 @@ async function waitFor(page, what, fn, arg, timeoutMs) {
 // Training throughput at the CLI's batch size (256), for comparison with node and between the
 // two builds: samples/s while computing, wall-clock samples/s and fps after `ms` of training.
 async function measureBatch256(page, ms) {
-  await page.evaluate(() => { aelab.set({ batch: 256 }); aelab.train(true); });
+  await page.evaluate(async () => { aelab.set({ batch: 256 }); await aelab.train(true); });
   await sleep(ms);
   const s = await page.evaluate(() => aelab.state());
   await page.evaluate(() => aelab.train(false));
@@ -49,7 +49,7 @@ async function measureBatch256(page, ms) {
 
 // After Reset, `steps` training steps at batch 64 lower the validation loss by more than 0.05.
 async function trainLowersValidationLoss(page, steps, label) {
-  await page.evaluate(() => { aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
+  await page.evaluate(async () => { await aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
   await waitFor(page, `${label}: validation loss of the fresh weights`, () => {
     const st = aelab.state();
     return st.valLoss !== null && st.valStep === 0 && !st.validating;
@@ -71,13 +71,13 @@ async function trainLowersValidationLoss(page, steps, label) {
 // The numbers 20 training steps from fresh weights lead to: the same in both builds, since the
 // core's results do not depend on the thread count.
 async function lossesAfter20Steps(page) {
-  return page.evaluate(() => {
-    aelab.reset();
+  return page.evaluate(async () => {
+    await aelab.reset();
     aelab.set({ batch: 64, lr: 0.001 });
-    const steps = aelab.step(20);
+    const steps = await aelab.step(20);
     aelab.loadTestDigit(0);
     const s = aelab.state();
-    return { steps, trainLoss: s.trainLoss, digit0Loss: s.inputLoss };
+    return { steps, trainLoss: s.trainLoss, digit0Loss: s.inputLoss, host: s.trainingHost };
   });
 }
 
@@ -95,6 +95,74 @@ function firstDownloadSizes(dir) {
     if (fs.existsSync(file)) rows.push({ name: `data/${name}`, raw: null, gzip: fs.statSync(file).size });
   }
   return rows;
+}
+
+async function embeddedLab(browser, labUrl) {
+  const hostDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'aelab-host-'));
+  fs.writeFileSync(path.join(hostDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course page</title>
+<body style="margin:0;background:#fff;font:14px sans-serif">
+<p style="margin:8px">Lesson 3: autoencoders. Notes: <input id="notes" size="40"></p>
+<iframe id="lab" src="${labUrl}" width="800" height="600" style="border:1px solid #888"></iframe></body>`);
+  const host = await serve(hostDir, { isolated: false });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+  // in every frame, from its first moment: poll window.aelab.state() and count what it throws
+  await context.addInitScript(() => {
+    window.__statePolls = 0;
+    window.__stateErrors = [];
+    const poll = () => {
+      if (window.aelab) {
+        window.__statePolls++;
+        try { window.aelab.state(); } catch (e) { window.__stateErrors.push(String(e)); }
+      }
+      setTimeout(poll, 5);
+    };
+    poll();
+  });
+  const result = {};
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(host.url);
+    const frame = page.frames().find((f) => f.url().startsWith(labUrl));
+    if (!frame) throw new Error('the lab iframe did not load');
+    const ok = await waitFor(frame, 'embedded lab becomes ready', () => {
+      try { return aelab.state().ready && aelab.state().testSet.status === 'ready'; } catch (e) { return false; }
+    }, null, 60000);
+    if (!ok) return result;
+    const s0 = await frame.evaluate(() => aelab.state());
+    check('embedded on another origin: not cross-origin isolated, the single-thread build',
+          !s0.crossOriginIsolated && s0.script === 'aelab.js', `crossOriginIsolated=${s0.crossOriginIsolated}, ${s0.script}`);
+    await frame.evaluate(async () => { aelab.set({ batch: 256 }); await aelab.train(true); });
+    await waitFor(frame, 'embedded lab trains', () => aelab.state().step > 30, null, 180000);
+    const a = await frame.evaluate(() => aelab.state()), t0 = Date.now();
+    await sleep(5000);
+    const b = await frame.evaluate(() => aelab.state()), dt = (Date.now() - t0) / 1000;
+    await frame.evaluate(() => aelab.train(false));
+    result.trainingHost = b.trainingHost;
+    result.samplesPerS = Math.round((b.step - a.step) * 256 / dt);
+    result.secondsPerEpoch = Number((60000 / result.samplesPerS).toFixed(2));
+    result.fps = Number(((b.frames - a.frames) / dt).toFixed(1));
+    check('embedded lab trains in a Web Worker', b.trainingHost === 'worker' && b.step > a.step,
+          `host ${b.trainingHost}: ${result.samplesPerS} samples/s at batch 256 (${result.secondsPerEpoch} s per epoch), ` +
+          `${result.fps} fps while training`);
+    await page.screenshot({ path: path.join(shotDir, 'web-7-iframe-800x600.png') });
+    const polls = await frame.evaluate(() => ({ n: window.__statePolls, errors: window.__stateErrors.slice(0, 3) }));
+    check('state() polled from the first moment never throws', polls.n > 10 && polls.errors.length === 0,
+          `${polls.n} calls, ${polls.errors.length} exceptions ${polls.errors.join(' | ')}`);
+    // a click into the lab, then the course page's own text field takes the typing
+    const box = await (await page.$('#lab')).boundingBox();
+    await page.mouse.click(box.x + 200, box.y + 200);
+    await page.click('#notes');
+    await page.keyboard.type('hello lab');
+    const typed = await page.$eval('#notes', (e) => e.value);
+    check('typing in the host page works after clicking into the lab', typed === 'hello lab', `typed: "${typed}"`);
+    check('no errors in the host page', errors.length === 0, errors.slice(0, 3).join(' | '));
+  } finally {
+    await context.close();
+    host.server.kill();
+  }
+  return result;
 }
 
 async function main() {
@@ -141,7 +209,8 @@ async function main() {
     // training on a thread of its own, with one core fewer than the page uses (at most 4)
     const trainingThreads = Math.max(1, Math.min(cores, 4) - 1);
     check('served with COOP/COEP, the page loads the threaded build and trains on its own thread',
-          s.crossOriginIsolated && s.script === 'aelab-mt.js' && s.trainingThread && s.threads === trainingThreads,
+          s.crossOriginIsolated && s.script === 'aelab-mt.js' && s.trainingThread && s.trainingHost === 'thread' &&
+          s.threads === trainingThreads,
           `crossOriginIsolated=${s.crossOriginIsolated}, ${s.script}, training thread ${s.trainingThread}, ` +
           `${s.threads} training threads (${cores} cores)`);
     summary.multiThread = { script: s.script, trainingThread: s.trainingThread, threads: s.threads, cores };
@@ -211,7 +280,7 @@ async function main() {
     await page.screenshot({ path: path.join(shotDir, 'web-3-drawn.png') });
 
     // 4. After Reset, a few hundred training steps lower the validation loss; fps while training.
-    await page.evaluate(() => { aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
+    await page.evaluate(async () => { await aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
     await waitFor(page, 'validation loss of the fresh weights', () => {
       const st = aelab.state();
       return st.valLoss !== null && st.valStep === 0 && !st.validating;
@@ -263,7 +332,7 @@ async function main() {
       dt.items.add(new File([new Uint8Array(bytes)], 'dropped.aelab'));
       document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       await new Promise((r) => setTimeout(r, 500));
-      return aelab.state();
+      return aelab.state(); // the app shows the file's name at once; the run loads it meanwhile
     }, Array.from(saved));
     check('a dropped model file is loaded', dropped.model.name === 'dropped.aelab' && dropped.step === 0,
           `model: ${dropped.model.name}; ${dropped.message}`);
@@ -321,28 +390,40 @@ async function main() {
     try {
       const stCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const st = await stCtx.newPage();
-      const stErrors = [];
+      const stErrors = [], requested = {};
       st.on('pageerror', (e) => stErrors.push(String(e)));
+      st.on('request', (r) => { requested[new URL(r.url()).pathname.slice(1)] = true; });
       await st.goto(plain.url);
       if (!await waitFor(st, 'single-thread page becomes ready', () => {
         try { return window.aelab.state().ready && window.aelab.state().testSet.status === 'ready'; } catch (e) { return false; }
       }, null, 60000)) throw new Error('the single-thread page never became ready');
       const s1 = await st.evaluate(() => aelab.state());
-      check('without COOP/COEP the page loads the single-thread build',
-            !s1.crossOriginIsolated && s1.script === 'aelab.js' && s1.threads === 1 && !s1.trainingThread,
-            `crossOriginIsolated=${s1.crossOriginIsolated}, ${s1.script}, ${s1.threads} thread, ` +
-            `training in the frames' time slices: ${!s1.trainingThread}`);
+      check('without COOP/COEP the page loads the single-thread build, its run first in the frames',
+            !s1.crossOriginIsolated && s1.script === 'aelab.js' && s1.threads === 1 && s1.trainingHost === 'frames',
+            `crossOriginIsolated=${s1.crossOriginIsolated}, ${s1.script}, ${s1.threads} thread, host ${s1.trainingHost}`);
+      const workerCode = Object.keys(requested).filter((f) => /aelab-(run|worker)/.test(f));
+      check('the worker\'s code is not part of the first download', workerCode.length === 0, workerCode.join(', '));
       const loss1 = await st.evaluate(() => { aelab.loadTestDigit(0); return aelab.state().inputLoss; });
       check('single-thread: test digit 0 loss matches the native core within 1e-3', Math.abs(loss1 - reference.loss) <= 1e-3,
             `page ${loss1.toFixed(6)}, native ${reference.loss.toFixed(6)}, threaded page ${summary.digit0.page.toFixed(6)}`);
       await trainLowersValidationLoss(st, 300, 'single-thread');
+      const afterTraining = await st.evaluate(() => aelab.state());
+      check('single-thread: training moved the run into a Web Worker', afterTraining.trainingHost === 'worker',
+            `host ${afterTraining.trainingHost}; loaded ${Object.keys(requested).filter((f) => /aelab-(run|worker)/.test(f)).join(', ')}`);
       // measured, as in the threaded page, after training paused and its validation finished
       summary.singleThread = { script: s1.script, threads: s1.threads, batch256: await measureBatch256(st, 4000) };
       const a1 = await lossesAfter20Steps(st), aN = summary.multiThread.after20Steps;
-      check('both builds train to the same numbers (20 steps from fresh weights)',
-            a1.steps === 20 && aN.steps === 20 && a1.trainLoss === aN.trainLoss && a1.digit0Loss === aN.digit0Loss,
-            `single-thread: train loss ${a1.trainLoss}, digit 0 loss ${a1.digit0Loss}; ` +
-            `${summary.multiThread.threads} threads: ${aN.trainLoss}, ${aN.digit0Loss}`);
+      // and the inline (frames) host: the single-thread page with ?worker=0
+      await st.goto(`${plain.url}?worker=0`);
+      await waitFor(st, '?worker=0 page becomes ready', () => {
+        try { return aelab.state().ready && aelab.state().testSet.status === 'ready'; } catch (e) { return false; }
+      }, null, 60000);
+      const aF = await lossesAfter20Steps(st);
+      const same = (a) => a.steps === 20 && a.trainLoss === aN.trainLoss && a.digit0Loss === aN.digit0Loss;
+      check('the thread, worker and frames hosts train to the same numbers (20 steps from fresh weights)',
+            aN.host === 'thread' && a1.host === 'worker' && aF.host === 'frames' && same(a1) && same(aF) && aN.steps === 20,
+            `${a1.host}: train loss ${a1.trainLoss}, digit 0 loss ${a1.digit0Loss}; ${aF.host}: ${aF.trainLoss}, ` +
+            `${aF.digit0Loss}; ${aN.host} (${summary.multiThread.threads} threads): ${aN.trainLoss}, ${aN.digit0Loss}`);
       // reported, not asserted (timings): the wall-clock pace of training in each page, and what
       // share of the time spent computing batches it keeps while the page draws
       const b1 = summary.singleThread.batch256, bN = summary.multiThread.batch256;
@@ -360,6 +441,11 @@ async function main() {
             `crossOriginIsolated=${forced.crossOriginIsolated}, ${forced.script}, ${forced.threads} thread`);
       check('no errors in the single-thread page', stErrors.length === 0, stErrors.slice(0, 3).join(' | '));
       await stCtx.close();
+
+      // 8. A teacher's course page on another origin embeds the lab in an 800x600 iframe, with no
+      // COOP/COEP: the lab trains in a Web Worker there, its state() can be polled from the first
+      // moment, and the host page keeps its keyboard.
+      summary.iframe = await embeddedLab(browser, plain.url);
     } finally {
       plain.server.kill();
     }

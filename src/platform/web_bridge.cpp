@@ -1,0 +1,218 @@
+// The C functions behind window.aelab and the page's loaders (web/aelab-api.js; see
+// docs/web-api.md), and the Web Worker host: in the single-thread page the run moves into a
+// dedicated worker (web/aelab-worker.js, src/platform/run_worker.cpp) when training is first
+// asked for; commands go there and snapshots come back as bytes (lab/wire.h). Every call that
+// may change what is shown wakes the main loop.
+#include <emscripten.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "lab/json.h"
+#include "lab/wire.h"
+#include "platform/web.h"
+
+using namespace aelab;
+
+EM_JS(void, js_worker_post, (const uint8_t* bytes, int size),
+      { Module.aelabWorkerPost(HEAPU8.slice(bytes, bytes + size)); });
+EM_JS(void, js_worker_load, (int train, double seq), { Module.aelabWorkerLoad(train, seq); });
+
+namespace {
+
+// The one helper: the page's app, woken for the frame that shows the call's effect.
+App& app() {
+  web_wake();
+  return web().app;
+}
+
+const char* give(const std::string& s) {
+  web().returned = s;
+  return web().returned.c_str();
+}
+
+// The run in the page's Web Worker: commands out as bytes; the worker fetches its own data (a
+// set_dataset becomes a request to load that split there).
+class WorkerHost : public RunHost {
+public:
+  HostKind kind() const override { return HostKind::worker; }
+  void send(Command c) override {
+    if (c.kind == Command::Kind::set_dataset) {
+      js_worker_load(c.train_split ? 1 : 0, double(c.seq));
+      return;
+    }
+    const std::vector<uint8_t> bytes = command_to_bytes(c);
+    js_worker_post(bytes.data(), int(bytes.size()));
+  }
+  bool take(Snapshot* out) override {
+    if (!fresh_) return false;
+    *out = std::move(latest_);
+    fresh_ = false;
+    return true;
+  }
+  bool receive(const uint8_t* bytes, size_t size) {
+    Snapshot s;
+    if (!snapshot_from_bytes(bytes, size, &s)) return false;
+    if (fresh_) merge_unread(s, std::move(latest_));
+    latest_ = std::move(s);
+    fresh_ = true;
+    return true;
+  }
+
+private:
+  Snapshot latest_;
+  bool fresh_ = false;
+};
+
+WorkerHost* worker_host() {
+  RunHost* host = web().app.lab.host.get();
+  return host->kind() == HostKind::worker ? static_cast<WorkerHost*>(host) : nullptr;
+}
+
+} // namespace
+
+extern "C" {
+
+// state(): one JSON object; "ready" is false until the first frame after the model settled.
+EMSCRIPTEN_KEEPALIVE const char* aelab_state() {
+  WebState& w = web();
+  return give(app_state_json(w.app, w.announced_ready, [&](JsonWriter& j) {
+    j.boolean("modelSettled", w.model_settled).boolean("mainLoopPaused", w.paused);
+  }));
+}
+
+EMSCRIPTEN_KEEPALIVE double aelab_train(int on) {
+  return double(on ? lab_start(app().lab) : lab_pause(app().lab));
+}
+
+EMSCRIPTEN_KEEPALIVE const char* aelab_set(const char* name, double value) {
+  return give(app_set(app(), name, value));
+}
+
+EMSCRIPTEN_KEEPALIVE double aelab_reset() {
+  App& a = app();
+  app_reset(a, a.lab.model->shape);
+  return double(a.lab.sent_seq);
+}
+
+// Asks for n batches; returns the command's number (the page waits for its snapshot).
+EMSCRIPTEN_KEEPALIVE double aelab_step(int n) { return double(lab_step(app().lab, n)); }
+
+EMSCRIPTEN_KEEPALIVE void aelab_set_input(const float* pixels) {
+  lab_set_input_pixels(app().lab, pixels);
+  lab_update(app().lab);
+}
+
+// Strokes as flat (x, y) lists in 0-28 units: counts[i] points for stroke i, all in xy (the page
+// checked the counts against the length of xy).
+EMSCRIPTEN_KEEPALIVE void aelab_set_strokes(const float* xy, const int* counts, int strokes) {
+  std::vector<std::vector<float>> list;
+  for (int s = 0; s < strokes; ++s) {
+    list.emplace_back(xy, xy + 2 * counts[s]);
+    xy += 2 * counts[s];
+  }
+  lab_set_strokes(app().lab, list);
+  lab_update(app().lab);
+}
+
+EMSCRIPTEN_KEEPALIVE int aelab_load_test_digit(int index) {
+  const bool ok = lab_load_test_digit(app().lab, index);
+  lab_update(app().lab);
+  return ok;
+}
+
+EMSCRIPTEN_KEEPALIVE const float* aelab_input() {
+  lab_update(app().lab);
+  return app().lab.input.pixels;
+}
+EMSCRIPTEN_KEEPALIVE const float* aelab_reconstruction() {
+  lab_update(app().lab);
+  return app().lab.input.recon;
+}
+EMSCRIPTEN_KEEPALIVE const float* aelab_latent() {
+  lab_update(app().lab);
+  return app().lab.input.code.data();
+}
+EMSCRIPTEN_KEEPALIVE int aelab_latent_dim() { return int(app().lab.input.code.size()); }
+
+// The shipped model, fetched by the page ("" or an error line).
+EMSCRIPTEN_KEEPALIVE const char* aelab_set_shipped_model(const uint8_t* bytes, int size) {
+  web().model_settled = true;
+  return give(lab_set_shipped_model(app().lab, std::vector<uint8_t>(bytes, bytes + size), "shipped model"));
+}
+EMSCRIPTEN_KEEPALIVE void aelab_shipped_model_missing(const char* why) {
+  web().model_settled = true;
+  app().lab.model_notice = std::string(why) + " - using random weights (seed 0).";
+}
+
+// Save, as the Save button does: the run sends the model file, then it is downloaded as
+// aelab-model.aelab. Returns the command's number.
+EMSCRIPTEN_KEEPALIVE double aelab_save_model() {
+  lab_save(app().lab);
+  return double(app().lab.save_seq);
+}
+
+// A model file the user picked or dropped ("" or an error line, also shown in the app).
+EMSCRIPTEN_KEEPALIVE const char* aelab_load_model(const uint8_t* bytes, int size, const char* name) {
+  return give(app_load_model_bytes(app(), bytes, size_t(size), name));
+}
+
+EMSCRIPTEN_KEEPALIVE void aelab_data_progress(int train, float fraction) {
+  lab_set_data_progress(app().lab, train, fraction);
+}
+EMSCRIPTEN_KEEPALIVE void aelab_data_failed(int train, const char* error) {
+  lab_set_data_failed(app().lab, train, error);
+  app_message(app(), error, true);
+}
+
+// A buffer of `size` bytes in the app's memory for a split's image file: the page writes the
+// decompressed bytes there, and aelab_load_data takes them over, so the 47 MB of training images
+// never sit in memory twice.
+EMSCRIPTEN_KEEPALIVE uint8_t* aelab_image_buffer(int size) {
+  web().image_bytes.assign(size_t(std::max(size, 1)), 0);
+  return web().image_bytes.data();
+}
+
+// One split: the image file in aelab_image_buffer's buffer, the label file's bytes here (both
+// decompressed by the page). Returns "" or an error line.
+EMSCRIPTEN_KEEPALIVE const char* aelab_load_data(int train, const uint8_t* labels, int labels_size) {
+  Dataset data;
+  const char* images_name = train ? kTrainImagesFile : kTestImagesFile;
+  const char* labels_name = train ? kTrainLabelsFile : kTestLabelsFile;
+  std::string error = parse_idx_images(std::move(web().image_bytes), images_name, &data);
+  web().image_bytes = {}; // taken over, or (on error) no longer needed
+  if (error.empty()) error = parse_idx_labels(labels, size_t(labels_size), labels_name, &data.labels);
+  if (error.empty() && int(data.labels.size()) != data.count)
+    error = std::string(labels_name) + ": expected " + std::to_string(data.count) + " labels, found " +
+            std::to_string(data.labels.size());
+  if (!error.empty()) {
+    lab_set_data_failed(app().lab, train, error);
+    return give(error);
+  }
+  lab_set_dataset(app().lab, train, std::move(data));
+  return give("");
+}
+
+// ---- the Web Worker host (single-thread page)
+
+// The worker is up: the run moves there (its weights, optimizer and settings go as commands),
+// and the worker fetches the test set (validation) and the training set itself.
+EMSCRIPTEN_KEEPALIVE void aelab_use_worker() {
+  App& a = app();
+  if (a.lab.host->kind() != HostKind::frames) return;
+  lab_switch_host(a.lab, std::make_unique<WorkerHost>());
+  js_worker_load(1, 0);
+}
+
+// A snapshot from the worker (bytes of snapshot_to_bytes); 0 if malformed.
+EMSCRIPTEN_KEEPALIVE int aelab_worker_snapshot(const uint8_t* bytes, int size) {
+  WorkerHost* host = worker_host();
+  web_wake();
+  return host && host->receive(bytes, size_t(size)) ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE void aelab_wake() { web_wake(); }
+
+} // extern "C"
