@@ -129,11 +129,11 @@
       } else if (m.type === 'snapshot') {
         const bytes = new Uint8Array(m.bytes);
         withHeap([bytes], (p) => Module._aelab_worker_snapshot(p, bytes.length));
-      } else if (m.type === 'progress') {
-        Module._aelab_data_progress(m.train ? 1 : 0, m.fraction);
+      } else if (m.type === 'progress' && m.train) { // the page has its own test set already
+        Module._aelab_data_progress(1, m.fraction);
       } else if (m.type === 'failed' || m.type === 'fatal') {
         page.errors.push(m.error);
-        Module.ccall('aelab_data_failed', null, ['number', 'string'], [m.train ? 1 : 0, m.error]);
+        Module.ccall('aelab_data_failed', null, ['number', 'string'], [m.train || m.type === 'fatal' ? 1 : 0, m.error]);
       }
     };
     worker.onerror = (e) => {

@@ -75,7 +75,8 @@ function handle(m) {
     Module._aelab_worker_command(p, m.bytes.byteLength);
     Module._free(p);
   } else if (m.type === 'dataset') {
-    Module.HEAPU8.set(m.images, Module._aelab_worker_image_buffer(m.images.length)); // may grow: view after
+    const at = Module._aelab_worker_image_buffer(m.images.length); // may grow the memory: view it after
+    Module.HEAPU8.set(m.images, at);
     const p = heapCopy(m.labels);
     const error = Module.UTF8ToString(Module._aelab_worker_set_dataset(m.train ? 1 : 0, p, m.labels.length, m.seq));
     Module._free(p);

@@ -267,10 +267,12 @@ void take_snapshot(Lab& lab) {
   Snapshot s;
   if (!lab.host->take(&s)) return;
   const bool settled = s.seq >= lab.sent_seq; // it has applied every command sent
-  if (!s.saved && lab.run.saved) s.saved = lab.run.saved, s.saved_seq = lab.run.saved_seq; // not taken yet
+  merge_unread(s, std::move(lab.run));        // weights or a saved file not used yet
   lab.run = std::move(s);
-  // weights copied before the last command was applied may predate a load or a reset: skipped
-  if (lab.run.model && lab.run.model_seq >= lab.sent_seq && lab.run.model_version != lab.model_version) {
+  // The weights are shown once the snapshot has applied every command sent (the UI may show a
+  // loaded file's weights meanwhile), and only if a reset or a load has not replaced them since.
+  const Snapshot& run = lab.run;
+  if (settled && run.model && run.model_lineage == run.lineage && run.model_version != lab.model_version) {
     lab.model = lab.run.model;
     lab.model_version = lab.run.model_version;
     lab.input.dirty = true;

@@ -131,6 +131,7 @@ void apply_load(Run& run, const std::vector<uint8_t>& bytes) {
     return;
   }
   run.model = std::move(file.model);
+  run.lineage++;
   run.epochs_before = file.epochs_trained;
   restart_training_state(run);
   if (file.has_optimizer) { // resume exactly where the file's training stopped
@@ -224,6 +225,7 @@ void run_apply(Run& run, Command c) {
     break;
   case Command::Kind::reset:
     run.model = make_autoencoder(c.shape);
+    run.lineage++;
     init_glorot_uniform(run.model, c.seed);
     run.config.seed = c.seed;
     run.epochs_before = 0;
@@ -295,9 +297,12 @@ Snapshot run_snapshot(const Run& run, bool with_weights) {
   Snapshot s;
   s.seq = run.seq;
   s.weights_version = run.weights_version;
-  if (with_weights)
-    s.model = std::make_shared<const Autoencoder>(run.model), s.model_version = run.weights_version,
-    s.model_seq = run.seq;
+  s.lineage = run.lineage;
+  if (with_weights) {
+    s.model = std::make_shared<const Autoencoder>(run.model);
+    s.model_version = run.weights_version;
+    s.model_lineage = run.lineage;
+  }
   s.epochs_before = run.epochs_before;
   s.config = run.config;
   s.status = status_of(run);

@@ -80,7 +80,9 @@ struct Snapshot {
   // few tens of milliseconds, and always when the run goes idle); never changed in place.
   std::shared_ptr<const Autoencoder> model;
   uint64_t model_version = 0;
-  uint64_t model_seq = 0;     // the last command applied when the weights were copied
+  // Which model the weights belong to: a reset or a load starts a new one. Weights copied before
+  // the current one began (model_lineage != lineage) are of no use any more.
+  uint64_t lineage = 0, model_lineage = 0;
   uint32_t epochs_before = 0; // epochs the loaded model had been trained for
   TrainConfig config;
   RunStatus status = RunStatus::idle;
@@ -105,6 +107,7 @@ struct Run {
   Autoencoder model;
   uint32_t epochs_before = 0;
   uint64_t weights_version = 0;
+  uint64_t lineage = 0; // counts resets and loads
   TrainConfig config;
   Trainer trainer;
   bool trainer_ready = false; // buffers sized for config and model

@@ -16,8 +16,6 @@
 
 namespace aelab {
 
-constexpr double kWeightsIntervalMs = 25; // at most ~40 weight copies a second reach the UI
-
 const char* host_kind_name(HostKind kind) {
   switch (kind) {
   case HostKind::thread:
@@ -34,7 +32,7 @@ void merge_unread(Snapshot& newer, Snapshot&& older) {
   if (!newer.model && older.model) {
     newer.model = std::move(older.model);
     newer.model_version = older.model_version;
-    newer.model_seq = older.model_seq;
+    newer.model_lineage = older.model_lineage;
   }
   if (!newer.saved && older.saved) newer.saved = std::move(older.saved), newer.saved_seq = older.saved_seq;
 }
@@ -84,6 +82,8 @@ private:
 };
 
 #ifndef AELAB_NO_THREADS
+constexpr double kWeightsIntervalMs = 25; // at most ~40 weight copies a second reach the UI
+
 // ---- thread: the loop on a std::thread; commands in through the inbox, snapshots out
 class ThreadHost : public RunHost {
 public:

@@ -88,10 +88,10 @@ bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
 
 std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
   Writer w;
-  w.put(s.seq), w.put(s.weights_version);
+  w.put(s.seq), w.put(s.weights_version), w.put(s.lineage);
   w.put(uint8_t(s.model != nullptr));
   if (s.model) {
-    w.put(s.model_version), w.put(s.model_seq);
+    w.put(s.model_version), w.put(s.model_lineage);
     w.put(s.model->shape.input_dim), w.put(s.model->shape.hidden_dim), w.put(s.model->shape.latent_dim);
     w.put_vector(std::vector<float>(s.model->params.begin(), s.model->params.end()));
   }
@@ -113,11 +113,11 @@ std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
 
 bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
   Reader r{bytes, size};
-  r.get(&s->seq), r.get(&s->weights_version);
+  r.get(&s->seq), r.get(&s->weights_version), r.get(&s->lineage);
   uint8_t has_model = 0;
   r.get(&has_model);
   if (has_model) {
-    r.get(&s->model_version), r.get(&s->model_seq);
+    r.get(&s->model_version), r.get(&s->model_lineage);
     ModelShape shape;
     r.get(&shape.input_dim), r.get(&shape.hidden_dim), r.get(&shape.latent_dim);
     std::vector<float> params;

@@ -408,3 +408,28 @@ TEST(Wire, CommandsAndSnapshotsSurviveTheTripAsBytes) {
   EXPECT_EQ(t.message, s.message);
   EXPECT_FALSE(snapshot_from_bytes(wire.data(), wire.size() / 2, &t));
 }
+
+TEST(LabView, AfterAPause_SettlesWithTheRunsLastWeights) {
+  Lab lab;
+  std::unique_ptr<RunHost> host = make_thread_host();
+  lab_init(lab, host ? std::move(host) : make_frames_host());
+  lab_set_dataset(lab, false, *random_digits(100, 1));
+  lab_set_dataset(lab, true, *random_digits(3000, 2));
+  lab_start(lab);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (lab.run.steps < 30 && std::chrono::steady_clock::now() < deadline) {
+    lab.host->work(5);
+    lab_update(lab);
+  }
+  ASSERT_GE(lab.run.steps, 30);
+  lab_pause(lab);
+  while (!lab_settled(lab) && std::chrono::steady_clock::now() < deadline) {
+    lab.host->work(5);
+    lab_update(lab);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(lab_settled(lab)) << "model " << lab.model_version << ", run's weights "
+                                << lab.run.weights_version;
+  EXPECT_EQ(lab.run.status, RunStatus::idle);
+  EXPECT_EQ(lab.run.val.step, lab.run.steps); // validated where it stopped
+}
