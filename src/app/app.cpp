@@ -96,6 +96,8 @@ void save_if_answered(App& app) {
 void app_setup_style(float content_scale) {
   ImGuiIO& io = ImGui::GetIO();
   ImGui::StyleColorsDark();
+  const ImVec4 bg(kBackground[0], kBackground[1], kBackground[2], 1.0f);
+  ImGui::GetStyle().Colors[ImGuiCol_WindowBg] = bg; // popups; the panels draw none (begin_panel)
   ImGuiStyle& style = ImGui::GetStyle();
   style.WindowRounding = 4;
   style.FrameRounding = 3;
@@ -175,7 +177,8 @@ bool begin_panel(const char* title, const Rect& r) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoBackground; // the cleared window is the background
   return ImGui::Begin(title, nullptr, flags);
 }
 

@@ -90,6 +90,10 @@ struct App {
   char model_path[512] = "model.aelab"; // model panel (desktop)
 };
 
+// The colour the platform clears the window to: the panels' background. Panels draw no background
+// of their own, which spares a software renderer (SwiftShader) a blended layer over the window.
+constexpr float kBackground[3] = {0.06f, 0.065f, 0.075f};
+
 void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host);
 // Builds this frame's UI (and, on the frames host, advances training within the frame's budget).
 // Call between ImGui::NewFrame() and ImGui::Render().

@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
     if (!options.script_path.empty() && script.finished) done = true;
     if (options.frames > 0 && app.frames >= options.frames) done = true;
     glViewport(0, 0, drawable_w, drawable_h);
-    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window);

@@ -109,7 +109,7 @@ void frame() {
   ImGui::Render();
   int fb_w = int(std::lround(w.css_w * w.pixel_ratio)), fb_h = int(std::lround(w.css_h * w.pixel_ratio));
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+  glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   float took = float(now_ms() - start_ms);
