@@ -147,9 +147,27 @@ run_bench() {
   build_web
   NODE_PATH="$BENCH_OUT/npm/node_modules" timeout 900 node "$ROOT/bench/app_bench.cjs" "$WEB_OUT" --seconds 15 \
     >"$BENCH_OUT/app.json" || say "in-app benchmark failed"
+  say "the desktop app at rest under Xvfb: CPU time over 5 s"
+  apt_ensure "${APT_TEST[@]}"
+  build_app
+  desktop_idle >"$BENCH_OUT/desktop_idle.json" || say "desktop idle measurement failed"
 
   bench_machine_info "$load_start"
   python3 "$ROOT/bench/report.py" "$BENCH_OUT" "$ROOT/docs/benchmarks.md" "$ROOT/docs/benchmarks.json"
+}
+
+# The desktop app started under Xvfb and left alone: after 4 s (model and test set loaded, the
+# test set validated), its CPU time over the next 5 s, as a share of one core (/proc/PID/stat).
+desktop_idle() {
+  xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+    "$1" & pid=$!
+    sleep 4
+    ticks() { awk "{print \$14 + \$15}" /proc/$pid/stat; }
+    t0=$(ticks); s0=$(date +%s.%N); sleep 5; t1=$(ticks); s1=$(date +%s.%N)
+    kill $pid; wait $pid 2>/dev/null
+    awk -v t0="$t0" -v t1="$t1" -v s0="$s0" -v s1="$s1" -v hz="$(getconf CLK_TCK)" \
+      "BEGIN { printf \"{\\\"seconds\\\": %.2f, \\\"cpu_share_of_a_core\\\": %.4f}\\n\", s1 - s0, (t1 - t0) / hz / (s1 - s0) }"
+  ' _ "$BUILD/native-app/aelab_app"
 }
 
 # The whole file is read before run_bench starts, so editing it during a run cannot break the run.

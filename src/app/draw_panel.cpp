@@ -81,10 +81,10 @@ void draw_panel(App& app, const Rect& r) {
   if (in.empty)
     ImGui::TextDisabled("Draw a digit above, or click one in the gallery.");
   else if (in.test_digit >= 0 && lab.test.data)
-    ImGui::Text("Test digit #%d (label %d)   loss (%s): %.4f", in.test_digit,
-                lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
+    ImGui::TextWrapped("Test digit #%d (label %d)   loss (%s): %.4f", in.test_digit,
+                       lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
   else
-    ImGui::Text("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
+    ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
   ImGui::End();
 }
 

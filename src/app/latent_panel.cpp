@@ -69,12 +69,12 @@ void latent_panel(App& app, const Rect& r) {
   ImGui::EndDisabled();
 
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("from encoder's z");
+  ImGui::TextUnformatted("encoder's z");
   digit_image("##dec", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(in.code_edited ? "from edited z" : "(drag a bar)");
+  ImGui::TextUnformatted(in.code_edited ? "edited z" : "(drag a bar)");
   digit_image("##edited", in.edited_recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::End();

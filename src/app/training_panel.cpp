@@ -175,8 +175,11 @@ void training_panel(App& app, const Rect& r) {
   std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,
                 100.0f * run.epoch_fraction);
   ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), progress);
-  ImGui::Text("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps,
-              run.speed.samples_per_s);
+  if (run.speed.samples_per_s > 0 && lab_training(lab))
+    ImGui::TextWrapped("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps,
+                       run.speed.samples_per_s);
+  else
+    ImGui::TextWrapped("epochs done %d   steps %lld", lab_epoch(lab), (long long)run.steps);
   if (ImGui::IsItemHovered() && lab.host->kind() != HostKind::frames)
     ImGui::SetTooltip("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.\n"
                       "%.0f samples/s while computing.",
@@ -193,8 +196,8 @@ void training_panel(App& app, const Rect& r) {
     ImGui::TextDisabled("training loss: not trained yet");
   const int evaluated = run.validation_progress >= 0 ? int(100 * run.validation_progress) : -1;
   if (run.val.loss >= 0)
-    ImGui::Text("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step,
-                run.val.epoch);
+    ImGui::TextWrapped("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step,
+                       run.val.epoch);
   else if (evaluated >= 0)
     ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
   else

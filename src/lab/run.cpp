@@ -278,7 +278,7 @@ bool run_work_unit(Run& run) {
     speed.window_compute_ms += took;
     average(speed.batch_ms, took);
     if (!run.training && run.steps_wanted == 0 && status_of(run) != RunStatus::finished)
-      run.message = "stepped";
+      run.message = "trained " + std::to_string(run.steps - run.step_base) + " step(s) as asked";
   } else {
     return false;
   }

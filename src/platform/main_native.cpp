@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     // Idle (no training, loading or input): wait for the next event instead of redrawing. A few
     // frames are drawn after each change so ImGui's hover and focus states settle.
     quiet_frames = app_animating(app) ? 0 : quiet_frames + 1;
-    if (quiet_frames > 3 && options.script_path.empty()) SDL_WaitEventTimeout(nullptr, 1000);
+    if (quiet_frames > 3 && options.script_path.empty()) SDL_WaitEventTimeout(nullptr, 5000);
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
       ImGui_ImplSDL2_ProcessEvent(&event);
