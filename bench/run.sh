@@ -160,7 +160,7 @@ run_bench() {
 # test set validated), its CPU time over the next 5 s, as a share of one core (/proc/PID/stat).
 desktop_idle() {
   xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-    "$1" & pid=$!
+    "$1" >/dev/null & pid=$!
     sleep 4
     ticks() { awk "{print \$14 + \$15}" /proc/$pid/stat; }
     t0=$(ticks); s0=$(date +%s.%N); sleep 5; t1=$(ticks); s1=$(date +%s.%N)

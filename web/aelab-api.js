@@ -251,7 +251,12 @@
         let value = given;
         if (choices[key]) value = choices[key][String(given).toLowerCase()];
         else if (typeof given === 'boolean') value = given ? 1 : 0;
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`aelab.set: ${key}: bad value ${given}`);
+        if (choices[key] && value === undefined) {
+          const names = Object.keys(choices[key]).map((k) => `'${k}'`).join(' or ');
+          throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected ${names}`);
+        }
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a finite number`);
         const error = Module.ccall('aelab_set', 'string', ['string', 'number'], [key, value]);
         if (error) throw new Error(`aelab.set: ${error}`);
       }

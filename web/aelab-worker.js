@@ -92,7 +92,7 @@ function pump() {
   if (!ready) return;
   for (const m of inbox.splice(0)) handle(m);
   const more = Module._malloc(4);
-  const size = Module._aelab_worker_pump(8, more);
+  const size = Module._aelab_worker_pump(0, more); // one unit: a command waits for at most one batch
   const again = Module.HEAP32[more >> 2] === 1;
   Module._free(more);
   if (size > 0) {

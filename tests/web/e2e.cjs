@@ -138,7 +138,12 @@ async function embeddedLab(browser, labUrl) {
     const a = await frame.evaluate(() => aelab.state()), t0 = Date.now();
     await sleep(5000);
     const b = await frame.evaluate(() => aelab.state()), dt = (Date.now() - t0) / 1000;
-    await frame.evaluate(() => aelab.train(false));
+    // a pause reaches the worker between two batches: once applied, no step follows it
+    const paused = await frame.evaluate(async () => { await aelab.train(false); return aelab.state().step; });
+    await sleep(1000);
+    const later = await frame.evaluate(() => aelab.state());
+    check('embedded lab: a pause stops the worker after the batch in flight', later.step === paused && !later.training,
+          `step ${paused} when the pause was applied, ${later.step} a second later (${later.runStatus})`);
     result.trainingHost = b.trainingHost;
     result.samplesPerS = Math.round((b.step - a.step) * 256 / dt);
     result.secondsPerEpoch = Number((60000 / result.samplesPerS).toFixed(2));
@@ -278,6 +283,28 @@ async function main() {
     check('dragging a latent bar edits the code', edited.s.codeEdited && l1(codeBefore, edited.code) < 1e-6,
           `codeEdited=${edited.s.codeEdited}`);
     await page.screenshot({ path: path.join(shotDir, 'web-3-drawn.png') });
+
+    // Bad input through the API: refused with a one-line Error naming the value, never coerced.
+    const hostile = await page.evaluate(() => {
+      const refused = (fn) => { try { fn(); return null; } catch (e) { return e.message; } };
+      return {
+        hugeStroke: refused(() => aelab.setInput([{ length: 3e7 }])),
+        stringPixels: refused(() => aelab.setInput(new Array(784).fill('0.5'))),
+        shortPixels: refused(() => aelab.setInput(new Array(783).fill(0.5))),
+        latent: refused(() => aelab.set({ latent: 1e10 })),
+        fractional: refused(() => aelab.set({ latent: 2.9 })),
+        seed: refused(() => aelab.set({ seed: -5 })),
+        loss: refused(() => aelab.set({ loss: 7 })),
+        digits: [NaN, 'abc', 4294967297, 2.7, -1].map((i) => aelab.loadTestDigit(i)),
+        latentAfter: aelab.state().model.latent,
+      };
+    });
+    check('bad API input is refused with the expected range, nothing is coerced',
+          hostile.hugeStroke && hostile.stringPixels && hostile.shortPixels &&
+          /expected an integer from 1 to 1024/.test(hostile.latent) && /expected an integer from 1 to 1024/.test(hostile.fractional) &&
+          /expected an integer from 0 to/.test(hostile.seed) && hostile.loss && hostile.digits.every((d) => d === false) &&
+          hostile.latentAfter === 32,
+          `${hostile.latent} | ${hostile.seed} | ${hostile.shortPixels} | loadTestDigit: ${hostile.digits.join(',')}`);
 
     // 4. After Reset, a few hundred training steps lower the validation loss; fps while training.
     await page.evaluate(async () => { await aelab.reset(); aelab.set({ batch: 64, lr: 0.001 }); });
