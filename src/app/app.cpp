@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 #include "core/limits.h"
@@ -163,6 +164,22 @@ bool app_animating(const App& app) {
   const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading;
   const bool message_showing = !app.message.text.empty() && now_ms() < app.message.until_ms;
   return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0;
+}
+
+const char* fit_text(const char* long_text, const char* short_text) {
+  const float padding = 2 * ImGui::GetStyle().FramePadding.x;
+  return ImGui::CalcTextSize(long_text, nullptr, true).x + padding <= ImGui::GetContentRegionAvail().x
+             ? long_text
+             : short_text;
+}
+
+void text_disabled_wrapped(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrappedV(fmt, args);
+  ImGui::PopStyleColor();
+  va_end(args);
 }
 
 void same_line_if_fits(const char* next_label) {

@@ -128,6 +128,11 @@ void training_panel(App& app, const Rect& r);
 void gallery_panel(App& app, const Rect& r);
 void model_panel(App& app, const Rect& r);
 
+// `long_text` if it fits in the rest of the line, else `short_text`.
+const char* fit_text(const char* long_text, const char* short_text);
+// Text in the disabled colour, wrapped at the panel's edge.
+void text_disabled_wrapped(const char* fmt, ...);
+
 // ImGui::SameLine() if a button labelled `next_label` still fits on the current line.
 void same_line_if_fits(const char* next_label);
 

@@ -65,7 +65,9 @@ void latent_panel(App& app, const Rect& r) {
                        : "");
 
   ImGui::BeginDisabled(!in.code_edited);
-  if (ImGui::Button("Snap back to the encoder's code")) lab_snap_back_code(lab);
+  if (ImGui::Button(fit_text("Snap back to the encoder's code###snap", "Snap back###snap")))
+    lab_snap_back_code(lab);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the edits: back to the code the encoder gave.");
   ImGui::EndDisabled();
 
   ImGui::BeginGroup();

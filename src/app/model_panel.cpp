@@ -36,9 +36,10 @@ void model_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Model and data", r);
   const ModelShape& s = lab.model->shape;
-  ImGui::Text("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
-              parameter_count(s));
-  ImGui::Text("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.run.epochs_before, lab_epoch(lab));
+  ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
+                     parameter_count(s));
+  ImGui::TextWrapped("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.run.epochs_before,
+                     lab_epoch(lab));
   if (!lab.model_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
     ImGui::TextWrapped("%s", lab.model_notice.c_str());
@@ -65,7 +66,7 @@ void model_panel(App& app, const Rect& r) {
     app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
   }
   ImGui::EndDisabled();
-  if (app.platform.web) ImGui::TextDisabled("or drop a .aelab file onto the page");
+  if (app.platform.web) text_disabled_wrapped("or drop a .aelab file onto the page");
 
   ImGui::SeparatorText("Data (MNIST)");
   data_line("test set", lab.test, "not loaded");

@@ -57,18 +57,31 @@ bool limited_int(const char* label, int* value, int step, int step_fast, const L
   return true;
 }
 
+// Rows of two labelled fields in two columns; each field takes what its column leaves after its
+// own label, so no label is cut off in a narrow panel.
+struct TwoColumns {
+  float x0 = ImGui::GetCursorPosX();
+  float half = std::floor((ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2);
+  void field(const char* label, bool right) {
+    if (right) ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
+    const float label_w = ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().ItemInnerSpacing.x;
+    ImGui::SetNextItemWidth(std::max(40.0f, half - label_w));
+  }
+};
+
 void hyperparameters(App& app) {
   Lab& lab = app.lab;
   TrainConfig c = lab.config;
   bool changed = false;
-  float w = ImGui::GetContentRegionAvail().x;
-  ImGui::PushItemWidth(std::floor(w * 0.28f));
+  TwoColumns cols;
+  const bool narrow = cols.half < 190;
 
   const ModelShape& s = lab.model->shape;
   ShapeEdit& edit = app.shape_edit;
   int hidden = edit.editing ? edit.hidden : s.hidden_dim, latent = edit.editing ? edit.latent : s.latent_dim;
+  cols.field("hidden", false);
   bool typed = limited_int("hidden", &hidden, 16, 64, kHiddenLimit, app);
-  ImGui::SameLine();
+  cols.field("latent", true);
   typed |= limited_int("latent", &latent, 1, 8, kLatentLimit, app);
   if (typed) edit.editing = true, edit.hidden = hidden, edit.latent = latent;
   if (edit.editing && (edit.hidden != s.hidden_dim || edit.latent != s.latent_dim)) {
@@ -78,14 +91,17 @@ void hyperparameters(App& app) {
   }
 
   float lr = c.optimizer.learning_rate;
-  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
+  const char* lr_label = narrow ? "lr###lr" : "learning rate###lr";
+  cols.field(lr_label, false);
+  if (ImGui::SliderFloat(lr_label, &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
     std::string error = check_limit(kLearningRateLimit, lr);
     if (error.empty())
       c.optimizer.learning_rate = lr, changed = true;
     else
       app_message(app, error, true);
   }
-  ImGui::SameLine();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Learning rate: the size of each optimizer step.");
+  cols.field("batch", true);
   char batch_label[16];
   std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
   if (ImGui::BeginCombo("batch", batch_label)) {
@@ -97,17 +113,19 @@ void hyperparameters(App& app) {
     ImGui::SetTooltip("Training runs in this page's frames: a batch above 64 takes longer than a frame.");
 
   int loss = int(c.loss), opt = int(c.optimizer.kind);
+  cols.field("loss", false);
   if (ImGui::Combo("loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
-  ImGui::SameLine();
-  if (ImGui::Combo("optimizer", &opt, "Adam\0SGD (momentum 0.9)\0"))
+  const char* opt_label = narrow ? "opt.###optimizer" : "optimizer###optimizer";
+  cols.field(opt_label, true);
+  if (ImGui::Combo(opt_label, &opt, "Adam\0SGD (momentum 0.9)\0"))
     c.optimizer.kind = OptimizerKind(opt), changed = true;
 
   int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
+  cols.field("epochs", false);
   if (limited_int("epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
-  ImGui::SameLine();
+  cols.field("seed", true);
   if (limited_int("seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
-  ImGui::PopItemWidth();
 
   if (changed) {
     std::string error = lab_set_config(lab, c);
@@ -222,7 +240,8 @@ void training_panel(App& app, const Rect& r) {
   ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
   ImGui::TextUnformatted("training loss per step (smoothed)");
   plot_curve("##train", run.curves.train, "step", "press Start", plot_size);
-  ImGui::TextUnformatted("validation loss per epoch (epoch 0 = before training)");
+  ImGui::TextUnformatted(
+      fit_text("validation loss per epoch (epoch 0 = before training)", "validation loss per epoch"));
   plot_curve("##val", run.curves.val, "epoch", "a point follows each epoch", plot_size);
   ImGui::End();
 }
