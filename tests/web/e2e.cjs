@@ -83,7 +83,7 @@ async function lossesAfter20Steps(page) {
 
 function firstDownloadSizes(dir) {
   const rows = [];
-  for (const name of ['index.html', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'aelab-mt.js', 'aelab-mt.wasm',
+  for (const name of ['index.html', 'aelab-fetch.js', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'aelab-mt.js', 'aelab-mt.wasm',
                       'aelab-mt.worker.js', 'model.aelab']) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) continue;
