@@ -247,8 +247,7 @@ void append_kernel_json(const std::string& kernel, const BenchWorkload& w, const
 
 // Returns 0 or the exit code of a data error.
 int write_json(const std::string& path, const std::string& json) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "w"), std::fclose);
-  if (!f || std::fputs(json.c_str(), f.get()) < 0) return data_error(path + ": cannot write");
+  if (std::string e = write_file_bytes(path, json); !e.empty()) return data_error(e);
   std::printf("wrote %s\n", path.c_str());
   return 0;
 }

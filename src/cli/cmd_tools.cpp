@@ -2,13 +2,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <memory>
 #include <numeric>
 #include <set>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/dataset.h"
+#include "core/files.h"
 #include "core/image_io.h"
 #include "core/model_file.h"
 #include "core/pixels.h"
@@ -86,11 +86,13 @@ int cmd_reconstruct(int argc, char** argv) {
   if (!c.args.error.empty()) return usage_error("reconstruct", c.args.error);
   if (indices.empty() || indices.size() > 100)
     return usage_error("reconstruct", "--indices: expected 1 to 100 indices");
+  if (c.test.rows != 28 || c.test.cols != 28) // the figure's layout is 28x28 per digit
+    return data_error(c.args.get("data", default_data_dir()) + ": images are " + std::to_string(c.test.rows) +
+                      "x" + std::to_string(c.test.cols) + ", reconstruct draws 28x28 images only");
   const Matrix x = test_images(c.test, indices);
   const Matrix y = reconstruct(c.file.model, x);
   int width = 0, height = 0;
   auto pixels = compose_figure(x.data(), y.data(), int(indices.size()), scale, 2 * scale, &width, &height);
-  if (c.test.rows != 28 || c.test.cols != 28) return data_error("reconstruct draws 28x28 images only");
   const std::string out = c.args.get("out", "");
   if (std::string e = write_png_gray(out, pixels.data(), width, height); !e.empty()) return data_error(e);
   std::printf("wrote %s (%dx%d): test images", out.c_str(), width, height);
@@ -109,18 +111,20 @@ int cmd_encode(int argc, char** argv) {
   std::iota(all.begin(), all.end(), 0);
   const Matrix codes = encode(c.file.model, test_images(c.test, all));
   const std::string out = c.args.get("out", "");
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(out.c_str(), "w"), std::fclose);
-  if (!f) return data_error(out + ": cannot open for writing");
   const int latent = c.file.model.shape.latent_dim;
-  std::fprintf(f.get(), "label");
-  for (int j = 0; j < latent; j++) std::fprintf(f.get(), ",z%d", j);
-  std::fprintf(f.get(), "\n");
+  std::string csv = "label";
+  for (int j = 0; j < latent; j++) csv += ",z" + std::to_string(j);
+  csv += "\n";
+  char value[32];
   for (int i = 0; i < c.test.count; i++) {
-    std::fprintf(f.get(), "%d", c.test.labels[size_t(i)]);
-    for (int j = 0; j < latent; j++) std::fprintf(f.get(), ",%.6g", codes(size_t(i), size_t(j)));
-    std::fprintf(f.get(), "\n");
+    csv += std::to_string(c.test.labels[size_t(i)]);
+    for (int j = 0; j < latent; j++) {
+      std::snprintf(value, sizeof value, ",%.6g", codes(size_t(i), size_t(j)));
+      csv += value;
+    }
+    csv += "\n";
   }
-  if (std::ferror(f.get())) return data_error(out + ": write failed");
+  if (std::string e = write_file_bytes(out, csv); !e.empty()) return data_error(e);
   std::printf("wrote %s (%d codes of %d values)\n", out.c_str(), c.test.count, latent);
   return 0;
 }
@@ -139,11 +143,14 @@ int cmd_decode(int argc, char** argv) {
   if (int(code.size()) != latent)
     return usage_error("decode", "--code has " + std::to_string(code.size()) +
                                      " values, the model's code has " + std::to_string(latent));
+  const int side = 28;
+  if (c.file.model.shape.input_dim != side * side)
+    return data_error(c.args.get("model", "") + ": the model makes " +
+                      std::to_string(c.file.model.shape.input_dim) +
+                      "-pixel images, decode draws 28x28 (784) only");
   Matrix z({1, size_t(latent)});
   std::copy(code.begin(), code.end(), z.data());
   const Matrix y = decode(c.file.model, z);
-  const int side = 28;
-  if (c.file.model.shape.input_dim != side * side) return data_error("decode draws 28x28 images only");
   std::vector<uint8_t> pixels(size_t(side * scale) * size_t(side * scale));
   for (int r = 0; r < side * scale; r++)
     for (int col = 0; col < side * scale; col++)

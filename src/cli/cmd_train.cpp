@@ -3,15 +3,19 @@
 // that stops after the current batch and still saves the model.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "core/dataset.h"
+#include "core/files.h"
 #include "core/gemm.h"
 #include "core/model_file.h"
 #include "core/threads.h"
@@ -135,12 +139,20 @@ int load_training_data(TrainOptions* opt, Dataset* train, Dataset* test) {
   return 0;
 }
 
+// "" once everything written to the log has reached the file, else the path and why not.
+std::string flush_log(const TrainOptions& opt, std::FILE* log) {
+  errno = 0;
+  if (std::fflush(log) == 0 && !std::ferror(log)) return "";
+  return opt.log_path + ": cannot write (" + std::strerror(errno ? errno : EIO) + ")";
+}
+
 // The CSV log, opened (and its header written) before any training, so a bad path fails at once.
 int open_epoch_log(const TrainOptions& opt, LogFile* log) {
   if (!opt.write_log) return 0;
   log->reset(std::fopen(opt.log_path.c_str(), "w"));
-  if (!*log) return data_error(opt.log_path + ": cannot open for writing");
+  if (!*log) return data_error(opt.log_path + ": cannot open for writing (" + std::strerror(errno) + ")");
   std::fprintf(log->get(), "epoch,train_loss,val_loss,seconds,samples_per_s\n");
+  if (std::string e = flush_log(opt, log->get()); !e.empty()) return data_error(e); // e.g. /dev/full
   return 0;
 }
 
@@ -170,9 +182,14 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
   else
     std::printf("note: %s has no %s state; the optimizer starts afresh\n", from.c_str(),
                 opt->optimizer.c_str());
-  // replay the batch orders of the epochs already trained, so the next epoch's order is the
-  // one an uninterrupted run would draw
-  for (uint32_t e = 0; e < file.epochs_trained; e++) begin_epoch(trainer, train.count);
+  // epochs are counted in an int, and the run adds --epochs more
+  if (file.epochs_trained > uint32_t(INT_MAX - opt->config.epochs))
+    return data_error(from + ": claims " + std::to_string(file.epochs_trained) +
+                      " epochs trained; resuming it for " + std::to_string(opt->config.epochs) +
+                      " more needs at most " + std::to_string(INT_MAX - opt->config.epochs));
+  // skip the batch orders of the epochs already trained, so the next epoch's order is the one an
+  // uninterrupted run would draw
+  skip_epochs(trainer, train.count, file.epochs_trained);
   trainer.epoch = int(file.epochs_trained);
   std::printf("resuming %s after epoch %d\n", from.c_str(), trainer.epoch);
   return 0;
@@ -210,22 +227,22 @@ int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& tra
   return 0;
 }
 
-// The epoch's summary line, and its row in the CSV log if there is one.
-void report_epoch(int epoch, double train_loss, double val_loss, double train_s, double samples_per_s,
-                  std::FILE* log) {
+// The epoch's summary line, and its row in the CSV log if there is one: "" or the log's error.
+std::string report_epoch(const TrainOptions& opt, int epoch, double train_loss, double val_loss,
+                         double train_s, double samples_per_s, std::FILE* log) {
   std::printf("epoch %3d  train_loss %.5f  val_loss %.5f  %.2f s  %.0f samples/s\n", epoch, train_loss,
               val_loss, train_s, samples_per_s);
   std::fflush(stdout);
-  if (log) {
-    std::fprintf(log, "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, train_loss, val_loss, train_s, samples_per_s);
-    std::fflush(log);
-  }
+  if (!log) return "";
+  std::fprintf(log, "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, train_loss, val_loss, train_s, samples_per_s);
+  return flush_log(opt, log);
 }
 
 // --epochs more epochs after the ones already trained, each validated on the test split; Ctrl-C
-// stops after the current batch (a partial epoch is not counted).
+// stops after the current batch (a partial epoch is not counted). A log that can no longer be
+// written stops the run at the epoch's end with *log_error set, so the model can still be saved.
 int run_epochs(const TrainOptions& opt, const Dataset& train, const Dataset& test, ModelFile& file,
-               Trainer& trainer, std::FILE* log) {
+               Trainer& trainer, std::FILE* log, std::string* log_error) {
   const bool tty = isatty(fileno(stdout));
   const int first_epoch = trainer.epoch + 1, last_epoch = trainer.epoch + opt.config.epochs;
   for (int epoch = first_epoch; epoch <= last_epoch && !g_stop_requested; epoch++) {
@@ -240,7 +257,9 @@ int run_epochs(const TrainOptions& opt, const Dataset& train, const Dataset& tes
     }
     end_epoch(trainer);
     const double val = evaluate(file.model, test, opt.config.loss).mean_loss;
-    report_epoch(epoch, epoch_train_loss(trainer), val, train_s, trainer.epoch_samples / train_s, log);
+    *log_error = report_epoch(opt, epoch, epoch_train_loss(trainer), val, train_s,
+                              trainer.epoch_samples / train_s, log);
+    if (!log_error->empty()) break;
   }
   return 0;
 }
@@ -265,6 +284,8 @@ int cmd_train(int argc, char** argv) {
   }
   TrainOptions opt;
   if (int code = parse_train_options(argc, argv, &opt)) return code;
+  // where the model goes is checked now, not after the epochs
+  if (std::string e = check_replaceable(opt.out_path); !e.empty()) return data_error("--out " + e);
   Dataset train, test;
   if (int code = load_training_data(&opt, &train, &test)) return code;
   LogFile log(nullptr, std::fclose);
@@ -281,8 +302,15 @@ int cmd_train(int argc, char** argv) {
 
   print_run_summary(opt, train, test);
   std::signal(SIGINT, on_sigint);
-  if (int code = run_epochs(opt, train, test, file, trainer, log.get())) return code;
-  return save_trained_model(opt, trainer, file);
+  std::string log_error;
+  if (int code = run_epochs(opt, train, test, file, trainer, log.get(), &log_error)) return code;
+  if (int code = save_trained_model(opt, trainer, file)) return code;
+  if (log && std::fclose(log.release()) != 0 && log_error.empty())
+    log_error = opt.log_path + ": cannot write (" + std::strerror(errno) + ")";
+  if (!log_error.empty())
+    return data_error(log_error + "; training stopped after epoch " + std::to_string(trainer.epoch) +
+                      ", the model is saved in " + opt.out_path);
+  return 0;
 }
 
 } // namespace aelab

@@ -9,10 +9,6 @@
 #include <cstdio>
 #include <cstring>
 
-#ifdef AELAB_HAVE_ZLIB
-#include <zlib.h>
-#endif
-
 namespace aelab {
 
 const char* const kTrainImagesFile = "train-images-idx3-ubyte";
@@ -26,7 +22,6 @@ static const size_t kImagesHeaderBytes = 16;     // magic, count, rows, cols
 static const size_t kLabelsHeaderBytes = 8;      // magic, count
 static const uint32_t kMaxCount = 10000000;      // beyond this a header is garbage, not data
 static const uint32_t kMaxSide = 4096;
-static const size_t kMaxFileBytes = size_t(1) << 30; // 1 GiB, before and after gunzip
 
 static uint32_t read_be32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -116,110 +111,18 @@ std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::strin
 // ---------------------------------------------------------------------------------------------
 // Files.
 
-static bool is_gzip(const std::vector<uint8_t>& bytes) {
-  return bytes.size() >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B;
+uint64_t idx_images_size_from_head(const uint8_t* head, size_t n) {
+  if (n < kImagesHeaderBytes || read_be32(head) != kImagesMagic) return 0;
+  uint32_t count = read_be32(head + 4), r = read_be32(head + 8), c = read_be32(head + 12);
+  if (count == 0 || count > kMaxCount || r == 0 || r > kMaxSide || c == 0 || c > kMaxSide) return 0;
+  return kImagesHeaderBytes + uint64_t(count) * r * c;
 }
 
-#ifdef AELAB_HAVE_ZLIB
-static uint32_t read_le32(const uint8_t* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-
-// Inflates every gzip member of `in` (gzip -d accepts concatenated members, so we do too).
-static std::string gunzip(const std::vector<uint8_t>& in, const std::string& name,
-                          std::vector<uint8_t>* out) {
-  z_stream zs;
-  memset(&zs, 0, sizeof zs);
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return name + ": zlib could not start inflating";
-  zs.next_in = const_cast<Bytef*>(in.data());
-  zs.avail_in = uInt(in.size()); // in.size() <= kMaxFileBytes < 4 GiB
-
-  // gzip ends with the (last member's) size mod 2^32: a good first guess when plausible, as
-  // deflate expands at most ~1032:1. One spare byte lets the stream end without a regrow.
-  uint64_t hint = in.size() >= 18 ? read_le32(in.data() + in.size() - 4) : 0;
-  uint64_t first_guess = in.size() * 4 + 4096;
-  if (hint > 0 && hint < uint64_t(in.size()) * 1032 + 1024) first_guess = hint + 1;
-  std::vector<uint8_t> data(size_t(first_guess < kMaxFileBytes ? first_guess : kMaxFileBytes));
-  size_t produced = 0;
-  std::string error;
-  for (;;) {
-    if (produced == data.size()) {
-      if (data.size() >= kMaxFileBytes) {
-        error = name + ": expected at most 1 GiB once decompressed, found more";
-        break;
-      }
-      data.resize(data.size() * 2 < kMaxFileBytes ? data.size() * 2 : kMaxFileBytes);
-    }
-    zs.next_out = data.data() + produced;
-    zs.avail_out = uInt(data.size() - produced);
-    int status = inflate(&zs, Z_NO_FLUSH);
-    produced = data.size() - zs.avail_out;
-    if (status == Z_STREAM_END) {
-      if (zs.avail_in == 0) break;
-      // Another member may follow; anything else after the stream is not ours to drop silently.
-      if (zs.avail_in >= 2 && zs.next_in[0] == 0x1F && zs.next_in[1] == 0x8B) {
-        inflateReset(&zs);
-        continue;
-      }
-      error = name + ": expected the file to end after the gzip stream, found " +
-              std::to_string(zs.avail_in) + " more bytes";
-      break;
-    }
-    if (status == Z_OK) continue;
-    if (status == Z_BUF_ERROR && zs.avail_out == 0) continue; // only needs more room
-    if (status == Z_BUF_ERROR) {                              // input ran out mid-stream
-      error = name + ": truncated gzip stream (the file ends before the compressed data does)";
-      break;
-    }
-    error =
-        name + ": corrupt gzip data (zlib: " + (zs.msg ? zs.msg : "error " + std::to_string(status)) + ")";
-    break;
-  }
-  inflateEnd(&zs);
-  if (!error.empty()) return error;
-  data.resize(produced);
-  *out = std::move(data);
-  return "";
-}
-#endif
-
-std::string read_file_bytes(const std::string& path, std::vector<uint8_t>* out) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (!f) return path + ": cannot open (" + strerror(errno) + ")";
-  // The size from fseek/ftell only reserves memory (so 47 MB of pixels take 47 MB, not a
-  // doubled vector's 64); reading goes on to the real end, which also works for pipes.
-  std::vector<uint8_t> bytes;
-  if (fseek(f, 0, SEEK_END) == 0) {
-    long size = ftell(f);
-    if (size > 0 && uint64_t(size) <= kMaxFileBytes) bytes.reserve(size_t(size));
-  }
-  rewind(f);
-  std::vector<uint8_t> chunk(size_t(1) << 20);
-  bool too_big = false;
-  errno = 0;
-  for (;;) {
-    size_t got = fread(chunk.data(), 1, chunk.size(), f);
-    if (bytes.size() + got > kMaxFileBytes) {
-      too_big = true;
-      break;
-    }
-    bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + got);
-    if (got < chunk.size()) break;
-  }
-  int read_errno = ferror(f) ? (errno ? errno : EIO) : 0;
-  fclose(f);
-  if (too_big) return path + ": expected at most 1 GiB, found a larger file";
-  if (read_errno) return path + ": cannot read (" + strerror(read_errno) + ")";
-
-  if (!is_gzip(bytes)) {
-    *out = std::move(bytes);
-    return "";
-  }
-#ifdef AELAB_HAVE_ZLIB
-  return gunzip(bytes, path, out);
-#else
-  return path + ": gzip-compressed, but this build has no zlib; decompress it first";
-#endif
+uint64_t idx_labels_size_from_head(const uint8_t* head, size_t n) {
+  if (n < kLabelsHeaderBytes || read_be32(head) != kLabelsMagic) return 0;
+  uint32_t count = read_be32(head + 4);
+  if (count == 0 || count > kMaxCount) return 0;
+  return kLabelsHeaderBytes + uint64_t(count);
 }
 
 static std::string join_path(const std::string& dir, const std::string& name) {
@@ -256,14 +159,14 @@ std::string load_split(const std::string& dir, bool train, int limit, Dataset* o
   // training images are never held twice.
   Dataset data;
   std::vector<uint8_t> bytes;
-  error = read_file_bytes(images_path, &bytes);
+  error = read_file_bytes(images_path, &bytes, idx_images_size_from_head);
   if (error.empty())
     error = check_idx_images(bytes.data(), bytes.size(), images_path, &data.count, &data.rows, &data.cols);
   if (!error.empty()) return error;
   bytes.erase(bytes.begin(), bytes.begin() + kImagesHeaderBytes);
   data.images = std::move(bytes);
 
-  error = read_file_bytes(labels_path, &bytes);
+  error = read_file_bytes(labels_path, &bytes, idx_labels_size_from_head);
   if (error.empty()) error = parse_idx_labels(bytes.data(), bytes.size(), labels_path, &data.labels);
   if (!error.empty()) return error;
   if (data.labels.size() != size_t(data.count))

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/files.h"
 #include "core/tensor.h"
 
 namespace aelab {
@@ -38,9 +39,10 @@ std::string parse_idx_images(std::vector<uint8_t>&& bytes, const std::string& na
 std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::string& name,
                              std::vector<uint8_t>* labels);
 
-// Reads a whole file; gzip-compressed files (by content, magic 1f 8b) are decompressed where the
-// build has zlib (native), and rejected with a clear message where it does not (WebAssembly).
-std::string read_file_bytes(const std::string& path, std::vector<uint8_t>* out);
+// The size an IDX image or label file must have, from its first bytes (files.h's SizeFromHead:
+// 0 for a head that is not a plausible IDX header).
+uint64_t idx_images_size_from_head(const uint8_t* head, size_t n);
+uint64_t idx_labels_size_from_head(const uint8_t* head, size_t n);
 
 // Loads images + labels of one split from `dir`, trying NAME then NAME.gz for each file, and
 // checks that the counts agree. `limit` > 0 keeps only the first `limit` samples.

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/checksum.h"
+#include "core/files.h"
 
 namespace aelab {
 
@@ -23,16 +24,6 @@ static void put_u32le(std::vector<uint8_t>& out, uint32_t v) {
 }
 static void put_u32be(std::vector<uint8_t>& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
-}
-
-static std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  FILE* f = fopen(path.c_str(), "wb");
-  if (!f) return path + ": cannot create (" + strerror(errno) + ")";
-  int write_errno = 0;
-  if (fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) write_errno = errno ? errno : EIO;
-  if (fclose(f) != 0 && write_errno == 0) write_errno = errno ? errno : EIO;
-  if (write_errno != 0) return path + ": cannot write (" + strerror(write_errno) + ")";
-  return "";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,7 +90,8 @@ std::string write_png_gray(const std::string& path, const uint8_t* pixels, int w
   if (width <= 0 || height <= 0)
     return path + ": expected a positive image size, found " + std::to_string(width) + " x " +
            std::to_string(height);
-  return write_file(path, encode_png_gray(pixels, width, height));
+  const std::vector<uint8_t> png = encode_png_gray(pixels, width, height);
+  return write_file_bytes(path, png.data(), png.size());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +194,7 @@ std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays) {
 std::string write_npz(const std::string& path, const std::vector<NpyArray>& arrays) {
   std::vector<uint8_t> zip = encode_npz(arrays);
   if (zip.empty()) return path + ": expected arrays under 4 GiB in total (no zip64 here), found more";
-  return write_file(path, zip);
+  return write_file_bytes(path, zip.data(), zip.size());
 }
 
 // ---------------------------------------------------------------------------------------------

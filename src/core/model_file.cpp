@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "core/checksum.h"
-#include "core/dataset.h"
+#include "core/files.h"
 
 namespace aelab {
 
@@ -199,30 +199,29 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
 // ---------------------------------------------------------------------------------------------
 
 std::string save_model(const std::string& path, const ModelFile& file) {
-  std::vector<uint8_t> bytes = model_to_bytes(file);
-  // Write beside the target and rename over it, so a crash leaves the old model or the new one,
-  // never half of one.
-  std::string tmp = path + ".tmp";
-  FILE* f = fopen(tmp.c_str(), "wb");
-  if (!f) return tmp + ": cannot create (" + strerror(errno) + ")";
-  int write_errno = 0;
-  if (fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) write_errno = errno ? errno : EIO;
-  if (fclose(f) != 0 && write_errno == 0) write_errno = errno ? errno : EIO; // a late ENOSPC
-  if (write_errno != 0) {
-    remove(tmp.c_str());
-    return tmp + ": cannot write (" + strerror(write_errno) + ")";
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int rename_errno = errno;
-    remove(tmp.c_str());
-    return path + ": cannot replace with " + tmp + " (" + strerror(rename_errno) + ")";
-  }
-  return "";
+  const std::vector<uint8_t> bytes = model_to_bytes(file);
+  return replace_file_bytes(path, bytes.data(), bytes.size());
+}
+
+uint64_t model_size_from_head(const uint8_t* head, size_t n) {
+  if (n < kHeaderBytes || memcmp(head, kMagic, 8) != 0 || get_u32(head + 8) != kVersion) return 0;
+  ModelShape shape;
+  uint32_t dims[3] = {get_u32(head + 12), get_u32(head + 16), get_u32(head + 20)};
+  for (uint32_t d : dims)
+    if (d > 0x7FFFFFFFu) return 0;
+  shape.input_dim = int(dims[0]);
+  shape.hidden_dim = int(dims[1]);
+  shape.latent_dim = int(dims[2]);
+  if (!check_model_shape(shape).empty()) return 0;
+  const uint64_t P = get_u64(head + 32);
+  if (P != parameter_count(shape)) return 0;
+  const bool has_optimizer = (get_u32(head + 24) & kFlagOptimizer) != 0;
+  return kHeaderBytes + 4 * P + (has_optimizer ? kOptimizerHeaderBytes + 8 * P : 0) + kCrcBytes;
 }
 
 std::string load_model(const std::string& path, ModelFile* out) {
   std::vector<uint8_t> bytes;
-  std::string error = read_file_bytes(path, &bytes);
+  std::string error = read_file_bytes(path, &bytes, model_size_from_head);
   if (!error.empty()) return error;
   return model_from_bytes(bytes.data(), bytes.size(), path, out);
 }

@@ -36,6 +36,12 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file);
 // truncated: expected N bytes found M, checksum mismatch, absurd dims, NaN weights...).
 std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out);
 
+// The most bytes a model file with this head can have (files.h's SizeFromHead): a file is read
+// no further than its header allows.
+uint64_t model_size_from_head(const uint8_t* head, size_t n);
+
+// save_model writes beside `path` and renames over it (files.h's replace_file_bytes): it refuses
+// to replace a symlink, a device or a folder.
 std::string save_model(const std::string& path, const ModelFile& file);
 std::string load_model(const std::string& path, ModelFile* out);
 

@@ -18,15 +18,12 @@ struct Rng {
   }
   // uniform in [0, 1) with 24 random bits: exact in float32
   float uniform() { return float(next_u64() >> 40) * (1.0f / 16777216.0f); }
-  // uniform integer in [0, n), without modulo bias
-  uint32_t below(uint32_t n) {
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t r;
-    do {
-      r = next_u64();
-    } while (r >= limit);
-    return uint32_t(r % n);
-  }
+  // uniform integer in [0, n) from exactly one draw: r % n, whose bias is below n / 2^64 (under
+  // 2^-32 for any n that fits in 32 bits). One draw per call is what lets skip() below jump over
+  // whole shuffles.
+  uint32_t below(uint32_t n) { return uint32_t(next_u64() % n); }
+  // The state after `draws` calls of next_u64(), in O(1): splitmix64's state is a counter.
+  void skip(uint64_t draws) { state += draws * 0x9E3779B97F4A7C15ull; }
 };
 
 } // namespace aelab

@@ -96,6 +96,12 @@ void begin_epoch(Trainer& t, int count) {
   t.epoch_samples = 0;
 }
 
+void skip_epochs(Trainer& t, int count, uint64_t epochs) {
+  Rng rng(t.shuffle_state);
+  rng.skip(epochs * uint64_t(count > 1 ? count - 1 : 0));
+  t.shuffle_state = rng.state;
+}
+
 int begin_batch(Trainer& t, const Dataset& data) {
   const int count = int(t.order.size());
   if (t.cursor >= count) return 0;

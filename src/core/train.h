@@ -60,6 +60,9 @@ float train_one_batch(Trainer& trainer, Autoencoder& model, const Dataset& data,
 // and returns false (running nothing) once the epoch is finished; the loss of the epoch so far
 // is the sample-weighted mean of its batch losses (what Keras prints).
 void begin_epoch(Trainer& trainer, int dataset_count);
+// The shuffle state after `epochs` begin_epoch calls, without running them (each shuffle takes
+// exactly dataset_count - 1 draws): how a resumed run draws the order an uninterrupted one would.
+void skip_epochs(Trainer& trainer, int dataset_count, uint64_t epochs);
 bool train_next_batch(Trainer& trainer, Autoencoder& model, const Dataset& data, float* batch_loss);
 // train_next_batch in three parts, for a caller that computes the gradients apart (the app's
 // training thread, while the UI may read the model): n = begin_batch (0: the epoch is done);

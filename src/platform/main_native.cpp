@@ -12,12 +12,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "app/app.h"
 #include "app/script.h"
 #include "core/dataset.h"
+#include "core/model_file.h"
 #include "core/threads.h"
 
 using namespace aelab;
@@ -56,16 +56,9 @@ bool parse_options(int argc, char** argv, Options* o) {
   return true;
 }
 
-std::string write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size())))
-    return path + ": cannot write the file";
-  return "";
-}
-
 std::string load_model_file(App& app, const std::string& path) {
   std::vector<uint8_t> bytes;
-  std::string error = read_file_bytes(path, &bytes);
+  std::string error = read_file_bytes(path, &bytes, model_size_from_head);
   return error.empty() ? app_load_model_bytes(app, bytes.data(), bytes.size(), path) : error;
 }
 
@@ -137,13 +130,13 @@ int main(int argc, char** argv) {
   Platform platform;
   platform.request_training_set = [&] { load_data(app, options.data_dir, true); };
   platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) {
-    return write_file(path, bytes);
+    return replace_file_bytes(path, bytes.data(), bytes.size());
   };
   platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
   app_init(app, platform, make_thread_host());
   {
     std::vector<uint8_t> bytes;
-    std::string error = read_file_bytes(options.model_path, &bytes);
+    std::string error = read_file_bytes(options.model_path, &bytes, model_size_from_head);
     if (error.empty()) error = lab_set_shipped_model(app.lab, std::move(bytes), "shipped model");
     if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
   }

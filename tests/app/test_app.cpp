@@ -1,8 +1,10 @@
 // The app's logic without a window: aelab.set() refuses values outside the limits table with the
-// range in the message (never clamps), and state() is well-formed from the start.
+// range in the message (never clamps), state() is well-formed from the start, and the smoke-test
+// script refuses a bad line with its line number.
 #include <gtest/gtest.h>
 
 #include "app/app.h"
+#include "app/script.h"
 
 using namespace aelab;
 
@@ -47,4 +49,41 @@ TEST(AppState, IsOneJsonObjectWithReadyFalseBeforeTheFirstFrame) {
   EXPECT_EQ(json.back(), '}');
   EXPECT_NE(json.find("\"trainingHost\":\"frames\""), std::string::npos);
   EXPECT_NE(json.find("\"valLoss\":null"), std::string::npos);
+}
+
+// ---- the smoke-test script: every line is checked when it is read, with its line number
+
+TEST(Script, ReadsCommandsWithTheirLineNumbers) {
+  Script s;
+  ASSERT_EQ(parse_script("# a comment\n\nwait 3\ndrag 0 0 1 0.5 # inline\ntrain 20\ncheck trained 20\n"
+                         "reset\nload-model m.aelab\ntouch done\nquit\n",
+                         "s.txt", &s),
+            "");
+  ASSERT_EQ(s.commands.size(), 8u);
+  EXPECT_EQ(s.commands[0].line, 3);
+  EXPECT_EQ(s.commands[0].count, 3);
+  EXPECT_EQ(s.commands[1].point, (std::vector<float>{0, 0, 1, 0.5f}));
+  EXPECT_EQ(s.commands[2].count, 20);
+  EXPECT_EQ(s.commands[4].name, "reset");
+  EXPECT_EQ(s.commands[5].path, "m.aelab");
+  EXPECT_EQ(s.commands[7].line, 10);
+}
+
+TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"wait -5", "s.txt:2: wait -5: expected the frames to wait, a whole number from 0 to 1000000"},
+      {"wait 1e12", "s.txt:2: wait 1e12: expected the frames to wait, a whole number from 0 to 1000000"},
+      {"wait", "s.txt:2: wait: expected the frames to wait, a whole number from 0 to 1000000"},
+      {"train -100", "s.txt:2: train -100: expected the steps to train, a whole number from 1 to 1000000000"},
+      {"touch", "s.txt:2: touch: expected one file name"},
+      {"drag 0.5", "s.txt:2: drag: expected x y pairs (0 to 1 across the canvas), found 1 numbers"},
+      {"drag 0.5 nan", "s.txt:2: drag: nan: expected a number from 0 to 1"},
+      {"check nothing", "s.txt:2: check: expected drawn, trained N or test-set"},
+      {"quit now", "s.txt:2: quit: takes no arguments"},
+      {"frobnicate", "s.txt:2: unknown command 'frobnicate'"},
+  };
+  for (const auto& [line, error] : cases) {
+    Script s;
+    EXPECT_EQ(parse_script(std::string("# first line\n") + line + "\n", "s.txt", &s), error) << line;
+  }
 }

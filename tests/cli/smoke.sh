@@ -117,6 +117,58 @@ expect_exit 1 "corrupted model" -- "$AELAB" eval --model flipped.aelab --data "$
 mkdir -p baddata && cp "$DATA"/* baddata/ && head -c 5000 "$DATA/t10k-images-idx3-ubyte" > baddata/t10k-images-idx3-ubyte
 expect_exit 1 "truncated IDX file" -- "$AELAB" eval --model m.aelab --data baddata
 check "the message names the IDX file" grep -q t10k-images-idx3-ubyte err.txt
+# ---- hostile input (issue 12's probe): each was a crash, a hang or a silent success
+# defect 5: 10x10 images used to be drawn as 28x28, reading past the buffer
+mkdir -p small10 && "$PY" - <<'PYEOF'
+import numpy as np, struct
+rng = np.random.default_rng(0)
+for name, n in (("train", 300), ("t10k", 50)):
+    open("small10/%s-images-idx3-ubyte" % name, "wb").write(struct.pack(">4I", 0x803, n, 10, 10) + rng.integers(0, 256, n * 100, dtype=np.uint8).tobytes())
+    open("small10/%s-labels-idx1-ubyte" % name, "wb").write(struct.pack(">2I", 0x801, n) + (np.arange(n) % 10).astype(np.uint8).tobytes())
+PYEOF
+expect_exit 0 "train a 100-pixel model on 10x10 images" -- "$AELAB" train --data small10 --epochs 1 --out m100.aelab
+expect_exit 1 "reconstruct refuses 10x10 images" -- "$AELAB" reconstruct --model m100.aelab --data small10 --out x.png
+check "  ... naming the size" grep -q "images are 10x10, reconstruct draws 28x28" err.txt
+expect_exit 1 "decode refuses a 100-pixel model" -- "$AELAB" decode --model m100.aelab --code "$(printf '0,%.0s' $(seq 31))0" --out x.png
+# defect 6: a model claiming 4294967295 epochs made --resume replay that many shuffles
+"$PY" - <<'PYEOF'
+import struct, zlib
+b = bytearray(open("m.aelab", "rb").read()[:-4])
+for name, epochs in (("crafted.aelab", 4294967295), ("billion.aelab", 1000000000)):
+    b[28:32] = struct.pack("<I", epochs)
+    open(name, "wb").write(bytes(b) + struct.pack("<I", zlib.crc32(bytes(b))))
+PYEOF
+expect_exit 1 "resume a model claiming 4294967295 epochs" -- timeout 60 "$AELAB" train --data "$DATA" --resume crafted.aelab --epochs 1 --limit 600 --out r.aelab
+check "  ... says how many it can take" grep -q "claims 4294967295 epochs trained" err.txt
+expect_exit 0 "resume a model claiming 10^9 epochs, at once" -- timeout 60 "$AELAB" train --data "$DATA" --resume billion.aelab --epochs 1 --limit 600 --out r.aelab
+check "  ... and goes on after epoch 10^9" grep -q "resuming billion.aelab after epoch 1000000000" out.txt
+# defect 7: write errors
+expect_exit 1 "train --log /dev/full" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out r.aelab --log /dev/full
+check "  ... names the log" grep -q "/dev/full: cannot write (No space left on device)" err.txt
+expect_exit 1 "encode --out /dev/full" -- "$AELAB" encode --model m.aelab --data "$DATA" --out /dev/full
+expect_exit 1 "reconstruct --out /dev/full" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out /dev/full
+# defect 8: the output is checked before training, and only a regular file is replaced
+ln -sf m.aelab link.aelab
+expect_exit 1 "train --out a symlink" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out link.aelab
+check "  ... refused before training, the link kept" bash -c '! grep -q "^epoch" out.txt && [ -L link.aelab ]'
+expect_exit 1 "train --out a character device" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out /dev/null
+expect_exit 1 "train --out in a missing folder" -- "$AELAB" train --data "$DATA" --epochs 50 --out nodir/m.aelab
+check "  ... refused before training" bash -c '! grep -q "^epoch" out.txt && grep -q "the folder nodir does not exist" err.txt'
+# defect 10: a model from /dev/zero, a gzip bomb: refused after the header, in little memory
+expect_exit 1 "eval --model /dev/zero" -- /usr/bin/time -f "%M" -o rss.txt "$AELAB" eval --model /dev/zero --data "$DATA"
+check "  ... in under 100 MB (max RSS $(tail -1 rss.txt) KB)" bash -c '[ "$(tail -1 rss.txt)" -lt 100000 ]'
+mkdir -p bomb && cp "$DATA"/t10k-labels-idx1-ubyte bomb/ && "$PY" - <<'PYEOF'
+import struct, zlib
+z = zlib.compressobj(9, zlib.DEFLATED, 31)
+out = [z.compress(struct.pack(">4I", 0x803, 10000, 28, 28))]
+zeros = bytes(1 << 24)
+for _ in range(64): out.append(z.compress(zeros)) # 1 GiB of pixels behind a header of 10000 images
+out.append(z.flush())
+open("bomb/t10k-images-idx3-ubyte.gz", "wb").write(b"".join(out))
+PYEOF
+expect_exit 1 "eval on a gzip bomb ($(stat -c %s bomb/t10k-images-idx3-ubyte.gz) bytes to 1 GiB)" -- /usr/bin/time -f "%M" -o rss.txt "$AELAB" eval --model m.aelab --data bomb
+check "  ... stops at the header's 7840016 bytes (max RSS $(tail -1 rss.txt) KB)" bash -c \
+  'grep -q "expected 7840016 bytes once decompressed, as its header says, found more" err.txt && [ "$(tail -1 rss.txt)" -lt 150000 ]'
 # help
 expect_exit 0 "train --help" -- "$AELAB" train --help
 check "help lists the options" grep -q -- "--epochs" out.txt

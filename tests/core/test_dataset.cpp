@@ -245,6 +245,18 @@ TEST(IdxReader, ReadFileBytesReportsMissingFile) {
   EXPECT_EQ(error.rfind(path + ": cannot open (", 0), 0u) << error;
 }
 
+// /dev/zero as a data file: refused after its first 64 bytes, not read to the 1 GiB cap.
+#ifndef __EMSCRIPTEN__
+TEST(IdxReader, StopsAtAHeadThatIsNotIdx) {
+  std::vector<uint8_t> out;
+  ASSERT_EQ(read_file_bytes("/dev/zero", &out, idx_images_size_from_head), "");
+  EXPECT_EQ(out.size(), kHeadBytes);
+  Dataset data;
+  EXPECT_EQ(parse_idx_images(out.data(), out.size(), "/dev/zero", &data),
+            "/dev/zero: expected IDX image magic 0x00000803, found 0x00000000");
+}
+#endif
+
 TEST(IdxReader, ReadFileBytesReturnsPlainFileUnchanged) {
   std::string path = make_test_dir() + "/plain.bin";
   std::vector<uint8_t> written = {0x1F, 0x00, 0x8B, 1, 2, 3}, read;
@@ -332,6 +344,25 @@ TEST(IdxReader, RejectsTruncatedGzip) {
   }
 }
 
+// A gzip bomb: a small file whose header says 10 images, inflating to 64 MB. Decompression stops
+// at what the header says (7856 bytes, plus one to see that more follows), not at 1 GiB.
+TEST(IdxReader, InflatesNoFurtherThanTheHeaderSays) {
+  const std::string dir = make_test_dir(), path = dir + "/" + kTrainImagesFile + ".gz";
+  gzFile gz = gzopen(path.c_str(), "wb9");
+  ASSERT_NE(gz, nullptr);
+  const std::vector<uint8_t> header = idx_images(10, 28, 28);
+  ASSERT_EQ(gzwrite(gz, header.data(), 16), 16);
+  const std::vector<uint8_t> zeros(1 << 20, 0);
+  for (int i = 0; i < 64; i++)
+    ASSERT_EQ(gzwrite(gz, zeros.data(), unsigned(zeros.size())), int(zeros.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  EXPECT_LT(read_bytes(path).size(), 200000u) << "a small file";
+  std::vector<uint8_t> out;
+  EXPECT_EQ(read_file_bytes(path, &out, idx_images_size_from_head),
+            path + ": expected 7856 bytes once decompressed, as its header says, found more");
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(IdxReader, RejectsDataAfterTheGzipStream) {
   std::string dir = make_test_dir();
   std::string path = dir + "/x.gz";
@@ -341,7 +372,7 @@ TEST(IdxReader, RejectsDataAfterTheGzipStream) {
   bytes.push_back(0);
   write_bytes(path, bytes);
   EXPECT_EQ(read_file_bytes(path, &out),
-            path + ": expected the file to end after the gzip stream, found 2 more bytes");
+            path + ": expected the file to end after the gzip stream, found more bytes");
 }
 #else
 TEST(IdxReader, RejectsGzipWhenBuiltWithoutZlib) {

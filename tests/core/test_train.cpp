@@ -62,6 +62,40 @@ TEST(Training, EpochVisitsEverySampleOnceAndKeepsTheLastPartialBatch) {
   EXPECT_NE(t.order, first_order) << "every epoch reshuffles";
 }
 
+TEST(Rng, SkipEqualsThatManyDraws) {
+  for (uint64_t draws : {0ull, 1ull, 7ull, 100000ull}) {
+    Rng a(42), b(42);
+    for (uint64_t i = 0; i < draws; i++) a.next_u64();
+    b.skip(draws);
+    EXPECT_EQ(a.state, b.state) << draws;
+    EXPECT_EQ(a.next_u64(), b.next_u64());
+  }
+}
+
+// A resumed run skips the shuffles of the epochs it already had, in O(1) (a crafted model that
+// claims 4294967295 epochs used to replay them one by one, for hours), and draws the same next
+// order as the run that did them.
+TEST(Training, SkippingEpochsDrawsTheOrderThatReplayingThemDraws) {
+  for (int count : {1, 2, 3, 600}) {
+    TrainConfig config;
+    Autoencoder m = seeded_model(0);
+    Trainer replayed, skipped;
+    trainer_init(replayed, m, config);
+    trainer_init(skipped, m, config);
+    for (int e = 0; e < 5; e++) begin_epoch(replayed, count);
+    skip_epochs(skipped, count, 4);
+    begin_epoch(skipped, count);
+    EXPECT_EQ(skipped.order, replayed.order) << count;
+    EXPECT_EQ(skipped.shuffle_state, replayed.shuffle_state) << count;
+  }
+  Trainer t;
+  TrainConfig config;
+  trainer_init(t, seeded_model(0), config);
+  skip_epochs(t, 60000, 4294967295ull); // instant
+  begin_epoch(t, 10);
+  EXPECT_EQ(int(t.order.size()), 10);
+}
+
 TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
   Dataset data = synthetic_data(300, 2);
   auto run = [&](uint64_t seed) {

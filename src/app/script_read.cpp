@@ -1,0 +1,103 @@
+// Reading a script (script.h): every command and argument is checked here, before the app runs a
+// single frame of it, so a typo is an error with its line, not a wait that never ends.
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "app/script.h"
+
+namespace aelab {
+namespace {
+
+bool whole_number(const std::string& word, long long lo, long long hi, long long* out) {
+  if (word.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(word.c_str(), &end, 10);
+  if (*end != '\0' || errno || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool unit_number(const std::string& word, float* out) {
+  if (word.empty()) return false;
+  char* end = nullptr;
+  const float v = std::strtof(word.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(v) || v < 0 || v > 1) return false;
+  *out = v;
+  return true;
+}
+
+// "" or what is wrong with the command in `w` (its words), filling *c.
+std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
+  c->name = w[0];
+  const size_t args = w.size() - 1;
+  auto count_arg = [&](long long lo, long long hi, const char* what) -> std::string {
+    if (args == 1 && whole_number(w[1], lo, hi, &c->count)) return "";
+    return c->name + (args ? " " + w[1] : "") + ": expected " + what + ", a whole number from " +
+           std::to_string(lo) + " to " + std::to_string(hi);
+  };
+  if (c->name == "wait") return count_arg(0, 1000000, "the frames to wait");
+  if (c->name == "train") return count_arg(1, 1000000000, "the steps to train");
+  if (c->name == "drag") {
+    if (args < 2 || args % 2)
+      return "drag: expected x y pairs (0 to 1 across the canvas), found " + std::to_string(args) +
+             " numbers";
+    c->point.resize(args);
+    for (size_t i = 0; i < args; i++)
+      if (!unit_number(w[i + 1], &c->point[i]))
+        return "drag: " + w[i + 1] + ": expected a number from 0 to 1";
+    return "";
+  }
+  if (c->name == "check") {
+    c->what = args ? w[1] : "";
+    if (c->what == "trained") {
+      if (args == 2 && whole_number(w[2], 0, 1000000000000LL, &c->count)) return "";
+      return "check trained: expected the steps, a whole number from 0 to 1000000000000";
+    }
+    if ((c->what == "drawn" || c->what == "test-set") && args == 1) return "";
+    return "check: expected drawn, trained N or test-set";
+  }
+  if (c->name == "touch" || c->name == "wait-file" || c->name == "load-model") {
+    if (args != 1) return c->name + ": expected one file name";
+    c->path = w[1];
+    return "";
+  }
+  if (c->name == "reset" || c->name == "quit") return args ? c->name + ": takes no arguments" : "";
+  return "unknown command '" + c->name + "'";
+}
+
+} // namespace
+
+std::string parse_script(const std::string& text, const std::string& name, Script* out) {
+  Script script;
+  std::istringstream lines(text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    number++;
+    line = line.substr(0, line.find('#'));
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) w.push_back(word);
+    if (w.empty()) continue;
+    ScriptCommand c;
+    c.line = number;
+    if (std::string e = parse_command(w, &c); !e.empty())
+      return name + ":" + std::to_string(number) + ": " + e;
+    script.commands.push_back(std::move(c));
+  }
+  *out = std::move(script);
+  return "";
+}
+
+std::string load_script(const std::string& path, Script* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return path + ": cannot open the script";
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_script(text.str(), path, out);
+}
+
+} // namespace aelab
