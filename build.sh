@@ -16,7 +16,8 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------
 # System packages. Only missing ones are installed, so a set-up machine never touches the net.
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
-           libsdl2-dev emscripten nodejs npm python3-numpy clang-format)
+           libsdl2-dev emscripten nodejs npm python3-numpy clang-format
+           clang libclang-rt-14-dev time)
 APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
 
 apt_ensure() {
@@ -149,6 +150,53 @@ run_tsan_tests() {
     die "the lab tests failed under ThreadSanitizer"
 }
 
+# The core, the lab and the command line under AddressSanitizer + UndefinedBehaviorSanitizer
+# (clang), with the libFuzzer targets in the same build: every unit is built with coverage for
+# the fuzzer. A report of either sanitizer ends the run at once and fails it.
+SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+build_sanitized() {
+  setup_core
+  cmake -S "$ROOT" -B "$BUILD/asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAELAB_DEPS="$CACHE" \
+        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAELAB_FUZZ=ON \
+        -DCMAKE_CXX_FLAGS="$SAN_FLAGS -fsanitize=fuzzer-no-link" -DCMAKE_EXE_LINKER_FLAGS="$SAN_FLAGS" >/dev/null
+  cmake --build "$BUILD/asan" -j "$JOBS"
+}
+
+run_sanitizer_tests() {
+  build_sanitized
+  say "core, lab and command-line tests under ASan + UBSan"
+  "$BUILD/asan/core_tests" --gtest_brief=1 || die "the core tests failed under ASan + UBSan"
+  "$BUILD/asan/lab_tests" --gtest_brief=1 || die "the lab tests failed under ASan + UBSan"
+  bash "$ROOT/tests/cli/smoke.sh" "$BUILD/asan/aelab" "$CACHE/mnist" "$BUILD/asan/cli_smoke" >"$BUILD/asan/cli_smoke.log" 2>&1 ||
+    { tail -20 "$BUILD/asan/cli_smoke.log"; die "the command-line smoke test failed under ASan + UBSan"; }
+  tail -1 "$BUILD/asan/cli_smoke.log"
+  run_fuzzers "${FUZZ_SECONDS:-20}"
+}
+
+# Each fuzz target for <seconds>, from the generated seeds and the committed corpus
+# (tests/fuzz/corpus/<target>: inputs that once found a bug). A finding fails the run; it is left
+# in build/fuzz-findings/ to be fixed and then copied into the corpus.
+FUZZ_TARGETS=(idx model args script input wire)
+run_fuzzers() {
+  local seconds="$1" t corpus log
+  rm -rf "$BUILD/fuzz-seeds" && "$BUILD/asan/make_seeds" "$BUILD/fuzz-seeds"
+  mkdir -p "$BUILD/fuzz-findings"
+  for t in "${FUZZ_TARGETS[@]}"; do
+    corpus="$BUILD/fuzz-corpus/$t"
+    mkdir -p "$corpus" && cp "$BUILD/fuzz-seeds/$t"/* "$corpus/"
+    [ -d "$ROOT/tests/fuzz/corpus/$t" ] && cp "$ROOT/tests/fuzz/corpus/$t"/* "$corpus/"
+    log="$BUILD/fuzz-findings/$t.log"
+    if ! "$BUILD/asan/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+         -print_final_stats=1 -artifact_prefix="$BUILD/fuzz-findings/$t-" "$corpus" >"$log" 2>&1; then
+      tail -40 "$log"
+      die "fuzz_$t found an input that fails (in build/fuzz-findings/); fix it, then add it to tests/fuzz/corpus/$t/"
+    fi
+    say "fuzz_$t: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$') runs in ${seconds} s, corpus $(ls "$corpus" | wc -l) inputs, no finding"
+  done
+}
+
 run_tests() {
   say "formatting (clang-format)"
   check_format
@@ -156,6 +204,7 @@ run_tests() {
   say "native tests"
   ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
   run_tsan_tests
+  run_sanitizer_tests
   build_wasm_tests
   say "wasm tests (node)"
   ctest --test-dir "$BUILD/wasm-tests" --output-on-failure
@@ -286,6 +335,7 @@ usage: ./build.sh [command]
   web      build the browser app as static files into build/web/
   test-app only the app's tests: desktop app under Xvfb, web app in headless Chromium
   serve    build the browser app and serve build/web/ on 127.0.0.1 (port \$AELAB_PORT or 8631)
+  fuzz     every fuzz target for \$FUZZ_SECONDS (default 300) each, under ASan + UBSan
   bench    benchmarks vs PyTorch, OpenBLAS and TensorFlow.js (bench/run.sh): docs/benchmarks.md (~10 min)
   app      build the desktop app (build/native-app/aelab_app) and start it; arguments follow
   help     this text
@@ -303,6 +353,7 @@ main() {
     serve) serve_web ;;
     app) shift; run_app "$@" ;;
     bench) bash "$ROOT/bench/run.sh" ;;
+    fuzz) build_sanitized; run_fuzzers "${FUZZ_SECONDS:-300}" ;;
     setup) setup_core; fetch_app_deps ;;
     help|-h|--help) usage ;;
     *) usage; exit 2 ;;

@@ -202,7 +202,7 @@
     });
   }
   const isIndex = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff;
-  const isCoordinate = (v) => typeof v === 'number' && Number.isFinite(v);
+  const isCoordinate = (v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6;
   function floats(pointer, n) {
     return Array.from(heap(Float32Array).subarray(pointer >> 2, (pointer >> 2) + n));
   }
@@ -251,8 +251,9 @@
         }
         const p = Module._malloc(784 * 4);
         heap(Float32Array).set(Float32Array.from(input), p >> 2);
-        Module._aelab_set_input(p);
+        const refused = Module.UTF8ToString(Module._aelab_set_input(p, 784));
         Module._free(p);
+        if (refused) throw new Error(`aelab.setInput: ${refused}`);
         return;
       }
       const xy = [], counts = [];
@@ -270,9 +271,10 @@
       const px = Module._malloc(Math.max(1, xy.length) * 4), pc = Module._malloc(Math.max(1, counts.length) * 4);
       heap(Float32Array).set(Float32Array.from(xy), px >> 2);
       heap(Int32Array).set(Int32Array.from(counts), pc >> 2);
-      Module._aelab_set_strokes(px, pc, counts.length);
+      const refused = Module.UTF8ToString(Module._aelab_set_strokes(px, xy.length, pc, counts.length));
       Module._free(px);
       Module._free(pc);
+      if (refused) throw new Error(`aelab.setInput: ${refused}`);
     },
     // false if the test set is not loaded or `index` is not an index into it
     loadTestDigit(index) { need(); return isIndex(index) && Module._aelab_load_test_digit(index) === 1; },

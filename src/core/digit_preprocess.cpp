@@ -133,11 +133,17 @@ void downsample_to_digit(GrayView canvas, float* out) {
 
 void draw_segment(float* canvas, int width, int height, float x0, float y0, float x1, float y1,
                   const Brush& brush) {
+  if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) return;
   float reach = brush.radius + 0.5f * brush.softness;
-  int px0 = std::max(0, int(std::floor(std::min(x0, x1) - reach)));
-  int px1 = std::min(width - 1, int(std::ceil(std::max(x0, x1) + reach)));
-  int py0 = std::max(0, int(std::floor(std::min(y0, y1) - reach)));
-  int py1 = std::min(height - 1, int(std::ceil(std::max(y0, y1) + reach)));
+  // the pixel box, clamped while still in float: a far-off point must not overflow an int
+  auto clamp_to = [](float v, int hi) { return v <= 0 ? 0 : v >= float(hi) ? hi : int(v); };
+  int px0 = clamp_to(std::floor(std::min(x0, x1) - reach), width - 1);
+  int px1 = clamp_to(std::ceil(std::max(x0, x1) + reach), width - 1);
+  int py0 = clamp_to(std::floor(std::min(y0, y1) - reach), height - 1);
+  int py1 = clamp_to(std::ceil(std::max(y0, y1) + reach), height - 1);
+  if (std::max(x0, x1) + reach < 0 || std::min(x0, x1) - reach > float(width) ||
+      std::max(y0, y1) + reach < 0 || std::min(y0, y1) - reach > float(height))
+    return; // entirely off the canvas
   float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
   float softness = std::max(brush.softness, 1e-3f);
   for (int y = py0; y <= py1; ++y) {

@@ -3,6 +3,7 @@
 #include "lab/lab.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/model_file.h"
@@ -231,6 +232,39 @@ void lab_set_strokes(Lab& lab, const std::vector<std::vector<float>>& strokes_xy
     for (size_t i = 0; i + 1 < points; ++i)
       lab_draw(lab, p[2 * i] * scale, p[2 * i + 1] * scale, p[2 * i + 2] * scale, p[2 * i + 3] * scale);
   }
+}
+
+std::string lab_set_input_checked(Lab& lab, const float* pixels, size_t count) {
+  if (count != size_t(kPixels))
+    return "expected " + std::to_string(kPixels) + " pixel values (28x28), got " + std::to_string(count);
+  for (size_t i = 0; i < count; ++i)
+    if (!std::isfinite(pixels[i])) return "pixel " + std::to_string(i) + " is not a finite number";
+  lab_set_input_pixels(lab, pixels);
+  return "";
+}
+
+std::string lab_set_strokes_checked(Lab& lab, const float* xy, size_t floats, const int32_t* counts,
+                                    size_t strokes) {
+  std::vector<std::vector<float>> list(strokes);
+  size_t at = 0;
+  for (size_t s = 0; s < strokes; ++s) {
+    if (counts[s] < 0 || counts[s] > kMaxStrokePoints)
+      return "stroke " + std::to_string(s) + " has " + std::to_string(counts[s]) + " points, expected 0 to " +
+             std::to_string(kMaxStrokePoints);
+    const size_t n = 2 * size_t(counts[s]);
+    if (n > floats - at)
+      return "stroke " + std::to_string(s) + " needs " + std::to_string(n) + " coordinates, " +
+             std::to_string(floats - at) + " are left";
+    for (size_t i = 0; i < n; ++i)
+      if (!std::isfinite(xy[at + i]) || std::fabs(xy[at + i]) > kMaxCoordinate)
+        return "stroke " + std::to_string(s) + ", point " + std::to_string(i / 2) +
+               ": expected finite coordinates (0-28 units)";
+    list[s].assign(xy + at, xy + at + n);
+    at += n;
+  }
+  if (at != floats) return std::to_string(floats - at) + " coordinates are left after the last stroke";
+  lab_set_strokes(lab, list);
+  return "";
 }
 
 void lab_set_input_pixels(Lab& lab, const float* pixels) {

@@ -111,6 +111,15 @@ void lab_draw(Lab& lab, float x0, float y0, float x1, float y1);
 void lab_set_strokes(Lab& lab, const std::vector<std::vector<float>>& strokes_xy);
 // The input set directly (784 values in [0, 1]); the canvas shows it enlarged.
 void lab_set_input_pixels(Lab& lab, const float* pixels);
+// The same from what a page hands over (aelab.setInput), checked before anything is drawn: "" or
+// one line saying what is wrong. Pixels: exactly 784 finite values. Strokes: `counts[i]` points
+// for stroke i (0 to kMaxStrokePoints each, 2 floats per point, all of `xy` used), coordinates
+// finite and within kMaxCoordinate of the canvas.
+constexpr int kMaxStrokePoints = 10000;
+constexpr float kMaxCoordinate = 1e6f;
+std::string lab_set_input_checked(Lab& lab, const float* pixels, size_t count);
+std::string lab_set_strokes_checked(Lab& lab, const float* xy, size_t floats, const int32_t* counts,
+                                    size_t strokes);
 bool lab_load_test_digit(Lab& lab, int index);
 void lab_set_preprocess(Lab& lab, bool on);
 // Takes the newest snapshot (refreshing the UI's model when its version changed) and recomputes

@@ -40,7 +40,7 @@ struct Reader {
       return;
     }
     v->resize(size_t(n));
-    std::memcpy(v->data(), p, size_t(n) * sizeof(T));
+    if (n) std::memcpy(v->data(), p, size_t(n) * sizeof(T)); // an empty vector's data() may be null
     p += n * sizeof(T), left -= size_t(n) * sizeof(T);
   }
   void get_string(std::string* s) {
@@ -82,8 +82,16 @@ bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
   r.get(&train);
   c->train_split = train != 0;
   r.get_vector(&c->bytes);
-  return r.ok && r.left == 0 && uint8_t(c->kind) <= uint8_t(Command::Kind::save) &&
-         c->kind != Command::Kind::set_dataset;
+  if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::save) ||
+      c->kind == Command::Kind::set_dataset)
+    return false;
+  // what the sender checked is checked again: a run must never see a config or shape it refuses
+  if (uint8_t(c->config.loss) > uint8_t(LossKind::mse) ||
+      uint8_t(c->config.optimizer.kind) > uint8_t(OptimizerKind::sgd))
+    return false;
+  if (c->kind == Command::Kind::set_config && !check_train_config(c->config).empty()) return false;
+  if (c->kind == Command::Kind::reset && !check_model_shape(c->shape).empty()) return false;
+  return true;
 }
 
 std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {

@@ -100,21 +100,23 @@ EMSCRIPTEN_KEEPALIVE double aelab_reset() {
 // Asks for n batches; returns the command's number (the page waits for its snapshot).
 EMSCRIPTEN_KEEPALIVE double aelab_step(int n) { return double(lab_step(app().lab, n)); }
 
-EMSCRIPTEN_KEEPALIVE void aelab_set_input(const float* pixels) {
-  lab_set_input_pixels(app().lab, pixels);
+// "" or why the input was refused (the page checks first, for its own messages; this is the
+// guard behind it).
+EMSCRIPTEN_KEEPALIVE const char* aelab_set_input(const float* pixels, int count) {
+  static std::string error;
+  error = lab_set_input_checked(app().lab, pixels, size_t(count < 0 ? 0 : count));
   lab_update(app().lab);
+  return error.c_str();
 }
 
-// Strokes as flat (x, y) lists in 0-28 units: counts[i] points for stroke i, all in xy (the page
-// checked the counts against the length of xy).
-EMSCRIPTEN_KEEPALIVE void aelab_set_strokes(const float* xy, const int* counts, int strokes) {
-  std::vector<std::vector<float>> list;
-  for (int s = 0; s < strokes; ++s) {
-    list.emplace_back(xy, xy + 2 * counts[s]);
-    xy += 2 * counts[s];
-  }
-  lab_set_strokes(app().lab, list);
+// Strokes as flat (x, y) lists in 0-28 units: counts[i] points for stroke i, `floats` values in xy.
+EMSCRIPTEN_KEEPALIVE const char* aelab_set_strokes(const float* xy, int floats, const int32_t* counts,
+                                                   int strokes) {
+  static std::string error;
+  error = lab_set_strokes_checked(app().lab, xy, size_t(floats < 0 ? 0 : floats), counts,
+                                  size_t(strokes < 0 ? 0 : strokes));
   lab_update(app().lab);
+  return error.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE int aelab_load_test_digit(int index) {

@@ -175,6 +175,7 @@ TEST(ModelFile, RefusesToReplaceWhatIsNotARegularFile) {
   ModelFile file = make_file(kSmall, false, OptimizerKind::adam);
   const std::string target = dir + "/target.aelab", link = dir + "/link.aelab";
   ASSERT_EQ(save_model(target, file), "");
+  std::remove(link.c_str()); // from an earlier run
   ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
   EXPECT_EQ(save_model(link, file),
             link + ": is a symbolic link, not a regular file; refusing to replace it");
