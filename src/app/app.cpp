@@ -267,6 +267,7 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   rect("latentBars", app.latent.bars_rect);
   j.boolean("codeEdited", lab.input.code_edited);
   j.string("status", run.message);
+  j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
   j.string("message", app.message.text);
   if (extra) extra(j);
   return j.finish();

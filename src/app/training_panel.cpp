@@ -153,6 +153,30 @@ void hyperparameters(App& app) {
   }
 }
 
+// Training stopped by itself because the loss blew up: say so plainly, with the way on.
+void divergence_notice(App& app) {
+  Lab& lab = app.lab;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.45f, 1.0f));
+  ImGui::TextWrapped("%s.", lab.run.divergence.c_str());
+  ImGui::PopStyleColor();
+  TrainConfig c = lab.config;
+  const float lower = c.optimizer.learning_rate / 10;
+  if (!check_limit(kLearningRateLimit, lower).empty()) return;
+  char label[64];
+  std::snprintf(label, sizeof label, "Lower the learning rate to %g and train on", double(lower));
+  if (ImGui::Button(label)) {
+    c.optimizer.learning_rate = lower;
+    const std::string error = lab_set_config(lab, c);
+    if (error.empty())
+      lab_start(lab);
+    else
+      app_message(app, error, true);
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A learning rate this large makes each step overshoot until the numbers overflow.\n"
+                      "The weights from just before it happened are back in the model.");
+}
+
 const char* status_text(const Lab& lab) {
   switch (lab.run.status) {
   case RunStatus::waiting_for_data:
@@ -164,6 +188,7 @@ const char* status_text(const Lab& lab) {
   case RunStatus::idle:
     break;
   }
+  if (!lab.run.divergence.empty()) return "stopped: the loss blew up";
   return lab.run.message.c_str();
 }
 
@@ -188,6 +213,8 @@ void training_panel(App& app, const Rect& r) {
     ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
   ImGui::SameLine();
   ImGui::TextDisabled("%s", status_text(lab));
+
+  if (!run.divergence.empty()) divergence_notice(app);
 
   char progress[64];
   std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,

@@ -206,18 +206,19 @@ void print_run_summary(const TrainOptions& opt, const Dataset& train, const Data
               gemm_kernel_selected().c_str());
 }
 
+constexpr int kDiverged = -1; // run_epochs' code for "diverged, the last good weights are back"
+
 // One epoch's batches (or fewer, on Ctrl-C), with the progress bar on a terminal. *train_s is
-// the seconds they took; a loss that is no longer finite ends the run with exit code 1.
-int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& train, int epoch, bool tty,
+// the seconds they took. A batch that diverges (train.h) ends the epoch with kDiverged.
+int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& train, bool tty,
                         double* train_s) {
   begin_epoch(trainer, train.count);
   const auto t0 = std::chrono::steady_clock::now();
   float batch_loss = 0;
   while (!g_stop_requested && train_next_batch(trainer, model, train, &batch_loss)) {
-    if (!std::isfinite(batch_loss)) {
-      std::printf("\n");
-      return data_error("training diverged at epoch " + std::to_string(epoch) + " (loss is " +
-                        std::to_string(batch_loss) + "): try a lower --lr");
+    if (!trainer.divergence.empty()) {
+      if (tty) std::printf("\n");
+      return kDiverged;
     }
     if (tty)
       print_progress(batches_done(trainer), batches_per_epoch(trainer), seconds_since(t0),
@@ -248,7 +249,7 @@ int run_epochs(const TrainOptions& opt, const Dataset& train, const Dataset& tes
   for (int epoch = first_epoch; epoch <= last_epoch && !g_stop_requested; epoch++) {
     if (tty) std::printf("epoch %d/%d\n", epoch, last_epoch);
     double train_s = 0;
-    if (int code = train_epoch_batches(trainer, file.model, train, epoch, tty, &train_s)) return code;
+    if (int code = train_epoch_batches(trainer, file.model, train, tty, &train_s)) return code;
     if (tty) std::printf("\n");
     if (g_stop_requested && batches_done(trainer) < batches_per_epoch(trainer)) {
       std::printf("stopped in epoch %d after %d of %d batches\n", epoch, batches_done(trainer),
@@ -303,8 +304,15 @@ int cmd_train(int argc, char** argv) {
   print_run_summary(opt, train, test);
   std::signal(SIGINT, on_sigint);
   std::string log_error;
-  if (int code = run_epochs(opt, train, test, file, trainer, log.get(), &log_error)) return code;
-  if (int code = save_trained_model(opt, trainer, file)) return code;
+  const int code = run_epochs(opt, train, test, file, trainer, log.get(), &log_error);
+  if (code != 0 && code != kDiverged) return code;
+  if (int save_code = save_trained_model(opt, trainer, file)) return save_code;
+  if (code == kDiverged) { // the last good weights are in the model again, and now in the file
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", double(opt.config.optimizer.learning_rate));
+    return data_error(trainer.divergence + " and saved in " + opt.out_path +
+                      "; try a lower --lr (this run had " + lr + ")");
+  }
   if (log && std::fclose(log.release()) != 0 && log_error.empty())
     log_error = opt.log_path + ": cannot write (" + std::strerror(errno) + ")";
   if (!log_error.empty())

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/layers.h"
 #include "core/rng.h"
@@ -38,6 +39,10 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
   t.cursor = 0;
   t.epoch_loss_sum = 0;
   t.epoch_samples = 0;
+  t.steps = 0;
+  t.good_step = -1;
+  t.first_loss = -1;
+  t.divergence.clear();
 }
 
 namespace {
@@ -119,7 +124,43 @@ int begin_batch(Trainer& t, const Dataset& data) {
 
 const int* batch_indices(const Trainer& t) { return t.order.data() + t.cursor; }
 
+std::string loss_problem(float loss, float first_loss) {
+  if (std::isnan(loss)) return "the loss is NaN";
+  if (std::isinf(loss)) return "the loss is infinite";
+  if (first_loss >= 0 && loss > kDivergedLoss && loss > 2 * first_loss) {
+    char text[96];
+    std::snprintf(text, sizeof text, "the loss is %.3g, over twice the %.3g it started at", double(loss),
+                  double(first_loss));
+    return text;
+  }
+  return "";
+}
+
+void clear_divergence(Trainer& t) {
+  t.divergence.clear();
+  t.first_loss = -1;
+}
+
 void finish_batch(Trainer& t, Autoencoder& m, int n, float loss) {
+  const std::string problem = loss_problem(loss, t.first_loss);
+  if (!problem.empty()) {
+    std::string restored = "the model is as it was before this step";
+    if (t.good_step >= 0) {
+      std::copy(t.good_params.begin(), t.good_params.end(), m.params.begin());
+      t.optimizer = t.good_optimizer;
+      restored = "the weights of step " + std::to_string(t.good_step) + ", the last good ones, are back";
+    }
+    t.divergence =
+        "training diverged at step " + std::to_string(t.steps + 1) + " (" + problem + "): " + restored;
+    return;
+  }
+  if (t.first_loss < 0) t.first_loss = loss;
+  if (t.steps % kKeepEvery == 0) { // these weights just gave a sane loss: keep them
+    t.good_params = m.params;
+    t.good_optimizer = t.optimizer;
+    t.good_step = t.steps;
+  }
+  t.steps++;
   optimizer_step(t.config.optimizer, t.optimizer, m.params, t.grads);
   t.cursor += n;
   t.epoch_loss_sum += double(loss) * n;

@@ -43,7 +43,26 @@ struct Trainer {
   int cursor = 0;            // next position in `order`
   double epoch_loss_sum = 0; // sum of batch_loss * batch_samples this epoch
   int epoch_samples = 0;
+  // divergence (see finish_batch): the last weights a batch found sane, kept every kKeepEvery steps
+  int64_t steps = 0;  // batches finished since trainer_init
+  Vector good_params; // the model's parameters at good_step
+  OptimizerState good_optimizer;
+  int64_t good_step = -1; // -1: none kept yet
+  float first_loss = -1;  // the first batch loss since trainer_init or clear_divergence
+  std::string divergence; // "" while training is sane; else what happened (finish_batch)
 };
+
+// A batch loss is divergence, not learning, when it is NaN or infinite, or when it is over
+// kDivergedLoss per pixel and over twice the first loss of the run. An untrained model scores
+// 0.69 (BCE: worse than that is worse than answering 0.5 everywhere), and a learning model only
+// falls from its first loss; Adam at a learning rate of 0.1 and more jumps to 2-11x it within a
+// few batches and then settles on the mean image with its ReLUs dead. (MSE is at most 1: only
+// NaN can stop it.)
+constexpr float kDivergedLoss = 1.0f;
+constexpr int kKeepEvery = 25; // steps between kept good weights (a 2.4 MB copy for the default model)
+// "" if `loss` is what a learning model can have after starting at `first_loss` (< 0: this is
+// the first); else "the loss is NaN" / "the loss is 2.12, over twice the 0.694 it started at".
+std::string loss_problem(float loss, float first_loss);
 
 // Sizes the buffers for `config.batch_size` and `model`, resets the optimizer state.
 void trainer_init(Trainer& trainer, const Autoencoder& model, const TrainConfig& config);
@@ -64,6 +83,13 @@ void begin_epoch(Trainer& trainer, int dataset_count);
 // exactly dataset_count - 1 draws): how a resumed run draws the order an uninterrupted one would.
 void skip_epochs(Trainer& trainer, int dataset_count, uint64_t epochs);
 bool train_next_batch(Trainer& trainer, Autoencoder& model, const Dataset& data, float* batch_loss);
+// Divergence: finish_batch checks each batch's loss (computed on the weights before the update).
+// A sane loss every kKeepEvery steps keeps those weights as the last good ones. A loss that is
+// not finite or past kDivergedLoss applies no update: it puts the last good weights and optimizer
+// state back into the model, sets trainer.divergence to one line (the step, the loss, the step of
+// the weights now in the model) and moves nothing on. The caller stops training; trainer_init, or
+// clear_divergence (which also makes the next loss the new first one), lets it go on.
+void clear_divergence(Trainer& trainer);
 // train_next_batch in three parts, for a caller that computes the gradients apart (the app's
 // training thread, while the UI may read the model): n = begin_batch (0: the epoch is done);
 // loss = compute_gradients(trainer, model, data, batch_indices(trainer), n) changes only the

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "core/model_file.h"
 
@@ -40,6 +41,7 @@ void restart_training_state(Run& run) {
   run.speed = Throughput{};
   run.pass = ValidationPass{};
   run.val = ValidationResult{};
+  run.divergence.clear();
   weights_changed(run);
   start_validation(run);
 }
@@ -84,6 +86,18 @@ int train_batch(Run& run) {
   loss = compute_gradients(run.trainer, run.model, *run.train_set, batch_indices(run.trainer), n);
   finish_batch(run.trainer, run.model, n, loss);
   weights_changed(run);
+  if (!run.trainer.divergence.empty()) { // the last good weights are back in run.model: stop there
+    run.divergence = run.trainer.divergence;
+    clear_divergence(run.trainer);
+    run.training = false;
+    run.steps_wanted = 0;
+    run.speed.window_start_ms = -1;
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", double(run.config.optimizer.learning_rate));
+    run.message = run.divergence + ". Lower the learning rate (now " + lr + ") and train on.";
+    if (run.pass.next < 0) start_validation(run, false); // the loss of the weights now back
+    return 0;
+  }
   run.steps++;
   run.smoothed_loss = run.steps == 1 ? loss : run.smoothed_loss + kLossSmoothing * (loss - run.smoothed_loss);
   run.curves.train.push_back({float(run.steps), run.smoothed_loss});
@@ -206,6 +220,7 @@ void run_apply(Run& run, Command c) {
       break;
     }
     run.training = true;
+    run.divergence.clear();
     run.message = run.train_set ? "training" : "training starts when the training set is loaded";
     break;
   case Command::Kind::pause: {
@@ -219,6 +234,7 @@ void run_apply(Run& run, Command c) {
     break;
   }
   case Command::Kind::step:
+    run.divergence.clear();
     run.steps_wanted += std::max<int64_t>(0, c.steps);
     run.step_seq = c.seq;
     run.step_base = run.steps;
@@ -236,6 +252,7 @@ void run_apply(Run& run, Command c) {
     apply_load(run, c.bytes);
     break;
   case Command::Kind::set_config:
+    if (c.config.optimizer.learning_rate != run.config.optimizer.learning_rate) run.divergence.clear();
     apply_config(run, c.config);
     break;
   case Command::Kind::set_dataset:
@@ -277,7 +294,8 @@ bool run_work_unit(Run& run) {
     const double took = now_ms() - start;
     speed.window_compute_ms += took;
     average(speed.batch_ms, took);
-    if (!run.training && run.steps_wanted == 0 && status_of(run) != RunStatus::finished)
+    if (!run.training && run.steps_wanted == 0 && status_of(run) != RunStatus::finished &&
+        run.steps > steps_before)
       run.message = "trained " + std::to_string(run.steps - run.step_base) + " step(s) as asked";
   } else {
     return false;
@@ -321,6 +339,7 @@ Snapshot run_snapshot(const Run& run, bool with_weights) {
   s.speed = run.speed;
   s.train_count = run.train_set ? run.train_set->count : 0;
   s.test_count = run.test_set ? run.test_set->count : 0;
+  s.divergence = run.divergence;
   s.message = run.message;
   s.saved_seq = run.saved_seq;
   s.saved = run.saved;

@@ -97,9 +97,10 @@ struct Snapshot {
   ValidationResult val;
   float validation_progress = -1; // 0-1 while a validation pass runs, else -1
   Throughput speed;
-  int train_count = 0, test_count = 0;               // samples in the sets the run has (0: none)
-  std::string message;                               // what the last command or unit did, one line
-  uint64_t saved_seq = 0;                            // the save command `saved` answers (0: none)
+  int train_count = 0, test_count = 0; // samples in the sets the run has (0: none)
+  std::string divergence; // "" or why training stopped by itself: "training diverged at step 812 (...)"
+  std::string message;    // what the last command or unit did, one line
+  uint64_t saved_seq = 0; // the save command `saved` answers (0: none)
   std::shared_ptr<const std::vector<uint8_t>> saved; // a model file with the optimizer state
 };
 
@@ -125,6 +126,7 @@ struct Run {
   ValidationResult val;
   Throughput speed;
   uint64_t seq = 0;
+  std::string divergence; // the last divergence, until training is started or changed again
   std::string message;
   uint64_t saved_seq = 0;
   std::shared_ptr<const std::vector<uint8_t>> saved;

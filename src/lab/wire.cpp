@@ -112,6 +112,7 @@ std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
   w.put(s.speed.samples_per_s), w.put(s.speed.compute_samples_per_s), w.put(s.speed.batch_ms),
       w.put(s.speed.slice_ms);
   w.put(s.train_count), w.put(s.test_count);
+  w.put_string(s.divergence);
   w.put_string(s.message);
   w.put(s.saved_seq);
   w.put(uint8_t(s.saved != nullptr));
@@ -144,6 +145,7 @@ bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
   r.get(&s->speed.samples_per_s), r.get(&s->speed.compute_samples_per_s), r.get(&s->speed.batch_ms);
   r.get(&s->speed.slice_ms);
   r.get(&s->train_count), r.get(&s->test_count);
+  r.get_string(&s->divergence);
   r.get_string(&s->message);
   r.get(&s->saved_seq);
   uint8_t has_saved = 0;
@@ -153,7 +155,9 @@ bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
     r.get_vector(&saved);
     s->saved = std::make_shared<const std::vector<uint8_t>>(std::move(saved));
   }
-  return r.ok && r.left == 0;
+  return r.ok && r.left == 0 && uint8_t(s->status) <= uint8_t(RunStatus::finished) &&
+         uint8_t(s->config.loss) <= uint8_t(LossKind::mse) &&
+         uint8_t(s->config.optimizer.kind) <= uint8_t(OptimizerKind::sgd);
 }
 
 } // namespace aelab

@@ -169,6 +169,11 @@ PYEOF
 expect_exit 1 "eval on a gzip bomb ($(stat -c %s bomb/t10k-images-idx3-ubyte.gz) bytes to 1 GiB)" -- /usr/bin/time -f "%M" -o rss.txt "$AELAB" eval --model m.aelab --data bomb
 check "  ... stops at the header's 7840016 bytes (max RSS $(tail -1 rss.txt) KB)" bash -c \
   'grep -q "expected 7840016 bytes once decompressed, as its header says, found more" err.txt && [ "$(tail -1 rss.txt)" -lt 150000 ]'
+# divergence: a learning rate that blows up stops the run at that batch, saves the last good weights
+expect_exit 1 "train at lr 10 diverges" -- "$AELAB" train --data "$DATA" --lr 10 --batch 64 --epochs 3 --limit 2000 --out div.aelab
+check "  ... says at which step, and saves the last good weights" grep -q "training diverged at step [0-9]* (the loss is .*): the weights of step [0-9]*, the last good ones, are back and saved in div.aelab; try a lower --lr" err.txt
+expect_exit 0 "  ... which load and evaluate" -- "$AELAB" eval --model div.aelab --data "$DATA"
+expect_exit 0 "  ... and train on at lr 0.001" -- "$AELAB" train --data "$DATA" --resume div.aelab --lr 0.001 --epochs 1 --limit 2000 --out div2.aelab
 # help
 expect_exit 0 "train --help" -- "$AELAB" train --help
 check "help lists the options" grep -q -- "--epochs" out.txt

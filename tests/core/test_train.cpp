@@ -177,6 +177,73 @@ TEST(Training, ShortRunOnMnistSubset_LearnsAndMatchesTheMeasuredLoss) {
   EXPECT_NEAR(after, 0.2193, 0.005);
 }
 
+TEST(Divergence, LossProblemNamesWhatHappened) {
+  EXPECT_EQ(loss_problem(0.5f, -1), "");
+  EXPECT_EQ(loss_problem(50.0f, -1), "") << "the first loss is the reference, whatever it is";
+  EXPECT_EQ(loss_problem(std::nanf(""), 0.69f), "the loss is NaN");
+  EXPECT_EQ(loss_problem(INFINITY, 0.69f), "the loss is infinite");
+  EXPECT_EQ(loss_problem(1.3f, 0.69f), "") << "below twice the start";
+  EXPECT_EQ(loss_problem(0.9f, 0.3f), "") << "below kDivergedLoss";
+  EXPECT_EQ(loss_problem(2.12f, 0.694f), "the loss is 2.12, over twice the 0.694 it started at");
+}
+
+// Adam at a learning rate of 10 blows up within a few dozen batches (measured: the loss jumps to
+// 2-8x its start, then the ReLUs die and the model settles on the mean image). Training stops
+// at that batch with the last good weights and optimizer state back in place, exactly as they
+// were; at a normal learning rate it then trains on and learns.
+TEST(Divergence, StopsAtTheBatchAndRestoresTheLastGoodWeights_ThenTrainsOn) {
+  if (!have_mnist()) GTEST_SKIP() << "MNIST not found at " << AELAB_MNIST_DIR;
+  Dataset train;
+  ASSERT_EQ(load_split(AELAB_MNIST_DIR, true, 2000, &train), "");
+  Autoencoder m = seeded_model(0);
+  TrainConfig config;
+  config.batch_size = 64;
+  config.optimizer.learning_rate = 10;
+  Trainer t;
+  trainer_init(t, m, config);
+  std::vector<std::vector<float>> kept; // the weights at every step that may be kept
+  std::vector<uint64_t> kept_optimizer_step;
+  float loss = 0;
+  for (int epoch = 0; epoch < 5 && t.divergence.empty(); epoch++) {
+    begin_epoch(t, train.count);
+    for (;;) {
+      if (t.steps % kKeepEvery == 0) {
+        kept.emplace_back(m.params.begin(), m.params.end());
+        kept_optimizer_step.push_back(t.optimizer.step);
+      }
+      const int64_t steps_before = t.steps;
+      if (!train_next_batch(t, m, train, &loss)) break;
+      if (!t.divergence.empty()) {
+        EXPECT_EQ(t.steps, steps_before) << "the diverging batch applies no update";
+        break;
+      }
+    }
+  }
+  ASSERT_FALSE(t.divergence.empty()) << "lr 10 did not blow up in 5 epochs";
+  std::printf("  %s\n", t.divergence.c_str());
+  EXPECT_FALSE(loss_problem(loss, t.first_loss).empty());
+  ASSERT_GE(t.good_step, 0);
+  ASSERT_LT(size_t(t.good_step / kKeepEvery), kept.size());
+  EXPECT_EQ(t.divergence, "training diverged at step " + std::to_string(t.steps + 1) + " (" +
+                              loss_problem(loss, t.first_loss) + "): the weights of step " +
+                              std::to_string(t.good_step) + ", the last good ones, are back");
+  EXPECT_TRUE(std::equal(m.params.begin(), m.params.end(), kept[size_t(t.good_step / kKeepEvery)].begin()))
+      << "the model holds the weights of step " << t.good_step;
+  EXPECT_EQ(t.optimizer.step, kept_optimizer_step[size_t(t.good_step / kKeepEvery)]);
+
+  clear_divergence(t);
+  t.config.optimizer.learning_rate = 1e-3f;
+  float first = -1;
+  for (int epoch = 0; epoch < 3; epoch++) {
+    begin_epoch(t, train.count);
+    while (train_next_batch(t, m, train, &loss)) {
+      ASSERT_EQ(t.divergence, "");
+      if (first < 0) first = loss;
+    }
+  }
+  EXPECT_LT(loss, first) << "it learns again at lr 0.001";
+}
+
 // The native build writes the results of a fixed computation (a few training steps and a
 // reconstruction) to a file; the WebAssembly build, run after it by ./build.sh test, computes
 // the same and compares. Kernels differ in summation rounding only, so they agree to ~1e-5.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "core/model_file.h"
@@ -120,6 +121,36 @@ TEST_F(RunTest, StartBeforeTheTrainingSet_WaitsForIt_ThenTrainsToTheEpochsAsked)
   ASSERT_EQ(run.curves.val.size(), 3u); // epochs 0, 1, 2
   EXPECT_EQ(run.val.step, run.steps);
   expect_consistent(run, "after training");
+}
+
+// A learning rate that blows up: the run stops by itself at that batch, says so in the snapshot
+// (and over the wire), has the last good weights, and trains on once the rate is lowered.
+TEST_F(RunTest, DivergenceStopsTheRun_RestoresGoodWeights_AndALowerRateTrainsOn) {
+  run_apply(run, config(32, 50, 10.0f));
+  run_apply(run, dataset(true, train));
+  run_apply(run, make(Command::Kind::start));
+  work_until_idle(run);
+  const Snapshot s = run_snapshot(run, true);
+  ASSERT_NE(s.divergence, "") << "lr 10 did not blow up in 50 epochs";
+  EXPECT_EQ(s.divergence.rfind("training diverged at step ", 0), 0u) << s.divergence;
+  EXPECT_EQ(s.status, RunStatus::idle);
+  EXPECT_NE(s.message.find("Lower the learning rate (now 10)"), std::string::npos) << s.message;
+  for (float w : s.model->params) ASSERT_TRUE(std::isfinite(w));
+  EXPECT_GE(run.val.loss, 0) << "the weights now back were validated";
+  expect_consistent(run, "after diverging");
+  Snapshot over_the_wire;
+  const std::vector<uint8_t> bytes = snapshot_to_bytes(s);
+  ASSERT_TRUE(snapshot_from_bytes(bytes.data(), bytes.size(), &over_the_wire));
+  EXPECT_EQ(over_the_wire.divergence, s.divergence);
+
+  const int64_t steps = run.steps;
+  run_apply(run, config(32, 50, 1e-3f));
+  EXPECT_EQ(run.divergence, "") << "a new learning rate clears it";
+  run_apply(run, step(30));
+  work_until_idle(run);
+  EXPECT_EQ(run.steps, steps + 30);
+  EXPECT_EQ(run.divergence, "");
+  expect_consistent(run, "after 30 steps at lr 0.001");
 }
 
 TEST_F(RunTest, PauseThenStep_TrainsOnlyTheSteps) {
