@@ -321,6 +321,11 @@ run_app_tests() {
   "$BUILD/native-app/aelab_reference" "$ROOT/assets/model.aelab" "$CACHE/mnist" 0 >"$BUILD/reference_loss.json"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/e2e.cjs" "$WEB_OUT" \
     "$BUILD/reference_loss.json" "$BUILD/screenshots"
+  say "the page under hostile use, then a soak (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/hostile.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the hostile-use and soak test of the page failed"
+  say "desktop soak (Xvfb)"
+  bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }
 
 # ---------------------------------------------------------------------------------------------

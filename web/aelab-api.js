@@ -217,6 +217,7 @@
       s.script = page.script; // aelab-mt.js or aelab.js
       s.crossOriginIsolated = self.crossOriginIsolated === true;
       s.pageErrors = page.errors.slice();
+      s.wasmHeapBytes = page.runtime ? heap(Uint8Array).length : 0; // the app's WebAssembly memory
       return s;
     },
     // Start or pause; resolves once the run has taken the command.
