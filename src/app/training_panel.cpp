@@ -160,7 +160,8 @@ void divergence_notice(App& app) {
   ImGui::TextWrapped("%s.", lab.run.divergence.c_str());
   ImGui::PopStyleColor();
   TrainConfig c = lab.config;
-  const float lower = c.optimizer.learning_rate / 10;
+  // a tenth, but no higher than the default: Adam blows up from about 0.1 on (train.h)
+  const float lr = c.optimizer.learning_rate, lower = lr > 0.01f ? 0.001f : lr / 10;
   if (!check_limit(kLearningRateLimit, lower).empty()) return;
   char label[64];
   std::snprintf(label, sizeof label, "Lower the learning rate to %g and train on", double(lower));
