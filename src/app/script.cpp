@@ -65,6 +65,27 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     s.train_target = -1;
     return true;
   }
+  if (c.name == "set") {
+    if (std::string e = app_set(app, c.what, c.value); !e.empty()) fail(s, c, "set: " + e);
+    return true;
+  }
+  if (c.name == "start") {
+    lab_start(app.lab);
+    return true;
+  }
+  if (c.name == "wait-stopped") {
+    if (s.wait_file_deadline_ms == 0) s.wait_file_deadline_ms = now_ms() + 120000;
+    if (!lab_training(app.lab) && lab_settled(app.lab)) {
+      s.wait_file_deadline_ms = 0;
+      return true;
+    }
+    if (now_ms() > s.wait_file_deadline_ms) {
+      fail(s, c, "wait-stopped: still training after 120 s");
+      s.wait_file_deadline_ms = 0;
+      return true;
+    }
+    return false;
+  }
   if (c.name == "reset") {
     if (std::string e = app_reset(app, app.lab.model->shape); !e.empty()) fail(s, c, "reset: " + e);
     return true;
@@ -80,6 +101,8 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
       fail(s, c, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
     if (c.what == "test-set" && app.lab.test.status != DataStatus::ready)
       fail(s, c, "check test-set: not loaded");
+    if (c.what == "diverged" && app.lab.run.divergence.empty())
+      fail(s, c, "check diverged: training did not diverge (" + app.lab.run.message + ")");
     return true;
   }
   if (c.name == "touch") {

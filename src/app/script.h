@@ -7,11 +7,15 @@
 //   drag x y x y ...       press the mouse at the first point on the canvas, move through the
 //                          others (one per frame) and release; coordinates are 0-1 across it
 //   train N                start training, wait until N more steps are done (1 to 10^9), pause
+//   set NAME VALUE         a setting, as aelab.set({NAME: VALUE}) does (lr, batch, epochs, ...)
+//   start                  start training and go on at once
+//   wait-stopped           wait (at most 120 s) until training has stopped by itself
 //   reset                  new random weights of the current shape, as the Reset button does
 //   load-model FILE        load a model file, as the Load button does
 //   check drawn            fail unless the input has ink
 //   check trained N        fail unless at least N steps were trained
 //   check test-set         fail unless the test set is loaded
+//   check diverged         fail unless training stopped because the loss blew up
 //   touch FILE             create FILE (e.g. to tell a harness to take a screenshot)
 //   wait-file FILE         wait (at most 60 s) until FILE exists
 //   quit                   end the run (exit status 0 if every check passed)
@@ -28,9 +32,10 @@ struct App;
 struct ScriptCommand {
   int line = 0;             // in the file, from 1
   std::string name;         // "wait", "drag", ...
-  std::string what;         // check: "drawn", "trained", "test-set"
+  std::string what;         // check: "drawn", "trained", "test-set", "diverged"; set: the name
   std::string path;         // touch, wait-file, load-model
   long long count = 0;      // wait: frames; train: steps; check trained: steps
+  double value = 0;         // set
   std::vector<float> point; // drag: x0 y0 x1 y1 ... in [0, 1]
 };
 
@@ -41,7 +46,7 @@ struct Script {
   long long wait_frames = 0;
   int drag_point = -1;
   long long train_target = -1;
-  double wait_file_deadline_ms = 0;
+  double wait_file_deadline_ms = 0; // also wait-stopped's
   bool finished = false;
   std::string failure; // first failed check or error ("script line 7: ..."), empty while all is well
 };

@@ -57,15 +57,23 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
       if (args == 2 && whole_number(w[2], 0, 1000000000000LL, &c->count)) return "";
       return "check trained: expected the steps, a whole number from 0 to 1000000000000";
     }
-    if ((c->what == "drawn" || c->what == "test-set") && args == 1) return "";
-    return "check: expected drawn, trained N or test-set";
+    if ((c->what == "drawn" || c->what == "test-set" || c->what == "diverged") && args == 1) return "";
+    return "check: expected drawn, trained N, test-set or diverged";
   }
   if (c->name == "touch" || c->name == "wait-file" || c->name == "load-model") {
     if (args != 1) return c->name + ": expected one file name";
     c->path = w[1];
     return "";
   }
-  if (c->name == "reset" || c->name == "quit") return args ? c->name + ": takes no arguments" : "";
+  if (c->name == "set") {
+    char* end = nullptr;
+    if (args == 2) c->value = std::strtod(w[2].c_str(), &end);
+    if (args != 2 || *end != '\0' || !std::isfinite(c->value)) return "set: expected a name and a number";
+    c->what = w[1]; // the app checks the name and the value's range when it runs
+    return "";
+  }
+  if (c->name == "reset" || c->name == "quit" || c->name == "start" || c->name == "wait-stopped")
+    return args ? c->name + ": takes no arguments" : "";
   return "unknown command '" + c->name + "'";
 }
 

@@ -153,11 +153,28 @@ void hyperparameters(App& app) {
   }
 }
 
+// Text wrapped at spaces only (ImGui's wrapping also breaks after a '.', which splits "0.0864").
+void text_wrapped_at_spaces(const std::string& text) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.size();
+    while (ImGui::CalcTextSize(text.c_str() + start, text.c_str() + end).x > width) {
+      const size_t space = text.rfind(' ', end - 1);
+      if (space == std::string::npos || space <= start) break; // one word wider than the panel
+      end = space;
+    }
+    ImGui::TextUnformatted(text.c_str() + start, text.c_str() + end);
+    start = end;
+    while (start < text.size() && text[start] == ' ') start++;
+  }
+}
+
 // Training stopped by itself because the loss blew up: say so plainly, with the way on.
 void divergence_notice(App& app) {
   Lab& lab = app.lab;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.45f, 1.0f));
-  ImGui::TextWrapped("%s.", lab.run.divergence.c_str());
+  text_wrapped_at_spaces(lab.run.divergence + ".");
   ImGui::PopStyleColor();
   TrainConfig c = lab.config;
   // a tenth, but no higher than the default: Adam blows up from about 0.1 on (train.h)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the desktop app under Xvfb: it starts, renders, takes a drawing through the
-# mouse, trains a few steps and exits cleanly; screenshots are taken with ImageMagick.
+# mouse, trains a few steps, blows up at a learning rate of 10 and trains on at 0.001, and exits
+# cleanly; screenshots are taken with ImageMagick.
 # usage: native_smoke.sh APP_BINARY SCREENSHOT_DIR
 set -euo pipefail
 app="$1" shots="$2"
@@ -21,6 +22,16 @@ check trained 20
 wait 3
 touch $work/trained
 wait-file $work/trained.png
+set lr 10
+start
+wait-stopped
+check diverged
+wait 3
+touch $work/diverged
+wait-file $work/diverged.png
+set lr 0.001
+train 20
+check trained 40
 quit
 SCRIPT
 
@@ -34,7 +45,8 @@ shoot() { # shoot <marker> <png>
   touch "$work/$1.png"
 }
 "$app" --frames 5000 --script "$work/script.txt" & pid=$!
-if ! { shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png"; }; then
+if ! { shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png" &&
+      shoot diverged "$shots/native-3-diverged.png"; }; then
   kill $pid; exit 1
 fi
 wait $pid
