@@ -27,7 +27,6 @@ const char* data_status_name(DataStatus s) {
 }
 
 const char* loss_name(LossKind kind) { return kind == LossKind::bce ? "BCE" : "MSE"; }
-const char* optimizer_name(OptimizerKind kind) { return kind == OptimizerKind::adam ? "Adam" : "SGD"; }
 
 uint64_t lab_send(Lab& lab, Command command) {
   command.seq = ++lab.sent_seq;

@@ -128,7 +128,6 @@ void lab_update(Lab& lab);
 void lab_edit_code(Lab& lab, int unit, float value);
 void lab_snap_back_code(Lab& lab);
 
-const char* loss_name(LossKind kind);           // "BCE", "MSE"
-const char* optimizer_name(OptimizerKind kind); // "Adam", "SGD"
+const char* loss_name(LossKind kind); // "BCE", "MSE"
 
 } // namespace aelab
