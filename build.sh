@@ -172,7 +172,7 @@ run_sanitizer_tests() {
   bash "$ROOT/tests/cli/smoke.sh" "$BUILD/asan/aelab" "$CACHE/mnist" "$BUILD/asan/cli_smoke" >"$BUILD/asan/cli_smoke.log" 2>&1 ||
     { tail -20 "$BUILD/asan/cli_smoke.log"; die "the command-line smoke test failed under ASan + UBSan"; }
   tail -1 "$BUILD/asan/cli_smoke.log"
-  run_fuzzers "${FUZZ_SECONDS:-20}"
+  run_fuzzers "${FUZZ_SECONDS:-15}"
 }
 
 # Each fuzz target for <seconds>, from the generated seeds and the committed corpus

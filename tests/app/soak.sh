@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Desktop soak under Xvfb: the app trains about an epoch, then goes through 20 resets and model
-# loads (a few steps after each), then trains 10 epochs more, driven by its script; the harness
+# loads (a few steps after each), then trains 10 epochs more (batch 256), driven by its script; the harness
 # samples its resident memory (VmRSS) twice a second and fails if it grows more than 64 MB past
 # where it was after the first epoch (the training set, 47 MB, is in by then).
 # usage: soak.sh APP_BINARY MODEL_FILE OUT_DIR
@@ -11,14 +11,15 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 {
   echo "wait 5"
-  echo "train 940"
+  echo "set batch 256"
+  echo "train 235"
   echo "touch $work/warm"
   for i in $(seq 20); do
     if [ $((i % 4)) = 0 ]; then echo "load-model $model"; else echo "reset"; fi
-    echo "train 50"
+    echo "train 20"
   done
-  echo "train 9400" # 10 epochs of 938 batches of 64
-  echo "check trained 9400"
+  echo "train 2350" # 10 epochs of 235 batches of 256
+  echo "check trained 2350"
   echo "quit"
 } >"$work/script.txt"
 

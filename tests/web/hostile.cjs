@@ -133,7 +133,7 @@ async function main() {
     const t0 = Date.now();
     let epochs = 0, resets = 0, switches = 0, lastEpoch = warm.epoch;
     while (epochs < soakEpochs && Date.now() - t0 < 600000) {
-      await sleep(2000);
+      await sleep(resets < 20 ? 1000 : 3000);
       const now = await sample();
       samples.push(now);
       if (now.epoch !== lastEpoch) epochs += Math.max(0, now.epoch - lastEpoch), lastEpoch = now.epoch;
