@@ -7,20 +7,22 @@
 
 using namespace aelab;
 
+namespace {
+
+template <class T>
+void round_trip(const uint8_t* data, size_t size, bool (*from)(const uint8_t*, size_t, T*),
+                std::vector<uint8_t> (*to)(const T&)) {
+  T decoded;
+  if (!from(data, size, &decoded)) return;
+  const std::vector<uint8_t> again = to(decoded);
+  T twice;
+  if (!from(again.data(), again.size(), &twice) || to(twice) != again) __builtin_trap();
+}
+
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Command c;
-  if (command_from_bytes(data, size, &c)) {
-    const std::vector<uint8_t> again = command_to_bytes(c);
-    Command c2;
-    if (!command_from_bytes(again.data(), again.size(), &c2) || command_to_bytes(c2) != again)
-      __builtin_trap();
-  }
-  Snapshot s;
-  if (snapshot_from_bytes(data, size, &s)) {
-    const std::vector<uint8_t> again = snapshot_to_bytes(s);
-    Snapshot s2;
-    if (!snapshot_from_bytes(again.data(), again.size(), &s2) || snapshot_to_bytes(s2) != again)
-      __builtin_trap();
-  }
+  round_trip<Command>(data, size, command_from_bytes, command_to_bytes);
+  round_trip<Snapshot>(data, size, snapshot_from_bytes, snapshot_to_bytes);
   return 0;
 }

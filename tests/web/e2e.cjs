@@ -10,6 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { serve } = require('../../tools/serve_child.cjs');
+const { results, check, sleep, waitFor, chromiumOptions } = require('./harness.cjs');
 
 const [webDir, referencePath, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -17,25 +18,6 @@ if (!shotDir) {
   process.exit(2);
 }
 const reference = JSON.parse(fs.readFileSync(referencePath, 'utf8'));
-const results = { passed: 0, failed: 0 };
-
-function check(name, ok, detail) {
-  results[ok ? 'passed' : 'failed']++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(page, what, fn, arg, timeoutMs) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: timeoutMs, polling: 100 });
-    return true;
-  } catch (e) {
-    check(what, false, `timed out after ${timeoutMs / 1000} s`);
-    return false;
-  }
-}
-
 // Training throughput at the CLI's batch size (256), for comparison with node and between the
 // two builds: samples/s while computing, wall-clock samples/s and fps after `ms` of training.
 async function measureBatch256(page, ms) {
@@ -174,12 +156,7 @@ async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const { server, url } = await serve(webDir);
   // playwright gives the browser a new empty profile folder of its own
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await chromium.launch(chromiumOptions());
   const summary = {};
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

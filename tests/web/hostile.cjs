@@ -9,6 +9,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
+const { results, check, sleep, waitFor, chromiumOptions } = require('./harness.cjs');
 
 const [webDir, shotDir, epochsArg] = process.argv.slice(2);
 if (!shotDir) {
@@ -16,21 +17,6 @@ if (!shotDir) {
   process.exit(2);
 }
 const soakEpochs = Number(epochsArg || 10);
-const results = { passed: 0, failed: 0 };
-function check(name, ok, detail) {
-  results[ok ? 'passed' : 'failed']++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(page, what, fn, arg, timeoutMs) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: timeoutMs, polling: 200 });
-    return true;
-  } catch (e) {
-    check(what, false, `timed out after ${timeoutMs / 1000} s`);
-    return false;
-  }
-}
 const MB = (b) => (b / 1048576).toFixed(1);
 
 // Drops a file named `name` with `bytes` on the page, as a user drags one in; returns state().
@@ -47,12 +33,7 @@ async function drop(page, name, bytes) {
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const { server, url } = await serve(webDir);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-           '--enable-precise-memory-info'],
-  });
+  const browser = await chromium.launch(chromiumOptions(['--enable-precise-memory-info']));
   const summary = {};
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
