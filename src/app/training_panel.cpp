@@ -180,9 +180,10 @@ void divergence_notice(App& app) {
   // a tenth, but no higher than the default: Adam blows up from about 0.1 on (train.h)
   const float lr = c.optimizer.learning_rate, lower = lr > 0.01f ? 0.001f : lr / 10;
   if (!check_limit(kLearningRateLimit, lower).empty()) return;
-  char label[64];
-  std::snprintf(label, sizeof label, "Lower the learning rate to %g and train on", double(lower));
-  if (ImGui::Button(label)) {
+  char label[64], short_label[32];
+  std::snprintf(label, sizeof label, "Lower the learning rate to %g and train on###lower", double(lower));
+  std::snprintf(short_label, sizeof short_label, "Train on at lr %g###lower", double(lower));
+  if (ImGui::Button(fit_text(label, short_label))) {
     c.optimizer.learning_rate = lower;
     const std::string error = lab_set_config(lab, c);
     if (error.empty())
@@ -206,7 +207,7 @@ const char* status_text(const Lab& lab) {
   case RunStatus::idle:
     break;
   }
-  if (!lab.run.divergence.empty()) return "stopped: the loss blew up";
+  if (!lab.run.divergence.empty()) return "stopped"; // the notice below says why
   return lab.run.message.c_str();
 }
 
