@@ -58,25 +58,27 @@ static std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
 }
 
 // Returns no bytes for an empty or absurd size (PNG needs 1 <= side < 2^31).
-std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int height) {
+// channels 1: grayscale, 3: RGB.
+static std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, int channels) {
   if (width <= 0 || height <= 0) return {};
   // Each row is a filter-type byte (0 = none) then its pixels.
+  const size_t row_bytes = size_t(width) * size_t(channels);
   std::vector<uint8_t> raw;
-  raw.reserve(size_t(height) * (size_t(width) + 1));
+  raw.reserve(size_t(height) * (row_bytes + 1));
   for (int y = 0; y < height; y++) {
     raw.push_back(0);
-    const uint8_t* row = pixels + size_t(y) * size_t(width);
-    raw.insert(raw.end(), row, row + width);
+    const uint8_t* row = pixels + size_t(y) * row_bytes;
+    raw.insert(raw.end(), row, row + row_bytes);
   }
 
   std::vector<uint8_t> ihdr;
   put_u32be(ihdr, uint32_t(width));
   put_u32be(ihdr, uint32_t(height));
-  ihdr.push_back(8); // bit depth
-  ihdr.push_back(0); // colour type 0: grayscale
-  ihdr.push_back(0); // compression: deflate
-  ihdr.push_back(0); // filter method 0
-  ihdr.push_back(0); // no interlace
+  ihdr.push_back(8);                     // bit depth
+  ihdr.push_back(channels == 3 ? 2 : 0); // colour type 2: RGB, 0: grayscale
+  ihdr.push_back(0);                     // compression: deflate
+  ihdr.push_back(0);                     // filter method 0
+  ihdr.push_back(0);                     // no interlace
 
   static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   std::vector<uint8_t> png(kSignature, kSignature + 8);
@@ -84,6 +86,13 @@ std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int heigh
   put_png_chunk(png, "IDAT", zlib_stored(raw));
   put_png_chunk(png, "IEND", {});
   return png;
+}
+
+std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int height) {
+  return encode_png(pixels, width, height, 1);
+}
+std::vector<uint8_t> encode_png_rgb8(const uint8_t* rgb, int width, int height) {
+  return encode_png(rgb, width, height, 3);
 }
 
 std::string write_png_gray(const std::string& path, const uint8_t* pixels, int width, int height) {

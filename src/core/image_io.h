@@ -8,6 +8,7 @@
 namespace aelab {
 
 std::vector<uint8_t> encode_png_gray(const uint8_t* pixels, int width, int height);
+std::vector<uint8_t> encode_png_rgb8(const uint8_t* rgb, int width, int height); // 3 bytes a pixel
 std::string write_png_gray(const std::string& path, const uint8_t* pixels, int width, int height);
 
 struct NpyArray {

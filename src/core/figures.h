@@ -1,0 +1,51 @@
+// The pictures of explore.h as RGB images, for the app's views (shown as textures), their "save
+// as PNG" buttons and `aelab figure`: one renderer, so the file and the screen agree.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/explore.h"
+
+namespace aelab {
+
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb; // width * height * 3, row-major, top row first
+};
+
+// A colour per digit class (a qualitative palette that reads on the dark theme).
+extern const uint8_t kLabelColors[10][3];
+// The background of the figures: the app's panel background.
+extern const uint8_t kFigureBackground[3];
+
+// Where a plane position lands in a side x side map image (the map's plane, a small margin).
+struct MapFrame {
+  float x0, x1, y0, y1; // plane bounds
+  float side, margin;   // pixels
+  float px(float x) const { return margin + (x - x0) / (x1 - x0) * (side - 2 * margin); }
+  float py(float y) const { return margin + (y1 - y) / (y1 - y0) * (side - 2 * margin); }
+  float x_at(float px_) const { return x0 + (px_ - margin) / (side - 2 * margin) * (x1 - x0); }
+  float y_at(float py_) const { return y1 - (py_ - margin) / (side - 2 * margin) * (y1 - y0); }
+};
+MapFrame map_frame(const LatentPlane& plane, int side);
+
+// The scatter of the map's points coloured by label, side x side pixels. With `thumbnails` > 0
+// and the digits' images in `data`, that many evenly sampled digits are drawn as small images at
+// their positions instead of dots.
+RgbImage render_map(const LatentMap& map, int side, const Dataset* data = nullptr, int thumbnails = 0);
+// The same with a legend (a swatch and the digit for each class) to its right: the saved figure.
+RgbImage render_map_figure(const LatentMap& map, int side, const Dataset* data = nullptr, int thumbnails = 0);
+
+// Images (count rows of width*height values) in a grid of `columns`, each `scale` times larger,
+// `gap` pixels apart. Gray: values in [0, 1]. Signed: each image scaled by its own largest
+// magnitude, positive red, negative blue, zero black (the first layer's weights).
+RgbImage render_tiles(const float* images, int count, int columns, int width, int height, int scale, int gap,
+                      bool signed_colors = false);
+
+// PNG bytes of an RGB image (stored deflate, as encode_png_gray).
+std::vector<uint8_t> encode_png_rgb(const RgbImage& image);
+std::string write_png_rgb(const std::string& path, const RgbImage& image);
+
+} // namespace aelab
