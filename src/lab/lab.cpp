@@ -305,7 +305,9 @@ void take_snapshot(Lab& lab) {
   // The weights are shown once the snapshot has applied every command sent (the UI may show a
   // loaded file's weights meanwhile), and only if a reset or a load has not replaced them since.
   const Snapshot& run = lab.run;
-  if (settled && run.model && run.model_lineage == run.lineage && run.model_version != lab.model_version) {
+  if (lab.scrub_id != 0 && lab_scrub_index(lab) < 0) lab_scrub(lab, -1); // a reset or load dropped it
+  if (lab.scrub_id == 0 && settled && run.model && run.model_lineage == run.lineage &&
+      run.model_version != lab.model_version) {
     lab.model = lab.run.model;
     lab.model_version = lab.run.model_version;
     lab.input.dirty = true;
@@ -368,6 +370,50 @@ void lab_update(Lab& lab) {
   if (!lab.input.dirty) return;
   lab.input.dirty = false;
   compute_input(lab);
+}
+
+int lab_scrub_index(const Lab& lab) {
+  if (lab.scrub_id == 0) return -1;
+  for (size_t i = 0; i < lab.run.timeline.size(); i++)
+    if (lab.run.timeline[i].id == lab.scrub_id) return int(i);
+  return -1;
+}
+
+// Model versions of timeline points, apart from the run's (which count up from 1).
+constexpr uint64_t kScrubVersion = uint64_t(1) << 62;
+
+std::string lab_scrub(Lab& lab, int index) {
+  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  if (index < -1 || index >= int(t.size()))
+    return "timeline point " + std::to_string(index) + ": expected -1 (live) or 0 to " +
+           std::to_string(int(t.size()) - 1);
+  if (index >= 0 && !t[size_t(index)].model)
+    return "timeline point " + std::to_string(index) + ": its weights have not arrived";
+  if (index == -1) {
+    lab.scrub_id = 0;
+    const Snapshot& run = lab.run;
+    if (run.model && run.model_lineage == run.lineage)
+      lab.model = run.model, lab.model_version = run.model_version;
+  } else {
+    lab.scrub_id = t[size_t(index)].id;
+    lab.model = t[size_t(index)].model;
+    lab.model_version = kScrubVersion + lab.scrub_id;
+  }
+  lab.input.code_edited = false;
+  lab.input.dirty = true;
+  lab_update(lab);
+  return "";
+}
+
+std::string lab_resume_from_scrub(Lab& lab) {
+  const int index = lab_scrub_index(lab);
+  if (index < 0) return "no timeline point is shown: scrub back first";
+  Command c;
+  c.kind = Command::Kind::rewind;
+  c.timeline_id = lab.scrub_id;
+  lab_send(lab, c);
+  lab.scrub_id = 0; // the run's weights are the point's from now on
+  return "";
 }
 
 void lab_edit_code(Lab& lab, int unit, float value) {

@@ -63,6 +63,7 @@ struct Lab {
   std::vector<uint8_t> shipped_model; // the shipped model file, to go back to (empty if none)
   DataSlot test, train;
   Input input;
+  uint64_t scrub_id = 0; // the timeline point shown instead of the live weights (0: live)
 };
 
 // A fresh lab on `host`: random weights from seed 0 with the default shape, an empty canvas.
@@ -127,6 +128,13 @@ void lab_set_preprocess(Lab& lab, bool on);
 void lab_update(Lab& lab);
 void lab_edit_code(Lab& lab, int unit, float value);
 void lab_snap_back_code(Lab& lab);
+
+// ---- the timeline (run.h): scrubbing shows an earlier model everywhere; training goes on
+// Shows point `index` of lab.run.timeline (-1: the live weights again): "" or why not.
+std::string lab_scrub(Lab& lab, int index);
+int lab_scrub_index(const Lab& lab); // the point shown, -1: live
+// Makes the shown point the current model and trains on from it (a rewind command): "" or why not.
+std::string lab_resume_from_scrub(Lab& lab);
 
 const char* loss_name(LossKind kind); // "BCE", "MSE"
 

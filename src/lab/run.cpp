@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "core/model_file.h"
@@ -27,6 +28,18 @@ void start_validation(Run& run, bool epoch_point = true) {
 
 void weights_changed(Run& run) { run.weights_version++; }
 
+// The weights the finished pass evaluated (they do not change while a pass runs).
+void add_timeline_point(Run& run) {
+  std::vector<TimelinePoint>& t = run.timeline;
+  if (!t.empty() && t.back().step == run.pass.step) t.pop_back(); // the same weights again
+  TimelinePoint p;
+  p.id = run.timeline_next_id++;
+  p.step = run.pass.step, p.epoch = run.pass.epoch, p.val_loss = run.val.loss;
+  p.model = std::make_shared<const Autoencoder>(run.model);
+  t.push_back(std::move(p));
+  timeline_fit_budget(t, run.timeline_budget);
+}
+
 // Forgets the training run (curves, optimizer, epochs); the weights are whatever run.model holds.
 void restart_training_state(Run& run) {
   run.training = false;
@@ -42,6 +55,7 @@ void restart_training_state(Run& run) {
   run.pass = ValidationPass{};
   run.val = ValidationResult{};
   run.divergence.clear();
+  run.timeline.clear();
   weights_changed(run);
   start_validation(run);
 }
@@ -69,6 +83,7 @@ void validation_slice(Run& run) {
     if (!val.empty() && val.back().x == float(run.pass.epoch)) val.pop_back();
     val.push_back({float(run.pass.epoch), run.val.loss});
   }
+  add_timeline_point(run);
   run.pass.next = -1;
 }
 
@@ -101,6 +116,9 @@ int train_batch(Run& run) {
   run.steps++;
   run.smoothed_loss = run.steps == 1 ? loss : run.smoothed_loss + kLossSmoothing * (loss - run.smoothed_loss);
   run.curves.train.push_back({float(run.steps), run.smoothed_loss});
+  for (int64_t early : kTimelineEarlySteps)
+    if (run.steps == early && run.pass.next < 0 && run.trainer.cursor < int(run.trainer.order.size()))
+      start_validation(run, false);
   if (run.trainer.cursor >= int(run.trainer.order.size())) {
     run.curves.epoch_train.push_back({float(run.epochs_done + 1), float(epoch_train_loss(run.trainer))});
     end_epoch(run.trainer);
@@ -168,6 +186,40 @@ std::vector<uint8_t> model_file_bytes(const Run& run) {
   return model_to_bytes(file);
 }
 
+// Back to a timeline point: its weights, step and epoch, the curves cut there, and a fresh
+// optimizer (the timeline keeps weights only) starting a fresh epoch.
+void apply_rewind(Run& run, uint64_t id) {
+  auto it = std::find_if(run.timeline.begin(), run.timeline.end(),
+                         [&](const TimelinePoint& p) { return p.id == id; });
+  if (it == run.timeline.end()) {
+    run.message = "that timeline point is gone (a reset, a load or the memory budget dropped it)";
+    return;
+  }
+  const TimelinePoint p = *it;
+  run.timeline.erase(it + 1, run.timeline.end());
+  run.model = *p.model;
+  run.steps = p.step;
+  run.epochs_done = p.epoch;
+  auto cut = [](std::vector<CurvePoint>& c, float last) {
+    c.erase(std::remove_if(c.begin(), c.end(), [&](const CurvePoint& q) { return q.x > last; }), c.end());
+  };
+  cut(run.curves.train, float(p.step));
+  cut(run.curves.val, float(p.epoch));
+  cut(run.curves.epoch_train, float(p.epoch));
+  run.smoothed_loss = run.curves.train.empty() ? 0 : run.curves.train.back().y;
+  run.val = {p.val_loss, p.epoch, p.step};
+  run.training = false;
+  run.steps_wanted = 0;
+  run.step_base = run.steps;
+  run.trainer_ready = false;
+  run.epoch_open = false;
+  run.pass = ValidationPass{};
+  run.divergence.clear();
+  weights_changed(run);
+  run.message = "back at step " + std::to_string(p.step) + " (epoch " + std::to_string(p.epoch) +
+                "); training goes on from there with a fresh optimizer";
+}
+
 RunStatus status_of(const Run& run) {
   if (run.training || run.steps_wanted > 0)
     return can_train(run) ? RunStatus::training : RunStatus::waiting_for_data;
@@ -175,6 +227,27 @@ RunStatus status_of(const Run& run) {
 }
 
 } // namespace
+
+size_t timeline_bytes(const std::vector<TimelinePoint>& timeline) {
+  size_t bytes = 0;
+  for (const TimelinePoint& p : timeline)
+    bytes +=
+        sizeof(TimelinePoint) + (p.model ? sizeof(Autoencoder) + p.model->params.size() * sizeof(float) : 0);
+  return bytes;
+}
+
+void timeline_fit_budget(std::vector<TimelinePoint>& t, size_t budget) {
+  while (t.size() > 2 && timeline_bytes(t) > budget) {
+    // drop the interior point whose neighbours are closest on a log scale of steps
+    size_t drop = 1;
+    double closest = INFINITY;
+    for (size_t i = 1; i + 1 < t.size(); i++) {
+      const double gap = std::log1p(double(t[i + 1].step)) - std::log1p(double(t[i - 1].step));
+      if (gap < closest) closest = gap, drop = i;
+    }
+    t.erase(t.begin() + long(drop));
+  }
+}
 
 double now_ms() {
   using namespace std::chrono;
@@ -265,6 +338,9 @@ void run_apply(Run& run, Command c) {
       start_validation(run);
     }
     break;
+  case Command::Kind::rewind:
+    apply_rewind(run, c.timeline_id);
+    break;
   case Command::Kind::save:
     run.saved = std::make_shared<const std::vector<uint8_t>>(model_file_bytes(run));
     run.saved_seq = c.seq;
@@ -343,6 +419,7 @@ Snapshot run_snapshot(const Run& run, bool with_weights) {
   s.message = run.message;
   s.saved_seq = run.saved_seq;
   s.saved = run.saved;
+  s.timeline = run.timeline;
   return s;
 }
 

@@ -36,8 +36,25 @@ struct Curves {
   std::vector<CurvePoint> epoch_train; // (epoch, mean training loss of that epoch)
 };
 
+// The training timeline: the weights as they were after each validation pass (before training,
+// after every epoch, a few times early in the first epoch, and at pauses), with that pass's loss.
+// The run keeps them within kTimelineBudgetBytes, thinning the middle when full so the points
+// stay evenly spread on a log scale of steps (early training changes fastest).
+struct TimelinePoint {
+  uint64_t id = 0; // unique within the run, increasing
+  int64_t step = 0;
+  int epoch = 0; // epochs completed at `step`
+  float val_loss = -1;
+  std::shared_ptr<const Autoencoder> model; // in a snapshot: null where the receiver has it already
+};
+constexpr size_t kTimelineBudgetBytes = size_t(24) << 20; // 24 MiB: 29 snapshots of the default model
+constexpr int64_t kTimelineEarlySteps[] = {20, 100, 300}; // extra passes in the first epoch
+size_t timeline_bytes(const std::vector<TimelinePoint>& timeline);
+// Drops interior points until the timeline fits in `budget` bytes (the first and last stay).
+void timeline_fit_budget(std::vector<TimelinePoint>& timeline, size_t budget);
+
 struct Command {
-  enum class Kind : uint8_t { start, pause, step, reset, load, set_config, set_dataset, save };
+  enum class Kind : uint8_t { start, pause, step, reset, load, set_config, set_dataset, save, rewind };
   Kind kind = Kind::pause;
   uint64_t seq = 0;                    // given by the sender, increasing; the snapshot says the last applied
   int64_t steps = 0;                   // step: batches to train now, whether or not training runs
@@ -47,6 +64,7 @@ struct Command {
   TrainConfig config;                  // set_config (already checked by the sender)
   bool train_split = false;            // set_dataset: the training set (else the test set)
   std::shared_ptr<const Dataset> data; // set_dataset (null: forget that set)
+  uint64_t timeline_id = 0;            // rewind: the timeline point to train on from
 };
 
 // Where the run is within the validation pass it is computing (a slice per unit of work).
@@ -102,6 +120,7 @@ struct Snapshot {
   std::string message;    // what the last command or unit did, one line
   uint64_t saved_seq = 0; // the save command `saved` answers (0: none)
   std::shared_ptr<const std::vector<uint8_t>> saved; // a model file with the optimizer state
+  std::vector<TimelinePoint> timeline;
 };
 
 struct Run {
@@ -130,6 +149,9 @@ struct Run {
   std::string message;
   uint64_t saved_seq = 0;
   std::shared_ptr<const std::vector<uint8_t>> saved;
+  std::vector<TimelinePoint> timeline;
+  uint64_t timeline_next_id = 1;
+  size_t timeline_budget = kTimelineBudgetBytes;
 };
 
 // A run with random weights (seed 0, the default shape) and the app's default config.

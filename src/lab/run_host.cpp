@@ -35,6 +35,10 @@ void merge_unread(Snapshot& newer, Snapshot&& older) {
     newer.model_lineage = older.model_lineage;
   }
   if (!newer.saved && older.saved) newer.saved = std::move(older.saved), newer.saved_seq = older.saved_seq;
+  for (TimelinePoint& p : newer.timeline) // weights sent once (the worker's wire) come from older
+    if (!p.model)
+      for (const TimelinePoint& q : older.timeline)
+        if (q.id == p.id) p.model = q.model;
 }
 
 bool WeightsPacer::due(const Run& run, double min_interval_ms) {

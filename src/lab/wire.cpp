@@ -61,6 +61,24 @@ void get_config(Reader& r, TrainConfig* c) {
   r.get(&c->optimizer.beta2), r.get(&c->optimizer.epsilon), r.get(&c->optimizer.momentum);
 }
 
+void put_model(Writer& w, const Autoencoder& m) {
+  w.put(m.shape.input_dim), w.put(m.shape.hidden_dim), w.put(m.shape.latent_dim);
+  w.put_vector(std::vector<float>(m.params.begin(), m.params.end()));
+}
+std::shared_ptr<const Autoencoder> get_model(Reader& r) {
+  ModelShape shape;
+  r.get(&shape.input_dim), r.get(&shape.hidden_dim), r.get(&shape.latent_dim);
+  std::vector<float> params;
+  r.get_vector(&params);
+  if (!r.ok || !check_model_shape(shape).empty() || params.size() != parameter_count(shape)) {
+    r.ok = false;
+    return nullptr;
+  }
+  Autoencoder model = make_autoencoder(shape);
+  std::copy(params.begin(), params.end(), model.params.begin());
+  return std::make_shared<const Autoencoder>(std::move(model));
+}
+
 } // namespace
 
 std::vector<uint8_t> command_to_bytes(const Command& c) {
@@ -70,6 +88,7 @@ std::vector<uint8_t> command_to_bytes(const Command& c) {
   put_config(w, c.config);
   w.put(uint8_t(c.train_split));
   w.put_vector(c.bytes);
+  w.put(c.timeline_id);
   return std::move(w.out);
 }
 
@@ -82,7 +101,8 @@ bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
   r.get(&train);
   c->train_split = train != 0;
   r.get_vector(&c->bytes);
-  if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::save) ||
+  r.get(&c->timeline_id);
+  if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::rewind) ||
       c->kind == Command::Kind::set_dataset)
     return false;
   // what the sender checked is checked again: a run must never see a config or shape it refuses
@@ -100,8 +120,7 @@ std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
   w.put(uint8_t(s.model != nullptr));
   if (s.model) {
     w.put(s.model_version), w.put(s.model_lineage);
-    w.put(s.model->shape.input_dim), w.put(s.model->shape.hidden_dim), w.put(s.model->shape.latent_dim);
-    w.put_vector(std::vector<float>(s.model->params.begin(), s.model->params.end()));
+    put_model(w, *s.model);
   }
   w.put(s.epochs_before);
   put_config(w, s.config);
@@ -117,6 +136,12 @@ std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
   w.put(s.saved_seq);
   w.put(uint8_t(s.saved != nullptr));
   if (s.saved) w.put_vector(*s.saved);
+  w.put(uint64_t(s.timeline.size()));
+  for (const TimelinePoint& p : s.timeline) {
+    w.put(p.id), w.put(p.step), w.put(p.epoch), w.put(p.val_loss);
+    w.put(uint8_t(p.model != nullptr));
+    if (p.model) put_model(w, *p.model);
+  }
   return std::move(w.out);
 }
 
@@ -127,14 +152,8 @@ bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
   r.get(&has_model);
   if (has_model) {
     r.get(&s->model_version), r.get(&s->model_lineage);
-    ModelShape shape;
-    r.get(&shape.input_dim), r.get(&shape.hidden_dim), r.get(&shape.latent_dim);
-    std::vector<float> params;
-    r.get_vector(&params);
-    if (!r.ok || !check_model_shape(shape).empty() || params.size() != parameter_count(shape)) return false;
-    Autoencoder model = make_autoencoder(shape);
-    std::copy(params.begin(), params.end(), model.params.begin());
-    s->model = std::make_shared<const Autoencoder>(std::move(model));
+    s->model = get_model(r);
+    if (!r.ok) return false;
   }
   r.get(&s->epochs_before);
   get_config(r, &s->config);
@@ -154,6 +173,17 @@ bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
     std::vector<uint8_t> saved;
     r.get_vector(&saved);
     s->saved = std::make_shared<const std::vector<uint8_t>>(std::move(saved));
+  }
+  uint64_t points = 0;
+  r.get(&points);
+  if (!r.ok || points > r.left / 25) return false; // each point takes at least 25 bytes
+  s->timeline.resize(size_t(points));
+  for (TimelinePoint& p : s->timeline) {
+    r.get(&p.id), r.get(&p.step), r.get(&p.epoch), r.get(&p.val_loss);
+    uint8_t has = 0;
+    r.get(&has);
+    if (has) p.model = get_model(r);
+    if (!r.ok) return false;
   }
   return r.ok && r.left == 0 && uint8_t(s->status) <= uint8_t(RunStatus::finished) &&
          uint8_t(s->config.loss) <= uint8_t(LossKind::mse) &&

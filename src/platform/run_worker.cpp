@@ -25,9 +25,10 @@ struct Worker {
   WeightsPacer pacer;
   bool changed = true;
   double last_post_ms = -1e300;
-  uint64_t saved_sent = 0;          // the saved file goes out once
-  std::vector<uint8_t> message;     // the snapshot handed to JavaScript
-  std::vector<uint8_t> image_bytes; // an image file on its way in
+  uint64_t saved_sent = 0;             // the saved file goes out once
+  std::vector<uint64_t> timeline_sent; // ... and each timeline point's weights (the ids sent)
+  std::vector<uint8_t> message;        // the snapshot handed to JavaScript
+  std::vector<uint8_t> image_bytes;    // an image file on its way in
   std::string returned;
 };
 
@@ -105,6 +106,13 @@ EMSCRIPTEN_KEEPALIVE int aelab_worker_pump(double budget_ms, int* more) {
   Snapshot s = run_snapshot(w.run, w.pacer.due(w.run, *more ? kWeightsIntervalMs : 0));
   if (s.saved_seq == w.saved_sent) s.saved = nullptr; // sent already
   w.saved_sent = s.saved_seq;
+  std::vector<uint64_t> sent;
+  for (TimelinePoint& p : s.timeline) {
+    if (std::find(w.timeline_sent.begin(), w.timeline_sent.end(), p.id) != w.timeline_sent.end())
+      p.model = nullptr; // the page has these weights: merge_unread gives them back there
+    sent.push_back(p.id);
+  }
+  w.timeline_sent = std::move(sent);
   w.message = snapshot_to_bytes(s);
   w.changed = false;
   w.last_post_ms = now;

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   Command c;
   for (Command::Kind kind :
        {Command::Kind::start, Command::Kind::pause, Command::Kind::step, Command::Kind::reset,
-        Command::Kind::load, Command::Kind::set_config, Command::Kind::save}) {
+        Command::Kind::load, Command::Kind::set_config, Command::Kind::save, Command::Kind::rewind}) {
     c = Command{};
     c.kind = kind;
     c.seq = 5;
