@@ -1,5 +1,5 @@
 // aelab: the native command line. `aelab train` reproduces the reference experiment; the other
-// commands evaluate, draw, encode, decode and export a trained model, or benchmark the core.
+// commands evaluate, draw, encode, decode, map and export a trained model, or benchmark the core.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +42,8 @@ static const char* kUsage =
     "  encode       latent codes of the test set, with labels, as CSV\n"
     "  decode       PNG of what the decoder makes of a latent code\n"
     "  export       the weights as a NumPy .npz (Keras kernel layout)\n"
+    "  figure       PNG figure of what the model learned: map, grid, interpolate, traverse, weights\n"
+    "  map          every test digit's position on the latent map (PCA of the codes), as CSV\n"
     "  bench        training-step throughput and GEMM GFLOP/s at 1 and N threads\n";
 
 int main(int argc, char** argv) {
@@ -61,6 +63,8 @@ int main(int argc, char** argv) {
   if (command == "encode") return cmd_encode(argc, argv);
   if (command == "decode") return cmd_decode(argc, argv);
   if (command == "export") return cmd_export(argc, argv);
+  if (command == "figure") return cmd_figure(argc, argv);
+  if (command == "map") return cmd_map(argc, argv);
   if (command == "bench") return cmd_bench(argc, argv);
   std::fprintf(stderr, "aelab: unknown command '%s' (aelab --help lists them)\n", command.c_str());
   return 2;

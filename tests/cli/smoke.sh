@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Command-line smoke test: train one epoch on a subset, then every command on the result, the
-# exported .npz checked in NumPy against an independent reader of the model file, and the exit
-# codes of bad input (2 for usage errors, 1 for data and model errors, each with one line).
+# exported .npz checked in NumPy against an independent reader of the model file, the latent map
+# against NumPy's PCA of the encoded codes, and the exit codes of bad input (2 for usage errors,
+# 1 for data and model errors, each with one line).
 # usage: smoke.sh path/to/aelab mnist_dir work_dir
 set -u
 AELAB="$1" DATA="$2" WORK="$3"
+# relative paths name files from where the script was started, not from $WORK
+case "$AELAB" in /*) ;; *) AELAB="$PWD/$AELAB" ;; esac
+case "$DATA" in /*) ;; *) DATA="$PWD/$DATA" ;; esac
 PY=/usr/bin/python3 # Debian's python, which has python3-numpy
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 passed=0 failed=0
@@ -35,11 +39,12 @@ code=$(sed -n 2p codes.csv | cut -d, -f2-)
 expect_exit 0 "decode a code from encode" -- "$AELAB" decode --model m.aelab --code "$code" --out digit.png
 expect_exit 0 "export" -- "$AELAB" export --model m.aelab --out w.npz
 
-check "PNGs decode with the right sizes; the npz matches the model file in NumPy" "$PY" - <<'PYEOF'
-import struct, zlib, sys
-import numpy as np
+# png(path, colour_type): checks the chunks' CRCs, the colour type (0 gray, 2 RGB) and the pixel
+# data's length; returns (width, height). Imported by the NumPy checks below.
+cat >pngs.py <<'PYEOF'
+import struct, zlib
 
-def png(path):
+def png(path, colour_type=0):
     b = open(path, "rb").read()
     assert b[:8] == b"\x89PNG\r\n\x1a\n", path
     pos, idat, size = 8, b"", None
@@ -47,13 +52,21 @@ def png(path):
         n, kind = struct.unpack(">I4s", b[pos:pos + 8])
         body = b[pos + 8:pos + 8 + n]
         assert struct.unpack(">I", b[pos + 8 + n:pos + 12 + n])[0] == zlib.crc32(kind + body), path
-        if kind == b"IHDR": size = struct.unpack(">II", body[:8])
+        if kind == b"IHDR": size, colour = struct.unpack(">II", body[:8]), body[9]
         if kind == b"IDAT": idat += body
         pos += 12 + n
     w, h = size
+    assert colour == colour_type, (path, "colour type", colour, "expected", colour_type)
+    channels = 3 if colour_type == 2 else 1
     raw = zlib.decompress(idat)
-    assert len(raw) == h * (w + 1), (path, len(raw))
+    assert len(raw) == h * (w * channels + 1), (path, len(raw))
     return w, h
+PYEOF
+
+check "PNGs decode with the right sizes; the npz matches the model file in NumPy" "$PY" - <<'PYEOF'
+import struct, zlib, sys
+import numpy as np
+from pngs import png
 
 fw, fh = png("fig.png")
 assert fh > fw / 3 * 2 / 2 and fw > fh, (fw, fh) # 3 columns, 2 rows
@@ -89,6 +102,59 @@ csv = np.loadtxt("codes.csv", delimiter=",", skiprows=1, max_rows=5)
 assert np.allclose(csv[:, 1:], code, atol=1e-4), np.abs(csv[:, 1:] - code).max()
 PYEOF
 
+# the latent map: aelab map's positions are the PCA of aelab encode's codes, computed in NumPy
+expect_exit 0 "map" -- "$AELAB" map --model m.aelab --data "$DATA" --out map.csv
+cp out.txt map_out.txt
+check "  ... printed what the axes are" grep -q "^x: PC1 ([0-9.]*% of variance), y: PC2 ([0-9.]*% of variance)$" map_out.txt
+check "map.csv has the header index,label,x,y and 10000 rows" bash -c \
+  '[ "$(wc -l <map.csv)" = 10001 ] && [ "$(head -1 map.csv)" = index,label,x,y ] && [ "$(awk -F, "NF!=4" map.csv | wc -l)" = 0 ]'
+expect_exit 0 "map's x, y are the projection on NumPy's first two principal components of the codes" -- "$PY" - <<'PYEOF'
+import re
+import numpy as np
+codes = np.loadtxt("codes.csv", delimiter=",", skiprows=1)
+m = np.loadtxt("map.csv", delimiter=",", skiprows=1)
+assert np.array_equal(m[:, 0], np.arange(10000)) and np.array_equal(m[:, 1], codes[:, 0]), "index, label"
+z = codes[:, 1:]
+cov = np.cov(z, rowvar=False)
+values, vectors = np.linalg.eigh(cov)
+values, vectors = values[::-1], vectors[:, ::-1]
+xy = (z - z.mean(axis=0)) @ vectors[:, :2]
+for axis in range(2):  # each axis up to its sign, relative to the spread of the points along it
+    spread = np.ptp(xy[:, axis])
+    diff = min(np.abs(m[:, 2 + axis] - xy[:, axis]).max(), np.abs(m[:, 2 + axis] + xy[:, axis]).max())
+    print("PC%d: max difference %.2e of a spread of %.3g" % (axis + 1, diff, spread))
+    assert diff <= 1e-3 * spread, (axis, diff, spread)
+printed = [float(p) for p in re.findall(r"([0-9.]+)% of variance", open("map_out.txt").read())]
+expected = 100 * values[:2] / np.trace(cov)
+assert np.allclose(printed, expected, atol=0.051), (printed, expected)
+PYEOF
+# every figure: an RGB PNG (reconstruct: the same grayscale file as aelab reconstruct)
+for kind in map grid interpolate traverse weights reconstruct; do
+  expect_exit 0 "figure $kind" -- "$AELAB" figure $kind --model m.aelab --data "$DATA" --out "fig_$kind.png"
+done
+expect_exit 0 "figure map --thumbnails" -- "$AELAB" figure map --model m.aelab --data "$DATA" --out fig_thumbs.png --thumbnails
+expect_exit 0 "figure traverse --unit all" -- "$AELAB" figure traverse --model m.aelab --data "$DATA" --out fig_units.png --unit all
+expect_exit 0 "figure interpolate --a 3 --b 7 --steps 5" -- "$AELAB" figure interpolate --model m.aelab --data "$DATA" --out fig_3to7.png --a 3 --b 7 --steps 5
+expect_exit 0 "figure grid --n 4" -- "$AELAB" figure grid --model m.aelab --data "$DATA" --out fig_grid4.png --n 4
+expect_exit 0 "reconstruct, for comparison" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out rec.png
+check "figure reconstruct wrote the file aelab reconstruct writes" cmp -s fig_reconstruct.png rec.png
+check "figure PNGs are RGB, sized by their layouts (28x28 tiles at scale 2, 1 pixel apart)" "$PY" - <<'PYEOF'
+from pngs import png
+tiles = lambda columns, rows: (1 + 57 * columns, 1 + 57 * rows)
+for path in ("fig_map.png", "fig_thumbs.png"):
+    w, h = png(path, 2)
+    assert h == 512 and 512 < w < 640, (path, w, h) # the map, its legend to the right
+assert png("fig_grid.png", 2) == tiles(12, 12)
+assert png("fig_grid4.png", 2) == tiles(4, 4)
+assert png("fig_interpolate.png", 2) == tiles(10, 2)
+assert png("fig_3to7.png", 2) == tiles(5, 2)
+assert png("fig_traverse.png", 2) == tiles(10, 1)
+assert png("fig_units.png", 2) == tiles(7, 32)
+assert png("fig_weights.png", 2) == tiles(16, 128 // 16)
+w, h = png("fig_reconstruct.png", 0)
+assert w > h, (w, h)
+PYEOF
+
 # resuming: 1 epoch + 1 resumed epoch is byte for byte the same file as 2 epochs in one run
 expect_exit 0 "train 2 epochs in one run" -- "$AELAB" train --data "$DATA" --epochs 2 --limit 600 --out two.aelab
 expect_exit 0 "train 1 epoch" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out one.aelab
@@ -107,6 +173,16 @@ expect_exit 2 "loss unknown" -- "$AELAB" train --loss hinge
 expect_exit 2 "missing --model" -- "$AELAB" eval
 expect_exit 2 "decode code of the wrong length" -- "$AELAB" decode --model m.aelab --code 1,2,3 --out x.png
 expect_exit 2 "reconstruct index out of range" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out x.png --indices 10000
+expect_exit 2 "figure of an unknown kind" -- "$AELAB" figure nosuch --model m.aelab --data "$DATA" --out x.png
+expect_exit 2 "figure with no kind" -- "$AELAB" figure --model m.aelab --out x.png
+expect_exit 2 "figure traverse --unit 99 of a 32-unit code" -- "$AELAB" figure traverse --model m.aelab --data "$DATA" --out x.png --unit 99
+expect_exit 2 "figure interpolate --a 10000" -- "$AELAB" figure interpolate --model m.aelab --data "$DATA" --out x.png --a 10000
+expect_exit 2 "figure interpolate --steps 1" -- "$AELAB" figure interpolate --model m.aelab --data "$DATA" --out x.png --steps 1
+expect_exit 2 "figure grid --n 0" -- "$AELAB" figure grid --model m.aelab --data "$DATA" --out x.png --n 0
+expect_exit 2 "figure grid with an option of another kind" -- "$AELAB" figure grid --model m.aelab --data "$DATA" --out x.png --unit 3
+expect_exit 2 "figure map without --out" -- "$AELAB" figure map --model m.aelab --data "$DATA"
+expect_exit 2 "map without --out" -- "$AELAB" map --model m.aelab --data "$DATA"
+check "  ... says so" grep -q -- "--out FILE.csv is required" err.txt
 # data and model errors: exit 1, naming the file
 expect_exit 1 "missing data folder" -- "$AELAB" train --data /nonexistent --epochs 1
 head -c 1000 m.aelab > truncated.aelab
@@ -129,6 +205,10 @@ PYEOF
 expect_exit 0 "train a 100-pixel model on 10x10 images" -- "$AELAB" train --data small10 --epochs 1 --out m100.aelab
 expect_exit 1 "reconstruct refuses 10x10 images" -- "$AELAB" reconstruct --model m100.aelab --data small10 --out x.png
 check "  ... naming the size" grep -q "images are 10x10, reconstruct draws 28x28" err.txt
+expect_exit 1 "figure map refuses 10x10 images" -- "$AELAB" figure map --model m100.aelab --data small10 --out x.png
+check "  ... naming the size" grep -q "images are 10x10, figure map draws 28x28" err.txt
+expect_exit 1 "figure weights refuses a 100-pixel model" -- "$AELAB" figure weights --model m100.aelab --out x.png
+expect_exit 0 "map of a 100-pixel model (positions, no images)" -- "$AELAB" map --model m100.aelab --data small10 --out map100.csv
 expect_exit 1 "decode refuses a 100-pixel model" -- "$AELAB" decode --model m100.aelab --code "$(printf '0,%.0s' $(seq 31))0" --out x.png
 # defect 6: a model claiming 4294967295 epochs made --resume replay that many shuffles
 "$PY" - <<'PYEOF'
@@ -146,6 +226,8 @@ check "  ... and goes on after epoch 10^9" grep -q "resuming billion.aelab after
 expect_exit 1 "train --log /dev/full" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out r.aelab --log /dev/full
 check "  ... names the log" grep -q "/dev/full: cannot write (No space left on device)" err.txt
 expect_exit 1 "encode --out /dev/full" -- "$AELAB" encode --model m.aelab --data "$DATA" --out /dev/full
+expect_exit 1 "figure map --out /dev/full" -- "$AELAB" figure map --model m.aelab --data "$DATA" --out /dev/full
+expect_exit 1 "map --out /dev/full" -- "$AELAB" map --model m.aelab --data "$DATA" --out /dev/full
 expect_exit 1 "reconstruct --out /dev/full" -- "$AELAB" reconstruct --model m.aelab --data "$DATA" --out /dev/full
 # defect 8: the output is checked before training, and only a regular file is replaced
 ln -sf m.aelab link.aelab
@@ -177,6 +259,8 @@ expect_exit 0 "  ... and train on at lr 0.001" -- "$AELAB" train --data "$DATA" 
 # help
 expect_exit 0 "train --help" -- "$AELAB" train --help
 check "help lists the options" grep -q -- "--epochs" out.txt
+expect_exit 0 "figure --help" -- "$AELAB" figure --help
+check "  ... lists the kinds and their options" bash -c 'grep -q "^  traverse" out.txt && grep -q -- "--unit 0|all" out.txt'
 
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]
