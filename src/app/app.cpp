@@ -23,15 +23,16 @@ std::string json_number_text(double v) {
   return buf;
 }
 
-// Panel rectangles for a window of w x h: draw | latent | training above, gallery | model below.
+// Panel rectangles for a window of w x h: draw | latent | training above, the views (tabs) |
+// model below.
 struct Layout {
-  Rect draw, latent, training, gallery, model;
+  Rect draw, latent, training, views, model;
 };
 
 Layout compute_layout(float w, float h) {
   const float gap = 4;
   Layout l;
-  float bottom_h = std::max(170.0f, std::min(0.32f * h, 300.0f));
+  float bottom_h = std::max(180.0f, std::min(0.42f * h, 560.0f));
   float top_h = h - bottom_h - 3 * gap;
   float inner_w = w - 4 * gap;
   float draw_w = std::round(inner_w * 0.37f), latent_w = std::round(inner_w * 0.25f);
@@ -39,9 +40,9 @@ Layout compute_layout(float w, float h) {
   l.draw = {gap, gap, draw_w, top_h};
   l.latent = {2 * gap + draw_w, gap, latent_w, top_h};
   l.training = {3 * gap + draw_w + latent_w, gap, training_w, top_h};
-  float gallery_w = std::round((w - 3 * gap) * 0.66f);
-  l.gallery = {gap, 2 * gap + top_h, gallery_w, bottom_h};
-  l.model = {2 * gap + gallery_w, 2 * gap + top_h, w - 3 * gap - gallery_w, bottom_h};
+  float views_w = std::round((w - 3 * gap) * 0.74f);
+  l.views = {gap, 2 * gap + top_h, views_w, bottom_h};
+  l.model = {2 * gap + views_w, 2 * gap + top_h, w - 3 * gap - views_w, bottom_h};
   return l;
 }
 
@@ -154,7 +155,7 @@ void app_frame(App& app) {
   draw_panel(app, l.draw);
   latent_panel(app, l.latent);
   training_panel(app, l.training);
-  gallery_panel(app, l.gallery);
+  views_panel(app, l.views);
   model_panel(app, l.model);
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
 }
@@ -163,7 +164,11 @@ bool app_animating(const App& app) {
   const Lab& lab = app.lab;
   const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading;
   const bool message_showing = !app.message.text.empty() && now_ms() < app.message.until_ms;
-  return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0;
+  const View view = app.views.view;
+  const bool map_shown = view == View::map || view == View::grid || view == View::traverse;
+  const bool map_building = map_shown && map_busy(app.views.map, lab);
+  return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0 || map_building ||
+         app.views.select;
 }
 
 const char* fit_text(const char* long_text, const char* short_text) {
@@ -269,6 +274,12 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.string("status", run.message);
   j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
   j.string("message", app.message.text);
+  j.string("view", view_name(app.views.view));
+  j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
+  j.number("mapFrameMs", app.views.map_frame_ms);
+  rect("map", app.views.map_rect);
+  j.number("timelinePoints", double(lab.run.timeline.size())).number("timelineShown", lab_scrub_index(lab));
+  j.number("timelineBytes", double(timeline_bytes(lab.run.timeline)));
   if (extra) extra(j);
   return j.finish();
 }

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/figures.h"
 #include "lab/lab.h"
+#include "lab/views.h"
 
 namespace aelab {
 
@@ -25,6 +27,9 @@ struct Platform {
   // Loads a model file: the browser opens its file picker (the result arrives later through
   // app_load_model_bytes); the desktop reads `path`.
   std::function<std::string(const std::string& path)> load_model;
+  // Saves a figure (a view's "Save PNG"): a download named `name` in the browser, a file of that
+  // name in the working folder on the desktop. Returns "" or an error line.
+  std::function<std::string(const std::vector<uint8_t>& bytes, const std::string& name)> save_figure;
 };
 
 struct Rect {
@@ -73,6 +78,44 @@ struct LatentView {
   Rect bars_rect;  // where the bars were drawn last frame (window coordinates)
 };
 
+// The views of the big area, one tab each (window.aelab.view(name) names them).
+enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery };
+constexpr int kViewCount = 6;
+const char* view_name(View view); // "map", "grid", "interpolate", "traverse", "weights", "gallery"
+bool view_from_name(const std::string& name, View* out);
+
+// One end of an interpolation: the current input, a test digit, or a point of the map's plane.
+struct Endpoint {
+  enum class Kind : uint8_t { input, digit, point };
+  Kind kind = Kind::input;
+  int digit = 0;
+  float x = 0, y = 0; // point: plane coordinates
+};
+
+// A view's picture, rendered again only when what it shows changed (key).
+struct Figure {
+  RgbImage image;
+  uint64_t key = ~0ull;
+};
+
+struct ViewsState {
+  View view = View::gallery;
+  bool select = false; // the API or the script chose `view`: select its tab next frame
+  MapState map;
+  bool thumbnails = false;
+  int click_sets = 0; // what a click on the map does: 0 loads the digit, 1 sets A, 2 sets B
+  Rect map_rect;      // where the map was drawn last frame (window coordinates)
+  Figure map_figure, plane_figure, grid_figure, line_figure, traverse_figure, weights_figure;
+  int grid_n = 10;
+  Endpoint a, b{Endpoint::Kind::digit, 1, 0, 0};
+  int steps = 10, scrub = 0;
+  Matrix line, fade;       // the interpolation's two strips (line_figure's)
+  int unit = 0;            // the traversal's unit (a click on a latent bar chooses it)
+  int all_units = 0;       // 1: every unit, a row each
+  int tile = -1;           // the first-layer unit clicked
+  double map_frame_ms = 0; // time the map build took this frame
+};
+
 struct App {
   Lab lab;
   Platform platform;
@@ -88,6 +131,7 @@ struct App {
   GalleryState gallery;
   LatentView latent;
   char model_path[512] = "model.aelab"; // model panel (desktop)
+  ViewsState views;
 };
 
 // The colour the platform clears the window to: the panels' background. Panels draw no background
@@ -125,8 +169,20 @@ std::string app_set(App& app, const std::string& name, double value);
 void draw_panel(App& app, const Rect& r);
 void latent_panel(App& app, const Rect& r);
 void training_panel(App& app, const Rect& r);
-void gallery_panel(App& app, const Rect& r);
+void views_panel(App& app, const Rect& r); // the tabs of the big area (views_panel.cpp)
+void gallery_view(App& app);               // the Gallery tab
 void model_panel(App& app, const Rect& r);
+
+// ---- the views' data for window.aelab (views_panel.cpp): JSON text, or {"error": "..."}
+std::string app_map_json(App& app);
+std::string app_decode_grid_json(App& app, int n);
+std::string app_interpolate_json(App& app, int a, int b, int k); // a, b: test digit, -1: the input
+std::string app_traverse_json(App& app, int unit, int k);
+std::string app_first_layer_json(App& app);
+std::string app_timeline_json(const App& app);
+std::string app_view(App& app, const std::string& name); // "" or an error line
+// Makes the map of the model shown now (for the API and the script); false without a test set.
+bool app_map_now(App& app);
 
 // `long_text` if it fits in the rest of the line, else `short_text`.
 const char* fit_text(const char* long_text, const char* short_text);
@@ -148,5 +204,7 @@ bool digit_image(const char* id, const float* pixels, int width, int height, flo
 // The texture showing `pixels` in slot `slot_name`, uploaded again only when they changed
 // (gray_texture.cpp: the one place that talks to OpenGL).
 void* gray_texture(const char* slot_name, const float* pixels, int width, int height, bool smooth);
+// The same for an RGB figure, uploaded again only when `key` changes.
+void* rgb_texture(const char* slot_name, const RgbImage& image, uint64_t key);
 
 } // namespace aelab

@@ -1,4 +1,4 @@
-// The gallery: 10 test digits above their reconstructions (the classic autoencoder figure),
+// The gallery view: 10 test digits above their reconstructions (the classic autoencoder figure),
 // refreshed as training runs; clicking a digit loads it into the draw panel.
 #include <imgui.h>
 
@@ -35,9 +35,8 @@ void refresh_reconstructions(App& app) {
 
 } // namespace
 
-void gallery_panel(App& app, const Rect& r) {
+void gallery_view(App& app) {
   Lab& lab = app.lab;
-  begin_panel("Gallery: test digits and their reconstructions", r);
   if (lab.test.status != DataStatus::ready || !lab.test.data) {
     if (lab.test.status == DataStatus::failed)
       ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
@@ -46,7 +45,6 @@ void gallery_panel(App& app, const Rect& r) {
       std::snprintf(text, sizeof text, "loading the test set: %.0f%%", 100 * lab.test.progress);
       ImGui::ProgressBar(lab.test.progress, ImVec2(-FLT_MIN, 0), text);
     }
-    ImGui::End();
     return;
   }
   const Dataset& test = *lab.test.data;
@@ -100,7 +98,6 @@ void gallery_panel(App& app, const Rect& r) {
         ImGui::SetTooltip("test digit #%d, label %d", index, test.labels[size_t(index)]);
     }
   }
-  ImGui::End();
 }
 
 } // namespace aelab

@@ -27,7 +27,29 @@ struct Slot {
   int width = 0, height = 0;
   std::vector<float> shown; // the pixels last uploaded
   std::vector<uint8_t> rgba;
+  uint64_t key = ~0ull; // rgb_texture: what the upload showed
 };
+
+// Uploads slot.rgba (width x height) into the slot's texture.
+void upload(Slot& slot, int width, int height, bool smooth) {
+  GLint previous = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+  if (slot.texture == 0) glGenTextures(1, &slot.texture);
+  glBindTexture(GL_TEXTURE_2D, slot.texture);
+  GLint filter = smooth ? GL_LINEAR : GL_NEAREST;
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  if (slot.width == width && slot.height == height) {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, slot.rgba.data());
+  } else {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, slot.rgba.data());
+    slot.width = width, slot.height = height;
+  }
+  glBindTexture(GL_TEXTURE_2D, GLuint(previous));
+}
 
 std::unordered_map<std::string, Slot>& slots() {
   static std::unordered_map<std::string, Slot> map;
@@ -50,23 +72,22 @@ void* gray_texture(const char* slot_name, const float* pixels, int width, int he
     slot.rgba[4 * i] = slot.rgba[4 * i + 1] = slot.rgba[4 * i + 2] = g;
     slot.rgba[4 * i + 3] = 255;
   }
-  GLint previous = 0;
-  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-  if (slot.texture == 0) glGenTextures(1, &slot.texture);
-  glBindTexture(GL_TEXTURE_2D, slot.texture);
-  GLint filter = smooth ? GL_LINEAR : GL_NEAREST;
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  if (slot.width == width && slot.height == height) {
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, slot.rgba.data());
-  } else {
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, slot.rgba.data());
-    slot.width = width, slot.height = height;
+  upload(slot, width, height, smooth);
+  return reinterpret_cast<void*>(intptr_t(slot.texture));
+}
+
+void* rgb_texture(const char* slot_name, const RgbImage& image, uint64_t key) {
+  Slot& slot = slots()[slot_name];
+  if (slot.texture != 0 && slot.key == key && slot.width == image.width && slot.height == image.height)
+    return reinterpret_cast<void*>(intptr_t(slot.texture));
+  slot.key = key;
+  const size_t n = size_t(image.width) * size_t(image.height);
+  slot.rgba.resize(4 * n);
+  for (size_t i = 0; i < n; ++i) {
+    std::copy(&image.rgb[3 * i], &image.rgb[3 * i + 3], &slot.rgba[4 * i]);
+    slot.rgba[4 * i + 3] = 255;
   }
-  glBindTexture(GL_TEXTURE_2D, GLuint(previous));
+  upload(slot, image.width, image.height, false);
   return reinterpret_cast<void*>(intptr_t(slot.texture));
 }
 

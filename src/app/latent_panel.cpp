@@ -43,6 +43,7 @@ void latent_panel(App& app, const Rect& r) {
   float bar_w = n > 0 ? avail.x / float(n) : avail.x;
   ImVec2 mouse = ImGui::GetIO().MousePos;
   int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
+  if (ImGui::IsItemActivated() && under >= 0) app.views.unit = under; // the Traverse tab's unit
   if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0) {
     float value = std::max(0.0f, (pos.y + bars_h - mouse.y) / bars_h * top);
     lab_edit_code(lab, under, value); // codes come out of a ReLU: never negative
@@ -53,6 +54,8 @@ void latent_panel(App& app, const Rect& r) {
     bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
     ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
     dl->AddRectFilled(ImVec2(x0, pos.y + bars_h - h), ImVec2(x1, pos.y + bars_h), colour);
+    if (i == app.views.unit && app.views.view == View::traverse)
+      dl->AddRect(ImVec2(x0 - 1, pos.y), ImVec2(x1 + 1, pos.y + bars_h), IM_COL32(255, 200, 80, 200));
     if (edited) { // where the encoder put it
       float y = pos.y + bars_h - std::min(1.0f, in.code[size_t(i)] / top) * bars_h;
       dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);

@@ -69,6 +69,14 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     if (std::string e = app_set(app, c.what, c.value); !e.empty()) fail(s, c, "set: " + e);
     return true;
   }
+  if (c.name == "view") {
+    if (std::string e = app_view(app, c.what); !e.empty()) fail(s, c, e);
+    return true;
+  }
+  if (c.name == "scrub") {
+    if (std::string e = lab_scrub(app.lab, int(c.count)); !e.empty()) fail(s, c, "scrub: " + e);
+    return true;
+  }
   if (c.name == "start") {
     lab_start(app.lab);
     return true;
@@ -101,6 +109,9 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
       fail(s, c, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
     if (c.what == "test-set" && app.lab.test.status != DataStatus::ready)
       fail(s, c, "check test-set: not loaded");
+    if (c.what == "map" && !app_map_now(app)) fail(s, c, "check map: no test set to map");
+    if (c.what == "timeline" && int64_t(app.lab.run.timeline.size()) < c.count)
+      fail(s, c, "check timeline: " + std::to_string(app.lab.run.timeline.size()) + " snapshots");
     if (c.what == "diverged" && app.lab.run.divergence.empty())
       fail(s, c, "check diverged: training did not diverge (" + app.lab.run.message + ")");
     return true;

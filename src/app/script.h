@@ -16,6 +16,10 @@
 //   check trained N        fail unless at least N steps were trained
 //   check test-set         fail unless the test set is loaded
 //   check diverged         fail unless training stopped because the loss blew up
+//   check map              build the latent map of the model shown now (fail without a test set)
+//   check timeline N       fail unless the timeline holds at least N snapshots
+//   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery
+//   scrub N                show timeline snapshot N (0 = the first); "scrub now": the live model
 //   touch FILE             create FILE (e.g. to tell a harness to take a screenshot)
 //   wait-file FILE         wait (at most 60 s) until FILE exists
 //   quit                   end the run (exit status 0 if every check passed)

@@ -57,8 +57,26 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
       if (args == 2 && whole_number(w[2], 0, 1000000000000LL, &c->count)) return "";
       return "check trained: expected the steps, a whole number from 0 to 1000000000000";
     }
-    if ((c->what == "drawn" || c->what == "test-set" || c->what == "diverged") && args == 1) return "";
-    return "check: expected drawn, trained N, test-set or diverged";
+    if (c->what == "timeline") {
+      if (args == 2 && whole_number(w[2], 0, 1000000, &c->count)) return "";
+      return "check timeline: expected the least number of snapshots, a whole number from 0 to 1000000";
+    }
+    if ((c->what == "drawn" || c->what == "test-set" || c->what == "diverged" || c->what == "map") &&
+        args == 1)
+      return "";
+    return "check: expected drawn, trained N, test-set, diverged, map or timeline N";
+  }
+  if (c->name == "view") {
+    if (args != 1) return "view: expected map, grid, interpolate, traverse, weights or gallery";
+    c->what = w[1]; // the app checks the name
+    return "";
+  }
+  if (c->name == "scrub") {
+    if (args == 1 && w[1] == "now") {
+      c->count = -1; // the live model
+      return "";
+    }
+    return count_arg(0, 1000000, "the timeline snapshot (or now)");
   }
   if (c->name == "touch" || c->name == "wait-file" || c->name == "load-model") {
     if (args != 1) return c->name + ": expected one file name";

@@ -180,7 +180,7 @@ void divergence_notice(App& app) {
   // a tenth, but no higher than the default: Adam blows up from about 0.1 on (train.h)
   const float lr = c.optimizer.learning_rate, lower = lr > 0.01f ? 0.001f : lr / 10;
   if (!check_limit(kLearningRateLimit, lower).empty()) return;
-  char label[64], short_label[32];
+  char label[64], short_label[48];
   std::snprintf(label, sizeof label, "Lower the learning rate to %g and train on###lower", double(lower));
   std::snprintf(short_label, sizeof short_label, "Train on at lr %g###lower", double(lower));
   if (ImGui::Button(fit_text(label, short_label))) {
@@ -194,6 +194,123 @@ void divergence_notice(App& app) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A learning rate this large makes each step overshoot until the numbers overflow.\n"
                       "The weights from just before it happened are back in the model.");
+}
+
+// Where a timeline point falls on the epoch axis: its epoch plus the fraction of the next one.
+float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_step) {
+  const int batch = std::max(1, lab.config.batch_size);
+  const int64_t per_epoch = lab.run.train_count > 0 ? (lab.run.train_count + batch - 1) / batch : 0;
+  if (per_epoch <= 0 || p.step <= epoch_start_step) return float(p.epoch);
+  return float(p.epoch) + std::min(0.99f, float(p.step - epoch_start_step) / float(per_epoch));
+}
+
+// The validation curve (one point per epoch) with the timeline's snapshots on it as dots: the
+// one shown is orange; hovering a dot tells its step and loss, clicking it scrubs there.
+void plot_validation(App& app, ImVec2 size) {
+  Lab& lab = app.lab;
+  const std::vector<CurvePoint>& curve = lab.run.curves.val;
+  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  if (curve.size() < 2 && t.size() < 2) {
+    plot_curve("##val", curve, "epoch", "a point follows each epoch", size);
+    return;
+  }
+  std::vector<ImVec2> dots; // (x on the epoch axis, loss)
+  int64_t epoch_start = 0;
+  int epoch_of_start = 0;
+  for (const TimelinePoint& p : t) {
+    if (p.epoch != epoch_of_start) epoch_start = p.step, epoch_of_start = p.epoch;
+    dots.push_back(ImVec2(timeline_x(lab, p, epoch_start), p.val_loss));
+  }
+  float x_hi = 1, lo = FLT_MAX, hi = -FLT_MAX;
+  for (const CurvePoint& c : curve)
+    x_hi = std::max(x_hi, c.x), lo = std::min(lo, c.y), hi = std::max(hi, c.y);
+  for (const ImVec2& d : dots) x_hi = std::max(x_hi, d.x), lo = std::min(lo, d.y), hi = std::max(hi, d.y);
+  const float pad = 0.08f * std::max(hi - lo, 1e-6f);
+  lo -= pad, hi += pad;
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##valplot", size);
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
+  auto at = [&](float x, float y) {
+    return ImVec2(pos.x + 6 + (size.x - 12) * x / x_hi, pos.y + 4 + (size.y - 8) * (hi - y) / (hi - lo));
+  };
+  std::vector<ImVec2> line;
+  for (const CurvePoint& c : curve) line.push_back(at(c.x, c.y));
+  if (line.size() >= 2)
+    dl->AddPolyline(line.data(), int(line.size()), ImGui::GetColorU32(ImGuiCol_PlotLines), 0, 1.5f);
+  const int shown = lab_scrub_index(lab);
+  int nearest = -1;
+  float best = 64;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  for (size_t i = 0; i < dots.size(); i++) {
+    const ImVec2 p = at(dots[i].x, dots[i].y);
+    dl->AddCircleFilled(p, 3, IM_COL32(200, 210, 230, 220));
+    const float d = (p.x - mouse.x) * (p.x - mouse.x) + (p.y - mouse.y) * (p.y - mouse.y);
+    if (hovered && d < best) best = d, nearest = int(i);
+  }
+  if (shown >= 0 && shown < int(dots.size()))
+    dl->AddCircleFilled(at(dots[size_t(shown)].x, dots[size_t(shown)].y), 5, IM_COL32(255, 170, 60, 255));
+  char overlay[96];
+  if (!curve.empty())
+    std::snprintf(overlay, sizeof overlay, "latest %.4f   dots: %d snapshots", curve.back().y,
+                  int(dots.size()));
+  else
+    std::snprintf(overlay, sizeof overlay, "dots: %d snapshots", int(dots.size()));
+  dl->AddText(ImVec2(pos.x + 0.5f * (size.x - ImGui::CalcTextSize(overlay).x), pos.y + 2),
+              ImGui::GetColorU32(ImGuiCol_Text), overlay);
+  if (nearest >= 0) {
+    const TimelinePoint& p = t[size_t(nearest)];
+    ImGui::SetTooltip(
+        "snapshot %d: step %lld, epoch %d, validation loss %.4f\nclick to show the model as it was", nearest,
+        (long long)p.step, p.epoch, p.val_loss);
+    if (clicked) lab_scrub(lab, nearest);
+  }
+}
+
+// The timeline slider: scrub back through the snapshots; every view shows that model.
+void timeline_section(App& app) {
+  Lab& lab = app.lab;
+  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  const int n = int(t.size());
+  const int shown = lab_scrub_index(lab);
+  int at = shown < 0 ? n : shown; // n: now
+  char label[96];
+  if (shown < 0)
+    std::snprintf(label, sizeof label, "now (step %lld)", (long long)lab.run.steps);
+  else
+    std::snprintf(label, sizeof label, "step %lld, epoch %d: val %.4f", (long long)t[size_t(shown)].step,
+                  t[size_t(shown)].epoch, t[size_t(shown)].val_loss);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("timeline");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::BeginDisabled(n == 0);
+  if (ImGui::SliderInt("##timeline", &at, 0, n, label)) lab_scrub(lab, at >= n ? -1 : at);
+  ImGui::EndDisabled();
+  const double mb = double(timeline_bytes(t)) / (1 << 20), budget = double(kTimelineBudgetBytes) / (1 << 20);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Scrub back in time: the reconstruction, the map, the decoded plane and the first layer\n"
+        "show the model as it was. A snapshot of the weights is kept after every validation\n"
+        "pass (each epoch, a few early on, at pauses): %d now, %.1f MB of a %.0f MB budget.",
+        n, mb, budget);
+  if (shown >= 0) {
+    if (ImGui::Button("Back to now")) lab_scrub(lab, -1);
+    ImGui::SameLine();
+    if (ImGui::Button(fit_text("Resume from here", "Resume"))) lab_resume_from_scrub(lab);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Make this snapshot the current model and train on from it (with a fresh optimizer);\n"
+          "the later snapshots are dropped.");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", fit_text("showing the past; training is unaffected", "the past"));
+  } else {
+    char text[96], short_text[48];
+    std::snprintf(text, sizeof text, "%d snapshots of the weights, %.1f of %.0f MB", n, mb, budget);
+    std::snprintf(short_text, sizeof short_text, "%d snapshots, %.0f MB max", n, budget);
+    ImGui::TextDisabled("%s", fit_text(text, short_text));
+  }
 }
 
 const char* status_text(const Lab& lab) {
@@ -276,6 +393,8 @@ void training_panel(App& app, const Rect& r) {
     ImGui::ProgressBar(lab.train.progress, ImVec2(-FLT_MIN, 0), text);
   }
 
+  timeline_section(app);
+
   ImGui::SeparatorText("Hyperparameters");
   hyperparameters(app);
 
@@ -287,8 +406,8 @@ void training_panel(App& app, const Rect& r) {
   ImGui::TextUnformatted("training loss per step (smoothed)");
   plot_curve("##train", run.curves.train, "step", "press Start", plot_size);
   ImGui::TextUnformatted(
-      fit_text("validation loss per epoch (epoch 0 = before training)", "validation loss per epoch"));
-  plot_curve("##val", run.curves.val, "epoch", "a point follows each epoch", plot_size);
+      fit_text("validation loss per epoch (dots: the timeline's snapshots)", "validation loss per epoch"));
+  plot_validation(app, plot_size);
   ImGui::End();
 }
 

@@ -49,15 +49,23 @@ LatentMap map_codes(const Matrix& codes, const uint8_t* labels) {
   } else {
     std::copy(codes.begin(), codes.end(), map.xy.begin());
   }
-  float lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
-  for (int i = 0; i < n; i++)
-    for (int a = 0; a < 2; a++) {
-      const float v = map.xy[size_t(2) * i + a];
-      if (!std::isfinite(v)) continue;
-      lo[a] = std::min(lo[a], v), hi[a] = std::max(hi[a], v);
-    }
+  // The frame: the 1st to 99th percentile along each axis, widened by a tenth, so a few
+  // outlying codes neither squeeze the cloud into a corner nor stretch the decoded plane over
+  // empty space (they fall outside the frame).
+  float lo[2], hi[2];
   for (int a = 0; a < 2; a++) {
-    if (!(lo[a] <= hi[a])) lo[a] = 0, hi[a] = 1;             // no finite point
+    std::vector<float> v;
+    v.reserve(size_t(n));
+    for (int i = 0; i < n; i++)
+      if (std::isfinite(map.xy[size_t(2) * i + a])) v.push_back(map.xy[size_t(2) * i + a]);
+    if (v.empty()) {
+      lo[a] = 0, hi[a] = 1;
+      continue;
+    }
+    std::sort(v.begin(), v.end());
+    lo[a] = v[size_t(0.01 * double(v.size() - 1))], hi[a] = v[size_t(0.99 * double(v.size() - 1) + 0.5)];
+    const float margin = 0.1f * (hi[a] - lo[a]);
+    lo[a] -= margin, hi[a] += margin;
     if (hi[a] - lo[a] < 1e-6f) lo[a] -= 0.5f, hi[a] += 0.5f; // all on one line: a unit-wide range
   }
   plane.x0 = lo[0], plane.x1 = hi[0], plane.y0 = lo[1], plane.y1 = hi[1];

@@ -17,7 +17,7 @@ namespace aelab {
 struct LatentPlane {
   bool pca = false;
   Pca fit;                      // pca only
-  float x0 = 0, x1 = 1;         // the range the codes cover along x ...
+  float x0 = 0, x1 = 1;         // the range the codes cover along x (1st-99th percentile, +10%)
   float y0 = 0, y1 = 1;         // ... and along y
   std::vector<float> unit_low;  // per latent unit: the least value over the codes
   std::vector<float> unit_high; // ... and the largest (the traversal's range)

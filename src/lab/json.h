@@ -1,6 +1,6 @@
 // The one JSON writer: the page's aelab.state() and the native script's checks are built with
 // it. Objects only hold what state needs: numbers (non-finite ones become null), booleans,
-// strings and nested objects.
+// strings, nested objects and arrays of numbers.
 #pragma once
 #include <cmath>
 #include <cstdio>
@@ -42,6 +42,8 @@ public:
     first_ = false;
     return *this;
   }
+  // A value already written as JSON (an array from json_numbers below).
+  JsonWriter& json(const char* key, const std::string& value) { return raw(key, value); }
   std::string finish() { return text_ + "}"; }
 
 private:
@@ -58,5 +60,21 @@ private:
   std::string text_;
   bool first_ = true;
 };
+
+// [v0, v1, ...] with `digits` significant digits; non-finite values become null.
+inline std::string json_numbers(const float* v, size_t n, int digits = 6) {
+  std::string out = "[";
+  char buf[32];
+  for (size_t i = 0; i < n; i++) {
+    if (i) out += ',';
+    if (std::isfinite(v[i])) {
+      std::snprintf(buf, sizeof buf, "%.*g", digits, double(v[i]));
+      out += buf;
+    } else {
+      out += "null";
+    }
+  }
+  return out + "]";
+}
 
 } // namespace aelab

@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
     return replace_file_bytes(path, bytes.data(), bytes.size());
   };
   platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
+  platform.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
+    return replace_file_bytes(name, bytes.data(), bytes.size());
+  };
   app_init(app, platform, make_thread_host());
   {
     std::vector<uint8_t> bytes;

@@ -37,6 +37,10 @@ WebState& web() {
       js_download(bytes.data(), int(bytes.size()), "aelab-model.aelab");
       return std::string();
     };
+    p.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
+      js_download(bytes.data(), int(bytes.size()), name.c_str());
+      return std::string();
+    };
     p.load_model = [](const std::string&) {
       js_open_model_picker();
       return std::string();

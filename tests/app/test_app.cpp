@@ -78,12 +78,17 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
       {"touch", "s.txt:2: touch: expected one file name"},
       {"drag 0.5", "s.txt:2: drag: expected x y pairs (0 to 1 across the canvas), found 1 numbers"},
       {"drag 0.5 nan", "s.txt:2: drag: nan: expected a number from 0 to 1"},
-      {"check nothing", "s.txt:2: check: expected drawn, trained N, test-set or diverged"},
+      {"check nothing", "s.txt:2: check: expected drawn, trained N, test-set, diverged, map or timeline N"},
       {"set lr", "s.txt:2: set: expected a name and a number"},
       {"set lr nan", "s.txt:2: set: expected a name and a number"},
       {"start now", "s.txt:2: start: takes no arguments"},
       {"quit now", "s.txt:2: quit: takes no arguments"},
       {"frobnicate", "s.txt:2: unknown command 'frobnicate'"},
+      {"view", "s.txt:2: view: expected map, grid, interpolate, traverse, weights or gallery"},
+      {"scrub -3",
+       "s.txt:2: scrub -3: expected the timeline snapshot (or now), a whole number from 0 to 1000000"},
+      {"check timeline",
+       "s.txt:2: check timeline: expected the least number of snapshots, a whole number from 0 to 1000000"},
   };
   for (const auto& [line, error] : cases) {
     Script s;

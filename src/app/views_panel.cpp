@@ -1,0 +1,773 @@
+// The big area's views, one tab each: the latent map (every test digit's code on the plane of
+// its first two principal components), the decoded plane (the decoder over a grid of that
+// plane), interpolation between two codes beside the plain pixel cross-fade, one latent unit swept
+// over its range (or all of them), the first layer's weights, and the gallery. Each view's
+// picture is one texture rendered by core/figures.h, the same picture its "Save PNG" writes.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+
+#include "app/app.h"
+#include "lab/json.h"
+
+namespace aelab {
+namespace {
+
+const char* const kViewNames[kViewCount] = {"map", "grid", "interpolate", "traverse", "weights", "gallery"};
+const char* const kViewTitles[kViewCount] = {"Latent map", "Decoded plane", "Interpolate",
+                                             "Traverse",   "First layer",   "Gallery"};
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  return (h ^ (v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2))) * 0x100000001B3ull;
+}
+uint64_t mix_floats(uint64_t h, const float* v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t bits;
+    std::memcpy(&bits, &v[i], 4);
+    h = mix(h, bits);
+  }
+  return h;
+}
+
+bool test_set_ready(const Lab& lab) {
+  return lab.test.status == DataStatus::ready && lab.test.data && lab.test.data->pixels() == kPixels;
+}
+
+// What a view shows before the test set is there.
+bool need_test_set(const Lab& lab, const char* what) {
+  if (test_set_ready(lab)) return true;
+  if (lab.test.status == DataStatus::failed)
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
+  else
+    text_disabled_wrapped("%s needs the test set: loading it, %.0f%%.", what, 100 * lab.test.progress);
+  return false;
+}
+
+std::string axis_label(const LatentPlane& plane, int axis) {
+  char text[64];
+  if (!plane.pca)
+    std::snprintf(text, sizeof text, "z[%d]", axis);
+  else
+    std::snprintf(text, sizeof text, "PC%d (%.0f%% of variance)", axis + 1, 100 * plane.fit.explained(axis));
+  return text;
+}
+
+// Draws a figure's texture at the cursor as w x h window units; an invisible button covers it.
+ImVec2 show_figure(const char* slot, const Figure& f, float w, float h) {
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(slot, ImVec2(std::max(w, 1.0f), std::max(h, 1.0f)));
+  ImGui::GetWindowDrawList()->AddImage(rgb_texture(slot, f.image, f.key), pos, ImVec2(pos.x + w, pos.y + h));
+  return pos;
+}
+
+// `make` renders the picture to save, only when the button is pressed.
+void save_button(App& app, const char* view, const std::function<RgbImage()>& make) {
+  if (!ImGui::Button("Save PNG")) return;
+  const RgbImage image = make();
+  if (image.width <= 0) {
+    app_message(app, "nothing to save yet", true);
+    return;
+  }
+  const std::string name = std::string("aelab-") + view + ".png";
+  const std::string error = app.platform.save_figure ? app.platform.save_figure(encode_png_rgb(image), name)
+                                                     : "saving is not available here";
+  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + name : error,
+              !error.empty());
+}
+
+// The map of the model shown, brought up to date within this frame's budget (or at once when
+// `now`); null before the first one.
+const LatentMap* current_map(App& app, bool now = false) {
+  ViewsState& v = app.views;
+  const double t0 = now_ms();
+  if (now)
+    map_finish(v.map, app.lab);
+  else
+    map_update(v.map, app.lab, 4.0);
+  v.map_frame_ms = now_ms() - t0;
+  return v.map.map.get();
+}
+
+// The code and the pixels of an interpolation end ("" or why there is none).
+std::string endpoint_code(App& app, const Endpoint& e, std::vector<float>* code, std::vector<float>* pixels) {
+  Lab& lab = app.lab;
+  const Autoencoder& model = *lab.model;
+  if (e.kind == Endpoint::Kind::input) {
+    *code = lab.input.code;
+    pixels->assign(lab.input.pixels, lab.input.pixels + kPixels);
+    return "";
+  }
+  if (e.kind == Endpoint::Kind::digit) {
+    if (!test_set_ready(lab)) return "the test set is not loaded yet";
+    if (e.digit < 0 || e.digit >= lab.test.data->count)
+      return "test digit " + std::to_string(e.digit) + ": expected 0 to " +
+             std::to_string(lab.test.data->count - 1);
+    Matrix x({1, size_t(kPixels)});
+    images_to_float(*lab.test.data, e.digit, 1, x.data());
+    Matrix z = encode(model, x);
+    code->assign(z.begin(), z.end());
+    pixels->assign(x.begin(), x.end());
+    return "";
+  }
+  const LatentMap* map = app.views.map.map.get();
+  if (!map) return "the map is not built yet";
+  *code = plane_code(map->plane, model.shape.latent_dim, e.x, e.y);
+  Matrix z({1, code->size()});
+  std::copy(code->begin(), code->end(), z.begin());
+  Matrix d = decode(model, z);
+  pixels->assign(d.begin(), d.end());
+  return "";
+}
+
+std::string endpoint_name(const Endpoint& e) {
+  char text[64];
+  if (e.kind == Endpoint::Kind::input) return "the drawing";
+  if (e.kind == Endpoint::Kind::digit)
+    std::snprintf(text, sizeof text, "test digit #%d", e.digit);
+  else
+    std::snprintf(text, sizeof text, "map point (%.2f, %.2f)", e.x, e.y);
+  return text;
+}
+
+// ---- latent map
+
+// The decoded plane as a figure: the decoder over an n x n grid of the map's plane.
+void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f) {
+  const uint64_t key = mix(mix(app.lab.model_version, uint64_t(app.views.map.builds)), uint64_t(n));
+  if (f->key == key) return;
+  Matrix grid = decode_grid(*app.lab.model, map.plane, n);
+  f->image = render_tiles(grid.data(), n * n, n, kDigitSide, kDigitSide, 1, 0);
+  f->key = key;
+}
+
+// Where the decoded plane's n x n tiles go so that their centres sit on the map's grid points
+// (frame f over a square at `pos`): returns the top-left corner and the side.
+void plane_placement(const MapFrame& f, int n, ImVec2 pos, ImVec2* corner, float* side) {
+  const float span = (f.px(f.x1) - f.px(f.x0)) * float(n) / float(n - 1);
+  *side = span;
+  *corner = ImVec2(pos.x + f.px(f.x0) - 0.5f * span / float(n), pos.y + f.py(f.y1) - 0.5f * span / float(n));
+}
+
+void legend(const ImVec2& at) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  for (int d = 0; d < 10; d++) {
+    const ImVec2 p(at.x, at.y + float(d) * line);
+    const uint8_t* c = kLabelColors[d];
+    dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + 10, p.y + 12), IM_COL32(c[0], c[1], c[2], 255));
+    char digit[2] = {char('0' + d), 0};
+    dl->AddText(ImVec2(p.x + 14, p.y), ImGui::GetColorU32(ImGuiCol_Text), digit);
+  }
+}
+
+void map_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (!need_test_set(lab, "The latent map")) return;
+  const LatentMap* map = current_map(app);
+  if (!map) {
+    const float done = v.map.next >= 0 ? float(v.map.next) / float(lab.test.data->count) : 0;
+    char text[64];
+    std::snprintf(text, sizeof text, "encoding the %d test digits: %.0f%%", lab.test.data->count, 100 * done);
+    ImGui::ProgressBar(done, ImVec2(-FLT_MIN, 0), text);
+    return;
+  }
+  ImGui::Checkbox("thumbnails", &v.thumbnails);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Draw a sample of 300 digits as small images where their codes fall.");
+  ImGui::SameLine(0, 3 * ImGui::GetStyle().ItemSpacing.x);
+  ImGui::TextDisabled("a click on a dot:");
+  ImGui::SameLine();
+  ImGui::RadioButton("loads##click", &v.click_sets, 0);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A click on a dot loads that test digit into the draw panel.");
+  ImGui::SameLine();
+  ImGui::RadioButton("sets A##click", &v.click_sets, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("sets B##click", &v.click_sets, 2);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A click sets an end of the interpolation (Interpolate tab).");
+  same_line_if_fits("Save PNG");
+  save_button(app, "map", [&] {
+    return render_map_figure(*map, 512, v.thumbnails ? lab.test.data.get() : nullptr, 300);
+  });
+
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float legend_w = 34, gap = 3 * style.ItemSpacing.x;
+  const float height = avail.y - 2 * text_h - style.ItemSpacing.y;
+  float side = std::floor(std::min(height, (avail.x - legend_w - gap) / 2));
+  const bool beside = side >= 170;
+  if (!beside) side = std::floor(std::min(height, avail.x - legend_w));
+  side = std::max(side, 60.0f);
+
+  const std::string x_label = axis_label(map->plane, 0), y_label = axis_label(map->plane, 1);
+  ImGui::TextDisabled("up: %s", y_label.c_str());
+  if (beside) {
+    ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
+    ImGui::TextDisabled("decoded plane: the decoder at each point");
+  }
+  const uint64_t key = mix(mix(uint64_t(v.map.builds), uint64_t(v.thumbnails)), uint64_t(side));
+  if (v.map_figure.key != key) {
+    v.map_figure.image = render_map(*map, int(side), v.thumbnails ? lab.test.data.get() : nullptr, 300);
+    v.map_figure.key = key;
+  }
+  const ImVec2 pos = show_figure("##map", v.map_figure, side, side);
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  v.map_rect = {pos.x, pos.y, side, side};
+  const MapFrame f = map_frame(map->plane, int(side));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRect(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32(70, 74, 84, 255));
+
+  // the input, where its code falls (it moves while you draw)
+  if (!lab.input.code.empty()) {
+    float x, y;
+    plane_position(map->plane, lab.input.code.data(), &x, &y);
+    const ImVec2 p(pos.x + f.px(x), pos.y + f.py(y));
+    dl->AddCircle(p, 7, IM_COL32(255, 255, 255, 255), 16, 2.5f);
+    dl->AddCircle(p, 9.5f, IM_COL32(0, 0, 0, 200), 16, 1.5f);
+  }
+  // the interpolation's ends
+  for (int end = 0; end < 2; end++) {
+    const Endpoint& e = end == 0 ? v.a : v.b;
+    if (e.kind != Endpoint::Kind::point) continue;
+    const ImVec2 p(pos.x + f.px(e.x), pos.y + f.py(e.y));
+    dl->AddText(ImVec2(p.x - 3, p.y - 7), IM_COL32(255, 230, 120, 255), end == 0 ? "A" : "B");
+  }
+  // the digit under the mouse: nearest dot within 6 units
+  int nearest = -1;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  if (hovered) {
+    float best = 36;
+    for (int i = 0; i < map->count(); i++) {
+      const float dx = pos.x + f.px(map->xy[size_t(2) * i]) - mouse.x,
+                  dy = pos.y + f.py(map->xy[size_t(2) * i + 1]) - mouse.y;
+      if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, nearest = i;
+    }
+  }
+  if (nearest >= 0) {
+    const ImVec2 p(pos.x + f.px(map->xy[size_t(2) * nearest]),
+                   pos.y + f.py(map->xy[size_t(2) * nearest + 1]));
+    dl->AddCircle(p, 5, IM_COL32(255, 200, 80, 255), 12, 2);
+    ImGui::BeginTooltip();
+    float pixels[kPixels];
+    images_to_float(*lab.test.data, nearest, 1, pixels);
+    digit_image("##maptip", pixels, kDigitSide, kDigitSide, 56);
+    ImGui::Text("test digit #%d, label %d", nearest, map->labels[size_t(nearest)]);
+    ImGui::EndTooltip();
+  }
+  if (clicked) {
+    const float x = f.x_at(mouse.x - pos.x), y = f.y_at(mouse.y - pos.y);
+    if (v.click_sets == 0 && nearest >= 0) {
+      lab_load_test_digit(lab, nearest);
+    } else if (v.click_sets > 0) {
+      Endpoint& e = v.click_sets == 1 ? v.a : v.b;
+      e = nearest >= 0 ? Endpoint{Endpoint::Kind::digit, nearest, 0, 0}
+                       : Endpoint{Endpoint::Kind::point, 0, x, y};
+      app_message(app, std::string(v.click_sets == 1 ? "A" : "B") + " is " + endpoint_name(e), false);
+    }
+  }
+  legend(ImVec2(pos.x + side + 6, pos.y));
+  if (beside) {
+    ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
+    const int n = 8;
+    update_plane_figure(app, *map, n, &v.plane_figure);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImVec2 corner;
+    float span;
+    plane_placement(f, n, at, &corner, &span);
+    ImGui::Dummy(ImVec2(side, side));
+    dl->PushClipRect(at, ImVec2(at.x + side, at.y + side), true);
+    dl->AddImage(rgb_texture("##plane", v.plane_figure.image, v.plane_figure.key), corner,
+                 ImVec2(corner.x + span, corner.y + span));
+    dl->PopClipRect();
+    dl->AddRect(at, ImVec2(at.x + side, at.y + side), IM_COL32(70, 74, 84, 255));
+  }
+  ImGui::TextDisabled("across: %s", x_label.c_str());
+  if (ImGui::IsItemHovered() || (hovered && nearest < 0))
+    ImGui::SetTooltip("Each dot is one of the %d test digits, placed by its %d-number code%s;\n"
+                      "the colour is its label. The white ring is your input. The map is rebuilt\n"
+                      "about once a second while training (last build %.0f ms of compute).",
+                      map->count(), lab.model->shape.latent_dim,
+                      map->plane.pca ? " projected on its two main directions (PCA)" : "", v.map.compute_ms);
+}
+
+// ---- decoded plane
+
+void grid_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (!need_test_set(lab, "The decoded plane")) return;
+  const LatentMap* map = current_map(app);
+  if (!map) {
+    ImGui::TextDisabled("building the latent map first...");
+    return;
+  }
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderInt("grid", &v.grid_n, 3, 20, "%d x %d");
+  ImGui::SameLine();
+  update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
+  save_button(app, "grid", [&] { return v.grid_figure.image; });
+  ImGui::SameLine();
+  ImGui::TextDisabled(
+      "%s", fit_text("the decoder's output at each point of the map's plane", "decoder over the plane"));
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::max(60.0f, std::floor(std::min(avail.x, avail.y - 2 * text_h)));
+  ImGui::TextDisabled("up: %s, from %.2f to %.2f", axis_label(map->plane, 1).c_str(), map->plane.y0,
+                      map->plane.y1);
+  const ImVec2 pos = show_figure("##grid", v.grid_figure, side, side);
+  if (ImGui::IsItemHovered()) {
+    const int n = v.grid_n;
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int c = std::min(n - 1, int((m.x - pos.x) / side * float(n))),
+              r = std::min(n - 1, int((m.y - pos.y) / side * float(n)));
+    const float x = map->plane.x0 + (map->plane.x1 - map->plane.x0) * float(c) / float(n - 1);
+    const float y = map->plane.y1 - (map->plane.y1 - map->plane.y0) * float(r) / float(n - 1);
+    ImGui::SetTooltip("the decoder's image at (%.2f, %.2f) of the map's plane", x, y);
+  }
+  ImGui::TextDisabled("across: %s, from %.2f to %.2f", axis_label(map->plane, 0).c_str(), map->plane.x0,
+                      map->plane.x1);
+}
+
+// ---- interpolation
+
+void endpoint_picker(App& app, const char* name, Endpoint* e) {
+  ImGui::PushID(name);
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%s:", name);
+  ImGui::SameLine();
+  int kind = int(e->kind);
+  ImGui::SetNextItemWidth(130);
+  if (ImGui::Combo("##kind", &kind, "the drawing\0a test digit\0a map point\0")) {
+    e->kind = Endpoint::Kind(kind);
+    if (e->kind == Endpoint::Kind::point)
+      app_message(app, "click the map with \"sets A\" or \"sets B\" to pick the point", false);
+  }
+  if (e->kind == Endpoint::Kind::digit) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(100);
+    int digit = e->digit;
+    if (ImGui::InputInt("##digit", &digit) && test_set_ready(app.lab))
+      e->digit = std::max(0, std::min(digit, app.lab.test.data->count - 1));
+  } else if (e->kind == Endpoint::Kind::point) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%.2f, %.2f)", e->x, e->y);
+  }
+  ImGui::PopID();
+}
+
+void interpolate_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (v.a.kind == Endpoint::Kind::point || v.b.kind == Endpoint::Kind::point) current_map(app);
+  endpoint_picker(app, "A", &v.a);
+  same_line_if_fits("B: a test digit  ##########");
+  endpoint_picker(app, "B", &v.b);
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderInt("steps", &v.steps, 3, 16);
+  std::vector<float> a_code, b_code, a_px, b_px;
+  std::string error = endpoint_code(app, v.a, &a_code, &a_px);
+  if (error.empty()) error = endpoint_code(app, v.b, &b_code, &b_px);
+  if (!error.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", error.c_str());
+    return;
+  }
+  const int k = v.steps;
+  v.scrub = std::max(0, std::min(v.scrub, k - 1));
+  uint64_t key = mix(lab.model_version, uint64_t(k));
+  key = mix_floats(mix_floats(key, a_code.data(), a_code.size()), b_code.data(), b_code.size());
+  key = mix_floats(mix_floats(key, a_px.data(), a_px.size()), b_px.data(), b_px.size());
+  Matrix &line = v.line, &fade = v.fade;
+  if (v.line_figure.key != key) {
+    line = interpolate_codes(*lab.model, a_code.data(), b_code.data(), k);
+    fade = crossfade(a_px.data(), b_px.data(), kPixels, k);
+    std::vector<float> both(line.begin(), line.end());
+    both.insert(both.end(), fade.begin(), fade.end());
+    v.line_figure.image = render_tiles(both.data(), 2 * k, k, kDigitSide, kDigitSide, 1, 1);
+    v.line_figure.key = key;
+  }
+  ImGui::SameLine();
+  save_button(app, "interpolate", [&] { return v.line_figure.image; });
+
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float label_w = ImGui::CalcTextSize("pixel fade").x + style.ItemSpacing.x;
+  // the strips take the width; the scrubbed pair below takes what height is left
+  const float strip_w = std::max(100.0f, avail.x - label_w);
+  const float strip_h = strip_w * float(v.line_figure.image.height) / float(v.line_figure.image.width);
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(label_w, 0));
+  ImGui::SameLine(0, 0);
+  const ImVec2 pos = show_figure("##line", v.line_figure, strip_w, strip_h);
+  if (ImGui::IsItemHovered()) {
+    const int i = std::min(k - 1, int((ImGui::GetIO().MousePos.x - pos.x) / strip_w * float(k)));
+    if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) v.scrub = i;
+    ImGui::SetTooltip("step %d of %d (t = %.2f); click to show it large", i, k - 1, float(i) / float(k - 1));
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.25f - text_h / 2), ImGui::GetColorU32(ImGuiCol_Text),
+              "decoded");
+  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.75f - text_h / 2), ImGui::GetColorU32(ImGuiCol_Text),
+              "pixel fade");
+  const float cell = strip_w / float(k);
+  dl->AddRect(ImVec2(pos.x + cell * float(v.scrub), pos.y),
+              ImVec2(pos.x + cell * float(v.scrub + 1), pos.y + strip_h), IM_COL32(255, 200, 80, 255), 0, 0,
+              2);
+
+  ImGui::SetNextItemWidth(std::min(avail.x, 300.0f));
+  ImGui::SliderInt("##scrub", &v.scrub, 0, k - 1, "step %d");
+  ImGui::SameLine();
+  ImGui::TextDisabled("from %s to %s", endpoint_name(v.a).c_str(), endpoint_name(v.b).c_str());
+  const float big = std::floor(std::min(ImGui::GetContentRegionAvail().y - text_h, 0.3f * avail.x));
+  if (big >= 40) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted("decoded");
+    digit_image("##line_big", &line(v.scrub, 0), kDigitSide, kDigitSide, big);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted("pixel fade");
+    digit_image("##fade_big", &fade(v.scrub, 0), kDigitSide, kDigitSide, big);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+  }
+  ImGui::BeginGroup();
+  text_disabled_wrapped(
+      "Top: the decoder at evenly spaced points on the straight line from A's code to B's. "
+      "Bottom: the pixels of A and B mixed. The decoded row stays digit-like all the way; the "
+      "fade is two ghosts on top of each other. The code space is not pixel space.");
+  ImGui::EndGroup();
+}
+
+// ---- traversal
+
+// The range unit u takes over the test set (from the map), else 0 to twice the input's value.
+void unit_range(App& app, int u, float* low, float* high) {
+  const LatentMap* map = app.views.map.map.get();
+  if (map && u < int(map->plane.unit_low.size()) && app.views.map.version == app.lab.model_version) {
+    *low = map->plane.unit_low[size_t(u)], *high = map->plane.unit_high[size_t(u)];
+  } else {
+    *low = 0, *high = std::max(1.0f, 2 * app.lab.input.code[size_t(u)]);
+  }
+  if (*high - *low < 1e-3f) *high = *low + 1; // a dead unit: show a unit-wide sweep anyway
+}
+
+void traverse_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (test_set_ready(lab)) current_map(app);
+  const int latent = lab.model->shape.latent_dim;
+  if (lab.input.code.empty()) return;
+  v.unit = std::max(0, std::min(v.unit, latent - 1));
+  ImGui::RadioButton("one unit", &v.all_units, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("all units", &v.all_units, 1);
+  ImGui::SameLine();
+  if (!v.all_units) {
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("unit", &v.unit, 0, latent - 1, "z[%d]");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Or click a bar in the latent code panel.");
+    ImGui::SameLine();
+  }
+  const int k = v.all_units ? 7 : 9;
+  const std::vector<float>& code = lab.input.code;
+  uint64_t key =
+      mix(mix(mix(lab.model_version, uint64_t(v.all_units)), uint64_t(v.unit)), uint64_t(v.map.builds));
+  key = mix_floats(key, code.data(), code.size());
+  std::vector<std::vector<float>> values;
+  for (int u = v.all_units ? 0 : v.unit; u < (v.all_units ? latent : v.unit + 1); u++) {
+    float low, high;
+    unit_range(app, u, &low, &high);
+    values.push_back(sweep(low, high, k));
+  }
+  if (v.traverse_figure.key != key) {
+    std::vector<float> images;
+    for (size_t row = 0; row < values.size(); row++) {
+      Matrix strip = traverse_unit(*lab.model, code.data(), v.all_units ? int(row) : v.unit, values[row]);
+      images.insert(images.end(), strip.begin(), strip.end());
+    }
+    v.traverse_figure.image =
+        render_tiles(images.data(), int(values.size()) * k, k, kDigitSide, kDigitSide, 1, 1);
+    v.traverse_figure.key = key;
+  }
+  save_button(app, "traverse", [&] { return v.traverse_figure.image; });
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (!v.all_units) {
+    const float w = std::min(avail.x, (avail.y - 3 * text_h) * float(k) * 0.95f);
+    const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
+    ImGui::Text(
+        "z[%d] from %.2f to %.2f (its range over the test set); the other %d units stay at the input's code",
+        v.unit, values[0].front(), values[0].back(), latent - 1);
+    const ImVec2 pos = show_figure("##traverse", v.traverse_figure, w, h);
+    // the input's own value, where it falls on the sweep
+    const float t = (code[size_t(v.unit)] - values[0].front()) / (values[0].back() - values[0].front());
+    if (t >= 0 && t <= 1) {
+      const float x = pos.x + w * (0.5f + t * float(k - 1)) / float(k);
+      ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(x, pos.y + h + 2), ImVec2(x - 5, pos.y + h + 10),
+                                                    ImVec2(x + 5, pos.y + h + 10),
+                                                    IM_COL32(255, 255, 255, 255));
+    }
+    ImGui::Dummy(ImVec2(w, 10));
+    ImGui::TextDisabled("the triangle: the input's own value, %.2f", code[size_t(v.unit)]);
+    return;
+  }
+  ImGui::TextDisabled("%s",
+                      fit_text("one row per unit, each swept over its range, the others at the input's code",
+                               "a row per unit, swept over its range"));
+  ImGui::BeginChild("##all", ImVec2(0, 0), false);
+  const float w = std::min(ImGui::GetContentRegionAvail().x - 60, 7 * 48.0f);
+  const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + 44);
+  show_figure("##traverse_all", v.traverse_figure, w, h);
+  const float row_h = h / float(latent);
+  for (int u = 0; u < latent; u++) {
+    char label[16];
+    std::snprintf(label, sizeof label, "z[%d]", u);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + row_h * (float(u) + 0.5f) - text_h / 2),
+                                        ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
+  }
+  ImGui::EndChild();
+}
+
+// ---- first layer
+
+void weights_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  const Autoencoder& model = *lab.model;
+  const int hidden = model.shape.hidden_dim, columns = 16;
+  if (v.weights_figure.key != lab.model_version) {
+    Matrix tiles = first_layer_weights(model);
+    v.weights_figure.image = render_tiles(tiles.data(), hidden, columns, kDigitSide, kDigitSide, 1, 1, true);
+    v.weights_figure.key = lab.model_version;
+  }
+  save_button(app, "weights", [&] { return v.weights_figure.image; });
+  ImGui::SameLine();
+  ImGui::TextDisabled(
+      "%s",
+      fit_text("each tile: one first-layer unit's 784 weights. Red: ink there raises it; blue: lowers it",
+               "a unit's weights: red +, blue -"));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float info_w = std::min(220.0f, 0.3f * avail.x);
+  const float aspect = float(v.weights_figure.image.height) / float(v.weights_figure.image.width);
+  const float w = std::min(avail.x - info_w, avail.y / aspect), h = w * aspect;
+  const ImVec2 pos = show_figure("##weights", v.weights_figure, w, h);
+  const float cell = w / float(columns);
+  const int rows = (hidden + columns - 1) / columns;
+  int under = -1;
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int c = int((m.x - pos.x) / cell), r = int((m.y - pos.y) / cell);
+    if (c >= 0 && c < columns && r >= 0 && r < rows && r * columns + c < hidden) under = r * columns + c;
+    if (under >= 0) ImGui::SetTooltip("unit %d: click to see what it does with your input", under);
+    if (under >= 0 && ImGui::IsItemClicked()) v.tile = under;
+  }
+  if (v.tile >= hidden) v.tile = -1;
+  if (v.tile >= 0) {
+    const int c = v.tile % columns, r = v.tile / columns;
+    ImGui::GetWindowDrawList()->AddRect(ImVec2(pos.x + cell * float(c), pos.y + cell * float(r)),
+                                        ImVec2(pos.x + cell * float(c + 1), pos.y + cell * float(r + 1)),
+                                        IM_COL32(255, 200, 80, 255), 0, 0, 2);
+  }
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + info_w - 8);
+  if (v.tile < 0) {
+    ImGui::TextDisabled("Click a tile to see that unit's activation on your input.");
+  } else {
+    // the unit's pre-activation: its weights . the input's pixels + its bias, then ReLU
+    const float* W = model.weight(0);
+    double sum = model.bias(0)[v.tile];
+    for (int p = 0; p < kPixels; p++) sum += double(W[size_t(p) * hidden + v.tile]) * lab.input.pixels[p];
+    ImGui::Text("unit %d", v.tile);
+    ImGui::Text("weights . input + bias = %.3f", sum);
+    ImGui::Text("activation (ReLU) = %.3f", std::max(0.0, sum));
+    ImGui::TextDisabled("%s", sum > 0 ? "Your input has ink where this unit's weights are red: it fires."
+                                      : "Not enough ink on its red weights: it stays at 0 for this input.");
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+}
+
+void write_images(JsonWriter& j, const char* key, const Matrix& images) {
+  std::string out = "[";
+  for (size_t i = 0; i < images.shape(0); i++) {
+    if (i) out += ',';
+    out += json_numbers(&images(i, 0), images.shape(1), 5);
+  }
+  j.json(key, out + "]");
+}
+
+std::string error_json(const std::string& error) {
+  JsonWriter j;
+  return j.string("error", error).finish();
+}
+
+} // namespace
+
+const char* view_name(View view) { return kViewNames[int(view)]; }
+
+bool view_from_name(const std::string& name, View* out) {
+  for (int i = 0; i < kViewCount; i++)
+    if (name == kViewNames[i]) return *out = View(i), true;
+  return false;
+}
+
+void views_panel(App& app, const Rect& r) {
+  ViewsState& v = app.views;
+  begin_panel("Look inside###views", r);
+  if (ImGui::BeginTabBar("##views")) {
+    for (int i = 0; i < kViewCount; i++) {
+      const ImGuiTabItemFlags flags = v.select && int(v.view) == i ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(kViewTitles[i], nullptr, flags)) {
+        if (!v.select) v.view = View(i);
+        switch (View(i)) {
+        case View::map:
+          map_view(app);
+          break;
+        case View::grid:
+          grid_view(app);
+          break;
+        case View::interpolate:
+          interpolate_view(app);
+          break;
+        case View::traverse:
+          traverse_view(app);
+          break;
+        case View::weights:
+          weights_view(app);
+          break;
+        case View::gallery:
+          gallery_view(app);
+          break;
+        }
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  v.select = false;
+  ImGui::End();
+}
+
+std::string app_view(App& app, const std::string& name) {
+  View view;
+  if (!view_from_name(name, &view))
+    return "view '" + name + "': expected 'map', 'grid', 'interpolate', 'traverse', 'weights' or 'gallery'";
+  app.views.view = view;
+  app.views.select = true;
+  return "";
+}
+
+bool app_map_now(App& app) { return current_map(app, true) != nullptr; }
+
+std::string app_map_json(App& app) {
+  const LatentMap* map = current_map(app, true);
+  if (!map) return error_json("the map needs the test set, which is not loaded yet");
+  JsonWriter j;
+  j.string("method", map->plane.pca ? "pca" : "latent");
+  if (map->plane.pca) {
+    const float explained[2] = {float(map->plane.fit.explained(0)), float(map->plane.fit.explained(1))};
+    j.json("explained", json_numbers(explained, 2));
+  } else {
+    j.json("explained", "null");
+  }
+  std::string points = "[";
+  char buf[64];
+  for (int i = 0; i < map->count(); i++) {
+    std::snprintf(buf, sizeof buf, "%s[%.6g,%.6g,%d]", i ? "," : "", double(map->xy[size_t(2) * i]),
+                  double(map->xy[size_t(2) * i + 1]), map->labels[size_t(i)]);
+    points += buf;
+  }
+  j.json("points", points + "]");
+  float input[2] = {0, 0};
+  if (!app.lab.input.code.empty())
+    plane_position(map->plane, app.lab.input.code.data(), &input[0], &input[1]);
+  j.json("input", json_numbers(input, 2));
+  const float bounds[4] = {map->plane.x0, map->plane.x1, map->plane.y0, map->plane.y1};
+  j.json("bounds", json_numbers(bounds, 4));
+  j.string("x", axis_label(map->plane, 0)).string("y", axis_label(map->plane, 1));
+  return j.finish();
+}
+
+std::string app_decode_grid_json(App& app, int n) {
+  if (n < 2 || n > 40) return error_json("decodeGrid(" + std::to_string(n) + "): expected n from 2 to 40");
+  const LatentMap* map = current_map(app, true);
+  if (!map) return error_json("the map needs the test set, which is not loaded yet");
+  Matrix grid = decode_grid(*app.lab.model, map->plane, n);
+  JsonWriter j;
+  j.number("n", n);
+  const float bounds[4] = {map->plane.x0, map->plane.x1, map->plane.y0, map->plane.y1};
+  j.json("bounds", json_numbers(bounds, 4)); // x0, x1, y0, y1: row 0 is y1, column 0 is x0
+  write_images(j, "images", grid);
+  return j.finish();
+}
+
+std::string app_interpolate_json(App& app, int a, int b, int k) {
+  if (k < 2 || k > 100)
+    return error_json("interpolate(a, b, " + std::to_string(k) + "): expected k from 2 to 100");
+  std::vector<float> a_code, b_code, a_px, b_px;
+  const Endpoint ea = a < 0 ? Endpoint{} : Endpoint{Endpoint::Kind::digit, a, 0, 0};
+  const Endpoint eb = b < 0 ? Endpoint{} : Endpoint{Endpoint::Kind::digit, b, 0, 0};
+  std::string error = endpoint_code(app, ea, &a_code, &a_px);
+  if (error.empty()) error = endpoint_code(app, eb, &b_code, &b_px);
+  if (!error.empty()) return error_json(error);
+  JsonWriter j;
+  write_images(j, "images", interpolate_codes(*app.lab.model, a_code.data(), b_code.data(), k));
+  write_images(j, "crossfade", crossfade(a_px.data(), b_px.data(), kPixels, k));
+  return j.finish();
+}
+
+std::string app_traverse_json(App& app, int unit, int k) {
+  const int latent = app.lab.model->shape.latent_dim;
+  if (unit < 0 || unit >= latent)
+    return error_json("traverse(" + std::to_string(unit) + "): expected a unit from 0 to " +
+                      std::to_string(latent - 1));
+  if (k < 2 || k > 100)
+    return error_json("traverse(unit, " + std::to_string(k) + "): expected k from 2 to 100");
+  if (test_set_ready(app.lab)) current_map(app, true);
+  float low, high;
+  unit_range(app, unit, &low, &high);
+  const std::vector<float> values = sweep(low, high, k);
+  JsonWriter j;
+  j.json("values", json_numbers(values.data(), values.size()));
+  write_images(j, "images", traverse_unit(*app.lab.model, app.lab.input.code.data(), unit, values));
+  return j.finish();
+}
+
+std::string app_first_layer_json(App& app) {
+  JsonWriter j;
+  write_images(j, "weights", first_layer_weights(*app.lab.model));
+  return j.finish();
+}
+
+std::string app_timeline_json(const App& app) {
+  const Lab& lab = app.lab;
+  std::string points = "[";
+  char buf[128];
+  for (size_t i = 0; i < lab.run.timeline.size(); i++) {
+    const TimelinePoint& p = lab.run.timeline[i];
+    std::snprintf(buf, sizeof buf, "%s{\"step\":%lld,\"epoch\":%d,\"valLoss\":%.9g}", i ? "," : "",
+                  (long long)p.step, p.epoch, double(p.val_loss));
+    points += buf;
+  }
+  JsonWriter j;
+  j.json("points", points + "]");
+  j.number("shown", lab_scrub_index(lab));
+  j.number("bytes", double(timeline_bytes(lab.run.timeline)))
+      .number("budgetBytes", double(kTimelineBudgetBytes));
+  return j.finish();
+}
+
+} // namespace aelab
