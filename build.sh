@@ -261,8 +261,14 @@ build_web_variant() {
 build_web() {
   setup_core
   fetch_app_deps
-  fetch_sdl_wasm "$SDL_WASM"
-  fetch_sdl_wasm "$SDL_WASM_MT" -pthread
+  # The two SDL builds side by side: their configure steps are mostly waiting on one emcc
+  # process after another, so two at once take little longer than one.
+  fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
+  local single multi
+  fetch_sdl_wasm "$SDL_WASM" & single=$!
+  fetch_sdl_wasm "$SDL_WASM_MT" -pthread & multi=$!
+  wait $single || die "building SDL2 for wasm failed"
+  wait $multi || die "building SDL2 for wasm (threads) failed"
   build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
   build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
@@ -324,6 +330,9 @@ run_app_tests() {
   say "the page under hostile use, then a soak (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/hostile.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the hostile-use and soak test of the page failed"
+  say "the Look inside views in the page (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/views.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the views test of the page failed"
   say "desktop soak (Xvfb)"
   bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }

@@ -207,6 +207,19 @@
     return Array.from(heap(Float32Array).subarray(pointer >> 2, (pointer >> 2) + n));
   }
   const choices = { loss: { bce: 0, mse: 1 }, optimizer: { adam: 0, sgd: 1 } };
+  // A view's data from the app as JSON; its {error} becomes an exception naming the call.
+  function viewData(call, text) {
+    const data = JSON.parse(text);
+    if (data && data.error) throw new Error(`aelab.${call}: ${data.error}`);
+    return data;
+  }
+  const bounds = (b) => ({ x0: b[0], x1: b[1], y0: b[2], y1: b[3] });
+  const isCount = (v, lo, hi) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+  function endpoint(call, v) {
+    if (v === 'input') return -1;
+    if (isIndex(v)) return v;
+    throw new Error(`aelab.${call}: ${JSON.stringify(v)}: expected a test digit's index or 'input'`);
+  }
 
   window.aelab = {
     ready,
@@ -291,6 +304,54 @@
       const seq = Module._aelab_step(batches);
       return applied(seq, (s) => (s.stepCommand !== seq || s.stepsWanted === 0) && (s.modelCurrent || s.training))
         .then((s) => (s.stepCommand === seq ? s.stepsOfCommand : batches));
+    },
+    // ---- looking inside (docs/web-api.md): all synchronous
+    // The latent map: every test digit's code on the PCA plane (or the latent plane for 2 units).
+    map() {
+      need();
+      const m = viewData('map', Module.UTF8ToString(Module._aelab_map()));
+      return { method: m.method, explained: m.explained, points: m.points, input: m.input, bounds: bounds(m.bounds),
+               axes: { x: m.x, y: m.y } };
+    },
+    // The decoder over an n x n grid of the map's plane: n*n images, row-major from the top left
+    // (row 0 at y1, column 0 at x0), with the plane's bounds.
+    decodeGrid(n = 10) {
+      need();
+      if (!isCount(n, 2, 40)) throw new Error(`aelab.decodeGrid: n = ${JSON.stringify(n)}: expected an integer from 2 to 40`);
+      const g = viewData('decodeGrid', Module.UTF8ToString(Module._aelab_decode_grid(n)));
+      return { n: g.n, bounds: bounds(g.bounds), images: g.images };
+    },
+    // k decodings on the straight line from A's code to B's; a and b: a test digit's index or 'input'.
+    interpolate(a, b, k = 10) {
+      need();
+      const ia = endpoint('interpolate', a), ib = endpoint('interpolate', b);
+      if (!isCount(k, 2, 100)) throw new Error(`aelab.interpolate: k = ${JSON.stringify(k)}: expected an integer from 2 to 100`);
+      return viewData('interpolate', Module.UTF8ToString(Module._aelab_interpolate(ia, ib, k))).images;
+    },
+    // k decodings of the input's code as `unit` sweeps the range it takes over the test set.
+    traverse(unit, k = 9) {
+      need();
+      if (!isCount(unit, 0, 0x7fffffff)) throw new Error(`aelab.traverse: unit = ${JSON.stringify(unit)}: expected a latent unit's index`);
+      if (!isCount(k, 2, 100)) throw new Error(`aelab.traverse: k = ${JSON.stringify(k)}: expected an integer from 2 to 100`);
+      return viewData('traverse', Module.UTF8ToString(Module._aelab_traverse(unit, k))).images;
+    },
+    // The first layer's weight vectors: one array of 784 per hidden unit.
+    firstLayer() { need(); return viewData('firstLayer', Module.UTF8ToString(Module._aelab_first_layer())).weights; },
+    // The training timeline's snapshots, oldest first.
+    timeline() { need(); return viewData('timeline', Module.UTF8ToString(Module._aelab_timeline())).points; },
+    // Shows snapshot i everywhere (-1 or 'now': the live model again).
+    scrub(i) {
+      need();
+      const index = i === 'now' ? -1 : i;
+      if (!isCount(index, -1, 0x7fffffff)) throw new Error(`aelab.scrub: ${JSON.stringify(i)}: expected a snapshot's index, -1 or 'now'`);
+      const error = Module.UTF8ToString(Module._aelab_scrub(index));
+      if (error) throw new Error(`aelab.scrub: ${error}`);
+    },
+    // Shows a view: 'map', 'grid', 'interpolate', 'traverse', 'weights' or 'gallery'.
+    view(name) {
+      need();
+      const error = Module.ccall('aelab_view', 'string', ['string'], [String(name)]);
+      if (error) throw new Error(`aelab.view: ${error}`);
     },
     // Downloads the current model, with its optimizer state, as aelab-model.aelab; resolves then.
     save() {

@@ -310,7 +310,7 @@ void grid_view(App& app) {
     return;
   }
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderInt("grid", &v.grid_n, 3, 20, "%d x %d");
+  ImGui::SliderInt("per side", &v.grid_n, 3, 20, "%d");
   ImGui::SameLine();
   update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
   save_button(app, "grid", [&] { return v.grid_figure.image; });

@@ -4,23 +4,29 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/layers.h"
 #include "core/pixels.h"
+#include "core/sparse.h"
 
 namespace aelab {
 
+// The first layer reads the pixels as a sparse matrix (MNIST is ~81% zeros; sparse.h), as
+// training does: the map's 10,000 codes cost a fifth of the dense product.
 Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count) {
-  const int pixels = data.pixels();
-  Matrix codes({size_t(count), size_t(model.shape.latent_dim)});
-  const int batch = 512;
+  const int pixels = data.pixels(), latent = model.shape.latent_dim, hidden = model.layers[0].out;
+  Matrix codes({size_t(count), size_t(latent)});
+  const int batch = 256;
+  SparseRows x;
+  sparse_rows_reserve(&x, batch, pixels);
+  std::vector<const uint8_t*> images(static_cast<size_t>(batch));
+  Matrix h({size_t(batch), size_t(hidden)});
   for (int start = 0; start < count; start += batch) {
     const int n = std::min(batch, count - start);
-    Matrix x({size_t(n), size_t(pixels)});
-    for (int i = 0; i < n; i++) {
-      const uint8_t* image = data.image(first + start + i);
-      for (int p = 0; p < pixels; p++) x(i, p) = pixel_to_unit(image[p]);
-    }
-    Matrix z = encode(model, x);
-    std::copy(z.begin(), z.end(), codes.data() + size_t(start) * codes.shape(1));
+    for (int i = 0; i < n; i++) images[size_t(i)] = data.image(first + start + i);
+    sparse_rows_from_pixels(images.data(), n, pixels, &x);
+    dense_forward(model.layers[0], model.weight(0), model.bias(0), LayerInput{nullptr, &x}, n, h.data());
+    dense_forward(model.layers[1], model.weight(1), model.bias(1), LayerInput{h.data()}, n,
+                  codes.data() + size_t(start) * size_t(latent));
   }
   return codes;
 }

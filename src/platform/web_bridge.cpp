@@ -119,6 +119,27 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_set_strokes(const float* xy, int floats, 
   return error.c_str();
 }
 
+// The views' data (views_panel.cpp): JSON text, {"error": "..."} when it cannot be had.
+EMSCRIPTEN_KEEPALIVE const char* aelab_map() { return give(app_map_json(app())); }
+EMSCRIPTEN_KEEPALIVE const char* aelab_decode_grid(int n) { return give(app_decode_grid_json(app(), n)); }
+// a, b: test digit indices, -1 for the current input
+EMSCRIPTEN_KEEPALIVE const char* aelab_interpolate(int a, int b, int k) {
+  lab_update(app().lab);
+  return give(app_interpolate_json(app(), a, b, k));
+}
+EMSCRIPTEN_KEEPALIVE const char* aelab_traverse(int unit, int k) {
+  lab_update(app().lab);
+  return give(app_traverse_json(app(), unit, k));
+}
+EMSCRIPTEN_KEEPALIVE const char* aelab_first_layer() { return give(app_first_layer_json(app())); }
+EMSCRIPTEN_KEEPALIVE const char* aelab_timeline() {
+  lab_update(app().lab);
+  return give(app_timeline_json(app()));
+}
+// "" or why not; -1: the live model again
+EMSCRIPTEN_KEEPALIVE const char* aelab_scrub(int index) { return give(lab_scrub(app().lab, index)); }
+EMSCRIPTEN_KEEPALIVE const char* aelab_view(const char* name) { return give(app_view(app(), name)); }
+
 EMSCRIPTEN_KEEPALIVE int aelab_load_test_digit(int index) {
   const bool ok = lab_load_test_digit(app().lab, index);
   lab_update(app().lab);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the desktop app under Xvfb: it starts, renders, takes a drawing through the
-# mouse, trains a few steps, blows up at a learning rate of 10 and trains on at 0.001, and exits
-# cleanly; screenshots are taken with ImageMagick.
+# mouse, trains a few steps, blows up at a learning rate of 10 and trains on at 0.001, shows each
+# Look inside view and a scrubbed timeline snapshot, and exits cleanly; screenshots are taken
+# with ImageMagick.
 # usage: native_smoke.sh APP_BINARY SCREENSHOT_DIR
 set -euo pipefail
 app="$1" shots="$2"
@@ -32,25 +33,35 @@ wait-file $work/diverged.png
 set lr 0.001
 train 20
 check trained 40
-quit
+check timeline 3
+check map
 SCRIPT
+views="map grid interpolate traverse weights gallery"
+for v in $views; do
+  printf 'view %s\nwait 10\ntouch %s\nwait-file %s.png\n' "$v" "$work/view-$v" "$work/view-$v" >>"$work/script.txt"
+done
+printf 'view map\nscrub 0\nwait 10\ntouch %s\nwait-file %s.png\nscrub now\nquit\n' "$work/scrubbed" "$work/scrubbed" >>"$work/script.txt"
 
 # Inside the X server: start the app, take each screenshot when the app says it is ready for it.
 cat >"$work/harness.sh" <<'HARNESS'
-app="$1" work="$2" shots="$3"
+app="$1" work="$2" shots="$3" # $4: the views
 shoot() { # shoot <marker> <png>
   for _ in $(seq 600); do [ -f "$work/$1" ] && break; sleep 0.1; done
   [ -f "$work/$1" ] || { echo "native smoke: the app never reached '$1'" >&2; return 1; }
   import -window root "$2"
   touch "$work/$1.png"
 }
-"$app" --frames 5000 --script "$work/script.txt" & pid=$!
-if ! { shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png" &&
-      shoot diverged "$shots/native-3-diverged.png"; }; then
+"$app" --frames 20000 --script "$work/script.txt" & pid=$!
+ok=1
+shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png" &&
+  shoot diverged "$shots/native-3-diverged.png" || ok=0
+for v in $4; do [ $ok = 1 ] && { shoot "view-$v" "$shots/native-view-$v.png" || ok=0; }; done
+[ $ok = 1 ] && { shoot scrubbed "$shots/native-view-scrubbed.png" || ok=0; }
+if [ $ok = 0 ]; then
   kill $pid; exit 1
 fi
 wait $pid
 HARNESS
 
-xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/harness.sh" "$app" "$work" "$shots"
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/harness.sh" "$app" "$work" "$shots" "$views"
 echo "native smoke: passed (screenshots in $shots)"
