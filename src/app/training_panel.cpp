@@ -307,8 +307,9 @@ void timeline_section(App& app) {
     ImGui::TextDisabled("%s", fit_text("showing the past; training is unaffected", "the past"));
   } else {
     char text[96], short_text[48];
-    std::snprintf(text, sizeof text, "%d snapshots of the weights, %.1f of %.0f MB", n, mb, budget);
-    std::snprintf(short_text, sizeof short_text, "%d snapshots, %.0f MB max", n, budget);
+    const char* noun = n == 1 ? "snapshot" : "snapshots";
+    std::snprintf(text, sizeof text, "%d %s of the weights, %.1f of %.0f MB", n, noun, mb, budget);
+    std::snprintf(short_text, sizeof short_text, "%d %s, %.0f MB max", n, noun, budget);
     ImGui::TextDisabled("%s", fit_text(text, short_text));
   }
 }

@@ -85,10 +85,13 @@ void save_button(App& app, const char* view, const std::function<RgbImage()>& ma
 const LatentMap* current_map(App& app, bool now = false) {
   ViewsState& v = app.views;
   const double t0 = now_ms();
+  // the map's share of a frame: a twelfth of the frame time (so the frame rate drops by less
+  // than that), 1 to 5 ms
+  const double frame_ms = app.fps > 1 ? 1000.0 / app.fps : 16.7;
   if (now)
     map_finish(v.map, app.lab);
   else
-    map_update(v.map, app.lab, 4.0);
+    map_update(v.map, app.lab, std::max(1.0, std::min(5.0, frame_ms / 12)));
   v.map_frame_ms = now_ms() - t0;
   return v.map.map.get();
 }

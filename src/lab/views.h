@@ -1,7 +1,7 @@
 // The latent map as the lab keeps it: built from the model the UI shows, a slice of the test set
 // at a time within a per-frame budget (10,000 codes take ~100 ms in WebAssembly, too long for one
-// frame), and rebuilt as the model changes, at most about once a second while training. The
-// finished map stays on screen while the next one is built.
+// frame), and rebuilt as the model changes: while training, a second after the last build
+// finished. The finished map stays on screen while the next one is built.
 #pragma once
 #include <memory>
 
@@ -13,7 +13,7 @@ namespace aelab {
 struct MapState {
   std::shared_ptr<const LatentMap> map; // the newest complete map, null before the first
   uint64_t version = ~0ull;             // the model version `map` shows
-  double built_ms = -1e300;             // when the build of `map` started
+  double built_ms = -1e300;             // when the build of `map` finished
   double compute_ms = 0;                // compute time of the last complete build, all slices
   int builds = 0;                       // complete builds so far
   // the build in progress
@@ -24,10 +24,10 @@ struct MapState {
   double started_ms = 0, spent_ms = 0;
 };
 
-constexpr double kMapRefreshMs = 1000; // while training, a new map at most this often
+constexpr double kMapRefreshMs = 1000; // while training, this long between one build and the next
 
 // Starts or continues a build for at most about budget_ms (at least one slice). A new build
-// starts when the model shown differs from the map's and the last build began kMapRefreshMs ago
+// starts when the model shown differs from the map's and the last build ended kMapRefreshMs ago
 // (at once when nothing is training: a load, a reset, a scrub). Needs the test set in the UI.
 void map_update(MapState& state, const Lab& lab, double budget_ms);
 // Completes the map of the model shown now, however long it takes (the API's synchronous calls).

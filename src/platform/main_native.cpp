@@ -201,6 +201,9 @@ int main(int argc, char** argv) {
   }
   std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames,
               app.fps, (long long)app.lab.run.steps, app.lab.run.speed.samples_per_s);
+  if (app.views.map.builds > 0)
+    std::printf("aelab_app: %d latent maps built, the last in %.1f ms of compute\n", app.views.map.builds,
+                app.views.map.compute_ms);
   app.lab.host.reset(); // stops the training thread
 
   ImGui_ImplOpenGL3_Shutdown();

@@ -22,6 +22,11 @@ using namespace aelab;
 EM_JS(void, js_request_training_set, (), { Module.aelabRequestTrainingSet(); });
 EM_JS(void, js_open_model_picker, (), { Module.aelabOpenModelPicker(); });
 EM_JS(void, js_first_frame, (), { Module.aelabFirstFrame(); });
+EM_JS(void, js_unfix_canvas_css_size, (), {
+  const canvas = document.getElementById('canvas');
+  canvas.style.removeProperty("width");
+  canvas.style.removeProperty("height");
+});
 EM_JS(void, js_download, (const uint8_t* bytes, int size, const char* name),
       { Module.aelabDownload(HEAPU8.slice(bytes, bytes + size), UTF8ToString(name)); });
 
@@ -84,7 +89,9 @@ void follow_canvas_size(WebState& w) {
   SDL_SetWindowSize(w.window, int(css_w), int(css_h));
   emscripten_set_canvas_element_size("#canvas", int(std::lround(css_w * ratio)),
                                      int(std::lround(css_h * ratio)));
-  emscripten_set_element_css_size("#canvas", css_w, css_h);
+  // The page's style sizes the canvas (100vw x 100vh): drop the fixed size SDL gives it, or the
+  // canvas would keep this size when the window is resized
+  js_unfix_canvas_css_size();
   w.app.content_scale = float(ratio);
   app_setup_style(float(ratio));
   ImGui_ImplOpenGL3_DestroyFontsTexture();

@@ -87,20 +87,20 @@ TEST(Timeline, EachPointsWeightsGiveItsRecordedValidationLoss) {
 
 TEST(Timeline, StaysWithinItsBudgetOverA50EpochRun_KeepingFirstAndLast) {
   aelab::Run run;
-  setup(run, 128, 32, 64, 64, 50); // the default model's size, one step an epoch
+  setup(run, 128, 32, 64, 64, 50); // the default model and budget, one step an epoch
   const size_t model_bytes = parameter_count(run.model.shape) * sizeof(float);
-  run.timeline_budget = 12 * model_bytes; // room for about 11 points out of 51
+  ASSERT_EQ(run.timeline_budget, kTimelineBudgetBytes); // 51 points of 840 KB would be 43 MB
   size_t most = 0;
   run_apply(run, command(Command::Kind::start));
   while (run_work_unit(run)) most = std::max(most, timeline_bytes(run.timeline));
   ASSERT_EQ(run.epochs_done, 50);
   EXPECT_LE(most, run.timeline_budget);
-  EXPECT_GE(run.timeline.size(), 9u);
+  EXPECT_GE(run.timeline.size(), 25u); // thinned to what fits, not far below
+  EXPECT_LT(run.timeline.size(), 51u);
   EXPECT_EQ(run.timeline.front().step, 0);
   EXPECT_EQ(run.timeline.back().step, 50);
   for (size_t i = 1; i < run.timeline.size(); i++) EXPECT_LT(run.timeline[i - 1].step, run.timeline[i].step);
-  // the default budget holds the default model's 50-epoch run too (at most 29 points of 840 KB)
-  EXPECT_LE(29 * (model_bytes + sizeof(Autoencoder) + sizeof(TimelinePoint)), kTimelineBudgetBytes);
+  EXPECT_GE(model_bytes * run.timeline.size(), size_t(20) << 20); // the weights are most of it
 }
 
 TEST(Timeline, RewindTrainsOnFromThePointWithItsWeightsAndCurvesCut) {

@@ -133,16 +133,24 @@ async function main() {
     // the map refreshing.
     await page.evaluate(async () => { aelab.view('gallery'); aelab.set({ batch: 64 }); await aelab.train(true); });
     await waitFor(page, 'training starts in the worker', () => aelab.state().step > 50, null, 180000);
-    const hidden = await fpsOver(page, 5000);
-    await page.evaluate(() => aelab.view('map'));
-    await sleep(1500);
-    const shown = await fpsOver(page, 5000);
+    // the machine is shared and the software renderer noisy: three rounds of each, interleaved
+    const hidden = { frames: 0, seconds: 0 }, shown = { frames: 0, seconds: 0, builds: 0, state: null };
+    for (let round = 0; round < 3; round++) {
+      for (const view of ['gallery', 'map']) {
+        await page.evaluate((n) => aelab.view(n), view);
+        await sleep(1000);
+        const r = await fpsOver(page, 4000), into = view === 'map' ? shown : hidden;
+        into.frames += r.fps * 4, into.seconds += 4;
+        if (view === 'map') shown.builds += r.builds, shown.state = r.state;
+      }
+    }
+    hidden.fps = hidden.frames / hidden.seconds, shown.fps = shown.frames / shown.seconds;
     await page.screenshot({ path: path.join(shotDir, 'web-view-map-training.png') });
     summary.training = { host: shown.state.trainingHost, fpsMapHidden: Number(hidden.fps.toFixed(1)),
-                         fpsMapShown: Number(shown.fps.toFixed(1)), mapBuildsIn5s: shown.builds,
+                         fpsMapShown: Number(shown.fps.toFixed(1)), mapBuildsIn12s: shown.builds,
                          mapComputeMs: Math.round(shown.state.mapComputeMs) };
-    check('while training the map refreshes (at least twice in 5 s)', shown.builds >= 2,
-          `${shown.builds} builds in 5 s, ${Math.round(shown.state.mapComputeMs)} ms of compute each (in slices of a few ms)`);
+    check('while training the map refreshes (at least 4 times in 12 s)', shown.builds >= 4,
+          `${shown.builds} builds in 12 s, ${Math.round(shown.state.mapComputeMs)} ms of compute each (in slices of a few ms)`);
     check('with the map shown the frame rate stays within 80% of the rate with it hidden', shown.fps >= 0.8 * hidden.fps,
           `${shown.fps.toFixed(1)} fps with the map, ${hidden.fps.toFixed(1)} fps without (${shown.state.trainingHost} host)`);
     const fpsByView = {};
@@ -184,6 +192,20 @@ async function main() {
       await sleep(1500);
       await page.screenshot({ path: path.join(shotDir, `web-view-map-${w}x${h}.png`) });
     }
+    // 7. A 2-unit code: the map is the latent plane itself, no PCA.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const two = await page.evaluate(async () => {
+      aelab.set({ latent: 2 });
+      await new Promise((resolve) => { const poll = () => (aelab.state().modelCurrent && aelab.state().model.latent === 2 ? resolve() : setTimeout(poll, 20)); poll(); });
+      aelab.view('map');
+      const m = aelab.map(), g = aelab.decodeGrid(4);
+      return { method: m.method, explained: m.explained, axes: m.axes, n: m.points.length, grid: g.images.length };
+    });
+    check('latent size 2: the map is the latent plane (no PCA), axes z[0] and z[1]',
+          two.method === 'latent' && two.explained === null && two.axes.x === 'z[0]' && two.axes.y === 'z[1]' && two.n === 10000 &&
+          two.grid === 16, JSON.stringify(two));
+    await sleep(1000);
+    await page.screenshot({ path: path.join(shotDir, 'web-view-map-latent2.png') });
     check('no errors in the page', errors.length === 0, errors.slice(0, 3).join(' | '));
     await context.close();
   } finally {
