@@ -262,7 +262,7 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
   j.number("stepsWanted", double(run.steps_wanted));
   j.boolean("settled", lab_settled(lab));
-  j.boolean("modelCurrent", lab.model_version == run.weights_version); // the UI shows the run's weights
+  j.boolean("modelCurrent", lab_has_latest_weights(lab)); // the UI has the run's newest weights
   j.boolean("preprocess", lab.input.preprocess).boolean("inputEmpty", lab.input.empty);
   j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
   auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels

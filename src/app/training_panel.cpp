@@ -208,6 +208,7 @@ float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_ste
 // one shown is orange; hovering a dot tells its step and loss, clicking it scrubs there.
 void plot_validation(App& app, ImVec2 size) {
   Lab& lab = app.lab;
+  size = ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)); // ImGui refuses an empty button
   const std::vector<CurvePoint>& curve = lab.run.curves.val;
   const std::vector<TimelinePoint>& t = lab.run.timeline;
   if (curve.size() < 2 && t.size() < 2) {

@@ -50,6 +50,7 @@ bool need_test_set(const Lab& lab, const char* what) {
 
 std::string axis_label(const LatentPlane& plane, int axis) {
   char text[64];
+  if (plane.pca && axis >= plane.fit.count()) return "none (a 1-unit code has one axis)";
   if (!plane.pca)
     std::snprintf(text, sizeof text, "z[%d]", axis);
   else
@@ -228,8 +229,10 @@ void map_view(App& app) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRect(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32(70, 74, 84, 255));
 
-  // the input, where its code falls (it moves while you draw)
-  if (!lab.input.code.empty()) {
+  // the input, where its code falls (it moves while you draw); not while the map is still of a
+  // model with another code size (a load or a reset: the new map is being built)
+  const bool same_shape = lab.input.code.size() == map->plane.unit_low.size();
+  if (!lab.input.code.empty() && same_shape) {
     float x, y;
     plane_position(map->plane, lab.input.code.data(), &x, &y);
     const ImVec2 p(pos.x + f.px(x), pos.y + f.py(y));
@@ -487,7 +490,8 @@ void traverse_view(App& app) {
       mix(mix(mix(lab.model_version, uint64_t(v.all_units)), uint64_t(v.unit)), uint64_t(v.map.builds));
   key = mix_floats(key, code.data(), code.size());
   std::vector<std::vector<float>> values;
-  for (int u = v.all_units ? 0 : v.unit; u < (v.all_units ? latent : v.unit + 1); u++) {
+  const int rows_shown = std::min(latent, 128); // all units: a texture under 4096 pixels tall
+  for (int u = v.all_units ? 0 : v.unit; u < (v.all_units ? rows_shown : v.unit + 1); u++) {
     float low, high;
     unit_range(app, u, &low, &high);
     values.push_back(sweep(low, high, k));
@@ -527,14 +531,16 @@ void traverse_view(App& app) {
   ImGui::TextDisabled("%s",
                       fit_text("one row per unit, each swept over its range, the others at the input's code",
                                "a row per unit, swept over its range"));
+  if (rows_shown < latent)
+    ImGui::TextDisabled("units 0 to %d of %d (pick one unit to see the others)", rows_shown - 1, latent);
   ImGui::BeginChild("##all", ImVec2(0, 0), false);
   const float w = std::min(ImGui::GetContentRegionAvail().x - 60, 7 * 48.0f);
   const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + 44);
   show_figure("##traverse_all", v.traverse_figure, w, h);
-  const float row_h = h / float(latent);
-  for (int u = 0; u < latent; u++) {
+  const float row_h = h / float(rows_shown);
+  for (int u = 0; u < rows_shown; u++) {
     char label[16];
     std::snprintf(label, sizeof label, "z[%d]", u);
     ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + row_h * (float(u) + 0.5f) - text_h / 2),
@@ -549,7 +555,8 @@ void weights_view(App& app) {
   Lab& lab = app.lab;
   ViewsState& v = app.views;
   const Autoencoder& model = *lab.model;
-  const int hidden = model.shape.hidden_dim, columns = 16;
+  // at most 2048 tiles (a texture of under 4096 pixels a side, as WebGL allows everywhere)
+  const int hidden = std::min(model.shape.hidden_dim, 2048), columns = std::min(16, hidden);
   if (v.weights_figure.key != lab.model_version) {
     Matrix tiles = first_layer_weights(model);
     v.weights_figure.image = render_tiles(tiles.data(), hidden, columns, kDigitSide, kDigitSide, 1, 1, true);
@@ -569,7 +576,7 @@ void weights_view(App& app) {
   const float cell = w / float(columns);
   const int rows = (hidden + columns - 1) / columns;
   int under = -1;
-  if (ImGui::IsItemHovered()) {
+  if (ImGui::IsItemHovered() && cell > 0) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const int c = int((m.x - pos.x) / cell), r = int((m.y - pos.y) / cell);
     if (c >= 0 && c < columns && r >= 0 && r < rows && r * columns + c < hidden) under = r * columns + c;
@@ -586,6 +593,8 @@ void weights_view(App& app) {
   ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + info_w - 8);
+  if (hidden < model.shape.hidden_dim)
+    ImGui::TextDisabled("the first %d of %d units", hidden, model.shape.hidden_dim);
   if (v.tile < 0) {
     ImGui::TextDisabled("Click a tile to see that unit's activation on your input.");
   } else {
@@ -695,7 +704,7 @@ std::string app_map_json(App& app) {
   }
   j.json("points", points + "]");
   float input[2] = {0, 0};
-  if (!app.lab.input.code.empty())
+  if (!app.lab.input.code.empty() && app.lab.input.code.size() == map->plane.unit_low.size())
     plane_position(map->plane, app.lab.input.code.data(), &input[0], &input[1]);
   j.json("input", json_numbers(input, 2));
   const float bounds[4] = {map->plane.x0, map->plane.x1, map->plane.y0, map->plane.y1};

@@ -31,7 +31,7 @@ Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, 
   return codes;
 }
 
-LatentMap map_codes(const Matrix& codes, const uint8_t* labels) {
+LatentMap map_codes(const Matrix& codes, const uint8_t* labels, const Pca* fit) {
   const int n = int(codes.shape(0)), dim = int(codes.shape(1));
   LatentMap map;
   map.labels.assign(labels, labels + n);
@@ -46,7 +46,7 @@ LatentMap map_codes(const Matrix& codes, const uint8_t* labels) {
     }
   map.xy.resize(size_t(2) * n);
   if (plane.pca) {
-    plane.fit = fit_pca(codes, std::min(2, dim));
+    plane.fit = fit ? *fit : fit_pca(codes, std::min(2, dim));
     Matrix p = pca_project(plane.fit, codes);
     for (int i = 0; i < n; i++) {
       map.xy[size_t(2) * i] = p(i, 0);

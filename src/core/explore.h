@@ -33,8 +33,9 @@ struct LatentMap {
 // The codes of images [first, first + count) of `data` (one row each), in batches.
 Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count);
 
-// The plane of a set of codes (n, latent) and their positions on it.
-LatentMap map_codes(const Matrix& codes, const uint8_t* labels);
+// The plane of a set of codes (n, latent) and their positions on it; `fit`, if given, is their
+// PCA already made (pca_from_moments of them), else it is made here.
+LatentMap map_codes(const Matrix& codes, const uint8_t* labels, const Pca* fit = nullptr);
 LatentMap latent_map(const Autoencoder& model, const Dataset& data); // every image of `data`
 
 // Position of one code on the plane, and the code at a position (the inverse on the plane).

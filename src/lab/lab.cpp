@@ -58,9 +58,14 @@ void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host) {
   }
 }
 
+bool lab_has_latest_weights(const Lab& lab) {
+  const uint64_t held = lab.scrub_id != 0 ? lab.run.model_version : lab.model_version;
+  return held == lab.run.weights_version;
+}
+
 bool lab_settled(const Lab& lab) {
   return lab.run.seq >= lab.sent_seq && lab.run.status != RunStatus::training &&
-         lab.run.validation_progress < 0 && lab.model_version == lab.run.weights_version;
+         lab.run.validation_progress < 0 && lab_has_latest_weights(lab);
 }
 
 // ---- model
@@ -408,11 +413,13 @@ std::string lab_scrub(Lab& lab, int index) {
 std::string lab_resume_from_scrub(Lab& lab) {
   const int index = lab_scrub_index(lab);
   if (index < 0) return "no timeline point is shown: scrub back first";
+  const bool was_training = lab_training(lab);
   Command c;
   c.kind = Command::Kind::rewind;
   c.timeline_id = lab.scrub_id;
   lab_send(lab, c);
-  lab.scrub_id = 0; // the run's weights are the point's from now on
+  lab.scrub_id = 0;                 // the run's weights are the point's from now on
+  if (was_training) lab_start(lab); // a rewind stops the run; it goes on as it was
   return "";
 }
 

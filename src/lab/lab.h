@@ -74,6 +74,9 @@ void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host);
 uint64_t lab_send(Lab& lab, Command command);
 // The run has applied every command sent, and has no work left (the UI may stop redrawing).
 bool lab_settled(const Lab& lab);
+// The lab holds the run's newest weights: it shows them, or keeps them while it shows a timeline
+// snapshot (lab_scrub).
+bool lab_has_latest_weights(const Lab& lab);
 
 // ---- model
 // Checks a model file (it must be a 784-input model) and loads it; "" or one line for the user.

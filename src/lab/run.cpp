@@ -142,6 +142,7 @@ void apply_config(Run& run, const TrainConfig& config) {
                            config.optimizer.kind != run.config.optimizer.kind;
   if (config.loss != run.config.loss) { // the curves so far are in the other loss's units
     run.curves = Curves{};
+    run.timeline.clear(); // and so are the snapshots' losses
     run.config.loss = config.loss;
     start_validation(run);
   }

@@ -6,29 +6,40 @@
 namespace aelab {
 namespace {
 
-constexpr int kMapSlice = 64; // digits encoded per slice (~1 ms in WebAssembly)
+// Digits encoded per slice: 64 (~1 ms in WebAssembly) for the default 32-unit code, fewer for
+// wider codes, whose covariance costs latent^2 per digit.
+int slice_size(int latent) { return std::max(4, std::min(64, 64 * 32 * 32 / std::max(1, latent * latent))); }
 
 void start_build(MapState& s, const Lab& lab, double now) {
+  const int latent = lab.model->shape.latent_dim;
   s.model = lab.model;
+  s.data = lab.test.data;
   s.building_version = lab.model_version;
   s.next = 0;
-  s.codes = Matrix({size_t(lab.test.data->count), size_t(lab.model->shape.latent_dim)});
+  s.codes = Matrix({size_t(s.data->count), size_t(latent)});
+  s.moments = pca_moments(latent);
   s.started_ms = now, s.spent_ms = 0;
 }
 
-// Encodes one slice; finishes the map after the last.
-void build_slice(MapState& s, const Dataset& test) {
+// Encodes one slice and adds it to the covariance; finishes the map after the last.
+void build_slice(MapState& s) {
   const double t0 = now_ms();
-  const int n = std::min(kMapSlice, test.count - s.next);
+  const Dataset& test = *s.data;
+  const int latent = s.model->shape.latent_dim;
+  const int n = std::min(slice_size(latent), test.count - s.next);
   Matrix z = encode_dataset(*s.model, test, s.next, n);
-  std::copy(z.begin(), z.end(), s.codes.data() + size_t(s.next) * s.codes.shape(1));
+  std::copy(z.begin(), z.end(), s.codes.data() + size_t(s.next) * size_t(latent));
+  if (latent != 2) pca_accumulate(s.moments, z.data(), n);
   s.next += n;
   if (s.next >= test.count) {
-    s.map = std::make_shared<const LatentMap>(map_codes(s.codes, test.labels.data()));
+    const Pca fit = latent != 2 ? pca_from_moments(s.moments, std::min(2, latent)) : Pca{};
+    s.map = std::make_shared<const LatentMap>(
+        map_codes(s.codes, test.labels.data(), latent != 2 ? &fit : nullptr));
     s.version = s.building_version;
     s.built_ms = now_ms();
     s.next = -1;
     s.model = nullptr;
+    s.data = nullptr;
     s.builds++;
     s.spent_ms += now_ms() - t0;
     s.compute_ms = s.spent_ms;
@@ -57,7 +68,7 @@ void map_update(MapState& s, const Lab& lab, double budget_ms) {
   if (due(s, lab, now) && (s.next < 0 || !lab_training(lab))) start_build(s, lab, now);
   if (s.next < 0) return;
   const double start = now_ms();
-  do build_slice(s, *lab.test.data);
+  do build_slice(s);
   while (s.next >= 0 && now_ms() - start < budget_ms);
 }
 
@@ -65,7 +76,7 @@ bool map_finish(MapState& s, const Lab& lab) {
   if (!have_test_set(lab)) return false;
   if (s.version == lab.model_version) return true;
   if (s.next < 0 || s.building_version != lab.model_version) start_build(s, lab, now_ms());
-  while (s.next >= 0) build_slice(s, *lab.test.data);
+  while (s.next >= 0) build_slice(s);
   return true;
 }
 

@@ -18,9 +18,11 @@ struct MapState {
   int builds = 0;                       // complete builds so far
   // the build in progress
   std::shared_ptr<const Autoencoder> model;
+  std::shared_ptr<const Dataset> data; // the test set it maps
   uint64_t building_version = 0;
   int next = -1; // next test digit to encode, -1: no build runs
   Matrix codes;
+  PcaMoments moments; // the codes' covariance, summed slice by slice
   double started_ms = 0, spent_ms = 0;
 };
 

@@ -70,7 +70,9 @@ std::shared_ptr<const Autoencoder> get_model(Reader& r) {
   r.get(&shape.input_dim), r.get(&shape.hidden_dim), r.get(&shape.latent_dim);
   std::vector<float> params;
   r.get_vector(&params);
-  if (!r.ok || !check_model_shape(shape).empty() || params.size() != parameter_count(shape)) {
+  // only 28x28-digit models reach a run (lab_load_model_bytes): anything else is malformed
+  if (!r.ok || !check_model_shape(shape).empty() || shape.input_dim != 784 ||
+      params.size() != parameter_count(shape)) {
     r.ok = false;
     return nullptr;
   }

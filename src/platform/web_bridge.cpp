@@ -120,8 +120,14 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_set_strokes(const float* xy, int floats, 
 }
 
 // The views' data (views_panel.cpp): JSON text, {"error": "..."} when it cannot be had.
-EMSCRIPTEN_KEEPALIVE const char* aelab_map() { return give(app_map_json(app())); }
-EMSCRIPTEN_KEEPALIVE const char* aelab_decode_grid(int n) { return give(app_decode_grid_json(app(), n)); }
+EMSCRIPTEN_KEEPALIVE const char* aelab_map() {
+  lab_update(app().lab);
+  return give(app_map_json(app()));
+}
+EMSCRIPTEN_KEEPALIVE const char* aelab_decode_grid(int n) {
+  lab_update(app().lab);
+  return give(app_decode_grid_json(app(), n));
+}
 // a, b: test digit indices, -1 for the current input
 EMSCRIPTEN_KEEPALIVE const char* aelab_interpolate(int a, int b, int k) {
   lab_update(app().lab);

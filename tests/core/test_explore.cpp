@@ -85,6 +85,34 @@ TEST(Pca, AllCodesEqual_GivesZeroVarianceAndNoNaN) {
   EXPECT_LT(map.plane.y0, map.plane.y1);
 }
 
+TEST(Pca, AWideCodeAllEqual_GivesOrthonormalComponentsAndNoNaN) {
+  std::vector<float> v(50 * 100, 2.0f); // over 64 units: the Lanczos path
+  Pca p = fit_pca(matrix_of(50, 100, v), 2);
+  double dot = 0, n0 = 0, n1 = 0;
+  for (int d = 0; d < 100; d++) {
+    EXPECT_TRUE(std::isfinite(p.components[size_t(d)]) && std::isfinite(p.components[size_t(100 + d)]));
+    dot += p.components[size_t(d)] * p.components[size_t(100 + d)];
+    n0 += p.components[size_t(d)] * p.components[size_t(d)],
+        n1 += p.components[size_t(100 + d)] * p.components[size_t(100 + d)];
+  }
+  EXPECT_NEAR(n0, 1, 1e-9);
+  EXPECT_NEAR(n1, 1, 1e-9);
+  EXPECT_NEAR(dot, 0, 1e-9);
+  EXPECT_EQ(p.explained(0), 0);
+  EXPECT_EQ(p.explained(5), 0); // past the components kept: 0, not out of bounds
+}
+
+TEST(Pca, MomentsInSlices_EqualTheFitOfAllRows) {
+  std::vector<float> r = random_values(300 * 5, 9);
+  Pca whole = fit_pca(matrix_of(300, 5, r), 2);
+  PcaMoments m = pca_moments(5);
+  for (int start = 0; start < 300; start += 64)
+    pca_accumulate(m, r.data() + start * 5, std::min(64, 300 - start));
+  Pca sliced = pca_from_moments(m, 2);
+  for (size_t i = 0; i < whole.components.size(); i++)
+    EXPECT_NEAR(sliced.components[i], whole.components[i], 1e-12);
+}
+
 TEST(Pca, TwoIdenticalColumns_GiveUnitComponentsWithoutNaN) {
   std::vector<float> r = random_values(300 * 3, 5), v;
   for (int i = 0; i < 300; i++) v.insert(v.end(), {r[3 * i], r[3 * i], r[3 * i + 1]});

@@ -32,6 +32,9 @@ def cases():
     twin = rng.normal(size=(300, 10)) * np.linspace(2, 0.5, 10)
     twin[:, 7] = twin[:, 3]
     yield "300x10 with columns 3 and 7 identical", twin, 10
+    # a code too wide for Jacobi (over 64 units): the first 2 components by Lanczos
+    wide = rng.normal(size=(400, 100)) * np.geomspace(4, 0.1, 100) + rng.uniform(-1, 1, size=100)
+    yield "400x100 (Lanczos), first 2 components", wide, 2
 
 
 def eigenspaces(values):

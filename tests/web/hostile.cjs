@@ -33,7 +33,7 @@ async function drop(page, name, bytes) {
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const { server, url } = await serve(webDir);
-  const browser = await chromium.launch(chromiumOptions(['--enable-precise-memory-info']));
+  const browser = await chromium.launch(chromiumOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc']));
   const summary = {};
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -106,7 +106,9 @@ async function main() {
     await page.evaluate(() => aelab.train(false));
 
     // Soak: 10+ epochs of training with 20 resets and model switches among them; heaps sampled.
-    const sample = () => page.evaluate(() => ({ wasm: aelab.state().wasmHeapBytes, js: performance.memory.usedJSHeapSize,
+    // the JS heap after a full collection (gc() is exposed by --expose-gc): what is still held,
+    // not the garbage the collector has yet to take, which comes and goes by tens of MB
+    const sample = () => page.evaluate(() => (window.gc && window.gc(), { wasm: aelab.state().wasmHeapBytes, js: performance.memory.usedJSHeapSize,
                                                  epoch: aelab.state().epoch, step: aelab.state().step }));
     await page.evaluate(async () => { await aelab.reset(); aelab.set({ batch: 256, lr: 0.001, epochs: 1000 }); await aelab.train(true); });
     await waitFor(page, 'soak: the first epoch', () => aelab.state().epoch >= 1, null, 180000);

@@ -180,7 +180,7 @@ async function main() {
           tl.points.length >= 4 && tl.points[1].step === 20 && tl.points[2].step === 100 && tl.points.every((p) => p.valLoss > 0),
           tl.points.map((p) => `${p.step}:${p.valLoss.toFixed(4)}`).join(' '));
     check('scrub(0) shows the first snapshot everywhere (the map moves the input with it)',
-          tl.shown === 0 && !tl.modelCurrent && Math.hypot(tl.live[0] - tl.past[0], tl.live[1] - tl.past[1]) > 1e-3,
+          tl.shown === 0 && tl.modelCurrent && Math.hypot(tl.live[0] - tl.past[0], tl.live[1] - tl.past[1]) > 1e-3,
           `shown ${tl.shown}, input (${tl.live.map((v) => v.toFixed(2))}) live, (${tl.past.map((v) => v.toFixed(2))}) at step 0`);
     await sleep(1500);
     await page.screenshot({ path: path.join(shotDir, 'web-view-scrubbed.png') });
