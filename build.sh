@@ -10,7 +10,8 @@ BUILD="$ROOT/build"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 export NODE_PATH=/usr/share/nodejs # emcc 3.1.6 needs it to find acorn at -O2 and above
 
-say() { printf '\033[1m[aelab]\033[0m %s\n' "$*"; }
+# Each line says how long the command has run (minutes:seconds), so a CI log shows what took long.
+say() { printf '\033[1m[aelab %d:%02d]\033[0m %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------

@@ -99,8 +99,8 @@ struct Figure {
 };
 
 struct ViewsState {
-  View view = View::gallery;
-  bool select = false; // the API or the script chose `view`: select its tab next frame
+  View view = View::map; // the first tab, which ImGui shows first
+  bool select = false;   // the API or the script chose `view`: select its tab next frame
   MapState map;
   bool thumbnails = false;
   int click_sets = 0; // what a click on the map does: 0 loads the digit, 1 sets A, 2 sets B

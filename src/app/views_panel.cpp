@@ -157,11 +157,20 @@ void plane_placement(const MapFrame& f, int n, ImVec2 pos, ImVec2* corner, float
   *corner = ImVec2(pos.x + f.px(f.x0) - 0.5f * span / float(n), pos.y + f.py(f.y1) - 0.5f * span / float(n));
 }
 
-void legend(const ImVec2& at) {
+constexpr float kLegendColumnW = 30;
+
+// The legend's columns for a map `side` units tall: the ten classes in as few columns as fit.
+int legend_columns(float side) {
+  const int rows = std::max(1, std::min(10, int(side / ImGui::GetTextLineHeightWithSpacing())));
+  return (10 + rows - 1) / rows;
+}
+
+void legend(const ImVec2& at, int columns) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeightWithSpacing();
+  const int rows = (10 + columns - 1) / columns;
   for (int d = 0; d < 10; d++) {
-    const ImVec2 p(at.x, at.y + float(d) * line);
+    const ImVec2 p(at.x + float(d / rows) * kLegendColumnW, at.y + float(d % rows) * line);
     const uint8_t* c = kLabelColors[d];
     dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + 10, p.y + 12), IM_COL32(c[0], c[1], c[2], 255));
     char digit[2] = {char('0' + d), 0};
@@ -204,12 +213,20 @@ void map_view(App& app) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float legend_w = 34, gap = 3 * style.ItemSpacing.x;
+  const float gap = 3 * style.ItemSpacing.x;
   const float height = avail.y - 2 * text_h - style.ItemSpacing.y;
+  // the legend beside the map: one column, or more where the map is short
+  float legend_w = kLegendColumnW + 4;
   float side = std::floor(std::min(height, (avail.x - legend_w - gap) / 2));
   const bool beside = side >= 170;
   if (!beside) side = std::floor(std::min(height, avail.x - legend_w));
   side = std::max(side, 60.0f);
+  const int columns = legend_columns(side);
+  if (columns > 1) {
+    legend_w = columns * kLegendColumnW + 4;
+    side = std::max(
+        60.0f, std::floor(std::min(height, (beside ? (avail.x - legend_w - gap) / 2 : avail.x - legend_w))));
+  }
 
   const std::string x_label = axis_label(map->plane, 0), y_label = axis_label(map->plane, 1);
   ImGui::TextDisabled("up: %s", y_label.c_str());
@@ -279,7 +296,7 @@ void map_view(App& app) {
       app_message(app, std::string(v.click_sets == 1 ? "A" : "B") + " is " + endpoint_name(e), false);
     }
   }
-  legend(ImVec2(pos.x + side + 6, pos.y));
+  legend(ImVec2(pos.x + side + 6, pos.y), legend_columns(side));
   if (beside) {
     ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
     const int n = 8;

@@ -136,10 +136,12 @@ async function main() {
     check(`soak: ${epochs} epochs with ${resets} resets and model switches`, epochs >= soakEpochs && resets === 20,
           `${summary.soak.seconds} s`);
     // bounds: the WebAssembly heap never grows past where it was after the first epoch (memory
-    // only grows, so a leak shows as growth), and the JS heap stays within 32 MB of it
+    // only grows, so a leak shows as growth); the JS heap, measured after a full collection,
+    // ends within 16 MB of where it was then (a leak is what is still held at the end) and never
+    // tops 64 MB (what a sample taken just after a model drop holds: the test's own copy of it)
     check('soak: the WebAssembly heap stays flat', maxWasm <= warm.wasm + 16 * 1048576,
           `${MB(warm.wasm)} MB after the first epoch, at most ${MB(maxWasm)} MB, ${MB(end.wasm)} MB at the end`);
-    check('soak: the JS heap stays within 32 MB', maxJs <= warm.js + 32 * 1048576,
+    check('soak: the JS heap ends where it began and stays under 64 MB', end.js <= warm.js + 16 * 1048576 && maxJs <= 64 * 1048576,
           `${MB(warm.js)} MB after the first epoch, at most ${MB(maxJs)} MB, ${MB(end.js)} MB at the end`);
     check('no errors in the page', errors.length === 0, errors.slice(0, 3).join(' | '));
     await context.close();
