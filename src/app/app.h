@@ -181,6 +181,10 @@ std::string app_traverse_json(App& app, int unit, int k);
 std::string app_first_layer_json(App& app);
 std::string app_timeline_json(const App& app);
 std::string app_view(App& app, const std::string& name); // "" or an error line
+// The picture the view's "Save PNG" writes (empty if it has not been drawn yet), and the save
+// itself: aelab-<view>.png, a download in the page, a file in the working folder natively.
+RgbImage app_view_figure(App& app, View view);
+std::string app_save_view(App& app); // "" or an error line (also shown as the app's message)
 // Makes the map of the model shown now (for the API and the script); false without a test set.
 bool app_map_now(App& app);
 

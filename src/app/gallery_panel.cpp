@@ -59,6 +59,8 @@ void gallery_view(App& app) {
     g.first = int(rng.below(uint32_t(count - kShown + 1)));
     g.rng = rng.state;
   }
+  ImGui::SameLine();
+  if (ImGui::Button("Save PNG")) app_save_view(app);
   g.first = std::max(0, std::min(g.first, count - kShown));
   ImGui::SameLine();
   char range[96];

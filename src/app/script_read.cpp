@@ -90,7 +90,8 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
     c->what = w[1]; // the app checks the name and the value's range when it runs
     return "";
   }
-  if (c->name == "reset" || c->name == "quit" || c->name == "start" || c->name == "wait-stopped")
+  if (c->name == "reset" || c->name == "quit" || c->name == "start" || c->name == "wait-stopped" ||
+      c->name == "save-view")
     return args ? c->name + ": takes no arguments" : "";
   return "unknown command '" + c->name + "'";
 }

@@ -66,19 +66,11 @@ ImVec2 show_figure(const char* slot, const Figure& f, float w, float h) {
   return pos;
 }
 
-// `make` renders the picture to save, only when the button is pressed.
-void save_button(App& app, const char* view, const std::function<RgbImage()>& make) {
-  if (!ImGui::Button("Save PNG")) return;
-  const RgbImage image = make();
-  if (image.width <= 0) {
-    app_message(app, "nothing to save yet", true);
-    return;
-  }
-  const std::string name = std::string("aelab-") + view + ".png";
-  const std::string error = app.platform.save_figure ? app.platform.save_figure(encode_png_rgb(image), name)
-                                                     : "saving is not available here";
-  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + name : error,
-              !error.empty());
+void save_button(App& app) {
+  if (ImGui::Button("Save PNG")) app_save_view(app);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(app.platform.web ? "Download this view as a PNG image."
+                                       : "Save this view as a PNG in the working folder.");
 }
 
 // The map of the model shown, brought up to date within this frame's budget (or at once when
@@ -206,9 +198,7 @@ void map_view(App& app) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A click sets an end of the interpolation (Interpolate tab).");
   same_line_if_fits("Save PNG");
-  save_button(app, "map", [&] {
-    return render_map_figure(*map, 512, v.thumbnails ? lab.test.data.get() : nullptr, 300);
-  });
+  save_button(app);
 
   const ImGuiStyle& style = ImGui::GetStyle();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
@@ -336,7 +326,7 @@ void grid_view(App& app) {
   ImGui::SliderInt("per side", &v.grid_n, 3, 20, "%d");
   ImGui::SameLine();
   update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
-  save_button(app, "grid", [&] { return v.grid_figure.image; });
+  save_button(app);
   ImGui::SameLine();
   ImGui::TextDisabled(
       "%s", fit_text("the decoder's output at each point of the map's plane", "decoder over the plane"));
@@ -418,7 +408,7 @@ void interpolate_view(App& app) {
     v.line_figure.key = key;
   }
   ImGui::SameLine();
-  save_button(app, "interpolate", [&] { return v.line_figure.image; });
+  save_button(app);
 
   const ImGuiStyle& style = ImGui::GetStyle();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
@@ -523,7 +513,7 @@ void traverse_view(App& app) {
         render_tiles(images.data(), int(values.size()) * k, k, kDigitSide, kDigitSide, 1, 1);
     v.traverse_figure.key = key;
   }
-  save_button(app, "traverse", [&] { return v.traverse_figure.image; });
+  save_button(app);
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (!v.all_units) {
@@ -579,7 +569,7 @@ void weights_view(App& app) {
     v.weights_figure.image = render_tiles(tiles.data(), hidden, columns, kDigitSide, kDigitSide, 1, 1, true);
     v.weights_figure.key = lab.model_version;
   }
-  save_button(app, "weights", [&] { return v.weights_figure.image; });
+  save_button(app);
   ImGui::SameLine();
   ImGui::TextDisabled(
       "%s",
@@ -688,6 +678,52 @@ void views_panel(App& app, const Rect& r) {
   }
   v.select = false;
   ImGui::End();
+}
+
+RgbImage app_view_figure(App& app, View view) {
+  ViewsState& v = app.views;
+  switch (view) {
+  case View::map: {
+    const LatentMap* map = test_set_ready(app.lab) ? current_map(app, true) : nullptr;
+    return map ? render_map_figure(*map, 512, v.thumbnails ? app.lab.test.data.get() : nullptr, 300)
+               : RgbImage{};
+  }
+  case View::grid:
+    return v.grid_figure.image;
+  case View::interpolate:
+    return v.line_figure.image;
+  case View::traverse:
+    return v.traverse_figure.image;
+  case View::weights:
+    return v.weights_figure.image;
+  case View::gallery: { // the classic figure: the digits above their reconstructions
+    const GalleryState& g = app.gallery;
+    const int n = int(g.recon.size() / kPixels);
+    if (n == 0 || !test_set_ready(app.lab)) return RgbImage{};
+    std::vector<float> images(size_t(2) * n * kPixels);
+    images_to_float(*app.lab.test.data, g.first, n, images.data());
+    std::copy(g.recon.begin(), g.recon.end(), images.begin() + size_t(n) * kPixels);
+    return render_tiles(images.data(), 2 * n, n, kDigitSide, kDigitSide, 2, 2);
+  }
+  }
+  return RgbImage{};
+}
+
+std::string app_save_view(App& app) {
+  const View view = app.views.view;
+  const RgbImage image = app_view_figure(app, view);
+  if (image.width <= 0) {
+    const std::string error =
+        std::string("the ") + view_name(view) + " view has nothing to save yet: show it first";
+    app_message(app, error, true);
+    return error;
+  }
+  const std::string name = std::string("aelab-") + view_name(view) + ".png";
+  const std::string error = app.platform.save_figure ? app.platform.save_figure(encode_png_rgb(image), name)
+                                                     : "saving is not available here";
+  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + name : error,
+              !error.empty());
+  return error;
 }
 
 std::string app_view(App& app, const std::string& name) {

@@ -5,10 +5,10 @@
 # with ImageMagick.
 # usage: native_smoke.sh APP_BINARY SCREENSHOT_DIR
 set -euo pipefail
-app="$1" shots="$2"
+mkdir -p "$2"
+app="$(realpath "$1")" shots="$(realpath "$2")" # the app runs in its own folder (save-view writes there)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$shots"
 
 cat >"$work/script.txt" <<SCRIPT
 wait 5
@@ -38,7 +38,7 @@ check map
 SCRIPT
 views="map grid interpolate traverse weights gallery"
 for v in $views; do
-  printf 'view %s\nwait 10\ntouch %s\nwait-file %s.png\n' "$v" "$work/view-$v" "$work/view-$v" >>"$work/script.txt"
+  printf 'view %s\nwait 10\ntouch %s\nwait-file %s.png\nsave-view\n' "$v" "$work/view-$v" "$work/view-$v" >>"$work/script.txt"
 done
 printf 'view map\nscrub 0\nwait 10\ntouch %s\nwait-file %s.png\nscrub now\nquit\n' "$work/scrubbed" "$work/scrubbed" >>"$work/script.txt"
 
@@ -51,6 +51,7 @@ shoot() { # shoot <marker> <png>
   import -window root "$2"
   touch "$work/$1.png"
 }
+cd "$work" # where save-view writes aelab-<view>.png
 "$app" --frames 20000 --script "$work/script.txt" & pid=$!
 ok=1
 shoot drawn "$shots/native-1-drawn.png" && shoot trained "$shots/native-2-trained.png" &&
@@ -64,4 +65,8 @@ wait $pid
 HARNESS
 
 xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/harness.sh" "$app" "$work" "$shots" "$views"
-echo "native smoke: passed (screenshots in $shots)"
+for v in $views; do # each view's Save PNG wrote an RGB PNG
+  head -c 26 "$work/aelab-$v.png" 2>/dev/null | od -An -tx1 | tr -d ' \n' | grep -q '^89504e470d0a1a0a.*0802$' ||
+    { echo "native smoke: Save PNG of the $v view did not write an RGB PNG" >&2; exit 1; }
+done
+echo "native smoke: passed (screenshots in $shots; each view's Save PNG wrote aelab-<view>.png)"
