@@ -219,25 +219,35 @@ SDL_WASM="$CACHE/sdl2-wasm"       # installed static SDL2 for Emscripten (CMake 
 SDL_WASM_MT="$CACHE/sdl2-wasm-mt" # the same built with -pthread, for the threaded variant
 WEB_OUT="$BUILD/web"
 
-# SDL 2.32.4 for wasm, built once into <prefix> (its configure alone takes ~4 min).
-# fetch_sdl_wasm <prefix> [extra compiler flags]
+# SDL 2.32.4 for wasm, built once into <prefix>. Its configure step runs ~350 checks, one emcc
+# each (~4 min); they come out the same with and without -pthread, so the first build keeps their
+# results (SDL_CHECKS) and the other starts from them: only what mentions threads, semaphores or
+# atomics is checked again. fetch_sdl_wasm <prefix> [extra compiler flags]
+SDL_CHECKS="$CACHE/sdl2-wasm-checks.cmake"
 fetch_sdl_wasm() {
   local prefix="$1" flags="${2:-}" name
   name="$(basename "$prefix")"
   fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
   [ -f "$prefix/.done" ] && return 0
-  local src="$CACHE/$name-src" bld="$CACHE/$name-build"
+  local src="$CACHE/$name-src" bld="$CACHE/$name-build" seed=()
   rm -rf "$src" "$bld" "$prefix" && mkdir -p "$src"
   tar -xzf "$CACHE/dl/$SDL_TAR" -C "$src" --strip-components=1
   # Emscripten 3.1.6 predates EM_JS_DEPS: define it away; the app's link asks for the JS
   # functions it would have declared (cmake/em_js_deps.txt).
   printf '%s\n' '#include <emscripten/em_js.h>' '#ifndef EM_JS_DEPS' '#define EM_JS_DEPS(tag, deps)' \
     '#endif' >"$src/aelab_em_js_deps.h"
-  say "building SDL2 for wasm into .cache/$name (once, ~5 min)"
-  emcmake cmake -S "$src" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  local minutes=5
+  [ -f "$SDL_CHECKS" ] && seed=(-C "$SDL_CHECKS") minutes=2
+  say "building SDL2 for wasm into .cache/$name (once, ~$minutes min)"
+  emcmake cmake "${seed[@]}" -S "$src" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_C_FLAGS="-include $src/aelab_em_js_deps.h $flags" \
         -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_AUDIO=OFF >"$CACHE/$name-configure.log" 2>&1 ||
     die "SDL2 wasm configure failed, see $CACHE/$name-configure.log"
+  if [ ${#seed[@]} = 0 ]; then # the checks' results: cached booleans (1 or empty) that are not CMake's own
+    grep -E '^[A-Za-z][A-Za-z0-9_]*:INTERNAL=1?$' "$bld/CMakeCache.txt" | grep -vE '^CMAKE_' |
+      grep -viE 'THREAD|SEM|ATOMIC' | sed -E 's/^([^:]*):INTERNAL=(.*)$/set(\1 "\2" CACHE INTERNAL "")/' \
+      >"$SDL_CHECKS.part" && mv "$SDL_CHECKS.part" "$SDL_CHECKS"
+  fi
   cmake --build "$bld" -j "$JOBS" >"$CACHE/$name-build.log" 2>&1 ||
     die "SDL2 wasm build failed, see $CACHE/$name-build.log"
   cmake --install "$bld" >/dev/null
@@ -262,14 +272,8 @@ build_web_variant() {
 build_web() {
   setup_core
   fetch_app_deps
-  # The two SDL builds side by side: their configure steps are mostly waiting on one emcc
-  # process after another, so two at once take little longer than one.
-  fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
-  local single multi
-  fetch_sdl_wasm "$SDL_WASM" & single=$!
-  fetch_sdl_wasm "$SDL_WASM_MT" -pthread & multi=$!
-  wait $single || die "building SDL2 for wasm failed"
-  wait $multi || die "building SDL2 for wasm (threads) failed"
+  fetch_sdl_wasm "$SDL_WASM"
+  fetch_sdl_wasm "$SDL_WASM_MT" -pthread
   build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
   build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
