@@ -34,13 +34,9 @@ uint64_t mix_floats(uint64_t h, const float* v, size_t n) {
   return h;
 }
 
-bool test_set_ready(const Lab& lab) {
-  return lab.test.status == DataStatus::ready && lab.test.data && lab.test.data->pixels() == kPixels;
-}
-
 // What a view shows before the test set is there.
 bool need_test_set(const Lab& lab, const char* what) {
-  if (test_set_ready(lab)) return true;
+  if (lab_test_set_ready(lab)) return true;
   if (lab.test.status == DataStatus::failed)
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", lab.test.error.c_str());
   else
@@ -99,7 +95,7 @@ std::string endpoint_code(App& app, const Endpoint& e, std::vector<float>* code,
     return "";
   }
   if (e.kind == Endpoint::Kind::digit) {
-    if (!test_set_ready(lab)) return "the test set is not loaded yet";
+    if (!lab_test_set_ready(lab)) return "the test set is not loaded yet";
     if (e.digit < 0 || e.digit >= lab.test.data->count)
       return "test digit " + std::to_string(e.digit) + ": expected 0 to " +
              std::to_string(lab.test.data->count - 1);
@@ -367,7 +363,7 @@ void endpoint_picker(App& app, const char* name, Endpoint* e) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(100);
     int digit = e->digit;
-    if (ImGui::InputInt("##digit", &digit) && test_set_ready(app.lab))
+    if (ImGui::InputInt("##digit", &digit) && lab_test_set_ready(app.lab))
       e->digit = std::max(0, std::min(digit, app.lab.test.data->count - 1));
   } else if (e->kind == Endpoint::Kind::point) {
     ImGui::SameLine();
@@ -477,7 +473,7 @@ void unit_range(App& app, int u, float* low, float* high) {
 void traverse_view(App& app) {
   Lab& lab = app.lab;
   ViewsState& v = app.views;
-  if (test_set_ready(lab)) current_map(app);
+  if (lab_test_set_ready(lab)) current_map(app);
   const int latent = lab.model->shape.latent_dim;
   if (lab.input.code.empty()) return;
   v.unit = std::max(0, std::min(v.unit, latent - 1));
@@ -628,12 +624,22 @@ void write_images(JsonWriter& j, const char* key, const Matrix& images) {
   j.json(key, out + "]");
 }
 
+// The plane's frame as [x0, x1, y0, y1].
+void write_bounds(JsonWriter& j, const LatentPlane& plane) {
+  const float bounds[4] = {plane.x0, plane.x1, plane.y0, plane.y1};
+  j.json("bounds", json_numbers(bounds, 4));
+}
+
 std::string error_json(const std::string& error) {
   JsonWriter j;
   return j.string("error", error).finish();
 }
 
 } // namespace
+
+// The tabs' contents, in View's order.
+void (*const kViewDraw[kViewCount])(App&) = {map_view,      grid_view,    interpolate_view,
+                                             traverse_view, weights_view, gallery_view};
 
 const char* view_name(View view) { return kViewNames[int(view)]; }
 
@@ -651,26 +657,7 @@ void views_panel(App& app, const Rect& r) {
       const ImGuiTabItemFlags flags = v.select && int(v.view) == i ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(kViewTitles[i], nullptr, flags)) {
         if (!v.select) v.view = View(i);
-        switch (View(i)) {
-        case View::map:
-          map_view(app);
-          break;
-        case View::grid:
-          grid_view(app);
-          break;
-        case View::interpolate:
-          interpolate_view(app);
-          break;
-        case View::traverse:
-          traverse_view(app);
-          break;
-        case View::weights:
-          weights_view(app);
-          break;
-        case View::gallery:
-          gallery_view(app);
-          break;
-        }
+        kViewDraw[i](app);
         ImGui::EndTabItem();
       }
     }
@@ -684,7 +671,7 @@ RgbImage app_view_figure(App& app, View view) {
   ViewsState& v = app.views;
   switch (view) {
   case View::map: {
-    const LatentMap* map = test_set_ready(app.lab) ? current_map(app, true) : nullptr;
+    const LatentMap* map = lab_test_set_ready(app.lab) ? current_map(app, true) : nullptr;
     return map ? render_map_figure(*map, 512, v.thumbnails ? app.lab.test.data.get() : nullptr, 300)
                : RgbImage{};
   }
@@ -699,7 +686,7 @@ RgbImage app_view_figure(App& app, View view) {
   case View::gallery: { // the classic figure: the digits above their reconstructions
     const GalleryState& g = app.gallery;
     const int n = int(g.recon.size() / kPixels);
-    if (n == 0 || !test_set_ready(app.lab)) return RgbImage{};
+    if (n == 0 || !lab_test_set_ready(app.lab)) return RgbImage{};
     std::vector<float> images(size_t(2) * n * kPixels);
     images_to_float(*app.lab.test.data, g.first, n, images.data());
     std::copy(g.recon.begin(), g.recon.end(), images.begin() + size_t(n) * kPixels);
@@ -760,8 +747,7 @@ std::string app_map_json(App& app) {
   if (!app.lab.input.code.empty() && app.lab.input.code.size() == map->plane.unit_low.size())
     plane_position(map->plane, app.lab.input.code.data(), &input[0], &input[1]);
   j.json("input", json_numbers(input, 2));
-  const float bounds[4] = {map->plane.x0, map->plane.x1, map->plane.y0, map->plane.y1};
-  j.json("bounds", json_numbers(bounds, 4));
+  write_bounds(j, map->plane);
   j.string("x", axis_label(map->plane, 0)).string("y", axis_label(map->plane, 1));
   return j.finish();
 }
@@ -773,8 +759,7 @@ std::string app_decode_grid_json(App& app, int n) {
   Matrix grid = decode_grid(*app.lab.model, map->plane, n);
   JsonWriter j;
   j.number("n", n);
-  const float bounds[4] = {map->plane.x0, map->plane.x1, map->plane.y0, map->plane.y1};
-  j.json("bounds", json_numbers(bounds, 4)); // x0, x1, y0, y1: row 0 is y1, column 0 is x0
+  write_bounds(j, map->plane); // x0, x1, y0, y1: row 0 is y1, column 0 is x0
   write_images(j, "images", grid);
   return j.finish();
 }
@@ -801,7 +786,7 @@ std::string app_traverse_json(App& app, int unit, int k) {
                       std::to_string(latent - 1));
   if (k < 2 || k > 100)
     return error_json("traverse(unit, " + std::to_string(k) + "): expected k from 2 to 100");
-  if (test_set_ready(app.lab)) current_map(app, true);
+  if (lab_test_set_ready(app.lab)) current_map(app, true);
   float low, high;
   unit_range(app, unit, &low, &high);
   const std::vector<float> values = sweep(low, high, k);

@@ -58,6 +58,11 @@ void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host) {
   }
 }
 
+bool lab_test_set_ready(const Lab& lab) {
+  const DataSlot& t = lab.test;
+  return t.status == DataStatus::ready && t.data && t.data->count > 0 && t.data->pixels() == kPixels;
+}
+
 bool lab_has_latest_weights(const Lab& lab) {
   const uint64_t held = lab.scrub_id != 0 ? lab.run.model_version : lab.model_version;
   return held == lab.run.weights_version;

@@ -96,6 +96,8 @@ std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab);
 void lab_set_dataset(Lab& lab, bool train, Dataset data);
 void lab_set_data_progress(Lab& lab, bool train, float fraction);
 void lab_set_data_failed(Lab& lab, bool train, const std::string& error);
+// The test set is in the UI, non-empty, of 28x28 digits (what the views and the map need).
+bool lab_test_set_ready(const Lab& lab);
 
 // ---- training
 // Applies a new training configuration ("" or why not). Weights are kept; a new batch size,

@@ -48,10 +48,6 @@ void build_slice(MapState& s) {
   s.spent_ms += now_ms() - t0;
 }
 
-bool have_test_set(const Lab& lab) {
-  return lab.test.data && lab.test.data->count > 0 && lab.test.data->pixels() == kPixels;
-}
-
 bool due(const MapState& s, const Lab& lab, double now) {
   if (s.version == lab.model_version) return false;
   if (s.next >= 0 && s.building_version == lab.model_version) return false; // being built
@@ -61,7 +57,7 @@ bool due(const MapState& s, const Lab& lab, double now) {
 } // namespace
 
 void map_update(MapState& s, const Lab& lab, double budget_ms) {
-  if (!have_test_set(lab)) return;
+  if (!lab_test_set_ready(lab)) return;
   const double now = now_ms();
   // a build of an older model is abandoned for a newer one only when nothing trains (a scrub, a
   // load): while training, finishing it gives a map a second old rather than none
@@ -73,7 +69,7 @@ void map_update(MapState& s, const Lab& lab, double budget_ms) {
 }
 
 bool map_finish(MapState& s, const Lab& lab) {
-  if (!have_test_set(lab)) return false;
+  if (!lab_test_set_ready(lab)) return false;
   if (s.version == lab.model_version) return true;
   if (s.next < 0 || s.building_version != lab.model_version) start_build(s, lab, now_ms());
   while (s.next >= 0) build_slice(s);
@@ -81,7 +77,7 @@ bool map_finish(MapState& s, const Lab& lab) {
 }
 
 bool map_busy(const MapState& s, const Lab& lab) {
-  return have_test_set(lab) && (s.next >= 0 || s.version != lab.model_version);
+  return lab_test_set_ready(lab) && (s.next >= 0 || s.version != lab.model_version);
 }
 
 } // namespace aelab

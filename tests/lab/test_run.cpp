@@ -13,27 +13,12 @@
 #include "lab/run.h"
 #include "lab/run_host.h"
 #include "lab/wire.h"
+#include "test_util.h"
 
 using namespace aelab;
 
 namespace {
 
-std::shared_ptr<const Dataset> random_digits(int count, uint64_t seed) {
-  auto d = std::make_shared<Dataset>();
-  d->count = count, d->rows = kDigitSide, d->cols = kDigitSide;
-  d->images.resize(size_t(count) * kPixels);
-  d->labels.resize(size_t(count));
-  Rng rng(seed);
-  for (auto& p : d->images) p = rng.uniform() < 0.8 ? 0 : uint8_t(rng.below(256));
-  for (auto& l : d->labels) l = uint8_t(rng.below(10));
-  return d;
-}
-
-Command make(Command::Kind kind) {
-  Command c;
-  c.kind = kind;
-  return c;
-}
 Command step(int64_t n) {
   Command c = make(Command::Kind::step);
   c.steps = n;

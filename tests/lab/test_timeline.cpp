@@ -15,40 +15,24 @@
 #include "lab/run_host.h"
 #include "lab/views.h"
 #include "lab/wire.h"
+#include "test_util.h"
 
 using namespace aelab;
 
 namespace {
 
-std::shared_ptr<const Dataset> digits(int count, uint64_t seed) {
-  auto d = std::make_shared<Dataset>();
-  d->count = count, d->rows = kDigitSide, d->cols = kDigitSide;
-  d->images.resize(size_t(count) * kPixels);
-  d->labels.resize(size_t(count));
-  Rng rng(seed);
-  for (auto& p : d->images) p = rng.uniform() < 0.8 ? 0 : uint8_t(rng.below(256));
-  for (auto& l : d->labels) l = uint8_t(rng.below(10));
-  return d;
-}
-
-Command command(Command::Kind kind) {
-  Command c;
-  c.kind = kind;
-  return c;
-}
-
 void setup(Run& run, int hidden, int latent, int train_count, int batch, int epochs) {
   run_init(run);
-  Command reset = command(Command::Kind::reset);
+  Command reset = make(Command::Kind::reset);
   reset.shape.hidden_dim = hidden, reset.shape.latent_dim = latent;
   run_apply(run, reset);
-  Command config = command(Command::Kind::set_config);
+  Command config = make(Command::Kind::set_config);
   config.config = default_lab_config();
   config.config.batch_size = batch, config.config.epochs = epochs;
   run_apply(run, config);
-  Command test = command(Command::Kind::set_dataset), train = test;
-  test.data = digits(100, 1);
-  train.train_split = true, train.data = digits(train_count, 2);
+  Command test = make(Command::Kind::set_dataset), train = test;
+  test.data = random_digits(100, 1);
+  train.train_split = true, train.data = random_digits(train_count, 2);
   run_apply(run, test);
   run_apply(run, train);
 }
@@ -71,7 +55,7 @@ float test_loss(const Autoencoder& model, const Dataset& test, LossKind loss) {
 TEST(Timeline, EachPointsWeightsGiveItsRecordedValidationLoss) {
   aelab::Run run;
   setup(run, 32, 8, 400, 4, 2); // 100 steps an epoch: the early points at 20 fall inside
-  run_apply(run, command(Command::Kind::start));
+  run_apply(run, make(Command::Kind::start));
   work_until_idle(run);
   ASSERT_EQ(run.epochs_done, 2);
   std::vector<int64_t> steps;
@@ -91,7 +75,7 @@ TEST(Timeline, StaysWithinItsBudgetOverA50EpochRun_KeepingFirstAndLast) {
   const size_t model_bytes = parameter_count(run.model.shape) * sizeof(float);
   ASSERT_EQ(run.timeline_budget, kTimelineBudgetBytes); // 51 points of 840 KB would be 43 MB
   size_t most = 0;
-  run_apply(run, command(Command::Kind::start));
+  run_apply(run, make(Command::Kind::start));
   while (run_work_unit(run)) most = std::max(most, timeline_bytes(run.timeline));
   ASSERT_EQ(run.epochs_done, 50);
   EXPECT_LE(most, run.timeline_budget);
@@ -106,12 +90,12 @@ TEST(Timeline, StaysWithinItsBudgetOverA50EpochRun_KeepingFirstAndLast) {
 TEST(Timeline, RewindTrainsOnFromThePointWithItsWeightsAndCurvesCut) {
   aelab::Run run;
   setup(run, 32, 8, 400, 4, 3);
-  run_apply(run, command(Command::Kind::start));
+  run_apply(run, make(Command::Kind::start));
   work_until_idle(run);
   ASSERT_EQ(run.epochs_done, 3);
   const TimelinePoint point = run.timeline[2]; // step 100, epoch 1
   ASSERT_EQ(point.step, 100);
-  Command rewind = command(Command::Kind::rewind);
+  Command rewind = make(Command::Kind::rewind);
   rewind.timeline_id = point.id;
   run_apply(run, rewind);
   EXPECT_EQ(run.model.params, point.model->params);
@@ -120,7 +104,7 @@ TEST(Timeline, RewindTrainsOnFromThePointWithItsWeightsAndCurvesCut) {
   EXPECT_EQ(int64_t(run.curves.train.size()), run.steps);
   EXPECT_EQ(run.curves.val.size(), 2u); // epochs 0 and 1
   EXPECT_EQ(run.timeline.back().id, point.id);
-  run_apply(run, command(Command::Kind::start));
+  run_apply(run, make(Command::Kind::start));
   work_until_idle(run);
   EXPECT_EQ(run.epochs_done, 3);
   EXPECT_EQ(run.steps, 300);
@@ -133,7 +117,7 @@ TEST(Timeline, RewindTrainsOnFromThePointWithItsWeightsAndCurvesCut) {
 TEST(Timeline, TheWireCarriesEachPointsWeights_AndMergeFillsThoseSentBefore) {
   aelab::Run run;
   setup(run, 32, 8, 400, 4, 1);
-  run_apply(run, command(Command::Kind::start));
+  run_apply(run, make(Command::Kind::start));
   work_until_idle(run);
   Snapshot first = run_snapshot(run, false);
   std::vector<uint8_t> bytes = snapshot_to_bytes(first);
@@ -155,8 +139,8 @@ TEST(Timeline, TheWireCarriesEachPointsWeights_AndMergeFillsThoseSentBefore) {
 TEST(LabTimeline, ScrubShowsThePointsModel_ThenLiveAgain) {
   Lab lab;
   lab_init(lab, make_frames_host());
-  lab_set_dataset(lab, false, *digits(100, 1));
-  lab_set_dataset(lab, true, *digits(300, 2));
+  lab_set_dataset(lab, false, *random_digits(100, 1));
+  lab_set_dataset(lab, true, *random_digits(300, 2));
   lab_step(lab, 25);
   for (int i = 0; i < 10000 && !(lab.run.steps == 25 && lab_settled(lab)); i++) {
     lab.host->work(5);
@@ -176,7 +160,7 @@ TEST(LabTimeline, ScrubShowsThePointsModel_ThenLiveAgain) {
 TEST(LabMap, BuiltInSlicesEqualsTheMapBuiltAtOnce) {
   Lab lab;
   lab_init(lab, make_frames_host());
-  lab_set_dataset(lab, false, *digits(1000, 3));
+  lab_set_dataset(lab, false, *random_digits(1000, 3));
   lab_update(lab);
   MapState state;
   int frames = 0;
