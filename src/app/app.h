@@ -93,9 +93,15 @@ struct Endpoint {
 };
 
 // A view's picture, rendered again only when what it shows changed (key).
+// While training, pictures of the model (the gallery, the views) are redrawn at most this often:
+// the worker sends new weights every few tens of milliseconds, and decoding on each costs frames.
+constexpr double kRefreshWhileTrainingMs = 250;
+
 struct Figure {
   RgbImage image;
   uint64_t key = ~0ull;
+  uint64_t shape = 0; // what sizes it (tile counts, the model's sizes): a change redraws at once
+  double ms = 0;      // when it was drawn (now_ms)
 };
 
 struct ViewsState {

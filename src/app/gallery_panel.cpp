@@ -14,7 +14,6 @@ namespace aelab {
 namespace {
 
 constexpr int kShown = 10;
-constexpr double kRefreshWhileTrainingMs = 250;
 
 void refresh_reconstructions(App& app) {
   const Lab& lab = app.lab;

@@ -129,9 +129,23 @@ std::string endpoint_name(const Endpoint& e) {
 // ---- latent map
 
 // The decoded plane as a figure: the decoder over an n x n grid of the map's plane.
+// Whether figure f is to be redrawn for `key`: at once when the run is idle or the figure's shape
+// changed (a picture of another size must never be read with the new sizes), at most every
+// kRefreshWhileTrainingMs while the run trains.
+bool stale(const App& app, Figure* f, uint64_t key, uint64_t shape) {
+  const ModelShape& m = app.lab.model->shape;
+  shape = mix(mix(mix(shape, uint64_t(m.input_dim)), uint64_t(m.hidden_dim)), uint64_t(m.latent_dim));
+  if (f->key == key && f->shape == shape) return false;
+  const double now = now_ms();
+  if (f->shape == shape && lab_training(app.lab) && now - f->ms < kRefreshWhileTrainingMs) return false;
+  f->ms = now;
+  f->shape = shape;
+  return true;
+}
+
 void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f) {
   const uint64_t key = mix(mix(app.lab.model_version, uint64_t(app.views.map.builds)), uint64_t(n));
-  if (f->key == key) return;
+  if (!stale(app, f, key, uint64_t(n))) return;
   Matrix grid = decode_grid(*app.lab.model, map.plane, n);
   f->image = render_tiles(grid.data(), n * n, n, kDigitSide, kDigitSide, 1, 0);
   f->key = key;
@@ -395,7 +409,7 @@ void interpolate_view(App& app) {
   key = mix_floats(mix_floats(key, a_code.data(), a_code.size()), b_code.data(), b_code.size());
   key = mix_floats(mix_floats(key, a_px.data(), a_px.size()), b_px.data(), b_px.size());
   Matrix &line = v.line, &fade = v.fade;
-  if (v.line_figure.key != key) {
+  if (stale(app, &v.line_figure, key, uint64_t(k))) {
     line = interpolate_codes(*lab.model, a_code.data(), b_code.data(), k);
     fade = crossfade(a_px.data(), b_px.data(), kPixels, k);
     std::vector<float> both(line.begin(), line.end());
@@ -499,7 +513,7 @@ void traverse_view(App& app) {
     unit_range(app, u, &low, &high);
     values.push_back(sweep(low, high, k));
   }
-  if (v.traverse_figure.key != key) {
+  if (stale(app, &v.traverse_figure, key, mix(mix(uint64_t(k), uint64_t(v.all_units)), values.size()))) {
     std::vector<float> images;
     for (size_t row = 0; row < values.size(); row++) {
       Matrix strip = traverse_unit(*lab.model, code.data(), v.all_units ? int(row) : v.unit, values[row]);
@@ -560,7 +574,7 @@ void weights_view(App& app) {
   const Autoencoder& model = *lab.model;
   // at most 2048 tiles (a texture of under 4096 pixels a side, as WebGL allows everywhere)
   const int hidden = std::min(model.shape.hidden_dim, 2048), columns = std::min(16, hidden);
-  if (v.weights_figure.key != lab.model_version) {
+  if (stale(app, &v.weights_figure, lab.model_version, uint64_t(hidden))) {
     Matrix tiles = first_layer_weights(model);
     v.weights_figure.image = render_tiles(tiles.data(), hidden, columns, kDigitSide, kDigitSide, 1, 1, true);
     v.weights_figure.key = lab.model_version;
