@@ -159,7 +159,10 @@
     onAbort: (what) => fatal(`The app stopped: ${what}`),
     onRuntimeInitialized() {
       page.runtime = true;
-      handOverModel().then(() => loadSplit(false));
+      handOverModel().then(() => {
+        if (location.hash.length > 1) openLesson(location.hash); // before the first frame shows
+        loadSplit(false);
+      });
     },
     aelabRequestTrainingSet() {
       if (page.trainRequested) return;
@@ -176,14 +179,60 @@
       page.downloads.splice(0).forEach((resolve) => resolve(name));
     },
     aelabFatal: fatal,
+    // The share window's Copy buttons: the async clipboard where the page may use it, else the
+    // old copy command on a hidden text field (an iframe without clipboard-write permission).
+    aelabCopyText(text) {
+      page.copied = text;
+      const fallback = () => {
+        const field = document.createElement('textarea');
+        field.value = text;
+        field.style.position = 'fixed';
+        field.style.opacity = '0';
+        document.body.appendChild(field);
+        field.select();
+        try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
+        field.remove();
+        canvas.focus();
+      };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(fallback);
+      else fallback();
+    },
     aelabFirstFrame() {
       page.readyMs = performance.now();
       overlay.classList.add('hidden');
-      canvas.focus();
+      // No canvas.focus() here: the keyboard stays where the user (or the host page) has it
+      // until a click into the lab.
+      keepLinkInStep();
       resolveReady();
     },
   };
   if (typeof WebAssembly !== 'object') fatal('This browser has no WebAssembly.');
+
+  // ---- lesson links: the URL hash holds the lab's settings (docs/teaching.md); the lab reads
+  // and writes them (src/app/lesson.cpp), the page keeps its own URL in step.
+  let shownLink = null;
+  function linkText() { return Module.UTF8ToString(Module._aelab_link()); }
+  function openLesson(hash) {
+    const r = JSON.parse(Module.ccall('aelab_apply_lesson', 'string', ['string'], [hash]));
+    r.unknown.forEach((key) => console.warn(`aelab: lesson link: unknown key '${key}' ignored`));
+    r.notices.forEach((line) => console.warn(`aelab: ${line}`));
+    shownLink = null;
+    return r;
+  }
+  // Every half second: the page's URL follows the lab (a reload or a copied address opens the
+  // same lab); listeners on 'aelab-link' (aelab-host.js) hear of each change.
+  function keepLinkInStep() {
+    const text = linkText();
+    if (text !== shownLink) {
+      shownLink = text;
+      history.replaceState(history.state, '', `#${text}`);
+      window.dispatchEvent(new CustomEvent('aelab-link', { detail: window.aelab.link() }));
+    }
+    setTimeout(keepLinkInStep, 500);
+  }
+  window.addEventListener('hashchange', () => { // a lesson link opened in this tab
+    if (page.runtime && location.hash.slice(1) !== shownLink) openLesson(location.hash);
+  });
 
   function need() {
     if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
@@ -230,6 +279,7 @@
       s.script = page.script; // aelab-mt.js or aelab.js
       s.crossOriginIsolated = self.crossOriginIsolated === true;
       s.pageErrors = page.errors.slice();
+      s.copied = page.copied || null; // the last text a Copy button put on the clipboard
       s.wasmHeapBytes = page.runtime ? heap(Uint8Array).length : 0; // the app's WebAssembly memory
       return s;
     },
@@ -353,6 +403,11 @@
       const error = Module.ccall('aelab_view', 'string', ['string'], [String(name)]);
       if (error) throw new Error(`aelab.view: ${error}`);
     },
+    // ---- lessons (docs/teaching.md)
+    // The lesson link of the lab as it is now: this page's address with the settings in the hash.
+    link() { need(); return `${location.href.split('#')[0]}#${linkText()}`; },
+    // The controls the lesson hides, by name ('lr', 'reset', ...).
+    hidden() { need(); return this.state().lesson.hidden; },
     // Downloads the current model, with its optimizer state, as aelab-model.aelab; resolves then.
     save() {
       need();
@@ -385,5 +440,15 @@
     canvas.addEventListener(type, () => { if (page.runtime) Module._aelab_wake(); }, { passive: true });
   }
   window.addEventListener('resize', () => { if (page.runtime) Module._aelab_wake(); });
+  // The keyboard: the canvas takes it on a click into the lab and gives it back on Escape (or
+  // when the user clicks elsewhere), so a host page's fields keep their keys and Tab can leave.
+  canvas.addEventListener('pointerdown', () => canvas.focus());
+  canvas.addEventListener('keydown', (e) => { if (e.key === 'Escape') canvas.blur(); });
+  // The wheel scrolls the lab's panels where they have more than fits; anywhere else it is not
+  // the app's (SDL would swallow it), so the browser scrolls the page, or the host page around
+  // an embedded lab.
+  window.addEventListener('wheel', (e) => {
+    if (e.target === canvas && page.runtime && !Module._aelab_wheel_wanted()) e.stopImmediatePropagation();
+  }, { capture: true, passive: true });
   loadApp(self.crossOriginIsolated === true && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']);
 })();

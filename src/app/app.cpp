@@ -4,6 +4,7 @@
 #include "app/app.h"
 
 #include <imgui.h>
+#include <imgui_internal.h> // the hovered window's scroll range, for wheel_wanted
 
 #include <algorithm>
 #include <cmath>
@@ -23,27 +24,106 @@ std::string json_number_text(double v) {
   return buf;
 }
 
-// Panel rectangles for a window of w x h: draw | latent | training above, the views (tabs) |
-// model below.
+// Panel rectangles for a window of w x h below a banner `top` tall: draw | latent | training
+// above, the views (tabs) | model below, each row sharing its width among the panels a lesson
+// shows (a row with none leaves its height to the other).
 struct Layout {
-  Rect draw, latent, training, views, model;
+  Rect panels[kPanelCount]; // by Panel; zero size when not shown
 };
 
-Layout compute_layout(float w, float h) {
+Layout compute_layout(float w, float h, float top, uint32_t shown) {
   const float gap = 4;
-  Layout l;
+  const float weights[kPanelCount] = {0.37f, 0.25f, 0.38f, 0.74f, 0.26f};
+  const int rows[2][3] = {{0, 1, 2}, {3, 4, -1}};
+  auto row_weight = [&](int r) {
+    float sum = 0;
+    for (int i : rows[r])
+      if (i >= 0 && ((shown >> i) & 1u)) sum += weights[i];
+    return sum;
+  };
+  const bool upper = row_weight(0) > 0, lower = row_weight(1) > 0;
+  const float inner_h = h - top - gap * (upper && lower ? 3 : 2);
   float bottom_h = std::max(180.0f, std::min(0.42f * h, 560.0f));
-  float top_h = h - bottom_h - 3 * gap;
-  float inner_w = w - 4 * gap;
-  float draw_w = std::round(inner_w * 0.37f), latent_w = std::round(inner_w * 0.25f);
-  float training_w = inner_w - draw_w - latent_w;
-  l.draw = {gap, gap, draw_w, top_h};
-  l.latent = {2 * gap + draw_w, gap, latent_w, top_h};
-  l.training = {3 * gap + draw_w + latent_w, gap, training_w, top_h};
-  float views_w = std::round((w - 3 * gap) * 0.74f);
-  l.views = {gap, 2 * gap + top_h, views_w, bottom_h};
-  l.model = {2 * gap + views_w, 2 * gap + top_h, w - 3 * gap - views_w, bottom_h};
+  if (!upper) bottom_h = inner_h;
+  if (!lower) bottom_h = 0;
+  const float top_h = inner_h - bottom_h;
+  Layout l;
+  for (int r = 0; r < 2; r++) {
+    int count = 0;
+    for (int i : rows[r])
+      if (i >= 0 && ((shown >> i) & 1u)) count++;
+    if (count == 0) continue;
+    const float y = top + gap + (r == 1 && upper ? top_h + gap : 0), row_h = r == 0 ? top_h : bottom_h;
+    const float inner_w = w - gap * float(count + 1), total = row_weight(r);
+    float x = gap;
+    int placed = 0;
+    for (int i : rows[r]) {
+      if (i < 0 || !((shown >> i) & 1u)) continue;
+      placed++;
+      const float pw = placed == count ? w - gap - x : std::round(inner_w * weights[i] / total);
+      l.panels[i] = {x, y, pw, row_h};
+      x += pw + gap;
+    }
+  }
   return l;
+}
+
+// The lesson's title, note and the bad values of its link, a line each, above the panels (0 tall
+// without them).
+Rect item_rect() {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+// Without the Look inside panel (whose tab bar holds it) the Share button goes here too.
+bool share_in_banner(const App& app) {
+  return !app_panel_shown(app, Panel::views) && !app.lesson.hidden[int(Control::share)];
+}
+
+float lesson_banner_height(const App& app) {
+  const int lines = std::max(int(!app.lesson.title.empty()), int(share_in_banner(app))) +
+                    int(!app.lesson.note.empty()) + int(!app.lesson.notices.empty());
+  return lines == 0 ? 0 : 6 + float(lines) * ImGui::GetTextLineHeightWithSpacing();
+}
+
+void lesson_banner(App& app, float w, float h) {
+  if (h <= 0) return;
+  ImGui::SetNextWindowPos(ImVec2(4, 2), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(w - 8, h), ImGuiCond_Always);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 3));
+  ImGui::Begin("##lesson", nullptr, flags);
+  if (share_in_banner(app)) {
+    if (ImGui::SmallButton("Share / make a lesson")) app.share_open = true;
+    app.share_button = item_rect();
+    if (!app.lesson.title.empty()) ImGui::SameLine();
+  }
+  if (!app.lesson.title.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.85f, 0.45f, 1.0f));
+    ImGui::TextUnformatted(app.lesson.title.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!app.lesson.note.empty()) ImGui::TextUnformatted(app.lesson.note.c_str());
+  if (!app.lesson.notices.empty()) {
+    if (ImGui::SmallButton("OK##notices")) app.lesson.notices.clear();
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.45f, 1.0f));
+    const std::string& first = app.lesson.notices[0];
+    if (app.lesson.notices.size() == 1)
+      ImGui::TextUnformatted(first.c_str());
+    else
+      ImGui::Text("%s (and %d more)", first.c_str(), int(app.lesson.notices.size()) - 1);
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered() && app.lesson.notices.size() > 1) {
+      ImGui::BeginTooltip();
+      for (const std::string& n : app.lesson.notices) ImGui::TextUnformatted(n.c_str());
+      ImGui::EndTooltip();
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
 }
 
 constexpr double kTargetFps = 52, kMinBudgetMs = 2, kMaxBudgetMs = 10;
@@ -91,6 +171,25 @@ void save_if_answered(App& app) {
               error.empty() ? (app.platform.web ? "model downloaded" : std::string("saved ") + app.model_path)
                             : error,
               !error.empty());
+}
+
+// Space: Start/Pause, S: one step, C: clear the drawing, each only where its button is shown;
+// not while a field takes the keys. (In the page the app only hears keys while its canvas has
+// the focus.)
+void keyboard_shortcuts(App& app) {
+  if (ImGui::GetIO().WantTextInput || ImGui::IsAnyItemActive()) return;
+  Lab& lab = app.lab;
+  auto button = [&](Panel panel, Control control) {
+    return app_panel_shown(app, panel) && !app.lesson.hidden[int(control)];
+  };
+  if (ImGui::IsKeyPressed(ImGuiKey_Space, false) && button(Panel::train, Control::start)) {
+    if (lab_training(lab))
+      lab_pause(lab);
+    else
+      lab_start(lab);
+  }
+  if (ImGui::IsKeyPressed(ImGuiKey_S, false) && button(Panel::train, Control::step)) lab_step(lab, 1);
+  if (ImGui::IsKeyPressed(ImGuiKey_C, false) && app_panel_shown(app, Panel::draw)) lab_clear(lab);
 }
 
 } // namespace
@@ -151,12 +250,21 @@ void app_frame(App& app) {
   request_training_set_if_needed(app);
   save_if_answered(app);
 
-  Layout l = compute_layout(io.DisplaySize.x, io.DisplaySize.y);
-  draw_panel(app, l.draw);
-  latent_panel(app, l.latent);
-  training_panel(app, l.training);
-  views_panel(app, l.views);
-  model_panel(app, l.model);
+  const float banner_h = lesson_banner_height(app);
+  lesson_banner(app, io.DisplaySize.x, banner_h);
+  const Layout l = compute_layout(io.DisplaySize.x, io.DisplaySize.y, banner_h, app.lesson.panels);
+  void (*const draw[kPanelCount])(App&, const Rect&) = {draw_panel, latent_panel, training_panel, views_panel,
+                                                        model_panel};
+  app.controls_drawn = 0;
+  app.share_button = {};
+  for (int i = 0; i < kPanelCount; i++) app.panel_rects[i] = l.panels[i];
+  for (int i = 0; i < kPanelCount; i++)
+    if (app_panel_shown(app, Panel(i))) draw[i](app, l.panels[i]);
+  share_window(app);
+  keyboard_shortcuts(app);
+  app.wheel_wanted = false;
+  for (const ImGuiWindow* w = ImGui::GetCurrentContext()->HoveredWindow; w; w = w->ParentWindow)
+    if (w->ScrollMax.y > 0 && !(w->Flags & ImGuiWindowFlags_NoScrollWithMouse)) app.wheel_wanted = true;
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
 }
 
@@ -280,6 +388,22 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   rect("map", app.views.map_rect);
   j.number("timelinePoints", double(lab.run.timeline.size())).number("timelineShown", lab_scrub_index(lab));
   j.number("timelineBytes", double(timeline_bytes(lab.run.timeline)));
+  j.begin("lesson").string("title", app.lesson.title).string("note", app.lesson.note);
+  std::vector<std::string> panels;
+  for (int i = 0; i < kPanelCount; i++)
+    if (app_panel_shown(app, Panel(i))) panels.push_back(kPanelNames[i]);
+  j.json("panels", json_strings(panels)).json("hidden", json_strings(app_hidden_controls(app)));
+  j.json("notices", json_strings(app.lesson.notices)).end();
+  j.begin("layout");
+  for (int i = 0; i < kPanelCount; i++)
+    if (app_panel_shown(app, Panel(i))) rect(kPanelNames[i], app.panel_rects[i]);
+  j.end();
+  rect("shareButton", app.share_button);
+  j.boolean("shareOpen", app.share_open);
+  std::vector<std::string> drawn;
+  for (int i = 0; i < kControlCount; i++)
+    if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
+  j.json("controlsDrawn", json_strings(drawn));
   if (extra) extra(j);
   return j.finish();
 }

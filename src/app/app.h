@@ -30,6 +30,12 @@ struct Platform {
   // Saves a figure (a view's "Save PNG"): a download named `name` in the browser, a file of that
   // name in the working folder on the desktop. Returns "" or an error line.
   std::function<std::string(const std::vector<uint8_t>& bytes, const std::string& name)> save_figure;
+  // The page's address without its hash (the base of lesson links); empty on the desktop.
+  std::function<std::string()> page_address;
+  // Puts text on the clipboard ("" or why not); unset: ImGui's (SDL's) clipboard.
+  std::function<std::string(const std::string& text)> copy_text;
+  // Opens a link in a new tab (the share panel's preview); unset on the desktop.
+  std::function<void(const std::string& link)> open_link;
 };
 
 struct Rect {
@@ -122,6 +128,44 @@ struct ViewsState {
   double map_frame_ms = 0; // time the map build took this frame
 };
 
+// ---- lessons (lesson.cpp): what a lesson link shows and hides
+enum class Panel : uint8_t { draw, latent, train, views, model };
+constexpr int kPanelCount = 5;
+constexpr uint32_t kAllPanels = (1u << kPanelCount) - 1;
+extern const char* const kPanelNames[kPanelCount]; // "draw", "latent", "train", "views", "model"
+// The controls a link can hide (<name>_hide=1): the hyperparameters, Start/Pause, Step, Reset,
+// Load, Save, the MNIST preprocessing toggle, the dataset and noise choices to come, and the
+// Share button itself.
+enum class Control : uint8_t {
+  lr,
+  batch,
+  epochs,
+  loss,
+  optimizer,
+  seed,
+  latent,
+  hidden,
+  start,
+  step,
+  reset,
+  load,
+  save,
+  preprocess,
+  dataset,
+  noise,
+  share
+};
+constexpr int kControlCount = 17;
+extern const char* const kControlNames[kControlCount];
+
+struct Lesson {
+  uint32_t panels = kAllPanels; // bit i: panel i is shown
+  int model = 0;                // what the link starts from: 0 the model as now, 1 shipped, 2 random
+  bool hidden[kControlCount] = {};
+  std::string title, note;          // shown at the top when set
+  std::vector<std::string> notices; // the bad values of the last link opened
+};
+
 struct App {
   Lab lab;
   Platform platform;
@@ -138,6 +182,12 @@ struct App {
   LatentView latent;
   char model_path[512] = "model.aelab"; // model panel (desktop)
   ViewsState views;
+  Lesson lesson;
+  bool share_open = false;       // the Share / make a lesson window
+  Rect panel_rects[kPanelCount]; // the layout of the last frame (state().layout); zero: not shown
+  Rect share_button;             // where the Share button was drawn last frame
+  bool wheel_wanted = false;     // the mouse is over something the wheel scrolls (set each frame)
+  uint32_t controls_drawn = 0;   // bit i: control i was drawn last frame
 };
 
 // The colour the platform clears the window to: the panels' background. Panels draw no background
@@ -171,6 +221,26 @@ std::string app_state_json(const App& app, bool page_ready = true,
 // window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
 std::string app_set(App& app, const std::string& name, double value);
 
+// ---- lesson links (lesson.cpp; the keys are in docs/teaching.md)
+struct LessonResult {
+  std::vector<std::string> unknown; // keys this lab does not know (ignored; the page warns)
+  std::vector<std::string> notices; // one line per bad value (not applied; shown in the lab)
+};
+// Opens a lesson link ("key=value&...", with or without a leading '#' or '?'): the settings,
+// then the model (the shipped one, or random weights of the shape asked for), the view, the
+// panels and hidden controls, the title and note. Never stops at a bad value.
+LessonResult app_apply_lesson(App& app, const std::string& text);
+// A lesson file's text as a link's settings: one "key=value" per line (values as in a link,
+// percent-encoded where they hold '&'), '#' starts a comment line.
+std::string lesson_from_file(const std::string& text);
+// The link of the lab as it is now; opening it gives the same lab.
+std::string app_lesson_link(const App& app);
+// Whether a panel draws `control` (the lesson does not hide it); the panels ask right where they
+// draw it, so controls_drawn lists what this frame drew (state().controlsDrawn).
+bool app_control_shown(App& app, Control control);
+bool app_panel_shown(const App& app, Panel panel);
+std::vector<std::string> app_hidden_controls(const App& app); // their names, in kControlNames order
+
 // ---- the panels (one file each), drawn into the rectangle the layout gives them
 void draw_panel(App& app, const Rect& r);
 void latent_panel(App& app, const Rect& r);
@@ -178,6 +248,11 @@ void training_panel(App& app, const Rect& r);
 void views_panel(App& app, const Rect& r); // the tabs of the big area (views_panel.cpp)
 void gallery_view(App& app);               // the Gallery tab
 void model_panel(App& app, const Rect& r);
+void share_window(App& app); // Share / make a lesson (share_panel.cpp), while share_open
+// The lesson link as shown and copied: the page's address + '#' + the settings in the page; the
+// settings alone on the desktop (for aelab_app --lesson).
+std::string app_share_link(const App& app);
+std::string app_iframe_snippet(const App& app);
 
 // ---- the views' data for window.aelab (views_panel.cpp): JSON text, or {"error": "..."}
 std::string app_map_json(App& app);

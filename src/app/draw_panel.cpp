@@ -52,13 +52,15 @@ void draw_panel(App& app, const Rect& r) {
   float canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - image_side)));
 
   if (ImGui::Button("Clear")) lab_clear(lab);
-  ImGui::SameLine();
-  bool preprocess = lab.input.preprocess;
-  if (ImGui::Checkbox("MNIST preprocessing", &preprocess)) lab_set_preprocess(lab, preprocess);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Crop to the ink, scale it into 20x20 keeping its aspect, centre it by its\n"
-                      "centre of mass in 28x28: what was done to every MNIST digit. Turn it off to\n"
-                      "see what an uncentred drawing does to the reconstruction.");
+  if (app_control_shown(app, Control::preprocess)) {
+    ImGui::SameLine();
+    bool preprocess = lab.input.preprocess;
+    if (ImGui::Checkbox("MNIST preprocessing", &preprocess)) lab_set_preprocess(lab, preprocess);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Crop to the ink, scale it into 20x20 keeping its aspect, centre it by its\n"
+                        "centre of mass in 28x28: what was done to every MNIST digit. Turn it off to\n"
+                        "see what an uncentred drawing does to the reconstruction.");
+  }
 
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail.x - canvas_side) / 2));
   canvas_widget(app, canvas_side);

@@ -46,27 +46,32 @@ void model_panel(App& app, const Rect& r) {
     ImGui::PopStyleColor();
   }
 
-  if (!app.platform.web) {
+  const bool save = app_control_shown(app, Control::save), load = app_control_shown(app, Control::load);
+  if (!app.platform.web && (save || load)) {
     ImGui::SetNextItemWidth(-FLT_MIN);
     ImGui::InputText("##path", app.model_path, sizeof app.model_path);
   }
-  if (ImGui::Button(app.platform.web ? "Save (download)" : "Save"))
-    lab_save(lab); // saved when the run answers
-  same_line_if_fits("Load...");
-  if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
-    std::string error =
-        app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
-    if (!error.empty()) app_message(app, error, true);
+  if (save) {
+    if (ImGui::Button(app.platform.web ? "Save (download)" : "Save"))
+      lab_save(lab); // saved when the run answers
+    same_line_if_fits("Load...");
   }
-  same_line_if_fits("Back to the shipped model");
-  ImGui::BeginDisabled(lab.shipped_model.empty());
-  if (ImGui::Button("Back to the shipped model")) {
-    std::string error = lab_back_to_shipped(lab);
-    app.shape_edit.editing = false;
-    app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
+  if (load) { // Load, and Back to the shipped model (both replace the model)
+    if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
+      std::string error =
+          app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
+      if (!error.empty()) app_message(app, error, true);
+    }
+    same_line_if_fits("Back to the shipped model");
+    ImGui::BeginDisabled(lab.shipped_model.empty());
+    if (ImGui::Button("Back to the shipped model")) {
+      std::string error = lab_back_to_shipped(lab);
+      app.shape_edit.editing = false;
+      app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
+    }
+    ImGui::EndDisabled();
+    if (app.platform.web) text_disabled_wrapped("or drop a .aelab file onto the page");
   }
-  ImGui::EndDisabled();
-  if (app.platform.web) text_disabled_wrapped("or drop a .aelab file onto the page");
 
   ImGui::SeparatorText("Data (MNIST)");
   data_line("test set", lab.test, "not loaded");

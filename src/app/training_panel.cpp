@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "app/app.h"
 #include "core/limits.h"
@@ -57,16 +58,25 @@ bool limited_int(const char* label, int* value, int step, int step_fast, const L
   return true;
 }
 
-// Rows of two labelled fields in two columns; each field takes what its column leaves after its
-// own label, so no label is cut off in a narrow panel.
+// Rows of two labelled fields in two columns, filled left to right (a field a lesson hides simply
+// leaves its place to the next); each field takes what its column leaves after its own label, so
+// no label is cut off in a narrow panel.
 struct TwoColumns {
   float x0 = ImGui::GetCursorPosX();
   float half = std::floor((ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2);
-  void field(const char* label, bool right) {
-    if (right) ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
+  int placed = 0; // fields on the rows so far
+  // The label (its text before any "##"), then the field's width for the widget that follows,
+  // which takes the label as its id only ("##" + label): labels read before their values.
+  void field(const char* label) {
+    if (placed++ % 2 == 1) ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
     const float label_w = ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().ItemInnerSpacing.x;
+    ImGui::AlignTextToFramePadding();
+    const char* hashes = std::strstr(label, "##");
+    ImGui::TextUnformatted(label, hashes ? hashes : label + std::strlen(label));
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     ImGui::SetNextItemWidth(std::max(40.0f, half - label_w));
   }
+  void new_row() { placed = 0; }
 };
 
 void hyperparameters(App& app) {
@@ -75,57 +85,78 @@ void hyperparameters(App& app) {
   bool changed = false;
   TwoColumns cols;
   const bool narrow = cols.half < 190;
+  auto shown = [&](Control control) { return app_control_shown(app, control); };
 
   const ModelShape& s = lab.model->shape;
   ShapeEdit& edit = app.shape_edit;
   int hidden = edit.editing ? edit.hidden : s.hidden_dim, latent = edit.editing ? edit.latent : s.latent_dim;
-  cols.field("hidden", false);
-  bool typed = limited_int("hidden", &hidden, 16, 64, kHiddenLimit, app);
-  cols.field("latent", true);
-  typed |= limited_int("latent", &latent, 1, 8, kLatentLimit, app);
+  bool typed = false;
+  if (shown(Control::hidden)) {
+    cols.field("hidden");
+    typed |= limited_int("##hidden", &hidden, 16, 64, kHiddenLimit, app);
+  }
+  if (shown(Control::latent)) {
+    cols.field("latent");
+    typed |= limited_int("##latent", &latent, 1, 8, kLatentLimit, app);
+  }
   if (typed) edit.editing = true, edit.hidden = hidden, edit.latent = latent;
   if (edit.editing && (edit.hidden != s.hidden_dim || edit.latent != s.latent_dim)) {
     if (ImGui::Button("Build this model...")) edit.confirm_open = true;
     ImGui::SameLine();
     if (ImGui::Button("Keep the current one")) edit.editing = false;
+    cols.new_row();
   }
 
-  float lr = c.optimizer.learning_rate;
-  const char* lr_label = narrow ? "lr###lr" : "learning rate###lr";
-  cols.field(lr_label, false);
-  if (ImGui::SliderFloat(lr_label, &lr, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
-    std::string error = check_limit(kLearningRateLimit, lr);
-    if (error.empty())
-      c.optimizer.learning_rate = lr, changed = true;
-    else
-      app_message(app, error, true);
+  if (shown(Control::lr)) {
+    float lr = c.optimizer.learning_rate;
+    const char* lr_label = narrow ? "lr###lr" : "learning rate###lr";
+    cols.field(lr_label);
+    if (ImGui::DragFloat("###lr", &lr, 0.005f, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
+      std::string error = check_limit(kLearningRateLimit, lr);
+      if (error.empty())
+        c.optimizer.learning_rate = lr, changed = true;
+      else
+        app_message(app, error, true);
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Learning rate: the size of each optimizer step.\nDrag sideways, or double-click to type it.");
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Learning rate: the size of each optimizer step.");
-  cols.field("batch", true);
-  char batch_label[16];
-  std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
-  if (ImGui::BeginCombo("batch", batch_label)) {
-    for (int b : kBatchSizes)
-      if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
-    ImGui::EndCombo();
+  if (shown(Control::batch)) {
+    cols.field("batch");
+    char batch_label[16];
+    std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
+    if (ImGui::BeginCombo("##batch", batch_label)) {
+      for (int b : kBatchSizes)
+        if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
+      ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered() && lab.host->kind() == HostKind::frames)
+      ImGui::SetTooltip("Training runs in this page's frames: a batch above 64 takes longer than a frame.");
   }
-  if (ImGui::IsItemHovered() && lab.host->kind() == HostKind::frames)
-    ImGui::SetTooltip("Training runs in this page's frames: a batch above 64 takes longer than a frame.");
 
   int loss = int(c.loss), opt = int(c.optimizer.kind);
-  cols.field("loss", false);
-  if (ImGui::Combo("loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
-  const char* opt_label = narrow ? "opt.###optimizer" : "optimizer###optimizer";
-  cols.field(opt_label, true);
-  if (ImGui::Combo(opt_label, &opt, "Adam\0SGD (momentum 0.9)\0"))
-    c.optimizer.kind = OptimizerKind(opt), changed = true;
+  if (shown(Control::loss)) {
+    cols.field("loss");
+    if (ImGui::Combo("##loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
+  }
+  if (shown(Control::optimizer)) {
+    const char* opt_label = narrow ? "opt.###optimizer" : "optimizer###optimizer";
+    cols.field(opt_label);
+    if (ImGui::Combo("###optimizer", &opt, "Adam\0SGD (momentum 0.9)\0"))
+      c.optimizer.kind = OptimizerKind(opt), changed = true;
+  }
 
   int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
-  cols.field("epochs", false);
-  if (limited_int("epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
-  cols.field("seed", true);
-  if (limited_int("seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
+  if (shown(Control::epochs)) {
+    cols.field("epochs");
+    if (limited_int("##epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
+  }
+  if (shown(Control::seed)) {
+    cols.field("seed");
+    if (limited_int("##seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
+  }
 
   if (changed) {
     std::string error = lab_set_config(lab, c);
@@ -337,19 +368,26 @@ void training_panel(App& app, const Rect& r) {
   const Snapshot& run = lab.run;
   begin_panel("Train", r);
 
-  if (lab_training(lab)) {
+  if (!app_control_shown(app, Control::start)) {
+  } else if (lab_training(lab)) {
     if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
-  } else if (ImGui::Button("Start", ImVec2(70, 0))) {
-    lab_start(lab);
+    ImGui::SameLine();
+  } else {
+    if (ImGui::Button("Start", ImVec2(70, 0))) lab_start(lab);
+    ImGui::SameLine();
   }
-  ImGui::SameLine();
-  if (ImGui::Button("Step")) lab_step(lab, 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train one batch (the training set loads first if needed).");
-  ImGui::SameLine();
-  if (ImGui::Button("Reset")) app_reset(app, lab.model->shape);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
-  ImGui::SameLine();
+  if (app_control_shown(app, Control::step)) {
+    if (ImGui::Button("Step")) lab_step(lab, 1);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Train one batch (the training set loads first if needed).");
+    ImGui::SameLine();
+  }
+  if (app_control_shown(app, Control::reset)) {
+    if (ImGui::Button("Reset")) app_reset(app, lab.model->shape);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
+    ImGui::SameLine();
+  }
   ImGui::TextDisabled("%s", status_text(lab));
 
   if (!run.divergence.empty()) divergence_notice(app);

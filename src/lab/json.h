@@ -1,12 +1,34 @@
 // The one JSON writer: the page's aelab.state() and the native script's checks are built with
 // it. Objects only hold what state needs: numbers (non-finite ones become null), booleans,
-// strings, nested objects and arrays of numbers.
+// strings, nested objects and arrays of numbers and strings.
 #pragma once
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace aelab {
+
+// A string as a JSON string literal (control characters become spaces).
+inline std::string json_string(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      q += '\\', q += c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      q += ' ';
+    else
+      q += c;
+  }
+  return q + "\"";
+}
+
+// ["a", "b", ...]
+inline std::string json_strings(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (size_t i = 0; i < v.size(); i++) out += (i ? "," : "") + json_string(v[i]);
+  return out + "]";
+}
 
 class JsonWriter {
 public:
@@ -20,18 +42,7 @@ public:
     return present ? number(key, v) : raw(key, "null");
   }
   JsonWriter& boolean(const char* key, bool v) { return raw(key, v ? "true" : "false"); }
-  JsonWriter& string(const char* key, const std::string& s) {
-    std::string q = "\"";
-    for (char c : s) {
-      if (c == '"' || c == '\\')
-        q += '\\', q += c;
-      else if (static_cast<unsigned char>(c) < 0x20)
-        q += ' ';
-      else
-        q += c;
-    }
-    return raw(key, q + "\"");
-  }
+  JsonWriter& string(const char* key, const std::string& s) { return raw(key, json_string(s)); }
   JsonWriter& begin(const char* key) { // a nested object, until end()
     raw(key, "{");
     first_ = true;

@@ -29,12 +29,16 @@ struct Options {
   std::string model_path = AELAB_DEFAULT_MODEL;
   long frames = 0; // 0 = until the window is closed
   std::string script_path;
+  std::string lesson; // a lesson link's settings, or a lesson file
 };
 
 const char* kUsage =
-    "usage: aelab_app [--data DIR] [--model FILE] [--frames N] [--script FILE]\n"
+    "usage: aelab_app [--data DIR] [--model FILE] [--lesson SETTINGS|FILE] [--frames N] [--script FILE]\n"
     "  --data DIR     folder with the MNIST IDX files (default: the build's .cache/mnist)\n"
     "  --model FILE   model to start with (default: the repository's assets/model.aelab)\n"
+    "  --lesson SETTINGS|FILE\n"
+    "                 open a lesson: a lesson link's settings ('latent=2&view=map&lr_hide=1'), or a\n"
+    "                 file of them, one per line (docs/teaching.md lists the keys)\n"
     "  --frames N     quit after N frames\n"
     "  --script FILE  drive the app with a script (see src/app/script.h); exit 1 if a check fails\n";
 
@@ -50,6 +54,8 @@ bool parse_options(int argc, char** argv, Options* o) {
       o->frames = std::atol(argv[++i]);
     else if (a == "--script" && has_value)
       o->script_path = argv[++i];
+    else if (a == "--lesson" && has_value)
+      o->lesson = argv[++i];
     else
       return false;
   }
@@ -144,6 +150,16 @@ int main(int argc, char** argv) {
     if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
   }
   load_data(app, options.data_dir, false);
+  if (!options.lesson.empty()) { // after the shipped model: a lesson may start from it
+    std::vector<uint8_t> bytes;
+    std::string text = options.lesson;
+    if (read_file_bytes(options.lesson, &bytes).empty())
+      text = lesson_from_file(std::string(bytes.begin(), bytes.end()));
+    const LessonResult r = app_apply_lesson(app, text);
+    for (const std::string& key : r.unknown)
+      std::fprintf(stderr, "aelab_app: lesson: unknown key '%s' ignored\n", key.c_str());
+    for (const std::string& notice : r.notices) std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
+  }
 
   float content_scale = 0;
   int quiet_frames = 0; // frames drawn since the app last had something changing on its own

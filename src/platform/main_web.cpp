@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/threads.h"
 #include "platform/web.h"
@@ -29,6 +30,15 @@ EM_JS(void, js_unfix_canvas_css_size, (), {
 });
 EM_JS(void, js_download, (const uint8_t* bytes, int size, const char* name),
       { Module.aelabDownload(HEAPU8.slice(bytes, bytes + size), UTF8ToString(name)); });
+
+EM_JS(char*, js_page_address, (), {
+  const address = location.href.split('#')[0];
+  const size = lengthBytesUTF8(address) + 1, p = _malloc(size);
+  stringToUTF8(address, p, size);
+  return p;
+});
+EM_JS(void, js_copy_text, (const char* text), { Module.aelabCopyText(UTF8ToString(text)); });
+EM_JS(void, js_open_link, (const char* link), { window.open(UTF8ToString(link), '_blank', 'noopener'); });
 
 namespace aelab {
 
@@ -50,6 +60,17 @@ WebState& web() {
       js_open_model_picker();
       return std::string();
     };
+    p.page_address = [] {
+      char* address = js_page_address();
+      std::string out = address;
+      free(address);
+      return out;
+    };
+    p.copy_text = [](const std::string& text) {
+      js_copy_text(text.c_str());
+      return std::string();
+    };
+    p.open_link = [](const std::string& link) { js_open_link(link.c_str()); };
 #ifdef AELAB_WEB_THREADS
     // The threaded build (aelab-mt.js): training on a thread of its own with one core fewer than
     // we use (at most AELAB_WEB_THREADS), so the page and the browser's rendering keep a core:

@@ -146,6 +146,18 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_timeline() {
 EMSCRIPTEN_KEEPALIVE const char* aelab_scrub(int index) { return give(lab_scrub(app().lab, index)); }
 EMSCRIPTEN_KEEPALIVE const char* aelab_view(const char* name) { return give(app_view(app(), name)); }
 
+// Opens a lesson link's settings (the URL hash): {"unknown": [keys], "notices": [lines]}.
+EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
+  const LessonResult r = app_apply_lesson(app(), text);
+  lab_update(app().lab);
+  return give("{\"unknown\":" + json_strings(r.unknown) + ",\"notices\":" + json_strings(r.notices) + "}");
+}
+// The lesson link's settings of the lab as it is now (without the '#').
+EMSCRIPTEN_KEEPALIVE const char* aelab_link() { return give(app_lesson_link(web().app)); }
+// Whether the wheel over the point under the mouse scrolls something in the lab (a panel with
+// more than fits); if not, the page lets the browser scroll the host page instead.
+EMSCRIPTEN_KEEPALIVE int aelab_wheel_wanted() { return web().app.wheel_wanted ? 1 : 0; }
+
 EMSCRIPTEN_KEEPALIVE int aelab_load_test_digit(int index) {
   const bool ok = lab_load_test_digit(app().lab, index);
   lab_update(app().lab);

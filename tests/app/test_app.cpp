@@ -51,6 +51,69 @@ TEST(AppState, IsOneJsonObjectWithReadyFalseBeforeTheFirstFrame) {
   EXPECT_NE(json.find("\"valLoss\":null"), std::string::npos);
 }
 
+// ---- lesson links
+
+TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {
+  App app = make_app();
+  const LessonResult r = app_apply_lesson(
+      app, "#latent=2&hidden=64&lr=0.003&batch=128&epochs=7&loss=mse&optimizer=sgd&seed=5&view=grid"
+           "&panels=draw,views&lr_hide=1&reset_hide=1&title=Lesson+1%3A+a+bottleneck&note=Train%20it");
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_TRUE(r.notices.empty()) << r.notices[0];
+  lab_update(app.lab);
+  EXPECT_EQ(app.lab.model->shape.latent_dim, 2);
+  EXPECT_EQ(app.lab.model->shape.hidden_dim, 64);
+  EXPECT_FLOAT_EQ(app.lab.config.optimizer.learning_rate, 0.003f);
+  EXPECT_EQ(app.lab.config.batch_size, 128);
+  EXPECT_EQ(app.lab.config.epochs, 7);
+  EXPECT_EQ(app.lab.config.loss, LossKind::mse);
+  EXPECT_EQ(app.lab.config.optimizer.kind, OptimizerKind::sgd);
+  EXPECT_EQ(app.lab.config.seed, 5u);
+  EXPECT_EQ(app.views.view, View::grid);
+  EXPECT_TRUE(app_panel_shown(app, Panel::draw));
+  EXPECT_FALSE(app_panel_shown(app, Panel::train));
+  EXPECT_EQ(app_hidden_controls(app), (std::vector<std::string>{"lr", "reset"}));
+  EXPECT_EQ(app.lesson.title, "Lesson 1: a bottleneck");
+  EXPECT_EQ(app.lesson.note, "Train it");
+}
+
+TEST(Lesson, TheLinkOfALabOpensAsTheSameLab) {
+  App a = make_app();
+  app_apply_lesson(a, "latent=3&lr=0.002&seed=9&view=traverse&panels=draw,latent,views&step_hide=1"
+                      "&title=Caf%C3%A9+%26+co&note=a%3Db");
+  lab_update(a.lab); // the new model's shape is the lab's once the run has made it
+  const std::string link = app_lesson_link(a);
+  App b = make_app();
+  const LessonResult r = app_apply_lesson(b, link);
+  EXPECT_TRUE(r.unknown.empty() && r.notices.empty()) << link;
+  lab_update(b.lab);
+  EXPECT_EQ(app_lesson_link(b), link);
+  EXPECT_EQ(b.lesson.title, "Caf\xC3\xA9 & co");
+  EXPECT_EQ(b.lesson.note, "a=b");
+  EXPECT_EQ(b.lab.model->shape.latent_dim, 3);
+  EXPECT_EQ(b.lab.config.seed, 9u);
+  EXPECT_EQ(b.views.view, View::traverse);
+}
+
+TEST(Lesson, BadValuesGiveANoticeEachAndTheRestStillApplies) {
+  App app = make_app();
+  const LessonResult r = app_apply_lesson(
+      app, "lr=fast&latent=0&view=nosuch&panels=draw,nosuch&loss=l1&seed=3&zoom=2&lr_hide=yes");
+  EXPECT_EQ(r.unknown, (std::vector<std::string>{"zoom"}));
+  ASSERT_EQ(r.notices.size(), 6u);
+  EXPECT_EQ(r.notices[0], "lesson link: lr=fast: expected a number");
+  EXPECT_EQ(r.notices[1], "lesson link: latent = 0: expected an integer from 1 to 1024");
+  EXPECT_EQ(r.notices[2],
+            "lesson link: view=nosuch: expected map, grid, interpolate, traverse, weights or gallery");
+  EXPECT_EQ(r.notices[3].rfind("lesson link: panels=draw,nosuch: expected a list of draw, latent", 0), 0u);
+  EXPECT_EQ(r.notices[4], "lesson link: lr_hide=yes: expected 1 or 0");
+  EXPECT_EQ(r.notices[5], "lesson link: loss=l1: expected 'bce' or 'mse'");
+  EXPECT_EQ(app.lab.config.seed, 3u);             // the good value went in
+  EXPECT_EQ(app.lab.model->shape.latent_dim, 32); // the bad ones did not
+  EXPECT_EQ(app.lesson.panels, kAllPanels);
+  EXPECT_EQ(app.lesson.notices, r.notices); // shown above the panels
+}
+
 // ---- the smoke-test script: every line is checked when it is read, with its line number
 
 TEST(Script, ReadsCommandsWithTheirLineNumbers) {

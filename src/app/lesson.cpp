@@ -1,0 +1,286 @@
+// Lesson links: a lab's settings, starting model, view, panels, hidden controls, title and note
+// as "key=value&key=value" text (the page's URL hash, the desktop's --lesson). One reader and
+// one writer, so a link the lab writes opens as the same lab. docs/teaching.md lists the keys.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/app.h"
+#include "core/limits.h"
+
+namespace aelab {
+
+const char* const kPanelNames[kPanelCount] = {"draw", "latent", "train", "views", "model"};
+const char* const kControlNames[kControlCount] = {
+    "lr",    "batch", "epochs", "loss", "optimizer", "seed",       "latent",  "hidden",
+    "start", "step",  "reset",  "load", "save",      "preprocess", "dataset", "noise"};
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded, as URLSearchParams reads it: '+' is a space, %XX a byte.
+std::string url_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); i++) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~' || c == ',')
+      out += char(c);
+    else
+      out += '%', out += hex[c >> 4], out += hex[c & 15];
+  }
+  return out;
+}
+
+// The shortest text that reads back as the same float (0.002, not 0.00200000009).
+std::string float_text(float v) {
+  char buf[32];
+  for (int digits = 6; digits <= 9; digits++) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+// A number as the whole of `text` (no trailing junk), else false.
+bool parse_number(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  *out = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size();
+}
+
+int index_of(const char* const* names, int count, const std::string& name) {
+  for (int i = 0; i < count; i++)
+    if (name == names[i]) return i;
+  return -1;
+}
+
+std::string joined(const char* const* names, int count) {
+  std::string out;
+  for (int i = 0; i < count; i++) out += (i ? ", " : "") + std::string(names[i]);
+  return out;
+}
+
+bool is_truthy(const std::string& v, bool* out) {
+  if (v == "1" || v == "true") return *out = true, true;
+  if (v == "0" || v == "false") return *out = false, true;
+  return false;
+}
+
+} // namespace
+
+bool app_control_shown(App& app, Control control) {
+  const bool shown = !app.lesson.hidden[int(control)];
+  if (shown) app.controls_drawn |= 1u << int(control);
+  return shown;
+}
+bool app_panel_shown(const App& app, Panel panel) { return (app.lesson.panels >> int(panel)) & 1u; }
+
+std::vector<std::string> app_hidden_controls(const App& app) {
+  std::vector<std::string> out;
+  for (int i = 0; i < kControlCount; i++)
+    if (app.lesson.hidden[i]) out.push_back(kControlNames[i]);
+  return out;
+}
+
+LessonResult app_apply_lesson(App& app, const std::string& text) {
+  LessonResult result;
+  Lab& lab = app.lab;
+  std::string body = text;
+  if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
+
+  // Read every pair first: the settings go in before the model is made (the seed makes it).
+  std::vector<std::pair<std::string, std::string>> settings; // app_set's keys, in order
+  std::string model, view;
+  ModelShape shape = lab.model->shape;
+  bool shape_given = false;
+  Lesson lesson; // what this link says about panels, hidden controls, title and note
+  auto notice = [&](const std::string& key, const std::string& value, const std::string& expected) {
+    result.notices.push_back("lesson link: " + key + "=" + value + ": expected " + expected);
+  };
+  size_t start = 0;
+  while (start <= body.size()) {
+    size_t end = body.find('&', start);
+    if (end == std::string::npos) end = body.size();
+    const std::string pair = body.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    const std::string key = url_decode(pair.substr(0, eq));
+    const std::string value = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
+    double number = 0;
+    bool flag = false;
+    if (key == "lr" || key == "batch" || key == "epochs" || key == "seed") {
+      if (parse_number(value, &number))
+        settings.push_back({key, value});
+      else
+        notice(key, value, "a number");
+    } else if (key == "loss" || key == "optimizer") {
+      settings.push_back({key, value});
+    } else if (key == "latent" || key == "hidden") {
+      const Limit& limit = key == "latent" ? kLatentLimit : kHiddenLimit;
+      std::string error;
+      if (!parse_number(value, &number)) {
+        notice(key, value, "a whole number");
+      } else if (!(error = check_limit(limit, number)).empty()) {
+        result.notices.push_back("lesson link: " + error);
+      } else {
+        (key == "latent" ? shape.latent_dim : shape.hidden_dim) = int(number);
+        shape_given = true;
+      }
+    } else if (key == "model") {
+      if (value == "shipped" || value == "random")
+        model = value;
+      else
+        notice(key, value, "'shipped' or 'random'");
+    } else if (key == "view") {
+      View v;
+      if (view_from_name(value, &v))
+        view = value;
+      else
+        notice(key, value, "map, grid, interpolate, traverse, weights or gallery");
+    } else if (key == "panels") {
+      uint32_t mask = 0;
+      bool ok = true;
+      size_t s = 0;
+      while (s <= value.size()) {
+        size_t e = value.find(',', s);
+        if (e == std::string::npos) e = value.size();
+        const std::string name = value.substr(s, e - s);
+        s = e + 1;
+        if (name.empty()) continue;
+        const int i = index_of(kPanelNames, kPanelCount, name);
+        if (i < 0) {
+          ok = false;
+          notice(key, value, "a list of " + joined(kPanelNames, kPanelCount) + " ('" + name + "' is none)");
+          break;
+        }
+        mask |= 1u << i;
+      }
+      if (ok && mask == 0)
+        notice(key, value, "at least one of " + joined(kPanelNames, kPanelCount)), ok = false;
+      if (ok) lesson.panels = mask;
+    } else if (key == "title" || key == "note") {
+      (key == "title" ? lesson.title : lesson.note) = value.substr(0, 300);
+    } else if (key == "dataset") {
+      if (value != "mnist") notice(key, value, "'mnist' (the only dataset in this build)");
+    } else if (key == "noise") {
+      if (value != "none") notice(key, value, "'none' (denoising training is not in this build yet)");
+    } else if (key.size() > 5 && key.compare(key.size() - 5, 5, "_hide") == 0 &&
+               index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5)) >= 0) {
+      const int i = index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5));
+      if (is_truthy(value, &flag))
+        lesson.hidden[i] = flag;
+      else
+        notice(key, value, "1 or 0");
+    } else if (key == "embed" || key == "parentOrigin" || key == "tour" || key == "threads" ||
+               key == "worker") {
+      // the page's own (web/aelab-api.js reads them)
+    } else {
+      result.unknown.push_back(key);
+    }
+  }
+
+  for (const auto& [key, value] : settings) {
+    double v = 0;
+    std::string error;
+    if (key == "loss")
+      error = value == "bce" ? app_set(app, key, 0) : value == "mse" ? app_set(app, key, 1) : "x";
+    else if (key == "optimizer")
+      error = value == "adam" ? app_set(app, key, 0) : value == "sgd" ? app_set(app, key, 1) : "x";
+    else if (parse_number(value, &v))
+      error = app_set(app, key, v);
+    if (error == "x")
+      notice(key, value, key == "loss" ? "'bce' or 'mse'" : "'adam' or 'sgd'");
+    else if (!error.empty())
+      result.notices.push_back("lesson link: " + error);
+  }
+
+  // The model: the shipped one if it fits the shape asked for, else random weights of that shape.
+  const bool other_shape = !(shape == lab.model->shape);
+  std::string error;
+  if (model == "random" || (shape_given && other_shape)) {
+    if (model == "shipped") {
+      const ModelShape& m = lab.model->shape;
+      result.notices.push_back("lesson link: model=shipped: the shipped model is 784-" +
+                               std::to_string(m.hidden_dim) + "-" + std::to_string(m.latent_dim) +
+                               ", so this lab starts from random weights");
+    }
+    error = app_reset(app, shape);
+  } else if (model == "shipped" && !(lab.model_name == "shipped model")) {
+    error = lab.shipped_model.empty() ? "lesson link: model=shipped: no shipped model was loaded"
+                                      : lab_back_to_shipped(lab);
+  }
+  if (!error.empty()) result.notices.push_back(error);
+  if (!view.empty()) app_view(app, view);
+
+  app.lesson = lesson;
+  app.lesson.notices = result.notices; // shown above the panels until dismissed
+  return result;
+}
+
+std::string lesson_from_file(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
+    const size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    out += (out.empty() ? "" : "&") + line.substr(first);
+  }
+  return out;
+}
+
+std::string app_lesson_link(const App& app) {
+  const Lab& lab = app.lab;
+  const TrainConfig& c = lab.config;
+  const ModelShape& s = lab.model->shape;
+  std::string out = "latent=" + std::to_string(s.latent_dim) + "&hidden=" + std::to_string(s.hidden_dim);
+  out += "&lr=" + float_text(c.optimizer.learning_rate) + "&batch=" + std::to_string(c.batch_size);
+  out += "&epochs=" + std::to_string(c.epochs) + "&loss=" + (c.loss == LossKind::bce ? "bce" : "mse");
+  out += std::string("&optimizer=") + (c.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
+  out += "&seed=" + std::to_string(c.seed) + "&dataset=mnist&noise=none";
+  const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
+  out += std::string("&model=") + (shipped ? "shipped" : "random");
+  out += std::string("&view=") + view_name(app.views.view);
+  if (app.lesson.panels != kAllPanels) {
+    std::string list;
+    for (int i = 0; i < kPanelCount; i++)
+      if ((app.lesson.panels >> i) & 1u) list += (list.empty() ? "" : ",") + std::string(kPanelNames[i]);
+    out += "&panels=" + list;
+  }
+  for (int i = 0; i < kControlCount; i++)
+    if (app.lesson.hidden[i]) out += "&" + std::string(kControlNames[i]) + "_hide=1";
+  if (!app.lesson.title.empty()) out += "&title=" + url_encode(app.lesson.title);
+  if (!app.lesson.note.empty()) out += "&note=" + url_encode(app.lesson.note);
+  return out;
+}
+
+} // namespace aelab
