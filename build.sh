@@ -338,6 +338,9 @@ run_app_tests() {
   say "the Look inside views in the page (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/views.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the views test of the page failed"
+  say "lesson links, host-page messages and embedding (headless Chromium, two origins)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/teach.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the teaching test of the page failed"
   say "desktop soak (Xvfb)"
   bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }

@@ -211,6 +211,11 @@
   // ---- lesson links: the URL hash holds the lab's settings (docs/teaching.md); the lab reads
   // and writes them (src/app/lesson.cpp), the page keeps its own URL in step.
   let shownLink = null;
+  // The page's own keys in the hash (they belong to this embedding, not to the lesson): kept in
+  // the address as it follows the lab.
+  const startHash = new URLSearchParams(location.hash.slice(1));
+  const pageHash = ['embed', 'parentOrigin', 'tour', 'threads', 'worker'].filter((k) => startHash.has(k))
+    .map((k) => `&${k}=${encodeURIComponent(startHash.get(k))}`).join('');
   function linkText() { return Module.UTF8ToString(Module._aelab_link()); }
   function openLesson(hash) {
     const r = JSON.parse(Module.ccall('aelab_apply_lesson', 'string', ['string'], [hash]));
@@ -225,13 +230,13 @@
     const text = linkText();
     if (text !== shownLink) {
       shownLink = text;
-      history.replaceState(history.state, '', `#${text}`);
+      history.replaceState(history.state, '', `#${text}${pageHash}`);
       window.dispatchEvent(new CustomEvent('aelab-link', { detail: window.aelab.link() }));
     }
     setTimeout(keepLinkInStep, 500);
   }
   window.addEventListener('hashchange', () => { // a lesson link opened in this tab
-    if (page.runtime && location.hash.slice(1) !== shownLink) openLesson(location.hash);
+    if (page.runtime && location.hash.slice(1) !== `${shownLink}${pageHash}`) openLesson(location.hash);
   });
 
   function need() {
