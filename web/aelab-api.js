@@ -159,6 +159,7 @@
     onAbort: (what) => fatal(`The app stopped: ${what}`),
     onRuntimeInitialized() {
       page.runtime = true;
+      if (embedded) Module._aelab_set_embed(1);
       handOverModel().then(() => {
         if (location.hash.length > 1) openLesson(location.hash); // before the first frame shows
         loadSplit(false);
@@ -179,6 +180,16 @@
       page.downloads.splice(0).forEach((resolve) => resolve(name));
     },
     aelabFatal: fatal,
+    // This page's address without the hash and without embed=1: the base of the links the share
+    // window makes (its iframe snippet adds embed=1 itself).
+    aelabPageAddress() {
+      const url = new URL(location.href);
+      url.hash = '';
+      url.searchParams.delete('embed');
+      return url.href.replace(/#$/, '');
+    },
+    // Embed mode's "Open the full lab": this lab as it is now, in a page of its own.
+    aelabOpenFullLab() { window.open(`${Module.aelabPageAddress()}#${linkText()}`, '_blank', 'noopener'); },
     // The share window's Copy buttons: the async clipboard where the page may use it, else the
     // old copy command on a hidden text field (an iframe without clipboard-write permission).
     aelabCopyText(text) {
@@ -437,6 +448,7 @@
     document.body.appendChild(script);
   }
   const params = new URLSearchParams(location.search);
+  const embedded = params.get('embed') === '1' || new URLSearchParams(location.hash.slice(1)).get('embed') === '1';
   const threadsAllowed = params.get('threads') !== '1';
   const noWorker = params.get('worker') === '0'; // ?worker=0: train in the page's frames (the inline host)
   // Input wakes the app's main loop, which sleeps while nothing changes.

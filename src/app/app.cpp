@@ -27,12 +27,20 @@ std::string json_number_text(double v) {
 // Panel rectangles for a window of w x h below a banner `top` tall: draw | latent | training
 // above, the views (tabs) | model below, each row sharing its width among the panels a lesson
 // shows (a row with none leaves its height to the other).
+Rect item_rect() {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 struct Layout {
   Rect panels[kPanelCount]; // by Panel; zero size when not shown
+  Rect strip;               // the tab strip of the compact and phone layouts
 };
 
-Layout compute_layout(float w, float h, float top, uint32_t shown) {
-  const float gap = 4;
+constexpr float kGap = 4;
+
+Layout full_layout(float w, float h, float top, uint32_t shown) {
+  const float gap = kGap;
   const float weights[kPanelCount] = {0.37f, 0.25f, 0.38f, 0.74f, 0.26f};
   const int rows[2][3] = {{0, 1, 2}, {3, 4, -1}};
   auto row_weight = [&](int r) {
@@ -68,16 +76,77 @@ Layout compute_layout(float w, float h, float top, uint32_t shown) {
   return l;
 }
 
-// The lesson's title, note and the bad values of its link, a line each, above the panels (0 tall
-// without them).
-Rect item_rect() {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  return {a.x, a.y, b.x - a.x, b.y - a.y};
+LayoutMode layout_mode(const App& app, float w, float h) {
+  if (w < 600) return LayoutMode::phone;
+  if (app.embed || w < 1000 || h < 680) return LayoutMode::compact;
+  return LayoutMode::full;
 }
 
+// Compact: the draw panel on the left (if shown), the rest as tabs on the right. Phone: every
+// panel a tab, one at a time under the strip. Only the panel of the chosen tab gets a rectangle.
+Layout tabbed_layout(const App& app, LayoutMode mode, float w, float h, float top, float strip_h) {
+  Layout l;
+  const bool side_draw = mode == LayoutMode::compact && app_panel_shown(app, Panel::draw);
+  float x = kGap;
+  if (side_draw) {
+    const float draw_w = std::round(std::min(std::max(0.38f * w, 240.0f), 0.5f * w));
+    l.panels[int(Panel::draw)] = {kGap, top + kGap, draw_w, h - top - 2 * kGap};
+    x += draw_w + kGap;
+  }
+  l.strip = {x, top + kGap, w - x - kGap, strip_h};
+  l.panels[int(app.tab)] = {x, top + kGap + strip_h, w - x - kGap, h - top - 2 * kGap - strip_h};
+  return l;
+}
+
+// The tab strip of the tabbed layouts: a tab per panel it holds, then Share and (embedded)
+// "Open the full lab". Picks app.tab.
+void tab_strip(App& app, const Rect& r, bool holds_draw) {
+  const char* const titles[kPanelCount] = {"Draw", "Latent code", "Train", "Look inside", "Model"};
+  const char* const short_titles[kPanelCount] = {"Draw", "Code", "Train", "Look", "Model"};
+  const bool narrow = r.w < 640;
+  ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
+  ImGui::Begin("##strip", nullptr, flags);
+  if (ImGui::BeginTabBar("##panels", ImGuiTabBarFlags_FittingPolicyScroll)) {
+    for (int i = 0; i < kPanelCount; i++) {
+      if (!app_panel_shown(app, Panel(i)) || (Panel(i) == Panel::draw && !holds_draw)) continue;
+      const ImGuiTabItemFlags tab_flags =
+          app.tab_select && app.tab == Panel(i) ? ImGuiTabItemFlags_SetSelected : 0;
+      char label[48];
+      std::snprintf(label, sizeof label, "%s###tab%d", narrow ? short_titles[i] : titles[i], i);
+      if (ImGui::BeginTabItem(label, nullptr, tab_flags)) {
+        if (!app.tab_select) app.tab = Panel(i);
+        ImGui::EndTabItem();
+      }
+    }
+    if (app_control_shown(app, Control::share)) {
+      if (ImGui::TabItemButton(narrow ? "Share" : "Share / make a lesson", ImGuiTabItemFlags_Trailing))
+        app.share_open = true;
+      app.share_button = item_rect();
+    }
+    if (app.embed && app.platform.open_full_lab) {
+      if (ImGui::TabItemButton(narrow ? "Full lab" : "Open the full lab", ImGuiTabItemFlags_Trailing))
+        app.platform.open_full_lab();
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("This lab, as it is now, in a page of its own (a new tab).");
+    }
+    ImGui::EndTabBar();
+  }
+  app.tab_select = false;
+  ImGui::End();
+  ImGui::PopStyleVar();
+}
+
+// The lesson's title, note and the bad values of its link, a line each, above the panels (0 tall
+// without them).
 // Without the Look inside panel (whose tab bar holds it) the Share button goes here too.
 bool share_in_banner(const App& app) {
-  return !app_panel_shown(app, Panel::views) && !app.lesson.hidden[int(Control::share)];
+  return app.layout == LayoutMode::full && !app_panel_shown(app, Panel::views) &&
+         !app.lesson.hidden[int(Control::share)];
 }
 
 float lesson_banner_height(const App& app) {
@@ -250,16 +319,36 @@ void app_frame(App& app) {
   request_training_set_if_needed(app);
   save_if_answered(app);
 
+  const float w = io.DisplaySize.x, h = io.DisplaySize.y;
+  const LayoutMode mode = layout_mode(app, w, h);
+  if (mode != app.layout && !app.tab_select) // a new layout starts on its own first tab
+    app.tab = mode == LayoutMode::phone ? Panel::draw : Panel::views, app.tab_select = true;
+  app.layout = mode;
   const float banner_h = lesson_banner_height(app);
-  lesson_banner(app, io.DisplaySize.x, banner_h);
-  const Layout l = compute_layout(io.DisplaySize.x, io.DisplaySize.y, banner_h, app.lesson.panels);
-  void (*const draw[kPanelCount])(App&, const Rect&) = {draw_panel, latent_panel, training_panel, views_panel,
-                                                        model_panel};
+  lesson_banner(app, w, banner_h);
   app.controls_drawn = 0;
   app.share_button = {};
+  Layout l;
+  if (app.layout == LayoutMode::full) {
+    l = full_layout(w, h, banner_h, app.lesson.panels);
+  } else {
+    const bool holds_draw = app.layout == LayoutMode::phone || !app_panel_shown(app, Panel::draw);
+    // the chosen tab must be one the strip holds
+    if (!app_panel_shown(app, app.tab) || (app.tab == Panel::draw && !holds_draw)) {
+      for (int i = kPanelCount - 1; i >= 0; i--)
+        if (app_panel_shown(app, Panel(i)) && (Panel(i) != Panel::draw || holds_draw)) app.tab = Panel(i);
+      if (app.layout == LayoutMode::compact && app_panel_shown(app, Panel::views)) app.tab = Panel::views;
+    }
+    const float strip_h = ImGui::GetFrameHeight() + 10;
+    l = tabbed_layout(app, app.layout, w, h, banner_h, strip_h);
+    tab_strip(app, l.strip, holds_draw);
+    l = tabbed_layout(app, app.layout, w, h, banner_h, strip_h); // the tab may have changed
+  }
+  void (*const draw[kPanelCount])(App&, const Rect&) = {draw_panel, latent_panel, training_panel, views_panel,
+                                                        model_panel};
   for (int i = 0; i < kPanelCount; i++) app.panel_rects[i] = l.panels[i];
   for (int i = 0; i < kPanelCount; i++)
-    if (app_panel_shown(app, Panel(i))) draw[i](app, l.panels[i]);
+    if (app_panel_shown(app, Panel(i)) && l.panels[i].w > 0) draw[i](app, l.panels[i]);
   share_window(app);
   keyboard_shortcuts(app);
   app.wheel_wanted = false;
@@ -394,9 +483,11 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
     if (app_panel_shown(app, Panel(i))) panels.push_back(kPanelNames[i]);
   j.json("panels", json_strings(panels)).json("hidden", json_strings(app_hidden_controls(app)));
   j.json("notices", json_strings(app.lesson.notices)).end();
-  j.begin("layout");
+  const char* const modes[] = {"full", "compact", "phone"};
+  j.string("layoutMode", modes[int(app.layout)]).boolean("embed", app.embed);
+  j.begin("layout"); // the panels drawn this frame (the tabbed layouts draw one or two)
   for (int i = 0; i < kPanelCount; i++)
-    if (app_panel_shown(app, Panel(i))) rect(kPanelNames[i], app.panel_rects[i]);
+    if (app.panel_rects[i].w > 0) rect(kPanelNames[i], app.panel_rects[i]);
   j.end();
   rect("shareButton", app.share_button);
   j.boolean("shareOpen", app.share_open);

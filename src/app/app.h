@@ -36,6 +36,8 @@ struct Platform {
   std::function<std::string(const std::string& text)> copy_text;
   // Opens a link in a new tab (the share panel's preview); unset on the desktop.
   std::function<void(const std::string& link)> open_link;
+  // Opens this lab, as it is now, as the full page in a new tab (embed mode); unset on the desktop.
+  std::function<void()> open_full_lab;
 };
 
 struct Rect {
@@ -166,6 +168,10 @@ struct Lesson {
   std::vector<std::string> notices; // the bad values of the last link opened
 };
 
+// How the panels are laid out (app.cpp): all five at once; the draw panel beside one tabbed
+// area (an embedded lab, or a window under about 1000x680); one panel at a time (a phone).
+enum class LayoutMode : uint8_t { full, compact, phone };
+
 struct App {
   Lab lab;
   Platform platform;
@@ -188,6 +194,10 @@ struct App {
   Rect share_button;             // where the Share button was drawn last frame
   bool wheel_wanted = false;     // the mouse is over something the wheel scrolls (set each frame)
   uint32_t controls_drawn = 0;   // bit i: control i was drawn last frame
+  bool embed = false;            // ?embed=1: the compact layout at any size, with an "open the full lab" link
+  LayoutMode layout = LayoutMode::full; // this frame's
+  Panel tab = Panel::views;             // the panel the compact and phone layouts show
+  bool tab_select = false;              // select `tab` in the tab strip next frame
 };
 
 // The colour the platform clears the window to: the panels' background. Panels draw no background

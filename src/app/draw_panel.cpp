@@ -70,13 +70,17 @@ void draw_panel(App& app, const Rect& r) {
                             : in.direct        ? "input: set by the page"
                             : in.preprocess    ? "input (processed)"
                                                : "input (raw, not centred)";
+  // labels no wider than their image (a wider one would push the second image off the panel)
+  auto fitting = [&](const char* label, const char* short_label) {
+    return ImGui::CalcTextSize(label).x <= image_side ? label : short_label;
+  };
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(input_label);
+  ImGui::TextUnformatted(fitting(input_label, "input"));
   digit_image("##input", in.pixels, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted("reconstruction");
+  ImGui::TextUnformatted(fitting("reconstruction", "output"));
   digit_image("##recon", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
 

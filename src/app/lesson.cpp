@@ -114,6 +114,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   // Read every pair first: the settings go in before the model is made (the seed makes it).
   std::vector<std::pair<std::string, std::string>> settings; // app_set's keys, in order
   std::string model, view;
+  int tab = -1; // the panel the tabbed layouts open on
   ModelShape shape = lab.model->shape;
   bool shape_given = false;
   Lesson lesson; // what this link says about panels, hidden controls, title and note
@@ -182,6 +183,12 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
       if (ok && mask == 0)
         notice(key, value, "at least one of " + joined(kPanelNames, kPanelCount)), ok = false;
       if (ok) lesson.panels = mask;
+    } else if (key == "tab") {
+      const int i = index_of(kPanelNames, kPanelCount, value);
+      if (i >= 0)
+        tab = i;
+      else
+        notice(key, value, joined(kPanelNames, kPanelCount));
     } else if (key == "title" || key == "note") {
       (key == "title" ? lesson.title : lesson.note) = value.substr(0, 300);
     } else if (key == "dataset") {
@@ -237,6 +244,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   if (!view.empty()) app_view(app, view);
 
   app.lesson = lesson;
+  if (tab >= 0) app.tab = Panel(tab), app.tab_select = true;
   app.lesson.notices = result.notices; // shown above the panels until dismissed
   return result;
 }
@@ -276,6 +284,7 @@ std::string app_lesson_link(const App& app) {
       if ((app.lesson.panels >> i) & 1u) list += (list.empty() ? "" : ",") + std::string(kPanelNames[i]);
     out += "&panels=" + list;
   }
+  if (app.layout != LayoutMode::full) out += "&tab=" + std::string(kPanelNames[int(app.tab)]);
   for (int i = 0; i < kControlCount; i++)
     if (app.lesson.hidden[i]) out += "&" + std::string(kControlNames[i]) + "_hide=1";
   if (!app.lesson.title.empty()) out += "&title=" + url_encode(app.lesson.title);

@@ -195,15 +195,16 @@ void map_view(App& app) {
   ImGui::Checkbox("thumbnails", &v.thumbnails);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Draw a sample of 300 digits as small images where their codes fall.");
-  ImGui::SameLine(0, 3 * ImGui::GetStyle().ItemSpacing.x);
+  // each item on the line while it fits, else on the next (a phone's panel is narrow)
+  same_line_if_fits("a click on a dot:   ");
   ImGui::TextDisabled("a click on a dot:");
-  ImGui::SameLine();
+  same_line_if_fits("(o) loads");
   ImGui::RadioButton("loads##click", &v.click_sets, 0);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A click on a dot loads that test digit into the draw panel.");
-  ImGui::SameLine();
+  same_line_if_fits("(o) sets A");
   ImGui::RadioButton("sets A##click", &v.click_sets, 1);
-  ImGui::SameLine();
+  same_line_if_fits("(o) sets B");
   ImGui::RadioButton("sets B##click", &v.click_sets, 2);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A click sets an end of the interpolation (Interpolate tab).");
@@ -232,7 +233,7 @@ void map_view(App& app) {
   ImGui::TextDisabled("up: %s", y_label.c_str());
   if (beside) {
     ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
-    ImGui::TextDisabled("decoded plane: the decoder at each point");
+    ImGui::TextDisabled("%s", fit_text("decoded plane: the decoder at each point", "decoded plane"));
   }
   const uint64_t key = mix(mix(uint64_t(v.map.builds), uint64_t(v.thumbnails)), uint64_t(side));
   if (v.map_figure.key != key) {
@@ -666,16 +667,24 @@ bool view_from_name(const std::string& name, View* out) {
 void views_panel(App& app, const Rect& r) {
   ViewsState& v = app.views;
   begin_panel("Look inside###views", r);
-  if (ImGui::BeginTabBar("##views")) {
+  // short titles where the full ones would not fit; arrows rather than cut titles where even
+  // those do not
+  const char* const short_titles[kViewCount] = {"Map", "Plane", "Interp.", "Traverse", "Layer 1", "Gallery"};
+  const bool narrow = r.w < 720;
+  if (ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (int i = 0; i < kViewCount; i++) {
       const ImGuiTabItemFlags flags = v.select && int(v.view) == i ? ImGuiTabItemFlags_SetSelected : 0;
-      if (ImGui::BeginTabItem(kViewTitles[i], nullptr, flags)) {
+      char label[48];
+      std::snprintf(label, sizeof label, "%s###view%d", narrow ? short_titles[i] : kViewTitles[i], i);
+      if (ImGui::BeginTabItem(label, nullptr, flags)) {
+        if (ImGui::IsItemHovered() && narrow) ImGui::SetTooltip("%s", kViewTitles[i]);
         if (!v.select) v.view = View(i);
         kViewDraw[i](app);
         ImGui::EndTabItem();
       }
     }
-    if (app_control_shown(app, Control::share)) {
+    // the full layout's Share button (the tabbed layouts have it in their strip)
+    if (app.layout == LayoutMode::full && app_control_shown(app, Control::share)) {
       if (ImGui::TabItemButton("Share / make a lesson", ImGuiTabItemFlags_Trailing)) app.share_open = true;
       const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
       app.share_button = {a.x, a.y, b.x - a.x, b.y - a.y};
@@ -740,6 +749,7 @@ std::string app_view(App& app, const std::string& name) {
     return "view '" + name + "': expected 'map', 'grid', 'interpolate', 'traverse', 'weights' or 'gallery'";
   app.views.view = view;
   app.views.select = true;
+  app.tab = Panel::views, app.tab_select = true; // the tabbed layouts show the views' panel
   return "";
 }
 

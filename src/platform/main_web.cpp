@@ -32,13 +32,14 @@ EM_JS(void, js_download, (const uint8_t* bytes, int size, const char* name),
       { Module.aelabDownload(HEAPU8.slice(bytes, bytes + size), UTF8ToString(name)); });
 
 EM_JS(char*, js_page_address, (), {
-  const address = location.href.split('#')[0];
+  const address = Module.aelabPageAddress();
   const size = lengthBytesUTF8(address) + 1, p = _malloc(size);
   stringToUTF8(address, p, size);
   return p;
 });
 EM_JS(void, js_copy_text, (const char* text), { Module.aelabCopyText(UTF8ToString(text)); });
 EM_JS(void, js_open_link, (const char* link), { window.open(UTF8ToString(link), '_blank', 'noopener'); });
+EM_JS(void, js_open_full_lab, (), { Module.aelabOpenFullLab(); });
 
 namespace aelab {
 
@@ -71,6 +72,7 @@ WebState& web() {
       return std::string();
     };
     p.open_link = [](const std::string& link) { js_open_link(link.c_str()); };
+    p.open_full_lab = [] { js_open_full_lab(); };
 #ifdef AELAB_WEB_THREADS
     // The threaded build (aelab-mt.js): training on a thread of its own with one core fewer than
     // we use (at most AELAB_WEB_THREADS), so the page and the browser's rendering keep a core:

@@ -152,6 +152,8 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
   lab_update(app().lab);
   return give("{\"unknown\":" + json_strings(r.unknown) + ",\"notices\":" + json_strings(r.notices) + "}");
 }
+// ?embed=1: the compact layout at any size, with a link to the full lab.
+EMSCRIPTEN_KEEPALIVE void aelab_set_embed(int on) { app().embed = on != 0; }
 // The lesson link's settings of the lab as it is now (without the '#').
 EMSCRIPTEN_KEEPALIVE const char* aelab_link() { return give(app_lesson_link(web().app)); }
 // Whether the wheel over the point under the mouse scrolls something in the lab (a panel with

@@ -255,6 +255,95 @@ async function embedding(browser, labUrl, hostUrl) {
   await context.close();
 }
 
+// The layout's rectangles: inside the window, not overlapping, and the tab strip's panel under it.
+function layoutProblems(layout, w, h) {
+  const rects = Object.entries(layout), problems = [];
+  for (const [name, r] of rects) {
+    if (r.x < 0 || r.y < 0 || r.x + r.w > w + 0.5 || r.y + r.h > h + 0.5 || r.w < 150 || r.h < 150)
+      problems.push(`${name} ${JSON.stringify(r)} is not inside ${w}x${h} or too small`);
+  }
+  for (let i = 0; i < rects.length; i++)
+    for (let j = i + 1; j < rects.length; j++) {
+      const [a, b] = [rects[i][1], rects[j][1]];
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+        problems.push(`${rects[i][0]} and ${rects[j][0]} overlap`);
+    }
+  return problems;
+}
+
+// 800x600 and 640x480 embedded (?embed=1, in an iframe on another origin) and a 390x844 phone
+// with touch: the compact and phone layouts, every tab, screenshots; a touch stroke draws.
+async function smallScreens(browser, labUrl, hostUrl) {
+  const tabs = ['draw', 'latent', 'train', 'views', 'model'];
+  for (const [w, h] of [[800, 600], [640, 480]]) {
+    const context = await browser.newContext({ viewport: { width: w + 40, height: h + 40 } });
+    const page = await context.newPage();
+    await page.goto(`${hostUrl}embed-example.html?lab=${encodeURIComponent(`${labUrl}index.html`)}`);
+    await page.evaluate(([src, fw, fh]) => { // one lab of exactly w x h at the top
+      document.body.innerHTML = '';
+      document.body.style.margin = '0';
+      document.body.style.padding = '0';
+      const f = document.createElement('iframe');
+      f.id = 'lab';
+      f.src = src;
+      Object.assign(f.style, { width: `${fw}px`, height: `${fh}px`, border: '0', display: 'block' });
+      document.body.appendChild(f);
+    }, [`${labUrl}index.html?embed=1#view=map`, w, h]);
+    let frame = null;
+    for (let i = 0; i < 100 && !frame; i++, await sleep(100)) frame = await (await page.$('#lab')).contentFrame();
+    await waitFor(frame, `the ${w}x${h} embedded lab loads`, readyFn, null, 90000);
+    const problems = [];
+    let mode = null;
+    for (const tab of tabs.slice(1)) {
+      await frame.evaluate((t) => { location.hash = `view=map&tab=${t}`; }, tab);
+      await sleep(900);
+      const s = await frame.evaluate(() => aelab.state());
+      mode = s.layoutMode;
+      problems.push(...layoutProblems(s.layout, w, h).map((p) => `${tab}: ${p}`));
+      if (!s.layout[tab] || !s.layout.draw) problems.push(`${tab}: not shown beside the draw panel`);
+      await page.screenshot({ path: path.join(shotDir, `web-embed-${w}x${h}-${tab}.png`), clip: { x: 0, y: 0, width: w, height: h } });
+    }
+    check(`embedded at ${w}x${h} (another origin): the compact layout, the draw panel beside each tab, nothing overlapping`,
+          mode === 'compact' && problems.length === 0, problems.join('; ') || `screenshots web-embed-${w}x${h}-*.png`);
+    await context.close();
+  }
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+                                             deviceScaleFactor: 2 });
+  const { page } = await openPage(context, labUrl);
+  const problems = [];
+  let s = null;
+  for (const tab of [...tabs.slice(1), 'draw']) {
+    await page.evaluate((t) => { location.hash = `tab=${t}`; }, tab);
+    await sleep(900);
+    s = await page.evaluate(() => aelab.state());
+    problems.push(...layoutProblems(s.layout, 390, 844).map((p) => `${tab}: ${p}`));
+    if (Object.keys(s.layout).join() !== tab) problems.push(`${tab}: shows ${Object.keys(s.layout).join()}`);
+    await page.screenshot({ path: path.join(shotDir, `web-phone-390x844-${tab}.png`) });
+  }
+  check('a 390x844 phone: one panel at a time under a tab strip, nothing overlapping', s.layoutMode === 'phone' &&
+        problems.length === 0, problems.join('; ') || 'screenshots web-phone-390x844-*.png');
+  const c = s.drawCanvas;
+  check('on the phone the drawing canvas is large enough for a finger', c.w >= 300, `${c.w.toFixed(0)} px`);
+  // a finger stroke down the canvas (touch events through the DevTools protocol)
+  const cdp = await context.newCDPSession(page);
+  const at = (fx, fy) => ({ x: c.x + c.w * fx, y: c.y + c.h * fy });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(0.5, 0.2)] });
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(0.5, 0.2 + 0.05 * i)] });
+    await sleep(30);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await sleep(400);
+  const after = await page.evaluate(() => ({ ink: aelab.input().reduce((a, v) => a + v, 0), s: aelab.state(),
+                                             scale: window.visualViewport.scale, scrollY: window.scrollY }));
+  check('a touch stroke draws on the phone, without zooming or scrolling the page',
+        after.ink > 5 && !after.s.inputEmpty && after.scale === 1 && after.scrollY === 0,
+        `ink ${after.ink.toFixed(1)}, zoom ${after.scale}, scrolled ${after.scrollY}`);
+  await page.screenshot({ path: path.join(shotDir, 'web-phone-390x844-drawn.png') });
+  await context.close();
+}
+
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const lab = await serve(webDir, { isolated: false }), host = await serve(webDir, { isolated: false });
@@ -263,6 +352,7 @@ async function main() {
     await lessonLinks(browser, lab.url);
     await keyboardAlone(browser, lab.url);
     await embedding(browser, lab.url, host.url);
+    await smallScreens(browser, lab.url, host.url);
   } catch (e) {
     check('the teaching test ran to the end', false, e.stack);
   } finally {
