@@ -15,6 +15,11 @@
   const progressBar = document.getElementById('progress');
   const canvas = document.getElementById('canvas');
   const fileInput = document.getElementById('model-file');
+  const live = document.getElementById('live');
+  // ?embed=1, or inside any iframe: the lab alone, no text below it to scroll to
+  const embedded = new URLSearchParams(location.search).get('embed') === '1' ||
+                   new URLSearchParams(location.hash.slice(1)).get('embed') === '1';
+  if (embedded || window.parent !== window) document.documentElement.classList.add('embed');
   const page = { readyMs: null, runtime: false, errors: [], trainRequested: false, script: null, worker: null,
                  downloads: [] };
   let resolveReady;
@@ -52,10 +57,15 @@
     try { return fn(...pointers); } finally { pointers.forEach((p) => Module._free(p)); }
   }
 
-  const modelFetch = fetchBytes('model.aelab').then((bytes) => ({ bytes }), (error) => ({ error }));
+  // The model downloads while the app does; the overlay shows its progress.
+  const modelProgress = (fraction, loaded, total) => {
+    if (page.readyMs === null && !statusText.className)
+      setStatus(`Loading the trained network: ${(loaded / 1e6).toFixed(2)} of ${(total / 1e6).toFixed(2)} MB`, fraction);
+  };
+  const modelFetch = fetchBytes('model.aelab', modelProgress).then((bytes) => ({ bytes }), (error) => ({ error }));
 
   async function handOverModel() {
-    setStatus('Loading the model...');
+    setStatus('Starting the lab...');
     const got = await modelFetch;
     if (got.error) {
       Module.ccall('aelab_shipped_model_missing', null, ['string'], [`No shipped model (${got.error.message})`]);
@@ -214,6 +224,7 @@
       // No canvas.focus() here: the keyboard stays where the user (or the host page) has it
       // until a click into the lab.
       keepLinkInStep();
+      announce();
       resolveReady();
     },
   };
@@ -249,6 +260,32 @@
   window.addEventListener('hashchange', () => { // a lesson link opened in this tab
     if (page.runtime && location.hash.slice(1) !== `${shownLink}${pageHash}`) openLesson(location.hash);
   });
+
+  // ---- the aria-live region: what a screen reader says as the lab changes (every half second
+  // at most; the drawing's loss once it has stopped changing for a second)
+  const said = { model: null, training: null, epoch: null, inputLoss: null, inputSince: 0 };
+  function announce() {
+    const s = window.aelab.state(), lines = [];
+    const shape = `${s.model.input}-${s.model.hidden}-${s.model.latent}-${s.model.hidden}-${s.model.input}`;
+    const model = `${s.model.name} (${shape})`;
+    if (model !== said.model) lines.push(`Loaded: ${model}.`), said.model = model;
+    if (said.training !== null && s.training !== said.training)
+      lines.push(s.training ? 'Training started.' : 'Training paused.');
+    said.training = s.training;
+    if (said.epoch !== null && s.epoch > said.epoch && s.valEpoch >= s.epoch)
+      lines.push(`Epoch ${s.epoch} done: validation loss ${s.valLoss.toFixed(4)}, training loss ${s.trainLoss.toFixed(4)}.`);
+    if (said.epoch === null || s.epoch < said.epoch || s.valEpoch >= s.epoch) said.epoch = s.epoch;
+    const loss = s.inputEmpty ? null : s.inputLoss.toFixed(4);
+    if (loss !== said.inputLoss) {
+      said.inputSince = said.inputSince || performance.now();
+      if (performance.now() - said.inputSince > 1000 && !s.training) {
+        lines.push(loss === null ? 'The drawing is empty.' : `Your drawing: reconstruction loss ${loss}.`);
+        said.inputLoss = loss, said.inputSince = 0;
+      }
+    }
+    if (lines.length) live.textContent = lines.join(' ');
+    setTimeout(announce, 500);
+  }
 
   function need() {
     if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
@@ -448,7 +485,6 @@
     document.body.appendChild(script);
   }
   const params = new URLSearchParams(location.search);
-  const embedded = params.get('embed') === '1' || new URLSearchParams(location.hash.slice(1)).get('embed') === '1';
   const threadsAllowed = params.get('threads') !== '1';
   const noWorker = params.get('worker') === '0'; // ?worker=0: train in the page's frames (the inline host)
   // Input wakes the app's main loop, which sleeps while nothing changes.

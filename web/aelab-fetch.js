@@ -14,7 +14,7 @@ self.aelabFetchBytes = async function fetchBytes(url, onProgress) {
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
-    if (onProgress && total) onProgress(Math.min(1, loaded / total));
+    if (onProgress && total) onProgress(Math.min(1, loaded / total), loaded, total);
   }
   let bytes = new Uint8Array(loaded);
   for (let i = 0, at = 0; i < chunks.length; at += chunks[i].byteLength, i++) bytes.set(chunks[i], at);

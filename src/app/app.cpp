@@ -392,6 +392,31 @@ void same_line_if_fits(const char* next_label) {
   if (right + needed <= ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
+void panel_help(const char* id, const char* text) {
+  // in the panel's title bar, at its right end (the content keeps all its width)
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const ImRect title = window->TitleBarRect();
+  const ImVec2 back = ImGui::GetCursorPos();
+  const float w = ImGui::CalcTextSize("?").x + 2 * ImGui::GetStyle().FramePadding.x;
+  ImGui::PushClipRect(title.Min, title.Max, false);
+  ImGui::SetCursorScreenPos(
+      ImVec2(title.Max.x - w - 6, title.Min.y + 0.5f * (title.GetHeight() - ImGui::GetTextLineHeight()) - 1));
+  ImGui::PushID(id);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, 0));
+  if (ImGui::SmallButton("?")) ImGui::OpenPopup("help");
+  ImGui::PopStyleVar();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("What this panel shows, and what to try");
+  ImGui::PopClipRect();
+  if (ImGui::BeginPopup("help")) {
+    ImGui::PushTextWrapPos(std::min(ImGui::GetIO().DisplaySize.x - 40, 380.0f));
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndPopup();
+  }
+  ImGui::PopID();
+  ImGui::SetCursorPos(back);
+}
+
 bool begin_panel(const char* title, const Rect& r) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);

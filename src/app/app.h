@@ -168,6 +168,9 @@ struct Lesson {
   std::vector<std::string> notices; // the bad values of the last link opened
 };
 
+// What the Train panel asks before it throws away a trained model.
+enum class ConfirmReset : uint8_t { none, reset, reset_and_start };
+
 // How the panels are laid out (app.cpp): all five at once; the draw panel beside one tabbed
 // area (an embedded lab, or a window under about 1000x680); one panel at a time (a phone).
 enum class LayoutMode : uint8_t { full, compact, phone };
@@ -194,7 +197,9 @@ struct App {
   Rect share_button;             // where the Share button was drawn last frame
   bool wheel_wanted = false;     // the mouse is over something the wheel scrolls (set each frame)
   uint32_t controls_drawn = 0;   // bit i: control i was drawn last frame
-  bool embed = false;            // ?embed=1: the compact layout at any size, with an "open the full lab" link
+  bool log_loss_plot = false;    // the Train panel's loss plot on a log scale
+  ConfirmReset confirm_reset = ConfirmReset::none;
+  bool embed = false; // ?embed=1: the compact layout at any size, with an "open the full lab" link
   LayoutMode layout = LayoutMode::full; // this frame's
   Panel tab = Panel::views;             // the panel the compact and phone layouts show
   bool tab_select = false;              // select `tab` in the tab strip next frame
@@ -286,6 +291,10 @@ void text_disabled_wrapped(const char* fmt, ...);
 
 // ImGui::SameLine() if a button labelled `next_label` still fits on the current line.
 void same_line_if_fits(const char* next_label);
+
+// A "?" at the top right of the panel: a click opens `text` (what the panel shows, what to
+// try, what to notice). Call right after begin_panel.
+void panel_help(const char* id, const char* text);
 
 // Opens a panel window fixed at r (the layout owns positions and sizes); always pair with
 // ImGui::End().

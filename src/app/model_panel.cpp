@@ -35,11 +35,18 @@ void data_line(const char* name, const DataSlot& slot, const char* absent_text) 
 void model_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Model and data", r);
+  panel_help("model", "What is loaded: the network's shape (784 inputs, a hidden layer, the code, a hidden "
+                      "layer, 784 outputs) and how long it has trained. Save keeps the model with its "
+                      "optimizer state, so training can go on from it later; Load, or dropping a .aelab "
+                      "file, replaces it. The data lines say whether the MNIST digits are loaded.");
   const ModelShape& s = lab.model->shape;
   ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
                      parameter_count(s));
-  ImGui::TextWrapped("%s, trained %u + %d epochs", lab.model_name.c_str(), lab.run.epochs_before,
-                     lab_epoch(lab));
+  if (lab.run.epochs_before > 0)
+    ImGui::TextWrapped("%s: %u epochs before this run, %d in it", lab.model_name.c_str(),
+                       lab.run.epochs_before, lab_epoch(lab));
+  else
+    ImGui::TextWrapped("%s: %d epochs in this run", lab.model_name.c_str(), lab_epoch(lab));
   if (!lab.model_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
     ImGui::TextWrapped("%s", lab.model_notice.c_str());

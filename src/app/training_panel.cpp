@@ -16,34 +16,6 @@ namespace {
 
 constexpr int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
 
-// A loss curve as ImGui's line plot, thinned to at most ~2 points per horizontal pixel.
-void plot_curve(const char* id, const std::vector<CurvePoint>& curve, const char* x_name,
-                const char* empty_text, ImVec2 size) {
-  if (curve.size() < 2) {
-    ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(size);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
-    char text[96];
-    if (curve.size() == 1)
-      std::snprintf(text, sizeof text, "%s %g: %.4f  (%s)", x_name, curve[0].x, curve[0].y, empty_text);
-    dl->AddText(ImVec2(pos.x + 6, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                curve.empty() ? empty_text : text);
-    return;
-  }
-  size_t max_points = size_t(std::max(2.0f, 2 * size.x));
-  size_t stride = (curve.size() + max_points - 1) / max_points;
-  std::vector<float> values;
-  float lo = FLT_MAX, hi = -FLT_MAX;
-  for (size_t i = 0; i < curve.size(); i += stride) values.push_back(curve[i].y);
-  if ((curve.size() - 1) % stride) values.push_back(curve.back().y); // always end at the latest
-  for (float v : values) lo = std::min(lo, v), hi = std::max(hi, v);
-  char overlay[96];
-  std::snprintf(overlay, sizeof overlay, "latest %.4f   range %.4f - %.4f", curve.back().y, lo, hi);
-  float pad = 0.05f * std::max(hi - lo, 1e-6f);
-  ImGui::PlotLines(id, values.data(), int(values.size()), 0, overlay, lo - pad, hi + pad, size);
-}
-
 // An integer field checked against its limit: a value out of range is shown with the range and
 // not applied (never clamped behind the user's back). True when `value` changed to a good one.
 bool limited_int(const char* label, int* value, int step, int step_fast, const Limit& limit, App& app) {
@@ -235,69 +207,179 @@ float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_ste
   return float(p.epoch) + std::min(0.99f, float(p.step - epoch_start_step) / float(per_epoch));
 }
 
-// The validation curve (one point per epoch) with the timeline's snapshots on it as dots: the
-// one shown is orange; hovering a dot tells its step and loss, clicking it scrubs there.
-void plot_validation(App& app, ImVec2 size) {
+// Ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi].
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || count < 1) return ticks;
+  const double raw = (hi - lo) / count, power = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw / power < 1.5   ? power
+                      : raw / power < 3.5 ? 2 * power
+                      : raw / power < 7.5 ? 5 * power
+                                          : 10 * power;
+  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) ticks.push_back(t);
+  return ticks;
+}
+
+// One plot of both losses on an axis of epochs: training (smoothed, per step) and validation
+// (per epoch), with the timeline's snapshots as dots on it (the one shown orange; hovering one
+// tells its step and loss, clicking it scrubs there). Axes with ticks; linear or log loss.
+void loss_plot(App& app, ImVec2 size, bool log_y) {
   Lab& lab = app.lab;
-  size = ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)); // ImGui refuses an empty button
-  const std::vector<CurvePoint>& curve = lab.run.curves.val;
+  const Curves& curves = lab.run.curves;
   const std::vector<TimelinePoint>& t = lab.run.timeline;
-  if (curve.size() < 2 && t.size() < 2) {
-    plot_curve("##val", curve, "epoch", "a point follows each epoch", size);
-    return;
-  }
-  std::vector<ImVec2> dots; // (x on the epoch axis, loss)
+  size = ImVec2(std::max(size.x, 60.0f), std::max(size.y, 40.0f));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##lossplot", size);
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 train_color = IM_COL32(110, 170, 255, 255), val_color = IM_COL32(255, 200, 90, 255);
+
+  // the epoch axis: steps / steps per epoch (steps until the training set's size is known)
+  const int batch = std::max(1, lab.config.batch_size);
+  const double per_epoch = lab.run.train_count > 0 ? double((lab.run.train_count + batch - 1) / batch) : 0;
+  auto epoch_of_step = [&](double step) { return per_epoch > 0 ? step / per_epoch : step; };
+  std::vector<ImVec2> train, val, dots;
+  for (const CurvePoint& c : curves.train) train.push_back(ImVec2(float(epoch_of_step(c.x)), c.y));
+  if (per_epoch > 0)
+    for (const CurvePoint& c : curves.val) val.push_back(ImVec2(c.x, c.y));
   int64_t epoch_start = 0;
   int epoch_of_start = 0;
   for (const TimelinePoint& p : t) {
     if (p.epoch != epoch_of_start) epoch_start = p.step, epoch_of_start = p.epoch;
-    dots.push_back(ImVec2(timeline_x(lab, p, epoch_start), p.val_loss));
+    dots.push_back(ImVec2(per_epoch > 0 ? timeline_x(lab, p, epoch_start) : float(p.step), p.val_loss));
   }
-  float x_hi = 1, lo = FLT_MAX, hi = -FLT_MAX;
-  for (const CurvePoint& c : curve)
-    x_hi = std::max(x_hi, c.x), lo = std::min(lo, c.y), hi = std::max(hi, c.y);
-  for (const ImVec2& d : dots) x_hi = std::max(x_hi, d.x), lo = std::min(lo, d.y), hi = std::max(hi, d.y);
-  const float pad = 0.08f * std::max(hi - lo, 1e-6f);
-  lo -= pad, hi += pad;
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("##valplot", size);
-  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
-  auto at = [&](float x, float y) {
-    return ImVec2(pos.x + 6 + (size.x - 12) * x / x_hi, pos.y + 4 + (size.y - 8) * (hi - y) / (hi - lo));
+  double x_hi = per_epoch > 0 ? 1 : 10, lo = DBL_MAX, hi = -DBL_MAX;
+  for (const auto* set : {&train, &val, &dots})
+    for (const ImVec2& v : *set)
+      if (std::isfinite(v.y) && v.y > 0)
+        x_hi = std::max(x_hi, double(v.x)), lo = std::min(lo, double(v.y)), hi = std::max(hi, double(v.y));
+  if (lo > hi) { // nothing to draw yet
+    dl->AddText(ImVec2(pos.x + 8, pos.y + 6), dim, "press Start: the losses appear here as it trains");
+    return;
+  }
+  if (hi - lo < 1e-4 * hi) lo *= 0.99, hi *= 1.01;
+  auto fy = [&](double v) { return log_y ? std::log10(v) : v; };
+  const double pad = 0.06 * (fy(hi) - fy(lo));
+  const double y_lo = fy(lo) - pad, y_hi = fy(hi) + pad;
+
+  // the frame inside the plot: room for the tick labels on the left and below
+  char buf[32];
+  const std::vector<double> y_ticks = nice_ticks(lo, hi, std::max(2, int(size.y / 40)));
+  float label_w = 0;
+  for (double v : y_ticks) {
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    label_w = std::max(label_w, ImGui::CalcTextSize(buf).x);
+  }
+  const float line_h = ImGui::GetTextLineHeight();
+  const ImVec2 a(pos.x + label_w + 10, pos.y + line_h + 6),
+      b(pos.x + size.x - 8, pos.y + size.y - line_h - 6);
+  auto at = [&](double x, double y) {
+    return ImVec2(a.x + float((b.x - a.x) * x / x_hi),
+                  b.y - float((b.y - a.y) * (fy(y) - y_lo) / (y_hi - y_lo)));
   };
+  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  for (double v : y_ticks) {
+    const ImVec2 p = at(0, v);
+    if (p.y < a.y - 1 || p.y > b.y + 1) continue;
+    dl->AddLine(ImVec2(a.x, p.y), ImVec2(b.x, p.y), IM_COL32(255, 255, 255, 22));
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    dl->AddText(ImVec2(a.x - 5 - ImGui::CalcTextSize(buf).x, p.y - line_h / 2), dim, buf);
+  }
+  for (double x : nice_ticks(0, x_hi, std::max(2, int(size.x / 70)))) {
+    const ImVec2 p = at(x, lo);
+    dl->AddLine(ImVec2(p.x, b.y), ImVec2(p.x, b.y + 3), dim);
+    std::snprintf(buf, sizeof buf, "%g", x);
+    dl->AddText(ImVec2(p.x - ImGui::CalcTextSize(buf).x / 2, b.y + 3), dim, buf);
+  }
+  dl->AddLine(ImVec2(a.x, a.y), ImVec2(a.x, b.y), dim);
+  dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, b.y), dim);
+  const char* x_name = per_epoch > 0 ? "epoch" : "step";
+  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(x_name).x, b.y - line_h - 2), dim, x_name);
+
+  // the curves: training thinned to about two points per pixel, always ending at the latest
   std::vector<ImVec2> line;
-  for (const CurvePoint& c : curve) line.push_back(at(c.x, c.y));
-  if (line.size() >= 2)
-    dl->AddPolyline(line.data(), int(line.size()), ImGui::GetColorU32(ImGuiCol_PlotLines), 0, 1.5f);
+  const size_t stride = std::max<size_t>(1, train.size() / size_t(std::max(2.0f, 2 * (b.x - a.x))));
+  for (size_t i = 0; i < train.size(); i += stride) line.push_back(at(train[i].x, train[i].y));
+  if (!train.empty() && (train.size() - 1) % stride) line.push_back(at(train.back().x, train.back().y));
+  if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), train_color, 0, 1.5f);
+  line.clear();
+  for (const ImVec2& v : val) line.push_back(at(v.x, v.y));
+  if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), val_color, 0, 2.0f);
   const int shown = lab_scrub_index(lab);
   int nearest = -1;
   float best = 64;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   for (size_t i = 0; i < dots.size(); i++) {
     const ImVec2 p = at(dots[i].x, dots[i].y);
-    dl->AddCircleFilled(p, 3, IM_COL32(200, 210, 230, 220));
+    dl->AddCircleFilled(p, 3, val_color);
     const float d = (p.x - mouse.x) * (p.x - mouse.x) + (p.y - mouse.y) * (p.y - mouse.y);
     if (hovered && d < best) best = d, nearest = int(i);
   }
-  if (shown >= 0 && shown < int(dots.size()))
-    dl->AddCircleFilled(at(dots[size_t(shown)].x, dots[size_t(shown)].y), 5, IM_COL32(255, 170, 60, 255));
-  char overlay[96];
-  if (!curve.empty())
-    std::snprintf(overlay, sizeof overlay, "latest %.4f   dots: %d snapshots", curve.back().y,
-                  int(dots.size()));
-  else
-    std::snprintf(overlay, sizeof overlay, "dots: %d snapshots", int(dots.size()));
-  dl->AddText(ImVec2(pos.x + 0.5f * (size.x - ImGui::CalcTextSize(overlay).x), pos.y + 2),
-              ImGui::GetColorU32(ImGuiCol_Text), overlay);
+  if (shown >= 0 && shown < int(dots.size())) {
+    const ImVec2 p = at(dots[size_t(shown)].x, dots[size_t(shown)].y);
+    dl->AddCircleFilled(p, 5, IM_COL32(255, 120, 40, 255));
+    dl->AddCircle(p, 6, IM_COL32(255, 255, 255, 255));
+  }
+  // the legend, along the top
+  float x = a.x;
+  auto key = [&](ImU32 color, const char* name) {
+    dl->AddLine(ImVec2(x, pos.y + 4 + line_h / 2), ImVec2(x + 14, pos.y + 4 + line_h / 2), color, 2);
+    dl->AddText(ImVec2(x + 18, pos.y + 3), text, name);
+    x += 18 + ImGui::CalcTextSize(name).x + 12;
+  };
+  std::snprintf(buf, sizeof buf, "training %.4f", curves.train.empty() ? 0.0f : curves.train.back().y);
+  key(train_color, curves.train.empty() ? "training" : buf);
+  char val_text[48];
+  std::snprintf(val_text, sizeof val_text, "validation %.4f", t.empty() ? 0.0f : t.back().val_loss);
+  key(val_color, t.empty() ? "validation" : val_text);
+  dl->PopClipRect();
+
   if (nearest >= 0) {
     const TimelinePoint& p = t[size_t(nearest)];
     ImGui::SetTooltip(
         "snapshot %d: step %lld, epoch %d, validation loss %.4f\nclick to show the model as it was", nearest,
         (long long)p.step, p.epoch, p.val_loss);
     if (clicked) lab_scrub(lab, nearest);
+  } else if (hovered) {
+    ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the 10,000\n"
+                      "test digits, after every epoch; each dot is a snapshot of the weights (click one).\n"
+                      "Loss (%s): lower is better.",
+                      loss_name(lab.config.loss));
   }
+}
+
+// "Throw away the trained weights?": Reset and Train a fresh network ask first.
+void confirm_reset_popup(App& app) {
+  Lab& lab = app.lab;
+  if (app.confirm_reset != ConfirmReset::none && !ImGui::IsPopupOpen("Throw away the trained weights?"))
+    ImGui::OpenPopup("Throw away the trained weights?");
+  if (!ImGui::BeginPopupModal("Throw away the trained weights?", nullptr,
+                              ImGuiWindowFlags_AlwaysAutoResize)) {
+    app.confirm_reset = ConfirmReset::none;
+    return;
+  }
+  const Snapshot& run = lab.run;
+  ImGui::Text("%s has been trained for %u epochs%s.", lab.model_name.c_str(),
+              run.epochs_before + uint32_t(lab_epoch(lab)), run.steps > 0 ? " (some of them here)" : "");
+  ImGui::TextUnformatted(
+      lab.shipped_model.empty()
+          ? "New random weights replace it; save it first to keep it."
+          : "New random weights replace it (\"Back to the shipped model\" brings that one back).");
+  const bool start = app.confirm_reset == ConfirmReset::reset_and_start;
+  if (ImGui::Button(start ? "Train from scratch" : "Reset")) {
+    const std::string error = app_reset(app, lab.model->shape);
+    if (!error.empty())
+      app_message(app, error, true);
+    else if (start)
+      lab_start(lab);
+    app.confirm_reset = ConfirmReset::none;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) app.confirm_reset = ConfirmReset::none, ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
 }
 
 // The timeline slider: scrub back through the snapshots; every view shows that model.
@@ -367,10 +449,32 @@ void training_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   const Snapshot& run = lab.run;
   begin_panel("Train", r);
+  panel_help("train",
+             "Start trains the network on the 60,000 training digits, a batch at a time; the validation loss "
+             "is measured on the 10,000 test digits it never trains on, so it says how well it does on "
+             "pictures it has not seen. The timeline keeps snapshots of the weights: slide back to see every "
+             "view as the model was then. Keys, once you have clicked into the lab: Space starts or pauses, "
+             "S trains one batch, C clears the drawing, Escape gives the keyboard back to the page.");
 
+  // On a trained model that this run has not trained yet (the shipped one, a loaded one), Start
+  // offers both: go on training it, or train a fresh network from scratch.
+  const bool trained = run.epochs_before > 0 || run.steps > 0;
+  const bool untouched = run.epochs_before > 0 && run.steps == 0 && !lab_training(lab);
   if (!app_control_shown(app, Control::start)) {
   } else if (lab_training(lab)) {
     if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
+    ImGui::SameLine();
+  } else if (untouched) {
+    if (ImGui::Button(fit_text("Continue training this one###start", "Continue###start"))) lab_start(lab);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Train on from the loaded model (%u epochs so far): it changes little, it is\n"
+                        "trained already.",
+                        run.epochs_before);
+    ImGui::SameLine();
+    if (ImGui::Button(fit_text("Train a fresh network...###fresh", "Fresh...###fresh")))
+      app.confirm_reset = ConfirmReset::reset_and_start;
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Random weights, then training from scratch: watch a network learn.");
     ImGui::SameLine();
   } else {
     if (ImGui::Button("Start", ImVec2(70, 0))) lab_start(lab);
@@ -383,18 +487,26 @@ void training_panel(App& app, const Rect& r) {
     ImGui::SameLine();
   }
   if (app_control_shown(app, Control::reset)) {
-    if (ImGui::Button("Reset")) app_reset(app, lab.model->shape);
+    if (ImGui::Button("Reset")) {
+      if (trained)
+        app.confirm_reset = ConfirmReset::reset; // a trained model is asked about first
+      else
+        app_reset(app, lab.model->shape);
+    }
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
     ImGui::SameLine();
   }
-  ImGui::TextDisabled("%s", status_text(lab));
+  confirm_reset_popup(app);
+  const char* status = status_text(lab);
+  if (ImGui::CalcTextSize(status).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine(); // its own line
+  ImGui::TextDisabled("%s", status);
 
   if (!run.divergence.empty()) divergence_notice(app);
 
   char progress[64];
-  std::snprintf(progress, sizeof progress, "epoch %d of %d: %.0f%%", lab_epoch(lab) + 1, lab.config.epochs,
-                100.0f * run.epoch_fraction);
+  std::snprintf(progress, sizeof progress, "this run: epoch %d of %d, %.0f%%", lab_epoch(lab) + 1,
+                lab.config.epochs, 100.0f * run.epoch_fraction);
   ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), progress);
   if (run.speed.samples_per_s > 0 && lab_training(lab))
     ImGui::TextWrapped("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps,
@@ -438,16 +550,12 @@ void training_panel(App& app, const Rect& r) {
   ImGui::SeparatorText("Hyperparameters");
   hyperparameters(app);
 
-  ImGui::SeparatorText("Curves");
-  float text_h = ImGui::GetTextLineHeightWithSpacing();
-  float plot_h = std::max(
-      40.0f, (ImGui::GetContentRegionAvail().y - 2 * text_h - 2 * ImGui::GetStyle().ItemSpacing.y) / 2);
-  ImVec2 plot_size(ImGui::GetContentRegionAvail().x, std::floor(plot_h));
-  ImGui::TextUnformatted("training loss per step (smoothed)");
-  plot_curve("##train", run.curves.train, "step", "press Start", plot_size);
-  ImGui::TextUnformatted(
-      fit_text("validation loss per epoch (dots: the timeline's snapshots)", "validation loss per epoch"));
-  plot_validation(app, plot_size);
+  ImGui::SeparatorText("Losses");
+  ImGui::Checkbox("log scale", &app.log_loss_plot);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Show the loss on a logarithmic scale: small late gains stay visible.");
+  const float plot_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y);
+  loss_plot(app, ImVec2(ImGui::GetContentRegionAvail().x, std::floor(plot_h)), app.log_loss_plot);
   ImGui::End();
 }
 

@@ -667,6 +667,12 @@ bool view_from_name(const std::string& name, View* out) {
 void views_panel(App& app, const Rect& r) {
   ViewsState& v = app.views;
   begin_panel("Look inside###views", r);
+  panel_help("views",
+             "Pictures of what the network has learned, each in a tab. Latent map: every test digit's code "
+             "as a dot, so digits the network finds alike sit together. Decoded plane: what the decoder "
+             "draws at each point of that map. Interpolate and Traverse walk through the code space; First "
+             "layer shows what each of the first 128 units looks for; Gallery shows test digits and their "
+             "reconstructions. They all follow training, and the timeline.");
   // short titles where the full ones would not fit; arrows rather than cut titles where even
   // those do not
   const char* const short_titles[kViewCount] = {"Map", "Plane", "Interp.", "Traverse", "Layer 1", "Gallery"};

@@ -178,6 +178,11 @@ async function embedding(browser, labUrl, hostUrl) {
   const epoch = await waitMessage('lab 1 says aelab:epoch after an epoch', 'aelab:epoch', 'lab1', 240000,
                                   (m) => m.epoch === 1 && typeof m.valLoss === 'number');
   const lab1 = await (await page.$('#lab1')).contentFrame();
+  let spoken = '';
+  for (let i = 0; i < 30 && !/Epoch 1 done/.test(spoken); i++, await sleep(100))
+    spoken = await lab1.evaluate(() => document.getElementById('live').textContent);
+  check('the aria-live region says when an epoch is done, with its losses',
+        /Epoch 1 done: validation loss 0\.\d{4}, training loss 0\.\d{4}\./.test(spoken), `"${spoken}"`);
   if (!epoch) console.log('lab 1 then:', JSON.stringify(await lab1.evaluate(() => { const s = aelab.state(); return { epoch: s.epoch, step: s.step, runStatus: s.runStatus, training: s.training, trainSet: s.trainSet, valEpoch: s.valEpoch, host: s.trainingHost, status: s.status }; })));
   await send('lab1', { type: 'aelab:train', on: false });
   const e1 = (await messages()).find(got('aelab:epoch', 'lab1'));
