@@ -247,6 +247,9 @@ void save_if_answered(App& app) {
 // the focus.)
 void keyboard_shortcuts(App& app) {
   if (ImGui::GetIO().WantTextInput || ImGui::IsAnyItemActive()) return;
+  // keyboard navigation on a control: Space activates that control instead
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (g.NavId != 0 && !g.NavDisableHighlight) return;
   Lab& lab = app.lab;
   auto button = [&](Panel panel, Control control) {
     return app_panel_shown(app, panel) && !app.lesson.hidden[int(control)];
@@ -265,6 +268,9 @@ void keyboard_shortcuts(App& app) {
 
 void app_setup_style(float content_scale) {
   ImGuiIO& io = ImGui::GetIO();
+  // Tab and the arrow keys move between controls, Space or Enter activates, Ctrl+Tab goes to the
+  // next panel (ImGui's keyboard navigation)
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui::StyleColorsDark();
   const ImVec4 bg(kBackground[0], kBackground[1], kBackground[2], 1.0f);
   ImGui::GetStyle().Colors[ImGuiCol_WindowBg] = bg; // popups; the panels draw none (begin_panel)
@@ -285,6 +291,7 @@ void app_setup_style(float content_scale) {
 
 void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host) {
   app.platform = platform;
+
   lab_init(app.lab, std::move(host));
 }
 

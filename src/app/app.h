@@ -82,8 +82,9 @@ struct GalleryState {
 };
 
 struct LatentView {
-  float scale = 1; // the bars' full scale, growing at once and shrinking slowly
-  Rect bars_rect;  // where the bars were drawn last frame (window coordinates)
+  float scale = 1;       // the bars' full scale, growing at once and shrinking slowly
+  bool dragging = false; // a bar is being dragged (the scale holds still)
+  Rect bars_rect;        // where the bars were drawn last frame (window coordinates)
 };
 
 // The views of the big area, one tab each (window.aelab.view(name) names them).

@@ -32,11 +32,12 @@ void latent_panel(App& app, const Rect& r) {
                                      2 * style.ItemSpacing.y);
   const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
 
-  // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing
+  // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing; held
+  // while a bar is dragged (else a value dragged past the top would raise the top, and so on)
   float top = 1;
   for (float v : shown) top = std::max(top, v * 1.15f);
   float& scale = app.latent.scale;
-  scale = top > scale ? top : scale + 0.02f * (top - scale);
+  if (!app.latent.dragging) scale = top > scale ? top : scale + 0.02f * (top - scale);
   top = scale;
 
   ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -49,11 +50,20 @@ void latent_panel(App& app, const Rect& r) {
   ImVec2 mouse = ImGui::GetIO().MousePos;
   int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
   if (ImGui::IsItemActivated() && under >= 0) app.views.unit = under; // the Traverse tab's unit
-  if (active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0) {
-    float value = std::max(0.0f, (pos.y + bars_h - mouse.y) / bars_h * top);
-    lab_edit_code(lab, under, value); // codes come out of a ReLU: never negative
+  app.latent.dragging = active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0;
+  if (app.latent.dragging) {
+    // from 0 (codes come out of a ReLU: never negative) to the top of the scale, not beyond
+    const float value = std::min(top, std::max(0.0f, (pos.y + bars_h - mouse.y) / bars_h * top));
+    lab_edit_code(lab, under, value);
   }
-  for (int i = 0; i < n; ++i) {
+  const bool nothing = in.empty && !in.code_edited; // the code of a blank canvas says nothing
+  if (nothing) {
+    const char* hint = n > 0 ? "draw a digit to see its code" : "";
+    const ImVec2 size = ImGui::CalcTextSize(hint);
+    dl->AddText(ImVec2(pos.x + std::max(4.0f, 0.5f * (avail.x - size.x)), pos.y + 0.5f * (bars_h - size.y)),
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
+  }
+  for (int i = 0; i < n && !nothing; ++i) {
     float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
     float h = std::min(1.0f, shown[size_t(i)] / top) * bars_h;
     bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
@@ -66,7 +76,7 @@ void latent_panel(App& app, const Rect& r) {
       dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
     }
   }
-  if ((hovered || active) && under >= 0)
+  if ((hovered || active) && under >= 0 && !nothing)
     ImGui::SetTooltip(
         "z[%d] = %.3f%s", under, shown[size_t(under)],
         in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str()
