@@ -198,6 +198,8 @@
       url.searchParams.delete('embed');
       return url.href.replace(/#$/, '');
     },
+    // The tour was finished or skipped: not again on this browser (unless tour=1).
+    aelabTourDone() { try { localStorage.setItem('aelab-tour-seen', '1'); } catch (e) { /* storage off */ } },
     // Embed mode's "Open the full lab": this lab as it is now, in a page of its own.
     aelabOpenFullLab() { window.open(`${Module.aelabPageAddress()}#${linkText()}`, '_blank', 'noopener'); },
     // The share window's Copy buttons: the async clipboard where the page may use it, else the
@@ -225,6 +227,12 @@
       // until a click into the lab.
       keepLinkInStep();
       announce();
+      // the tour: on a first visit to the full page; in an iframe only with tour=1; never with tour=0
+      const tour = params.get('tour') || new URLSearchParams(location.hash.slice(1)).get('tour');
+      let seen = false;
+      try { seen = localStorage.getItem('aelab-tour-seen') === '1'; } catch (e) { seen = true; }
+      const inFrame = embedded || window.parent !== window;
+      if (tour === '1' || (tour !== '0' && !seen && !inFrame)) Module._aelab_start_tour();
       resolveReady();
     },
   };

@@ -27,11 +27,6 @@ std::string json_number_text(double v) {
 // Panel rectangles for a window of w x h below a banner `top` tall: draw | latent | training
 // above, the views (tabs) | model below, each row sharing its width among the panels a lesson
 // shows (a row with none leaves its height to the other).
-Rect item_rect() {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  return {a.x, a.y, b.x - a.x, b.y - a.y};
-}
-
 struct Layout {
   Rect panels[kPanelCount]; // by Panel; zero size when not shown
   Rect strip;               // the tab strip of the compact and phone layouts
@@ -357,6 +352,7 @@ void app_frame(App& app) {
   for (int i = 0; i < kPanelCount; i++)
     if (app_panel_shown(app, Panel(i)) && l.panels[i].w > 0) draw[i](app, l.panels[i]);
   share_window(app);
+  tour_window(app);
   keyboard_shortcuts(app);
   app.wheel_wanted = false;
   for (const ImGuiWindow* w = ImGui::GetCurrentContext()->HoveredWindow; w; w = w->ParentWindow)
@@ -399,7 +395,13 @@ void same_line_if_fits(const char* next_label) {
   if (right + needed <= ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
-void panel_help(const char* id, const char* text) {
+Rect item_rect() {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void panel_help(App& app, const char* id, const char* text) {
+  bool start_tour = false;
   // in the panel's title bar, at its right end (the content keeps all its width)
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const ImRect title = window->TitleBarRect();
@@ -418,10 +420,12 @@ void panel_help(const char* id, const char* text) {
     ImGui::PushTextWrapPos(std::min(ImGui::GetIO().DisplaySize.x - 40, 380.0f));
     ImGui::TextUnformatted(text);
     ImGui::PopTextWrapPos();
+    if (ImGui::SmallButton("Take the tour of the lab")) start_tour = true, ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
   ImGui::PopID();
   ImGui::SetCursorPos(back);
+  if (start_tour) app_start_tour(app);
 }
 
 bool begin_panel(const char* title, const Rect& r) {
@@ -522,6 +526,9 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
     if (app.panel_rects[i].w > 0) rect(kPanelNames[i], app.panel_rects[i]);
   j.end();
   rect("shareButton", app.share_button);
+  j.number("tourStep", app.tour_step);
+  rect("tourNext", app.tour_buttons[0]);
+  rect("tourSkip", app.tour_buttons[1]);
   j.boolean("shareOpen", app.share_open);
   std::vector<std::string> drawn;
   for (int i = 0; i < kControlCount; i++)

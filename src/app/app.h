@@ -38,6 +38,8 @@ struct Platform {
   std::function<void(const std::string& link)> open_link;
   // Opens this lab, as it is now, as the full page in a new tab (embed mode); unset on the desktop.
   std::function<void()> open_full_lab;
+  // The tour was finished or skipped (the page remembers it); may be unset.
+  std::function<void()> tour_done;
 };
 
 struct Rect {
@@ -200,7 +202,9 @@ struct App {
   uint32_t controls_drawn = 0;   // bit i: control i was drawn last frame
   bool log_loss_plot = false;    // the Train panel's loss plot on a log scale
   ConfirmReset confirm_reset = ConfirmReset::none;
-  bool embed = false; // ?embed=1: the compact layout at any size, with an "open the full lab" link
+  int tour_step = -1;   // the first-visit tour's step shown (tour.cpp), -1: none
+  Rect tour_buttons[2]; // where its Next (or Done) and Skip buttons were drawn last frame
+  bool embed = false;   // ?embed=1: the compact layout at any size, with an "open the full lab" link
   LayoutMode layout = LayoutMode::full; // this frame's
   Panel tab = Panel::views;             // the panel the compact and phone layouts show
   bool tab_select = false;              // select `tab` in the tab strip next frame
@@ -265,6 +269,8 @@ void views_panel(App& app, const Rect& r); // the tabs of the big area (views_pa
 void gallery_view(App& app);               // the Gallery tab
 void model_panel(App& app, const Rect& r);
 void share_window(App& app); // Share / make a lesson (share_panel.cpp), while share_open
+void tour_window(App& app);  // the tour's step (tour.cpp), while tour_step >= 0
+void app_start_tour(App& app);
 // The lesson link as shown and copied: the page's address + '#' + the settings in the page; the
 // settings alone on the desktop (for aelab_app --lesson).
 std::string app_share_link(const App& app);
@@ -290,12 +296,15 @@ const char* fit_text(const char* long_text, const char* short_text);
 // Text in the disabled colour, wrapped at the panel's edge.
 void text_disabled_wrapped(const char* fmt, ...);
 
+// The last item's rectangle (window coordinates).
+Rect item_rect();
+
 // ImGui::SameLine() if a button labelled `next_label` still fits on the current line.
 void same_line_if_fits(const char* next_label);
 
 // A "?" at the top right of the panel: a click opens `text` (what the panel shows, what to
 // try, what to notice). Call right after begin_panel.
-void panel_help(const char* id, const char* text);
+void panel_help(App& app, const char* id, const char* text);
 
 // Opens a panel window fixed at r (the layout owns positions and sizes); always pair with
 // ImGui::End().

@@ -42,7 +42,7 @@ void draw_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Draw a digit", r);
   panel_help(
-      "draw",
+      app, "draw",
       "Draw a digit with the mouse, a pen or a finger. The input is what the network sees: your drawing "
       "shrunk to 28x28 and centred the way every MNIST digit was. The reconstruction is what the network "
       "draws back from the code alone. Try a careful 4, then a sloppy one, then something that is not a "

@@ -12,7 +12,7 @@ namespace aelab {
 void latent_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Latent code", r);
-  panel_help("latent",
+  panel_help(app, "latent",
              "Each bar is one of the numbers the encoder keeps of the input: the code, the only thing the "
              "decoder gets to see. Drag a bar and watch the decoder's guess change; Snap back returns to the "
              "encoder's own code. Notice that no single bar is 'the digit': it is in the pattern of all of "

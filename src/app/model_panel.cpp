@@ -35,10 +35,11 @@ void data_line(const char* name, const DataSlot& slot, const char* absent_text) 
 void model_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Model and data", r);
-  panel_help("model", "What is loaded: the network's shape (784 inputs, a hidden layer, the code, a hidden "
-                      "layer, 784 outputs) and how long it has trained. Save keeps the model with its "
-                      "optimizer state, so training can go on from it later; Load, or dropping a .aelab "
-                      "file, replaces it. The data lines say whether the MNIST digits are loaded.");
+  panel_help(app, "model",
+             "What is loaded: the network's shape (784 inputs, a hidden layer, the code, a hidden "
+             "layer, 784 outputs) and how long it has trained. Save keeps the model with its "
+             "optimizer state, so training can go on from it later; Load, or dropping a .aelab "
+             "file, replaces it. The data lines say whether the MNIST digits are loaded.");
   const ModelShape& s = lab.model->shape;
   ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
                      parameter_count(s));

@@ -449,7 +449,7 @@ void training_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   const Snapshot& run = lab.run;
   begin_panel("Train", r);
-  panel_help("train",
+  panel_help(app, "train",
              "Start trains the network on the 60,000 training digits, a batch at a time; the validation loss "
              "is measured on the 10,000 test digits it never trains on, so it says how well it does on "
              "pictures it has not seen. The timeline keeps snapshots of the weights: slide back to see every "

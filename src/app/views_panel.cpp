@@ -667,7 +667,7 @@ bool view_from_name(const std::string& name, View* out) {
 void views_panel(App& app, const Rect& r) {
   ViewsState& v = app.views;
   begin_panel("Look inside###views", r);
-  panel_help("views",
+  panel_help(app, "views",
              "Pictures of what the network has learned, each in a tab. Latent map: every test digit's code "
              "as a dot, so digits the network finds alike sit together. Decoded plane: what the decoder "
              "draws at each point of that map. Interpolate and Traverse walk through the code space; First "

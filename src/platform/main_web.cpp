@@ -40,6 +40,7 @@ EM_JS(char*, js_page_address, (), {
 EM_JS(void, js_copy_text, (const char* text), { Module.aelabCopyText(UTF8ToString(text)); });
 EM_JS(void, js_open_link, (const char* link), { window.open(UTF8ToString(link), '_blank', 'noopener'); });
 EM_JS(void, js_open_full_lab, (), { Module.aelabOpenFullLab(); });
+EM_JS(void, js_tour_done, (), { Module.aelabTourDone(); });
 
 namespace aelab {
 
@@ -73,6 +74,7 @@ WebState& web() {
     };
     p.open_link = [](const std::string& link) { js_open_link(link.c_str()); };
     p.open_full_lab = [] { js_open_full_lab(); };
+    p.tour_done = [] { js_tour_done(); };
 #ifdef AELAB_WEB_THREADS
     // The threaded build (aelab-mt.js): training on a thread of its own with one core fewer than
     // we use (at most AELAB_WEB_THREADS), so the page and the browser's rendering keep a core:

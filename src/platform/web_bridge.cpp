@@ -152,6 +152,8 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
   lab_update(app().lab);
   return give("{\"unknown\":" + json_strings(r.unknown) + ",\"notices\":" + json_strings(r.notices) + "}");
 }
+// The first-visit tour (the page starts it on a first visit, or with tour=1).
+EMSCRIPTEN_KEEPALIVE void aelab_start_tour() { app_start_tour(app()); }
 // ?embed=1: the compact layout at any size, with a link to the full lab.
 EMSCRIPTEN_KEEPALIVE void aelab_set_embed(int on) { app().embed = on != 0; }
 // The lesson link's settings of the lab as it is now (without the '#').

@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, waitFor, chromiumOptions } = require('./harness.cjs');
+const { results, check, sleep, waitFor, chromiumOptions, returningVisitor } = require('./harness.cjs');
 
 const [webDir, referencePath, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -86,7 +86,7 @@ async function embeddedLab(browser, labUrl) {
 <p style="margin:8px">Lesson 3: autoencoders. Notes: <input id="notes" size="40"></p>
 <iframe id="lab" src="${labUrl}" width="800" height="600" style="border:1px solid #888"></iframe></body>`);
   const host = await serve(hostDir, { isolated: false });
-  const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+  const context = await returningVisitor(browser, { viewport: { width: 1000, height: 720 } });
   // in every frame, from its first moment: poll window.aelab.state() and count what it throws
   await context.addInitScript(() => {
     window.__statePolls = 0;
@@ -159,7 +159,7 @@ async function main() {
   const browser = await chromium.launch(chromiumOptions());
   const summary = {};
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const foreign = [], consoleErrors = [];
     const origin = new URL(url).origin;
@@ -342,7 +342,7 @@ async function main() {
           `model: ${dropped.model.name}; ${dropped.message}`);
 
     // 5. A smaller HiDPI window: the layout adapts (screenshot to look at).
-    const hidpi = await browser.newContext({ viewport: { width: 1024, height: 700 }, deviceScaleFactor: 2 });
+    const hidpi = await returningVisitor(browser, { viewport: { width: 1024, height: 700 }, deviceScaleFactor: 2 });
     const small = await hidpi.newPage();
     await small.goto(url);
     await waitFor(small, 'HiDPI page becomes ready', () => {
@@ -356,7 +356,7 @@ async function main() {
     // Frame rate while training where the software renderer is not the bottleneck (a smaller
     // window): at 1280x800 headless Chromium's SwiftShader caps even an idle page near 30 fps.
     await context.close(); // alone, so no other page competes for the two cores
-    const smallCtx = await browser.newContext({ viewport: { width: 640, height: 400 } });
+    const smallCtx = await returningVisitor(browser, { viewport: { width: 640, height: 400 } });
     const p2 = await smallCtx.newPage();
     await p2.goto(url);
     await waitFor(p2, 'small page becomes ready', () => { try { return aelab.state().ready; } catch (e) { return false; } }, null, 60000);
@@ -392,7 +392,7 @@ async function main() {
     // 7. Without COOP/COEP (as in an iframe on another site): the single-thread build, same results.
     const plain = await serve(webDir, { isolated: false });
     try {
-      const stCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const stCtx = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
       const st = await stCtx.newPage();
       const stErrors = [], requested = {};
       st.on('pageerror', (e) => stErrors.push(String(e)));

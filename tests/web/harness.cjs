@@ -30,4 +30,12 @@ const chromiumOptions = (extraArgs = []) => ({
          ...extraArgs],
 });
 
-module.exports = { results, check, sleep, waitFor, chromiumOptions };
+// A browser context of a returning visitor: the first-visit tour was seen already (teach.cjs
+// tests the first visit).
+async function returningVisitor(browser, options) {
+  const context = await browser.newContext(options);
+  await context.addInitScript(() => { try { localStorage.setItem('aelab-tour-seen', '1'); } catch (e) { /* none */ } });
+  return context;
+}
+
+module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor };

@@ -9,7 +9,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, waitFor, chromiumOptions } = require('./harness.cjs');
+const { results, check, sleep, waitFor, chromiumOptions, returningVisitor } = require('./harness.cjs');
 
 const [webDir, shotDir, epochsArg] = process.argv.slice(2);
 if (!shotDir) {
@@ -36,7 +36,7 @@ async function main() {
   const browser = await chromium.launch(chromiumOptions(['--enable-precise-memory-info', '--js-flags=--expose-gc']));
   const summary = {};
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));

@@ -11,7 +11,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, waitFor, chromiumOptions } = require('./harness.cjs');
+const { results, check, sleep, waitFor, chromiumOptions, returningVisitor } = require('./harness.cjs');
 
 const [webDir, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -33,7 +33,7 @@ async function openPage(context, url, consoleLines) {
 }
 
 async function lessonLinks(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
   const consoleLines = [];
   const lesson = 'latent=3&lr=0.002&epochs=7&view=traverse&panels=draw,latent,train,views&lr_hide=1&reset_hide=1' +
     '&title=Lesson%201%3A%20three%20numbers&note=Press%20Start&zoom=2&batch=abc';
@@ -90,7 +90,7 @@ async function lessonLinks(browser, url) {
 }
 
 async function keyboardAlone(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
   const { page } = await openPage(context, url);
   const before = await page.evaluate(() => document.activeElement && document.activeElement.id);
   await page.keyboard.press('Tab');
@@ -108,7 +108,7 @@ async function keyboardAlone(browser, url) {
 }
 
 async function embedding(browser, labUrl, hostUrl) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const context = await returningVisitor(browser, { viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -281,7 +281,7 @@ function layoutProblems(layout, w, h) {
 async function smallScreens(browser, labUrl, hostUrl) {
   const tabs = ['draw', 'latent', 'train', 'views', 'model'];
   for (const [w, h] of [[800, 600], [640, 480]]) {
-    const context = await browser.newContext({ viewport: { width: w + 40, height: h + 40 } });
+    const context = await returningVisitor(browser, { viewport: { width: w + 40, height: h + 40 } });
     const page = await context.newPage();
     await page.goto(`${hostUrl}embed-example.html?lab=${encodeURIComponent(`${labUrl}index.html`)}`);
     await page.evaluate(([src, fw, fh]) => { // one lab of exactly w x h at the top
@@ -313,7 +313,7 @@ async function smallScreens(browser, labUrl, hostUrl) {
     await context.close();
   }
 
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  const context = await returningVisitor(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
                                              deviceScaleFactor: 2 });
   const { page } = await openPage(context, labUrl);
   const problems = [];
@@ -349,6 +349,40 @@ async function smallScreens(browser, labUrl, hostUrl) {
   await context.close();
 }
 
+// The first-visit tour: it starts on a first visit to the full page, Next moves on, Skip ends it
+// and it is remembered; tour=1 brings it back; an embedded lab has none.
+async function tour(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } }); // a first visit
+  const { page } = await openPage(context, url);
+  await sleep(400);
+  const click = async (r) => {
+    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+    await sleep(150);
+    await page.mouse.down();
+    await sleep(80);
+    await page.mouse.up();
+    await sleep(300);
+  };
+  const first = await page.evaluate(() => aelab.state());
+  await page.screenshot({ path: path.join(shotDir, 'web-tour-1280x800.png') });
+  await click(first.tourNext);
+  const second = await page.evaluate(() => aelab.state());
+  await click(second.tourSkip);
+  const skipped = await page.evaluate(() => aelab.state().tourStep);
+  await page.reload();
+  await waitFor(page, 'the page reloads', readyFn, null, 90000);
+  await sleep(300);
+  const again = await page.evaluate(() => aelab.state().tourStep);
+  await page.goto(`${url}?tour=1`);
+  await waitFor(page, 'the page with tour=1 loads', readyFn, null, 90000);
+  await sleep(300);
+  const asked = await page.evaluate(() => aelab.state().tourStep);
+  check('a first visit starts the tour; Next moves on, Skip ends it for good, tour=1 brings it back',
+        first.tourStep === 0 && second.tourStep === 1 && skipped === -1 && again === -1 && asked === 0,
+        `steps: ${first.tourStep} -> ${second.tourStep} -> skipped ${skipped}; after a reload ${again}; with tour=1 ${asked}; screenshot web-tour-1280x800.png`);
+  await context.close();
+}
+
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const lab = await serve(webDir, { isolated: false }), host = await serve(webDir, { isolated: false });
@@ -358,6 +392,7 @@ async function main() {
     await keyboardAlone(browser, lab.url);
     await embedding(browser, lab.url, host.url);
     await smallScreens(browser, lab.url, host.url);
+    await tour(browser, lab.url);
   } catch (e) {
     check('the teaching test ran to the end', false, e.stack);
   } finally {
