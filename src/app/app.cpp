@@ -103,7 +103,7 @@ void tab_strip(App& app, const Rect& r, bool holds_draw) {
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
-                                 ImGuiWindowFlags_NoScrollWithMouse;
+                                 ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
   ImGui::Begin("##strip", nullptr, flags);
   if (ImGui::BeginTabBar("##panels", ImGuiTabBarFlags_FittingPolicyScroll)) {
@@ -156,7 +156,7 @@ void lesson_banner(App& app, float w, float h) {
   ImGui::SetNextWindowSize(ImVec2(w - 8, h), ImGuiCond_Always);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
-                                 ImGuiWindowFlags_NoScrollWithMouse;
+                                 ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 3));
   ImGui::Begin("##lesson", nullptr, flags);
   if (share_in_banner(app)) {
@@ -431,9 +431,12 @@ void panel_help(App& app, const char* id, const char* text) {
 bool begin_panel(const char* title, const Rect& r) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+  // never brought to the front when clicked: panels do not overlap, and the Share window and
+  // the tour must stay above them
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                  ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoBackground; // the cleared window is the background
+                                 ImGuiWindowFlags_NoBackground | // the cleared window is the background
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
   return ImGui::Begin(title, nullptr, flags);
 }
 
