@@ -71,6 +71,16 @@ bool parse_number(const std::string& text, double* out) {
   return end == text.c_str() + text.size();
 }
 
+// The pieces of `text` between `separator`s (empty ones too).
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t end; (end = text.find(separator, start)) != std::string::npos; start = end + 1)
+    out.push_back(text.substr(start, end - start));
+  out.push_back(text.substr(start));
+  return out;
+}
+
 int index_of(const char* const* names, int count, const std::string& name) {
   for (int i = 0; i < count; i++)
     if (name == names[i]) return i;
@@ -121,12 +131,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   auto notice = [&](const std::string& key, const std::string& value, const std::string& expected) {
     result.notices.push_back("lesson link: " + key + "=" + value + ": expected " + expected);
   };
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& pair : split(body, '&')) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     const std::string key = url_decode(pair.substr(0, eq));
@@ -165,12 +170,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
     } else if (key == "panels") {
       uint32_t mask = 0;
       bool ok = true;
-      size_t s = 0;
-      while (s <= value.size()) {
-        size_t e = value.find(',', s);
-        if (e == std::string::npos) e = value.size();
-        const std::string name = value.substr(s, e - s);
-        s = e + 1;
+      for (const std::string& name : split(value, ',')) {
         if (name.empty()) continue;
         const int i = index_of(kPanelNames, kPanelCount, name);
         if (i < 0) {
@@ -251,12 +251,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
 
 std::string lesson_from_file(const std::string& text) {
   std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
+  for (std::string line : split(text, '\n')) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
       line.pop_back();
     const size_t first = line.find_first_not_of(" \t");

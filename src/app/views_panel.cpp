@@ -692,8 +692,7 @@ void views_panel(App& app, const Rect& r) {
     // the full layout's Share button (the tabbed layouts have it in their strip)
     if (app.layout == LayoutMode::full && app_control_shown(app, Control::share)) {
       if (ImGui::TabItemButton("Share / make a lesson", ImGuiTabItemFlags_Trailing)) app.share_open = true;
-      const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-      app.share_button = {a.x, a.y, b.x - a.x, b.y - a.y};
+      app.share_button = item_rect();
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("A link to this lab as it is now, with what to show and hide: for a lesson.");
     }
