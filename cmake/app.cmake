@@ -37,9 +37,19 @@ else()
   target_link_libraries(aelab_imgui PUBLIC OpenGL::GL ${CMAKE_DL_LIBS})
 endif()
 
+# The UI font (Roboto, cut down by ./build.sh), compiled in: both builds have it without a file.
+set(AELAB_UI_FONT "${AELAB_DEPS}/font/aelab-ui.ttf")
+if(NOT EXISTS "${AELAB_UI_FONT}")
+  message(FATAL_ERROR "the UI font ${AELAB_UI_FONT} is missing: run ./build.sh setup")
+endif()
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/ui_font.cpp
+  COMMAND ${CMAKE_COMMAND} -DIN=${AELAB_UI_FONT} -DOUT=${CMAKE_BINARY_DIR}/ui_font.cpp
+          -DNAME=aelab_ui_font -P ${CMAKE_SOURCE_DIR}/cmake/embed_file.cmake
+  DEPENDS ${AELAB_UI_FONT} ${CMAKE_SOURCE_DIR}/cmake/embed_file.cmake VERBATIM)
+
 # The app shared by both builds: the panels in src/app; the start-ups are in src/platform.
 file(GLOB AELAB_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp)
-add_library(aelab_app_lib STATIC ${AELAB_APP_SOURCES})
+add_library(aelab_app_lib STATIC ${AELAB_APP_SOURCES} ${CMAKE_BINARY_DIR}/ui_font.cpp)
 target_link_libraries(aelab_app_lib PUBLIC aelab_lab aelab_imgui)
 target_compile_options(aelab_app_lib PRIVATE ${AELAB_UI_OPT})
 

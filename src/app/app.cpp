@@ -7,6 +7,7 @@
 #include <imgui_internal.h> // the hovered window's scroll range, for wheel_wanted
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -15,8 +16,18 @@
 #include "core/threads.h"
 #include "lab/json.h"
 
+// The UI font's bytes (generated from ./build.sh's Roboto cut by cmake/embed_file.cmake).
+extern const unsigned char aelab_ui_font[];
+extern const unsigned aelab_ui_font_size;
+
 namespace aelab {
 namespace {
+
+constexpr float kFontPixels = 15; // ImGui pixels from the font's ascent to its descent
+// The glyphs the font holds (UI_FONT_GLYPHS in build.sh): Latin, dashes, quotes, bullet,
+// ellipsis, arrows, minus. Lesson titles and notes may use any of them.
+constexpr ImWchar kFontGlyphs[] = {0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022,
+                                   0x2026, 0x2026, 0x2190, 0x2193, 0x2212, 0x2212, 0};
 
 std::string json_number_text(double v) {
   char buf[32];
@@ -77,25 +88,42 @@ LayoutMode layout_mode(const App& app, float w, float h) {
   return LayoutMode::full;
 }
 
-// Compact: the draw panel on the left (if shown), the rest as tabs on the right. Phone: every
-// panel a tab, one at a time under the strip. Only the panel of the chosen tab gets a rectangle.
+// The panels the compact layout keeps in its left column, out of the tabs: the draw panel (if
+// shown), and in a tall window (a tablet held upright) the latent code under it. A bit per Panel.
+uint32_t column_panels(const App& app, LayoutMode mode, float w, float h, float top) {
+  uint32_t column = 0;
+  if (mode != LayoutMode::compact || !app_panel_shown(app, Panel::draw)) return column;
+  column |= 1u << int(Panel::draw);
+  if (app_panel_shown(app, Panel::latent) && h - top >= 900 && h >= 1.2f * w)
+    column |= 1u << int(Panel::latent);
+  return column;
+}
+
+// Compact: the column_panels on the left, the rest as tabs on the right. Phone: every panel a
+// tab, one at a time under the strip. Only the panel of the chosen tab gets a rectangle.
 Layout tabbed_layout(const App& app, LayoutMode mode, float w, float h, float top, float strip_h) {
   Layout l;
-  const bool side_draw = mode == LayoutMode::compact && app_panel_shown(app, Panel::draw);
+  const uint32_t column = column_panels(app, mode, w, h, top);
   float x = kGap;
-  if (side_draw) {
-    const float draw_w = std::round(std::min(std::max(0.38f * w, 240.0f), 0.5f * w));
-    l.panels[int(Panel::draw)] = {kGap, top + kGap, draw_w, h - top - 2 * kGap};
-    x += draw_w + kGap;
+  if (column) {
+    const float column_w = std::round(std::min(std::max(0.38f * w, 240.0f), 0.5f * w));
+    const float column_h = h - top - 2 * kGap;
+    const bool both = column & (1u << int(Panel::latent));
+    const float draw_h = both ? std::round(0.56f * column_h) : column_h;
+    l.panels[int(Panel::draw)] = {kGap, top + kGap, column_w, draw_h};
+    if (both)
+      l.panels[int(Panel::latent)] = {kGap, top + 2 * kGap + draw_h, column_w, column_h - draw_h - kGap};
+    x += column_w + kGap;
   }
   l.strip = {x, top + kGap, w - x - kGap, strip_h};
-  l.panels[int(app.tab)] = {x, top + kGap + strip_h, w - x - kGap, h - top - 2 * kGap - strip_h};
+  if (!(column & (1u << int(app.tab)))) // else the strip holds no panel (a lesson shows only these)
+    l.panels[int(app.tab)] = {x, top + kGap + strip_h, w - x - kGap, h - top - 2 * kGap - strip_h};
   return l;
 }
 
 // The tab strip of the tabbed layouts: a tab per panel it holds, then Share and (embedded)
 // "Open the full lab". Picks app.tab.
-void tab_strip(App& app, const Rect& r, bool holds_draw) {
+void tab_strip(App& app, const Rect& r, uint32_t column) {
   const char* const titles[kPanelCount] = {"Draw", "Latent code", "Train", "Look inside", "Model"};
   const char* const short_titles[kPanelCount] = {"Draw", "Code", "Train", "Look", "Model"};
   const bool narrow = r.w < 640;
@@ -108,7 +136,7 @@ void tab_strip(App& app, const Rect& r, bool holds_draw) {
   ImGui::Begin("##strip", nullptr, flags);
   if (ImGui::BeginTabBar("##panels", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (int i = 0; i < kPanelCount; i++) {
-      if (!app_panel_shown(app, Panel(i)) || (Panel(i) == Panel::draw && !holds_draw)) continue;
+      if (!app_panel_shown(app, Panel(i)) || (column & (1u << i))) continue;
       const ImGuiTabItemFlags tab_flags =
           app.tab_select && app.tab == Panel(i) ? ImGuiTabItemFlags_SetSelected : 0;
       char label[48];
@@ -261,7 +289,7 @@ void keyboard_shortcuts(App& app) {
 
 } // namespace
 
-void app_setup_style(float content_scale) {
+void app_setup_style(float raster_scale) {
   ImGuiIO& io = ImGui::GetIO();
   // Tab and the arrow keys move between controls, Space or Enter activates, Ctrl+Tab goes to the
   // next panel (ImGui's keyboard navigation)
@@ -275,13 +303,40 @@ void app_setup_style(float content_scale) {
   style.GrabRounding = 3;
   style.WindowBorderSize = 1;
   style.ItemSpacing = ImVec2(6, 5);
-  // The built-in font is a pixel font: render it at the framebuffer's resolution, show it at 1x.
+  // Roboto (compiled in, cmake/app.cmake), rasterised at the framebuffer's resolution and shown
+  // at kFontPixels ImGui pixels, so it is sharp at any zoom and pixel ratio.
   io.Fonts->Clear();
   ImFontConfig config;
-  float scale = std::max(1.0f, std::round(content_scale));
-  config.SizePixels = 13.0f * scale;
-  io.Fonts->AddFontDefault(&config);
-  io.FontGlobalScale = 1.0f / scale;
+  config.FontDataOwnedByAtlas = false;
+  config.OversampleH = raster_scale >= 2 ? 1 : 2; // enough pixels already at 2x
+  io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(aelab_ui_font), int(aelab_ui_font_size),
+                                 kFontPixels * raster_scale, &config, kFontGlyphs);
+  io.FontGlobalScale = 1.0f / raster_scale;
+}
+
+float app_zoom(float window_w, float window_h) {
+  const float fit = std::min(window_w / 1280.0f, window_h / 800.0f);
+  return std::clamp(std::floor(fit * 20.0f) / 20.0f, 1.0f, 3.0f); // in steps of 0.05
+}
+
+bool app_begin_frame(App& app, float window_w, float window_h, float pixel_ratio) {
+  ImGuiIO& io = ImGui::GetIO();
+  const float zoom = app_zoom(window_w, window_h);
+  io.DisplaySize = ImVec2(window_w / zoom, window_h / zoom);
+  io.DisplayFramebufferScale = ImVec2(pixel_ratio * zoom, pixel_ratio * zoom);
+  // The backend queued mouse positions in window pixels; ImGui works in zoomed pixels. Events
+  // left over from the last frame (ImGui trickles some to the next) are divided already.
+  ImVector<ImGuiInputEvent>& queue = ImGui::GetCurrentContext()->InputEventsQueue;
+  for (int i = std::min(app.input_zoomed, queue.Size); i < queue.Size; i++) {
+    ImGuiInputEvent& e = queue[i];
+    if (e.Type == ImGuiInputEventType_MousePos && e.MousePos.PosX > -FLT_MAX)
+      e.MousePos.PosX /= zoom, e.MousePos.PosY /= zoom;
+  }
+  app.input_zoomed = queue.Size;
+  if (zoom == app.zoom && pixel_ratio == app.content_scale) return false;
+  app.zoom = zoom, app.content_scale = pixel_ratio;
+  app_setup_style(pixel_ratio * zoom);
+  return true;
 }
 
 void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host) {
@@ -334,16 +389,16 @@ void app_frame(App& app) {
   if (app.layout == LayoutMode::full) {
     l = full_layout(w, h, banner_h, app.lesson.panels);
   } else {
-    const bool holds_draw = app.layout == LayoutMode::phone || !app_panel_shown(app, Panel::draw);
+    const uint32_t column = column_panels(app, app.layout, w, h, banner_h);
     // the chosen tab must be one the strip holds
-    if (!app_panel_shown(app, app.tab) || (app.tab == Panel::draw && !holds_draw)) {
+    if (!app_panel_shown(app, app.tab) || (column & (1u << int(app.tab)))) {
       for (int i = kPanelCount - 1; i >= 0; i--)
-        if (app_panel_shown(app, Panel(i)) && (Panel(i) != Panel::draw || holds_draw)) app.tab = Panel(i);
+        if (app_panel_shown(app, Panel(i)) && !(column & (1u << i))) app.tab = Panel(i);
       if (app.layout == LayoutMode::compact && app_panel_shown(app, Panel::views)) app.tab = Panel::views;
     }
     const float strip_h = ImGui::GetFrameHeight() + 10;
     l = tabbed_layout(app, app.layout, w, h, banner_h, strip_h);
-    tab_strip(app, l.strip, holds_draw);
+    tab_strip(app, l.strip, column);
     l = tabbed_layout(app, app.layout, w, h, banner_h, strip_h); // the tab may have changed
   }
   void (*const draw[kPanelCount])(App&, const Rect&) = {draw_panel, latent_panel, training_panel, views_panel,
@@ -398,6 +453,14 @@ void same_line_if_fits(const char* next_label) {
 Rect item_rect() {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void tip(const char* fmt, ...) {
+  if (!ImGui::IsItemHovered()) return;
+  va_list args;
+  va_start(args, fmt);
+  ImGui::SetTooltipV(fmt, args);
+  va_end(args);
 }
 
 void panel_help(App& app, const char* id, const char* text) {
@@ -501,9 +564,12 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.boolean("modelCurrent", lab_has_latest_weights(lab)); // the UI has the run's newest weights
   j.boolean("preprocess", lab.input.preprocess).boolean("inputEmpty", lab.input.empty);
   j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
-  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels
-    j.begin(key).number("x", r.x).number("y", r.y).number("w", r.w).number("h", r.h).end();
+  const float z = app.zoom > 0 ? app.zoom : 1;
+  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels, not ImGui's
+    j.begin(key).number("x", r.x * z).number("y", r.y * z).number("w", r.w * z).number("h", r.h * z).end();
   };
+  j.number("zoom", z);
+  j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
   rect("drawCanvas", app.draw.canvas_rect);
   rect("latentBars", app.latent.bars_rect);
   j.boolean("codeEdited", lab.input.code_edited);

@@ -181,7 +181,9 @@ enum class LayoutMode : uint8_t { full, compact, phone };
 struct App {
   Lab lab;
   Platform platform;
-  float content_scale = 1; // HiDPI: framebuffer pixels per window coordinate
+  float content_scale = 0; // HiDPI: framebuffer pixels per window (CSS) pixel; 0 before the first frame
+  float zoom = 0;          // window pixels per ImGui pixel (app_begin_frame); 0 before the first frame
+  int input_zoomed = 0;    // ImGui's queued input events already divided by the zoom
   FrameBudget budget;
   int frames = 0;
   float fps = 0;
@@ -221,9 +223,18 @@ void app_frame(App& app);
 // True while something changes on its own (training, validation, loading, a message timing
 // out, commands in flight): the platform keeps drawing frames. Else it may wait for an event.
 bool app_animating(const App& app);
-// Sets up ImGui's style and font for a content scale (call before the first frame and when the
-// scale changes; the caller rebuilds the font texture).
-void app_setup_style(float content_scale);
+// Sets up ImGui's style and font (the font's pixels per ImGui pixel: `raster_scale`; the caller
+// rebuilds the font texture). app_begin_frame calls it.
+void app_setup_style(float raster_scale);
+// The UI is laid out for a 1280x800 window and zooms as a whole on larger ones (text, spacing
+// and panels), so text keeps its size relative to the window: 1.35 at 1920x1080. Smaller
+// windows keep zoom 1 and get the compact or phone layout instead.
+float app_zoom(float window_w, float window_h);
+// Call after the backend's NewFrame and before ImGui::NewFrame, with the window's size in window
+// (CSS) pixels and the device pixel ratio: sets ImGui's display size, divides this frame's
+// mouse positions by the zoom, and rebuilds the font when the zoom or the ratio changed. True
+// then: the caller re-creates the font texture.
+bool app_begin_frame(App& app, float window_w, float window_h, float pixel_ratio);
 
 // Shows a one-line message (errors stay longer).
 void app_message(App& app, const std::string& text, bool error);
@@ -298,6 +309,9 @@ void text_disabled_wrapped(const char* fmt, ...);
 
 // The last item's rectangle (window coordinates).
 Rect item_rect();
+
+// The last item's tooltip while it is hovered: what a number or control on screen is.
+void tip(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // ImGui::SameLine() if a button labelled `next_label` still fits on the current line.
 void same_line_if_fits(const char* next_label);

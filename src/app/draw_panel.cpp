@@ -97,6 +97,9 @@ void draw_panel(App& app, const Rect& r) {
                        lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
   else
     ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
+  if (!in.empty)
+    tip("How far the reconstruction is from the input, averaged over the 784 pixels:\n"
+        "0 would be a perfect copy. Digits like the training set's score lowest.");
   ImGui::End();
 }
 

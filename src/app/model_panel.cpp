@@ -43,11 +43,16 @@ void model_panel(App& app, const Rect& r) {
   const ModelShape& s = lab.model->shape;
   ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
                      parameter_count(s));
+  tip("The units of each layer: 784 pixels in, %d hidden, a code of %d numbers, %d hidden,\n"
+      "784 pixels out. Parameters: the weights and biases training adjusts.",
+      s.hidden_dim, s.latent_dim, s.hidden_dim);
   if (lab.run.epochs_before > 0)
     ImGui::TextWrapped("%s: %u epochs before this run, %d in it", lab.model_name.c_str(),
                        lab.run.epochs_before, lab_epoch(lab));
   else
     ImGui::TextWrapped("%s: %d epochs in this run", lab.model_name.c_str(), lab_epoch(lab));
+  tip("How many passes over the training digits the model has had: before it was loaded,\n"
+      "and in this run (the Train panel's).");
   if (!lab.model_notice.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
     ImGui::TextWrapped("%s", lab.model_notice.c_str());
@@ -83,10 +88,13 @@ void model_panel(App& app, const Rect& r) {
 
   ImGui::SeparatorText("Data (MNIST)");
   data_line("test set", lab.test, "not loaded");
+  tip("The 10,000 MNIST test digits: the validation loss, the map and the gallery use them.");
   data_line("training set", lab.train, "loads when training starts");
+  tip("The 60,000 MNIST training digits the network learns from.");
 
   ImGui::Separator();
   ImGui::TextDisabled("%.0f fps", app.fps);
+  tip("Frames per second the lab draws (it rests when nothing changes).");
   if (!app.message.text.empty() && now_ms() < app.message.until_ms)
     ImGui::TextWrapped("%s", app.message.text.c_str());
   ImGui::End();

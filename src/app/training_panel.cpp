@@ -66,10 +66,14 @@ void hyperparameters(App& app) {
   if (shown(Control::hidden)) {
     cols.field("hidden");
     typed |= limited_int("##hidden", &hidden, 16, 64, kHiddenLimit, app);
+    tip("Hidden: the units of the layer between the 784 pixels and the code, on both sides.\n"
+        "A new size builds a new network (you are asked first).");
   }
   if (shown(Control::latent)) {
     cols.field("latent");
     typed |= limited_int("##latent", &latent, 1, 8, kLatentLimit, app);
+    tip("Latent: how many numbers the code keeps of the 784 pixels: the bottleneck.\n"
+        "Try 2: the map then shows the code itself, and much detail is lost.");
   }
   if (typed) edit.editing = true, edit.hidden = hidden, edit.latent = latent;
   if (edit.editing && (edit.hidden != s.hidden_dim || edit.latent != s.latent_dim)) {
@@ -103,31 +107,38 @@ void hyperparameters(App& app) {
         if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
       ImGui::EndCombo();
     }
-    if (ImGui::IsItemHovered() && lab.host->kind() == HostKind::frames)
-      ImGui::SetTooltip("Training runs in this page's frames: a batch above 64 takes longer than a frame.");
+    tip("Batch: how many digits each step averages over before it changes the weights.%s",
+        lab.host->kind() == HostKind::frames
+            ? "\nTraining runs in this page's frames: a batch above 64 takes longer than a frame."
+            : "");
   }
 
   int loss = int(c.loss), opt = int(c.optimizer.kind);
   if (shown(Control::loss)) {
     cols.field("loss");
     if (ImGui::Combo("##loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
+    tip("Loss: how the difference between a picture and its reconstruction is measured.\n"
+        "BCE: binary cross-entropy, for pixels between 0 and 1. MSE: mean squared error.");
   }
   if (shown(Control::optimizer)) {
     const char* opt_label = narrow ? "opt.###optimizer" : "optimizer###optimizer";
     cols.field(opt_label);
     if (ImGui::Combo("###optimizer", &opt, "Adam\0SGD (momentum 0.9)\0"))
       c.optimizer.kind = OptimizerKind(opt), changed = true;
+    tip("Optimizer: how each step turns the gradients into changes of the weights.");
   }
 
   int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
   if (shown(Control::epochs)) {
     cols.field("epochs");
     if (limited_int("##epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
+    tip("Epochs: how many passes over the 60,000 training digits this run makes.");
   }
   if (shown(Control::seed)) {
     cols.field("seed");
     if (limited_int("##seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Weights and batch order; takes effect at the next Reset.");
+    tip("Seed: picks the random starting weights and the batch order; it takes effect\n"
+        "at the next Reset, so the same seed gives the same run.");
   }
 
   if (changed) {
@@ -419,12 +430,6 @@ void timeline_section(App& app) {
           "the later snapshots are dropped.");
     ImGui::SameLine();
     ImGui::TextDisabled("%s", fit_text("showing the past; training is unaffected", "the past"));
-  } else {
-    char text[96], short_text[48];
-    const char* noun = n == 1 ? "snapshot" : "snapshots";
-    std::snprintf(text, sizeof text, "%d %s of the weights, %.1f of %.0f MB", n, noun, mb, budget);
-    std::snprintf(short_text, sizeof short_text, "%d %s, %.0f MB max", n, noun, budget);
-    ImGui::TextDisabled("%s", fit_text(text, short_text));
   }
 }
 
@@ -465,13 +470,25 @@ void training_panel(App& app, const Rect& r) {
     if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
     ImGui::SameLine();
   } else if (untouched) {
-    if (ImGui::Button(fit_text("Continue training this one###start", "Continue###start"))) lab_start(lab);
+    // the long labels only if the whole row fits with them
+    const ImGuiStyle& st = ImGui::GetStyle();
+    auto width = [&](const char* label, bool shown) {
+      return shown ? ImGui::CalcTextSize(label, nullptr, true).x + 2 * st.FramePadding.x + st.ItemSpacing.x
+                   : 0;
+    };
+    const bool long_labels = width("Continue training this one", true) +
+                                 width("Train a fresh network...", true) +
+                                 width("Step", app_control_shown(app, Control::step)) +
+                                 width("Reset", app_control_shown(app, Control::reset)) <=
+                             ImGui::GetContentRegionAvail().x + st.ItemSpacing.x;
+    if (ImGui::Button(long_labels ? "Continue training this one###start" : "Continue###start"))
+      lab_start(lab);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Train on from the loaded model (%u epochs so far): it changes little, it is\n"
                         "trained already.",
                         run.epochs_before);
     ImGui::SameLine();
-    if (ImGui::Button(fit_text("Train a fresh network...###fresh", "Fresh...###fresh")))
+    if (ImGui::Button(long_labels ? "Train a fresh network...###fresh" : "Train fresh...###fresh"))
       app.confirm_reset = ConfirmReset::reset_and_start;
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Random weights, then training from scratch: watch a network learn.");
@@ -504,41 +521,63 @@ void training_panel(App& app, const Rect& r) {
 
   if (!run.divergence.empty()) divergence_notice(app);
 
-  char progress[64];
-  std::snprintf(progress, sizeof progress, "this run: epoch %d of %d, %.0f%%", lab_epoch(lab) + 1,
+  // This run's progress, with the steps and the speed in the bar's tooltip
+  char progress[96], short_progress[48];
+  std::snprintf(progress, sizeof progress, "this run: epoch %d of %d, %.0f%%, step %lld", lab_epoch(lab) + 1,
+                lab.config.epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
+  std::snprintf(short_progress, sizeof short_progress, "epoch %d of %d, %.0f%%", lab_epoch(lab) + 1,
                 lab.config.epochs, 100.0f * run.epoch_fraction);
-  ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), progress);
-  if (run.speed.samples_per_s > 0 && lab_training(lab))
-    ImGui::TextWrapped("epochs done %d   steps %lld   %.0f samples/s", lab_epoch(lab), (long long)run.steps,
-                       run.speed.samples_per_s);
-  else
-    ImGui::TextWrapped("epochs done %d   steps %lld", lab_epoch(lab), (long long)run.steps);
-  if (ImGui::IsItemHovered() && lab.host->kind() != HostKind::frames)
-    ImGui::SetTooltip("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.\n"
-                      "%.0f samples/s while computing.",
-                      lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps,
-                      run.speed.compute_samples_per_s);
-  else if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.\n"
-        "%.0f samples/s while computing.",
-        app.budget.ms, app.fps, run.speed.compute_samples_per_s);
-  if (run.steps > 0)
-    ImGui::Text("training loss (smoothed) %.4f", run.smoothed_loss);
-  else
-    ImGui::TextDisabled("training loss: not trained yet");
-  const int evaluated = run.validation_progress >= 0 ? int(100 * run.validation_progress) : -1;
-  if (run.val.loss >= 0)
-    ImGui::TextWrapped("validation loss %.4f (at step %lld, epoch %d)", run.val.loss, (long long)run.val.step,
-                       run.val.epoch);
-  else if (evaluated >= 0)
-    ImGui::TextDisabled("validation loss: evaluating the test set, %d%%", evaluated);
-  else
-    ImGui::TextDisabled("validation loss: waiting for the test set");
-  if (run.val.loss >= 0 && evaluated >= 0) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("(evaluating %d%%)", evaluated);
+  ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), fit_text(progress, short_progress));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::Text("This run: epoch %d of the %d set below (a pass over the 60,000 training digits),\n"
+                "%.0f%% done; %lld steps so far (batches, each one update of the weights).",
+                lab_epoch(lab) + 1, lab.config.epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
+    if (lab.host->kind() != HostKind::frames)
+      ImGui::Text("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.",
+                  lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps);
+    else
+      ImGui::Text("Training gets %.1f ms of each frame (%.0f fps now), adapted to keep the UI above 52 fps.",
+                  app.budget.ms, app.fps);
+    if (run.speed.samples_per_s > 0)
+      ImGui::Text("%.0f samples/s (%.0f while computing).", run.speed.samples_per_s,
+                  run.speed.compute_samples_per_s);
+    ImGui::EndTooltip();
   }
+
+  // The two losses on one line (the second wraps below if it does not fit)
+  const char* loss_words = lab.config.loss == LossKind::bce ? "binary cross-entropy" : "mean squared error";
+  if (run.steps > 0)
+    ImGui::Text("training loss %.4f", run.smoothed_loss);
+  else
+    ImGui::TextDisabled("training loss: not yet");
+  tip("The %s of the last batches against their own pictures, smoothed:\n"
+      "how far the reconstructions are from the inputs while it trains.",
+      loss_words);
+  const int evaluated = run.validation_progress >= 0 ? int(100 * run.validation_progress) : -1;
+  char val[96];
+  if (run.val.loss >= 0 && evaluated >= 0)
+    std::snprintf(val, sizeof val, "validation %.4f (evaluating %d%%)", run.val.loss, evaluated);
+  else if (run.val.loss >= 0)
+    std::snprintf(val, sizeof val, "validation %.4f (epoch %d)", run.val.loss, run.val.epoch);
+  else if (evaluated >= 0)
+    std::snprintf(val, sizeof val, "validation: evaluating the test set, %d%%", evaluated);
+  else
+    std::snprintf(val, sizeof val, "validation: waiting for the test set");
+  if (ImGui::CalcTextSize(val).x + 3 * ImGui::GetStyle().ItemSpacing.x <
+      ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x)
+    ImGui::SameLine(0, 3 * ImGui::GetStyle().ItemSpacing.x);
+  if (run.val.loss >= 0)
+    ImGui::TextUnformatted(val);
+  else
+    ImGui::TextDisabled("%s", val);
+  if (run.val.loss >= 0)
+    tip("The %s over the 10,000 test digits, which it never trains on,\n"
+        "measured after step %lld (epoch %d). Lower is better: the reconstructions\n"
+        "of digits it has not seen are closer to them.",
+        loss_words, (long long)run.val.step, run.val.epoch);
+  else
+    tip("The loss over the 10,000 test digits, which it never trains on.");
   if (lab.train.status == DataStatus::loading) {
     char text[64];
     std::snprintf(text, sizeof text, "loading the training set: %.0f%%", 100 * lab.train.progress);
@@ -550,8 +589,15 @@ void training_panel(App& app, const Rect& r) {
   ImGui::SeparatorText("Hyperparameters");
   hyperparameters(app);
 
-  ImGui::SeparatorText("Losses");
-  ImGui::Checkbox("log scale", &app.log_loss_plot);
+  // The "Losses" heading with the log-scale box at its right, one line for both
+  const float box_w =
+      ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("log y").x;
+  const float heading_x = ImGui::GetCursorPosX();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Losses");
+  ImGui::SameLine(heading_x +
+                  std::max(ImGui::CalcTextSize("Losses ").x, ImGui::GetContentRegionAvail().x - box_w));
+  ImGui::Checkbox("log y", &app.log_loss_plot);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Show the loss on a logarithmic scale: small late gains stay visible.");
   const float plot_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y);

@@ -216,21 +216,36 @@ void map_view(App& app) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = 3 * style.ItemSpacing.x;
   const float height = avail.y - 2 * text_h - style.ItemSpacing.y;
-  // the legend beside the map: one column, or more where the map is short
+  // The decoded plane beside the map, or under it in a tall panel (a tablet), or none where
+  // neither leaves the map 170 pixels; the legend beside the map: one column, or more where the
+  // map is short.
+  enum class Plane { none, beside, below } plane = Plane::none;
+  auto side_for = [&](Plane arrangement, float legend_w) {
+    const float w = avail.x - legend_w, stacked_h = (height - text_h - gap) / 2;
+    return std::floor(arrangement == Plane::beside  ? std::min(height, (w - gap) / 2)
+                      : arrangement == Plane::below ? std::min(stacked_h, w)
+                                                    : std::min(height, w));
+  };
   float legend_w = kLegendColumnW + 4;
-  float side = std::floor(std::min(height, (avail.x - legend_w - gap) / 2));
-  const bool beside = side >= 170;
-  if (!beside) side = std::floor(std::min(height, avail.x - legend_w));
-  side = std::max(side, 60.0f);
+  if (side_for(Plane::beside, legend_w) >= 170 &&
+      side_for(Plane::beside, legend_w) >= side_for(Plane::below, legend_w))
+    plane = Plane::beside;
+  else if (side_for(Plane::below, legend_w) >= 170)
+    plane = Plane::below;
+  float side = std::max(side_for(plane, legend_w), 60.0f);
   const int columns = legend_columns(side);
   if (columns > 1) {
     legend_w = columns * kLegendColumnW + 4;
-    side = std::max(
-        60.0f, std::floor(std::min(height, (beside ? (avail.x - legend_w - gap) / 2 : avail.x - legend_w))));
+    side = std::max(side_for(plane, legend_w), 60.0f);
   }
+  const bool beside = plane == Plane::beside;
 
   const std::string x_label = axis_label(map->plane, 0), y_label = axis_label(map->plane, 1);
   ImGui::TextDisabled("up: %s", y_label.c_str());
+  tip(map->plane.pca ? "The map's vertical axis: the second principal component of the codes, the\n"
+                       "direction along which they vary most after the first; the share of\n"
+                       "their variance it holds."
+                     : "The map's vertical axis: the code's second number.");
   if (beside) {
     ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
     ImGui::TextDisabled("%s", fit_text("decoded plane: the decoder at each point", "decoded plane"));
@@ -298,8 +313,15 @@ void map_view(App& app) {
     }
   }
   legend(ImVec2(pos.x + side + 6, pos.y), legend_columns(side));
-  if (beside) {
-    ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
+  bool across_hovered = false;
+  if (plane == Plane::below) {
+    ImGui::TextDisabled("across: %s", x_label.c_str());
+    across_hovered = ImGui::IsItemHovered();
+    ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y));
+    ImGui::TextDisabled("decoded plane: the decoder at each point of the map");
+  }
+  if (plane != Plane::none) {
+    if (beside) ImGui::SameLine(style.WindowPadding.x + side + legend_w + gap);
     const int n = 8;
     update_plane_figure(app, *map, n, &v.plane_figure);
     const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -312,9 +334,13 @@ void map_view(App& app) {
                  ImVec2(corner.x + span, corner.y + span));
     dl->PopClipRect();
     dl->AddRect(at, ImVec2(at.x + side, at.y + side), IM_COL32(70, 74, 84, 255));
+    tip("The decoder's picture at each point of the map's plane: what each region means.");
   }
-  ImGui::TextDisabled("across: %s", x_label.c_str());
-  if (ImGui::IsItemHovered() || (hovered && nearest < 0))
+  if (plane != Plane::below) {
+    ImGui::TextDisabled("across: %s", x_label.c_str());
+    across_hovered = ImGui::IsItemHovered();
+  }
+  if (across_hovered || (hovered && nearest < 0))
     ImGui::SetTooltip("Each dot is one of the %d test digits, placed by its %d-number code%s;\n"
                       "the colour is its label. The white ring is your input. The map is rebuilt\n"
                       "about once a second while training (last build %.0f ms of compute).",

@@ -161,7 +161,6 @@ int main(int argc, char** argv) {
     for (const std::string& notice : r.notices) std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
   }
 
-  float content_scale = 0;
   int quiet_frames = 0; // frames drawn since the app last had something changing on its own
   for (bool done = false; !done;) {
     // Idle (no training, loading or input): wait for the next event instead of redrawing. A few
@@ -183,17 +182,14 @@ int main(int argc, char** argv) {
     int window_w = 0, window_h = 0, drawable_w = 0, drawable_h = 0;
     SDL_GetWindowSize(window, &window_w, &window_h);
     SDL_GL_GetDrawableSize(window, &drawable_w, &drawable_h);
-    float scale = window_w > 0 ? float(drawable_w) / float(window_w) : 1.0f;
-    if (scale != content_scale) { // HiDPI: a sharp font at the framebuffer's resolution
-      content_scale = scale;
-      app.content_scale = scale;
-      app_setup_style(scale);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
+    const float pixel_ratio = window_w > 0 ? float(drawable_w) / float(window_w) : 1.0f; // HiDPI
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    if (app_begin_frame(app, float(window_w), float(window_h), pixel_ratio)) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     if (!options.script_path.empty()) script_before_frame(script, app); // after the backend's mouse
     ImGui::NewFrame();
     app_frame(app);

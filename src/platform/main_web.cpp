@@ -117,10 +117,6 @@ void follow_canvas_size(WebState& w) {
   // The page's style sizes the canvas (100vw x 100vh): drop the fixed size SDL gives it, or the
   // canvas would keep this size when the window is resized
   js_unfix_canvas_css_size();
-  w.app.content_scale = float(ratio);
-  app_setup_style(float(ratio));
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
   w.quiet_frames = 0;
 }
 
@@ -137,9 +133,11 @@ void frame() {
   ImGuiIO& io = ImGui::GetIO();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
-  // SDL reports the canvas's backing size; ImGui works in CSS pixels
-  io.DisplaySize = ImVec2(float(w.css_w), float(w.css_h));
-  io.DisplayFramebufferScale = ImVec2(float(w.pixel_ratio), float(w.pixel_ratio));
+  // SDL reports the canvas's backing size; ImGui works in CSS pixels (divided by the zoom)
+  if (app_begin_frame(w.app, float(w.css_w), float(w.css_h), float(w.pixel_ratio))) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
   ImGui::NewFrame();
   app_frame(w.app);
   ImGui::Render();

@@ -53,6 +53,18 @@ TEST(AppState, IsOneJsonObjectWithReadyFalseBeforeTheFirstFrame) {
 
 // ---- lesson links
 
+// The whole UI zooms with the window above 1280x800, in steps of 0.05, and never below 1 (small
+// windows get the compact and phone layouts instead).
+TEST(AppZoom, FollowsTheWindowAbove1280x800AndNeverShrinks) {
+  EXPECT_FLOAT_EQ(app_zoom(1280, 800), 1.0f);
+  EXPECT_FLOAT_EQ(app_zoom(390, 844), 1.0f);
+  EXPECT_FLOAT_EQ(app_zoom(800, 600), 1.0f);
+  EXPECT_FLOAT_EQ(app_zoom(1920, 1080), 1.35f); // the height limits it: 1080 / 800
+  EXPECT_FLOAT_EQ(app_zoom(2560, 1440), 1.8f);
+  EXPECT_FLOAT_EQ(app_zoom(1920, 800), 1.0f); // wide but not taller
+  EXPECT_FLOAT_EQ(app_zoom(1300, 810), 1.0f); // 1.0125: below the next step
+}
+
 TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {
   App app = make_app();
   const LessonResult r = app_apply_lesson(

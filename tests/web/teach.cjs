@@ -383,6 +383,51 @@ async function tour(browser, url) {
   await context.close();
 }
 
+// Large and tall screens. At 1920x1080 the whole UI zooms (the font follows the window): the
+// text is larger than at 1280x800, the layout (reported in CSS pixels) fills the window without
+// overlaps, and a click at a reported rectangle lands on its button (the mouse is zoomed too).
+// A 768x1024 tablet gets two columns: draw and latent code on the left, the tabs on the right.
+async function largeScreens(browser, url) {
+  const sizes = {};
+  for (const [w, h] of [[1280, 800], [1920, 1080]]) {
+    const context = await returningVisitor(browser, { viewport: { width: w, height: h } });
+    const { page } = await openPage(context, url);
+    await sleep(400);
+    const s = await page.evaluate(() => aelab.state());
+    sizes[w] = s.fontPixels;
+    if (w === 1920) {
+      const problems = layoutProblems(s.layout, w, h);
+      const covered = Object.values(s.layout).reduce((a, r) => a + r.w * r.h, 0) / (w * h);
+      const b = s.shareButton;
+      await page.mouse.move(b.x + b.w / 2, b.y + b.h / 2);
+      await sleep(150);
+      await page.mouse.down();
+      await sleep(80);
+      await page.mouse.up();
+      const opened = await waitFor(page, 'at 1920x1080 the Share window opens from its button', () => aelab.state().shareOpen, null, 5000);
+      await sleep(300);
+      await page.screenshot({ path: path.join(shotDir, 'web-1920x1080.png') });
+      check('at 1920x1080 the UI zooms: larger text, the panels fill the window, a click lands on its button',
+            s.zoom > 1.3 && sizes[1920] > 1.3 * sizes[1280] && problems.length === 0 && covered > 0.9 && opened,
+            `zoom ${s.zoom}, text ${sizes[1280]} px at 1280x800 and ${sizes[1920]} px here, ${(100 * covered).toFixed(0)}% covered; ${problems.join('; ') || 'screenshot web-1920x1080.png'}`);
+    }
+    await context.close();
+  }
+  const context = await returningVisitor(browser, { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true,
+                                             deviceScaleFactor: 2 });
+  const { page } = await openPage(context, url);
+  await waitFor(page, 'the tablet shows the latent map', () => aelab.state().map.w > 0, null, 60000);
+  await sleep(400);
+  const s = await page.evaluate(() => aelab.state());
+  await page.screenshot({ path: path.join(shotDir, 'web-tablet-768x1024.png') });
+  const l = s.layout, problems = layoutProblems(l, 768, 1024);
+  const columns = l.draw && l.latent && l.views && l.latent.x === l.draw.x && l.latent.y > l.draw.y && l.views.x > l.draw.x + l.draw.w - 1;
+  check('a 768x1024 tablet: two columns, draw and latent code on the left, the views on the right',
+        s.layoutMode === 'compact' && columns && problems.length === 0 && s.map && s.map.w >= 300,
+        `${JSON.stringify(l)}; map ${s.map ? s.map.w.toFixed(0) : 'none'} px wide; ${problems.join('; ') || 'screenshot web-tablet-768x1024.png'}`);
+  await context.close();
+}
+
 async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   const lab = await serve(webDir, { isolated: false }), host = await serve(webDir, { isolated: false });
@@ -393,6 +438,7 @@ async function main() {
     await embedding(browser, lab.url, host.url);
     await smallScreens(browser, lab.url, host.url);
     await tour(browser, lab.url);
+    await largeScreens(browser, lab.url);
   } catch (e) {
     check('the teaching test ran to the end', false, e.stack);
   } finally {
