@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <iterator> // std::size
 #include <string>
 #include <vector>
 
@@ -137,7 +138,8 @@ struct ViewsState {
 enum class Panel : uint8_t { draw, latent, train, views, model };
 constexpr int kPanelCount = 5;
 constexpr uint32_t kAllPanels = (1u << kPanelCount) - 1;
-extern const char* const kPanelNames[kPanelCount]; // "draw", "latent", "train", "views", "model"
+inline constexpr const char* kPanelNames[] = {"draw", "latent", "train", "views", "model"};
+static_assert(std::size(kPanelNames) == kPanelCount, "a name per Panel");
 // The controls a link can hide (<name>_hide=1): the hyperparameters, Start/Pause, Step, Reset,
 // Load, Save, the MNIST preprocessing toggle, the dataset and noise choices to come, and the
 // Share button itself.
@@ -161,7 +163,10 @@ enum class Control : uint8_t {
   share
 };
 constexpr int kControlCount = 17;
-extern const char* const kControlNames[kControlCount];
+inline constexpr const char* kControlNames[] = {
+    "lr",   "batch", "epochs", "loss", "optimizer",  "seed",    "latent", "hidden", "start",
+    "step", "reset", "load",   "save", "preprocess", "dataset", "noise",  "share"};
+static_assert(std::size(kControlNames) == kControlCount, "a name per Control (lesson links, state())");
 
 struct Lesson {
   uint32_t panels = kAllPanels; // bit i: panel i is shown

@@ -10,11 +10,6 @@
 
 namespace aelab {
 
-const char* const kPanelNames[kPanelCount] = {"draw", "latent", "train", "views", "model"};
-const char* const kControlNames[kControlCount] = {
-    "lr",    "batch", "epochs", "loss", "optimizer", "seed",       "latent",  "hidden",
-    "start", "step",  "reset",  "load", "save",      "preprocess", "dataset", "noise"};
-
 namespace {
 
 int hex_value(char c) {

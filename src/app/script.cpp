@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "app/app.h"
@@ -116,6 +117,25 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     if (c.what == "map" && !app_map_now(app)) fail(s, c, "check map: no test set to map");
     if (c.what == "timeline" && int64_t(app.lab.run.timeline.size()) < c.count)
       fail(s, c, "check timeline: " + std::to_string(app.lab.run.timeline.size()) + " snapshots");
+    if (c.what == "lesson") {
+      const std::string link = "&" + app_lesson_link(app) + "&";
+      for (size_t at = 0; at <= c.path.size();) {
+        size_t end = c.path.find('&', at);
+        if (end == std::string::npos) end = c.path.size();
+        const std::string pair = c.path.substr(at, end - at);
+        at = end + 1;
+        if (pair.empty()) continue;
+        if (link.find("&" + pair + "&") == std::string::npos)
+          fail(s, c,
+               "check lesson: " + pair + " is not in the lab's link " + link.substr(1, link.size() - 2));
+        const size_t hide = pair.find("_hide=1");
+        if (hide != std::string::npos && hide + 7 == pair.size())
+          for (int i = 0; i < kControlCount; i++)
+            if (pair.compare(0, hide, kControlNames[i]) == 0 && std::strlen(kControlNames[i]) == hide &&
+                (app.controls_drawn >> i) & 1u)
+              fail(s, c, "check lesson: " + pair.substr(0, hide) + " is hidden but was drawn");
+      }
+    }
     if (c.what == "diverged" && app.lab.run.divergence.empty())
       fail(s, c, "check diverged: training did not diverge (" + app.lab.run.message + ")");
     return true;

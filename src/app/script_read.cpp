@@ -61,10 +61,17 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
       if (args == 2 && whole_number(w[2], 0, 1000000, &c->count)) return "";
       return "check timeline: expected the least number of snapshots, a whole number from 0 to 1000000";
     }
+    if (c->what == "lesson") {
+      if (args == 2 && w[2].find('=') != std::string::npos) {
+        c->path = w[2];
+        return "";
+      }
+      return "check lesson: expected the settings of a lesson link, key=value pairs joined by &";
+    }
     if ((c->what == "drawn" || c->what == "test-set" || c->what == "diverged" || c->what == "map") &&
         args == 1)
       return "";
-    return "check: expected drawn, trained N, test-set, diverged, map or timeline N";
+    return "check: expected drawn, trained N, test-set, diverged, map, timeline N or lesson K=V&...";
   }
   if (c->name == "view") {
     if (args != 1) return "view: expected map, grid, interpolate, traverse, weights or gallery";

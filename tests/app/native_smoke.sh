@@ -69,4 +69,13 @@ for v in $views; do # each view's Save PNG wrote an RGB PNG
   head -c 26 "$work/aelab-$v.png" 2>/dev/null | od -An -tx1 | tr -d ' \n' | grep -q '^89504e470d0a1a0a.*0802$' ||
     { echo "native smoke: Save PNG of the $v view did not write an RGB PNG" >&2; exit 1; }
 done
-echo "native smoke: passed (screenshots in $shots; each view's Save PNG wrote aelab-<view>.png)"
+# A lesson, as a link's settings and as a file (one per line, '#' comments): the app opens that
+# lab (the shape, the view, the settings), and the hidden controls are not drawn.
+lesson='latent=2&hidden=64&batch=128&epochs=7&view=map&lr_hide=1&reset_hide=1&title=Lesson%201'
+printf 'wait 20\ncheck test-set\ncheck lesson %s\nquit\n' "$lesson" >"$work/lesson-check.txt"
+printf '# a lesson file\nlatent=2\nhidden=64\nbatch=128\nepochs=7\nview=map\nlr_hide=1\nreset_hide=1\ntitle=Lesson 1\n' >"$work/lesson.txt"
+for given in "$lesson" "$work/lesson.txt"; do
+  xvfb-run -a -s "-screen 0 1280x800x24" "$app" --lesson "$given" --frames 2000 --script "$work/lesson-check.txt" ||
+    { echo "native smoke: aelab_app --lesson $given did not open that lesson" >&2; exit 1; }
+done
+echo "native smoke: passed (screenshots in $shots; each view's Save PNG wrote aelab-<view>.png; --lesson opens a link's settings and a lesson file)"

@@ -107,6 +107,20 @@ TEST(Lesson, TheLinkOfALabOpensAsTheSameLab) {
   EXPECT_EQ(b.views.view, View::traverse);
 }
 
+// Every control can be hidden by name, the last in the table too (share_hide once read past the
+// end of the names), and an unknown *_hide key is ignored like any unknown key.
+TEST(Lesson, EveryControlHidesByNameAndUnknownHideKeysAreIgnored) {
+  App app = make_app();
+  std::string settings;
+  for (const char* name : kControlNames)
+    settings += std::string(settings.empty() ? "" : "&") + name + "_hide=1";
+  LessonResult r = app_apply_lesson(app, settings + "&frob_hide=1");
+  ASSERT_EQ(r.unknown, std::vector<std::string>{"frob_hide"});
+  EXPECT_EQ(app_hidden_controls(app).size(), size_t(kControlCount));
+  for (const char* name : kControlNames)
+    EXPECT_NE(app_lesson_link(app).find(std::string(name) + "_hide=1"), std::string::npos) << name;
+}
+
 TEST(Lesson, BadValuesGiveANoticeEachAndTheRestStillApplies) {
   App app = make_app();
   const LessonResult r = app_apply_lesson(
@@ -153,7 +167,8 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
       {"touch", "s.txt:2: touch: expected one file name"},
       {"drag 0.5", "s.txt:2: drag: expected x y pairs (0 to 1 across the canvas), found 1 numbers"},
       {"drag 0.5 nan", "s.txt:2: drag: nan: expected a number from 0 to 1"},
-      {"check nothing", "s.txt:2: check: expected drawn, trained N, test-set, diverged, map or timeline N"},
+      {"check nothing",
+       "s.txt:2: check: expected drawn, trained N, test-set, diverged, map, timeline N or lesson K=V&..."},
       {"set lr", "s.txt:2: set: expected a name and a number"},
       {"set lr nan", "s.txt:2: set: expected a name and a number"},
       {"start now", "s.txt:2: start: takes no arguments"},
