@@ -1,8 +1,12 @@
-// PNG and .npz writers with no compression library: a PNG's zlib stream may hold "stored"
-// deflate blocks (raw bytes with a length) and a zip may hold stored entries, so both formats
-// reduce to careful byte packing plus the CRC-32 / Adler-32 of checksum.h.
+// PNG and .npz writers. PNGs through stb_image_write (compressed); the .npz is a zip of stored
+// entries, careful byte packing plus the CRC-32 of checksum.h.
 #include "core/image_io.h"
 #include "core/pixels.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC // its functions stay in this file
+#define STBI_WRITE_NO_STDIO    // to memory only: files go through files.h
+#include <stb_image_write.h>
 
 #include <cassert>
 #include <cerrno>
@@ -22,69 +26,21 @@ static void put_u32le(std::vector<uint8_t>& out, uint32_t v) {
   put_u16le(out, v & 0xFFFF);
   put_u16le(out, v >> 16);
 }
-static void put_u32be(std::vector<uint8_t>& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
-}
-
 // ---------------------------------------------------------------------------------------------
-// PNG: signature, IHDR, one IDAT holding a zlib stream of stored blocks, IEND.
+// PNG
 
-static void put_png_chunk(std::vector<uint8_t>& png, const char type[4], const std::vector<uint8_t>& data) {
-  put_u32be(png, uint32_t(data.size()));
-  size_t type_at = png.size();
-  png.insert(png.end(), type, type + 4);
-  png.insert(png.end(), data.begin(), data.end());
-  put_u32be(png, crc32_update(0, png.data() + type_at, 4 + data.size())); // over type and data
-}
-
-// `raw` wrapped as a zlib stream: header, stored deflate blocks of at most 65535 bytes, Adler-32.
-static std::vector<uint8_t> zlib_stored(const std::vector<uint8_t>& raw) {
-  std::vector<uint8_t> z;
-  z.reserve(raw.size() + raw.size() / 65535 * 5 + 16);
-  z.push_back(0x78); // CM = 8 (deflate), CINFO = 7 (32K window)
-  z.push_back(0x01); // no dictionary, level "fastest"; 0x7801 is a multiple of 31 as required
-  size_t at = 0;
-  do {
-    size_t len = raw.size() - at < 65535 ? raw.size() - at : 65535;
-    bool last = at + len == raw.size();
-    z.push_back(last ? 1 : 0); // BFINAL, BTYPE = 00 (stored); the rest of the byte is padding
-    put_u16le(z, uint32_t(len));
-    put_u16le(z, uint32_t(~len & 0xFFFF));
-    z.insert(z.end(), raw.begin() + at, raw.begin() + at + len);
-    at += len;
-  } while (at < raw.size());
-  put_u32be(z, adler32_update(1, raw.data(), raw.size()));
-  return z;
-}
-
-// Returns no bytes for an empty or absurd size (PNG needs 1 <= side < 2^31).
-// channels 1: grayscale, 3: RGB.
+// PNGs come from stb_image_write (Debian's libstb-dev, header-only, in both builds): deflate
+// with a filter chosen per row. No bytes for an empty or absurd size (PNG needs 1 <= side <
+// 2^31).
 static std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, int channels) {
-  if (width <= 0 || height <= 0) return {};
-  // Each row is a filter-type byte (0 = none) then its pixels.
-  const size_t row_bytes = size_t(width) * size_t(channels);
-  std::vector<uint8_t> raw;
-  raw.reserve(size_t(height) * (row_bytes + 1));
-  for (int y = 0; y < height; y++) {
-    raw.push_back(0);
-    const uint8_t* row = pixels + size_t(y) * row_bytes;
-    raw.insert(raw.end(), row, row + row_bytes);
-  }
-
-  std::vector<uint8_t> ihdr;
-  put_u32be(ihdr, uint32_t(width));
-  put_u32be(ihdr, uint32_t(height));
-  ihdr.push_back(8);                     // bit depth
-  ihdr.push_back(channels == 3 ? 2 : 0); // colour type 2: RGB, 0: grayscale
-  ihdr.push_back(0);                     // compression: deflate
-  ihdr.push_back(0);                     // filter method 0
-  ihdr.push_back(0);                     // no interlace
-
-  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-  std::vector<uint8_t> png(kSignature, kSignature + 8);
-  put_png_chunk(png, "IHDR", ihdr);
-  put_png_chunk(png, "IDAT", zlib_stored(raw));
-  put_png_chunk(png, "IEND", {});
+  if (width <= 0 || height <= 0 || size_t(width) * size_t(channels) > size_t(INT32_MAX)) return {};
+  std::vector<uint8_t> png;
+  auto append = [](void* context, void* data, int size) {
+    auto* out = static_cast<std::vector<uint8_t>*>(context);
+    out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+  };
+  stbi_write_png_compression_level = 9;
+  if (!stbi_write_png_to_func(append, &png, width, height, channels, pixels, width * channels)) return {};
   return png;
 }
 
