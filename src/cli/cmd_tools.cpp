@@ -57,14 +57,27 @@ Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
 
 int cmd_eval(int argc, char** argv) {
   ModelCommand c;
-  const char* help = "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse]\n"
-                     "  prints the mean reconstruction loss over the test set, and per digit class\n";
-  if (int rc = open_model_command("eval", help, argc, argv, {"loss"}, true, &c)) return rc < 0 ? 0 : rc;
+  const char* help =
+      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse] [--noise KIND:AMOUNT] [--seed N]\n"
+      "  prints the mean reconstruction loss over the test set, and per digit class\n"
+      "  --noise none|gaussian:SIGMA|mask:P|saltpepper:P  corrupt the inputs (drawn from --seed,\n"
+      "                      default 0); the loss is against the clean pictures: how well it denoises\n";
+  if (int rc = open_model_command("eval", help, argc, argv, {"loss", "noise", "seed"}, true, &c))
+    return rc < 0 ? 0 : rc;
   const std::string loss = c.args.get("loss", "bce");
   if (loss != "bce" && loss != "mse") return usage_error("eval", "--loss " + loss + ": expected bce or mse");
-  const Evaluation e = evaluate(c.file.model, c.test, loss == "bce" ? LossKind::bce : LossKind::mse);
-  std::printf("val_loss %.6f (%s, %d test images, model trained %u epochs)\n", e.mean_loss, loss.c_str(),
-              c.test.count, c.file.epochs_trained);
+  Noise noise;
+  if (std::string e = parse_noise(c.args.get("noise", "none"), &noise); !e.empty())
+    return usage_error("eval", "--" + e);
+  const uint64_t seed = uint64_t(c.args.get_int("seed", 0, 0, 2147483647));
+  if (!c.args.error.empty()) return usage_error("eval", c.args.error);
+  const Evaluation e =
+      evaluate_noisy(c.file.model, c.test, loss == "bce" ? LossKind::bce : LossKind::mse, noise, seed);
+  std::printf("val_loss %.6f (%s, %d test images%s%s, model trained %u epochs%s%s)\n", e.mean_loss,
+              loss.c_str(), c.test.count, noise.kind == NoiseKind::none ? "" : ", inputs with noise ",
+              noise.kind == NoiseKind::none ? "" : noise_text(noise).c_str(), c.file.epochs_trained,
+              c.file.noise.kind == NoiseKind::none ? "" : " with noise ",
+              c.file.noise.kind == NoiseKind::none ? "" : noise_text(c.file.noise).c_str());
   for (int d = 0; d < 10; d++)
     if (e.class_count[d])
       std::printf("  digit %d  %.6f  (%d images)\n", d, e.class_loss[d], e.class_count[d]);

@@ -43,7 +43,10 @@ const char* kTrainHelp =
     "  --lr X              learning rate, default 0.001\n"
     "  --loss bce|mse      default bce\n"
     "  --optimizer adam|sgd  default adam (sgd: momentum 0.9)\n"
-    "  --seed N            weights and batch order, default 0\n"
+    "  --seed N            weights, batch order and noise, default 0\n"
+    "  --noise KIND:AMOUNT denoising: corrupt each batch's inputs, train towards the clean ones:\n"
+    "                      none (default), gaussian:SIGMA, mask:P or saltpepper:P (0 to 1);\n"
+    "                      recorded in the model file (a resumed run keeps the file's)\n"
     "  --threads N         default: all cores\n"
     "  --limit N           use only the first N samples of each split\n"
     "  --out FILE          the trained model, default model.aelab\n"
@@ -67,6 +70,7 @@ struct TrainOptions {
   bool resume = false;
   std::string resume_path;
   bool weights_only = false;
+  bool noise_given = false;                        // else a resumed run keeps its file's noise
   bool hidden_given = false, latent_given = false; // a resumed model's shape must not be asked to change
 };
 
@@ -91,7 +95,7 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
-                          "threads", "limit", "out", "log", "resume"},
+                          "threads", "limit", "out", "log", "resume", "noise"},
                          {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -107,7 +111,11 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
     args.error = "--loss " + loss + ": expected bce or mse";
   if (args.error.empty() && optimizer != "adam" && optimizer != "sgd")
     args.error = "--optimizer " + optimizer + ": expected adam or sgd";
+  if (args.error.empty())
+    if (std::string e = parse_noise(args.get("noise", "none"), &config.noise); !e.empty())
+      args.error = "--" + e;
   if (!args.error.empty()) return usage_error("train", args.error);
+  opt->noise_given = args.has("noise");
   config.loss = loss == "bce" ? LossKind::bce : LossKind::mse;
   config.optimizer.kind = optimizer == "adam" ? OptimizerKind::adam : OptimizerKind::sgd;
   if (optimizer == "sgd" && !args.has("lr")) config.optimizer.learning_rate = 0.01f;
@@ -176,6 +184,7 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
     return data_error(from + ": the model takes " + std::to_string(s.input_dim) + " pixels, " +
                       opt->data_dir + " has " + std::to_string(opt->shape.input_dim));
   opt->shape = s;
+  if (!opt->noise_given) opt->config.noise = file.noise;
   trainer_init(trainer, file.model, opt->config);
   if (file.has_optimizer && file.optimizer_kind == opt->config.optimizer.kind)
     trainer.optimizer = file.optimizer;
@@ -199,11 +208,13 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
 void print_run_summary(const TrainOptions& opt, const Dataset& train, const Dataset& test) {
   const ModelShape& shape = opt.shape;
   std::printf("training %d-%d-%d-%d-%d on %d samples (%s), validating on %d; batch %d, %s, %s, "
-              "%d thread%s, gemm %s\n",
+              "%d thread%s, gemm %s%s%s\n",
               shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim,
               train.count, opt.data_dir.c_str(), test.count, opt.config.batch_size, opt.optimizer.c_str(),
               opt.loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
-              gemm_kernel_selected().c_str());
+              gemm_kernel_selected().c_str(),
+              opt.config.noise.kind == NoiseKind::none ? "" : ", input noise ",
+              opt.config.noise.kind == NoiseKind::none ? "" : noise_text(opt.config.noise).c_str());
 }
 
 constexpr int kDiverged = -1; // run_epochs' code for "diverged, the last good weights are back"
@@ -271,6 +282,7 @@ int save_trained_model(const TrainOptions& opt, const Trainer& trainer, ModelFil
   file.optimizer_kind = opt.config.optimizer.kind;
   file.optimizer = trainer.optimizer;
   file.epochs_trained = uint32_t(trainer.epoch);
+  file.noise = opt.config.noise;
   if (std::string e = save_model(opt.out_path, file); !e.empty()) return data_error(e);
   std::printf("saved %s (%d epoch%s)\n", opt.out_path.c_str(), trainer.epoch, trainer.epoch == 1 ? "" : "s");
   return 0;

@@ -17,6 +17,8 @@ namespace aelab {
 static const uint8_t kMagic[8] = {'A', 'E', 'L', 'A', 'B', 'M', 'D', 'L'};
 static const uint32_t kVersion = 1;
 static const uint32_t kFlagOptimizer = 1u << 0;
+static const uint32_t kFlagNoise = 1u << 1;     // the input noise it was trained with
+static const size_t kNoiseBytes = 8;            // u8 kind, 3 bytes zero, f32 amount
 static const size_t kHeaderBytes = 40;          // magic .. parameter count
 static const size_t kCrcBytes = 4;              // the trailing CRC-32
 static const size_t kOptimizerHeaderBytes = 12; // u8 kind, 3 zero bytes, u64 step
@@ -70,7 +72,8 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   put_u32(out, uint32_t(model.shape.input_dim));
   put_u32(out, uint32_t(model.shape.hidden_dim));
   put_u32(out, uint32_t(model.shape.latent_dim));
-  put_u32(out, file.has_optimizer ? kFlagOptimizer : 0);
+  const bool has_noise = file.noise.kind != NoiseKind::none;
+  put_u32(out, (file.has_optimizer ? kFlagOptimizer : 0) | (has_noise ? kFlagNoise : 0));
   put_u32(out, file.epochs_trained);
   put_u64(out, uint64_t(P));
   put_f32s(out, model.params.data(), P);
@@ -80,6 +83,11 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
     put_u64(out, state.step);
     put_f32s(out, state.m.size() == P ? state.m.data() : nullptr, P);
     if (with_v) put_f32s(out, state.v.size() == P ? state.v.data() : nullptr, P);
+  }
+  if (has_noise) {
+    out.push_back(uint8_t(file.noise.kind));
+    for (int i = 0; i < 3; i++) out.push_back(0);
+    put_f32s(out, &file.noise.amount, 1);
   }
   put_u32(out, crc32_update(0, out.data(), out.size()));
   return out;
@@ -126,12 +134,13 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   if (!shape_error.empty()) return name + ": " + shape_error;
 
   uint32_t flags = get_u32(bytes + 24);
-  if (flags & ~kFlagOptimizer) {
+  if (flags & ~(kFlagOptimizer | kFlagNoise)) {
     char text[16];
     snprintf(text, sizeof text, "0x%08X", unsigned(flags));
-    return name + ": unknown flags " + text + " (this build knows only bit 0, optimizer state)";
+    return name + ": unknown flags " + text +
+           " (this build knows bit 0, optimizer state, and bit 1, training noise)";
   }
-  const bool has_optimizer = (flags & kFlagOptimizer) != 0;
+  const bool has_optimizer = (flags & kFlagOptimizer) != 0, has_noise = (flags & kFlagNoise) != 0;
   uint32_t epochs = get_u32(bytes + 28);
 
   uint64_t P = get_u64(bytes + 32), expected_P = parameter_count(shape);
@@ -154,6 +163,7 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
     kind = OptimizerKind(kind_byte);
     expected_size += kOptimizerHeaderBytes + 4 * P * (optimizer_has_v(kind) ? 2 : 1);
   }
+  if (has_noise) expected_size += kNoiseBytes;
   if (uint64_t(size) < expected_size)
     return name + ": truncated: expected " + std::to_string(expected_size) + " bytes, found " +
            std::to_string(size);
@@ -173,6 +183,15 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   if (error.empty() && has_m) error = check_finite(bytes + m_offset, n, "optimizer moment m");
   if (error.empty() && has_v) error = check_finite(bytes + v_offset, n, "optimizer moment v");
   if (!error.empty()) return name + ": " + error;
+  Noise noise;
+  if (has_noise) { // the sizes were checked above: these 8 bytes are inside the file
+    const uint8_t* at = bytes + size - kCrcBytes - kNoiseBytes;
+    noise.kind = NoiseKind(at[0]);
+    noise.amount = get_f32(at + 4);
+    if (at[0] > uint8_t(NoiseKind::saltpepper) || at[0] == uint8_t(NoiseKind::none) ||
+        !check_noise(noise).empty())
+      return name + ": bad training noise record (kind " + std::to_string(at[0]) + ")";
+  }
 
   ModelFile file;
   file.model = make_autoencoder(shape);
@@ -183,6 +202,7 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   file.has_optimizer = has_optimizer;
   file.optimizer_kind = kind;
   file.epochs_trained = epochs;
+  file.noise = noise;
   if (has_m) {
     file.optimizer.step = get_u64(bytes + m_offset - 8);
     file.optimizer.m = Vector::from_shape({n});
@@ -216,7 +236,9 @@ uint64_t model_size_from_head(const uint8_t* head, size_t n) {
   const uint64_t P = get_u64(head + 32);
   if (P != parameter_count(shape)) return 0;
   const bool has_optimizer = (get_u32(head + 24) & kFlagOptimizer) != 0;
-  return kHeaderBytes + 4 * P + (has_optimizer ? kOptimizerHeaderBytes + 8 * P : 0) + kCrcBytes;
+  const bool has_noise = (get_u32(head + 24) & kFlagNoise) != 0;
+  return kHeaderBytes + 4 * P + (has_optimizer ? kOptimizerHeaderBytes + 8 * P : 0) +
+         (has_noise ? kNoiseBytes : 0) + kCrcBytes;
 }
 
 std::string load_model(const std::string& path, ModelFile* out) {

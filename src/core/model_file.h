@@ -6,11 +6,12 @@
 //   12      4     u32 input_dim
 //   16      4     u32 hidden_dim
 //   20      4     u32 latent_dim
-//   24      4     u32 flags: bit 0 = optimizer state present
+//   24      4     u32 flags: bit 0 = optimizer state present, bit 1 = training noise recorded
 //   28      4     u32 epochs trained
 //   32      8     u64 parameter count P (must equal what the dims imply)
 //   40      4*P   f32 params: W1 (in x hidden, row-major), b1, W2, b2, W3, b3, W4, b4
 //   [if flag 0: u8 optimizer kind, 3 bytes zero, u64 step, f32 m[P], f32 v[P] (v absent for SGD)]
+//   [if flag 1: u8 noise kind (noise.h: 1 gaussian, 2 mask, 3 saltpepper), 3 bytes zero, f32 amount]
 //   end-4   4     u32 CRC-32 (zlib polynomial) of every byte before it
 #pragma once
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/noise.h"
 #include "core/optim.h"
 
 namespace aelab {
@@ -28,6 +30,7 @@ struct ModelFile {
   OptimizerKind optimizer_kind = OptimizerKind::adam;
   OptimizerState optimizer;
   uint32_t epochs_trained = 0;
+  Noise noise; // the input noise it was trained with (none: a plain autoencoder)
 };
 
 // Serialise to / parse from bytes (the web app saves and loads through memory).

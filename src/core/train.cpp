@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/layers.h"
+#include "core/pixels.h"
 #include "core/rng.h"
 #include "core/threads.h"
 
@@ -18,6 +19,7 @@ std::string check_train_config(const TrainConfig& c) {
   if (std::string e = check_limit(kBatchLimit, c.batch_size); !e.empty()) return e;
   if (std::string e = check_limit(kEpochsLimit, c.epochs); !e.empty()) return e;
   if (std::string e = check_limit(kSeedLimit, double(c.seed)); !e.empty()) return e;
+  if (std::string e = check_noise(c.noise); !e.empty()) return e;
   return check_optimizer_config(c.optimizer);
 }
 
@@ -32,6 +34,12 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
   }
   t.input_rows.resize(B);
+  const bool noisy = config.noise.kind != NoiseKind::none;
+  t.noisy.assign(noisy ? B * size_t(model.shape.input_dim) : 0, 0);
+  t.noisy_rows.resize(noisy ? B : 0);
+  for (size_t i = 0; i < t.noisy_rows.size(); i++)
+    t.noisy_rows[i] = t.noisy.data() + i * size_t(model.shape.input_dim);
+  t.noise_state = config.seed ^ 0x4E4F495345ull; // noise independent of the init and the order
   sparse_rows_reserve(&t.input_sparse, config.batch_size, model.shape.input_dim); // no allocation in a step
   t.shuffle_state = config.seed ^ 0x53485546464C45ull; // batch order independent of the init
   t.order.clear();
@@ -56,10 +64,23 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
   // The loss reads its targets straight from the bytes.
   const int pixels = data.pixels();
   for (int i = 0; i < n; i++) t.input_rows[size_t(i)] = data.image(indices[i]);
-  sparse_rows_from_pixels(t.input_rows.data(), n, pixels, &t.input_sparse);
+  const bool noisy = t.config.noise.kind != NoiseKind::none;
+  if (noisy) { // a fresh corruption for every batch, from the run's seed
+    Rng rng(t.noise_state);
+    corrupt_images(t.config.noise, t.input_rows.data(), n, pixels, rng.next_u64(), t.noisy.data());
+    t.noise_state = rng.state;
+  }
+  const uint8_t* const* in_rows = noisy ? t.noisy_rows.data() : t.input_rows.data();
+  sparse_rows_from_pixels(in_rows, n, pixels, &t.input_sparse);
   LayerInput input{t.input.data()};
   if (double(t.input_sparse.nonzeros()) < kSparseInputDensity * n * pixels) {
     input.sparse = &t.input_sparse;
+  } else if (noisy) {
+    parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
+      for (size_t i = r0; i < r1; i++)
+        for (int j = 0; j < pixels; j++)
+          t.input.data()[i * size_t(pixels) + size_t(j)] = pixel_to_unit(in_rows[i][j]);
+    });
   } else {
     parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
       images_to_float(data, indices + r0, int(r1 - r0), t.input.data() + r0 * size_t(pixels));
@@ -185,29 +206,43 @@ double epoch_train_loss(const Trainer& t) {
 }
 void end_epoch(Trainer& t) { t.epoch++; }
 
-void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss, float* out) {
+void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss, float* out,
+                   const Dataset* targets) {
   constexpr int kChunk = 256;
   const int d = m.shape.input_dim;
   Matrix x({size_t(kChunk), size_t(d)});
+  Matrix y({targets ? size_t(kChunk) : 1, size_t(d)});
   Matrix act[kNumLayers];
   for (int l = 0; l < kNumLayers; l++) act[l] = Matrix({size_t(kChunk), size_t(m.layers[l].out)});
   for (int start = 0; start < n; start += kChunk) {
     const int b = std::min(kChunk, n - start);
     images_to_float(data, first + start, b, x.data());
+    if (targets) images_to_float(*targets, first + start, b, y.data());
+    const float* target = targets ? y.data() : x.data();
     for (int l = 0; l < kNumLayers; l++) {
       LayerInput in{l == 0 ? x.data() : act[l - 1].data()};
       dense_forward(m.layers[l], m.weight(l), m.bias(l), in, b, act[l].data());
     }
     for (int i = 0; i < b; i++) {
       const size_t off = size_t(i) * size_t(d);
-      out[start + i] = float(loss_sum(loss, act[3].data() + off, x.data() + off, size_t(d)) / d);
+      out[start + i] = float(loss_sum(loss, act[3].data() + off, target + off, size_t(d)) / d);
     }
   }
 }
 
 Evaluation evaluate(const Autoencoder& m, const Dataset& data, LossKind loss) {
+  return evaluate_noisy(m, data, loss, Noise{}, 0);
+}
+
+Evaluation evaluate_noisy(const Autoencoder& m, const Dataset& data, LossKind loss, const Noise& noise,
+                          uint64_t seed) {
   std::vector<float> per_sample(size_t(data.count));
-  sample_losses(m, data, 0, data.count, loss, per_sample.data());
+  if (noise.kind == NoiseKind::none) {
+    sample_losses(m, data, 0, data.count, loss, per_sample.data());
+  } else {
+    const Dataset corrupted = corrupt_dataset(data, noise, seed);
+    sample_losses(m, corrupted, 0, data.count, loss, per_sample.data(), &data);
+  }
   Evaluation e;
   double total = 0;
   for (int i = 0; i < data.count; i++) {

@@ -10,6 +10,7 @@
 #include "core/dataset.h"
 #include "core/loss.h"
 #include "core/model.h"
+#include "core/noise.h"
 #include "core/optim.h"
 #include "core/sparse.h"
 #include "core/tensor.h"
@@ -21,7 +22,8 @@ struct TrainConfig {
   int epochs = 50;
   LossKind loss = LossKind::bce;
   OptimizerConfig optimizer;
-  uint64_t seed = 0; // weights (init) and batch order
+  uint64_t seed = 0; // weights (init), batch order and input noise
+  Noise noise;       // corrupts each batch's inputs afresh; the targets stay clean (noise.h)
 };
 
 // "" if usable, else a message naming the bad value.
@@ -30,12 +32,15 @@ std::string check_train_config(const TrainConfig& config);
 struct Trainer {
   TrainConfig config;
   OptimizerState optimizer;
-  Vector grads;            // same layout as Autoencoder::params
-  Matrix input;            // (batch, 784)
-  SparseRows input_sparse; // the same pixels, nonzeros only (MNIST is ~81% zeros)
-  std::vector<const uint8_t*> input_rows;
-  Matrix act[kNumLayers];  // post-activation of layers 0-2, logits of layer 3; (batch, out)
-  Matrix dact[kNumLayers]; // gradient of the loss w.r.t. act[l]; for layer 3, w.r.t. the logits
+  Vector grads;                           // same layout as Autoencoder::params
+  Matrix input;                           // (batch, 784)
+  SparseRows input_sparse;                // the same pixels, nonzeros only (MNIST is ~81% zeros)
+  std::vector<const uint8_t*> input_rows; // the batch's clean pictures: the loss's targets
+  std::vector<uint8_t> noisy;             // with noise: the batch's corrupted pictures, the input
+  std::vector<const uint8_t*> noisy_rows;
+  uint64_t noise_state = 0; // draws each batch's noise seed
+  Matrix act[kNumLayers];   // post-activation of layers 0-2, logits of layer 3; (batch, out)
+  Matrix dact[kNumLayers];  // gradient of the loss w.r.t. act[l]; for layer 3, w.r.t. the logits
   // the epoch in progress
   uint64_t shuffle_state = 0;
   std::vector<int> order;
@@ -104,8 +109,8 @@ void end_epoch(Trainer& trainer);
 
 // Per-sample reconstruction loss of samples first..first+n-1 into out[0..n), in chunks (the app
 // calls it a slice at a time so the UI never waits). The mean over a set is the validation loss.
-void sample_losses(const Autoencoder& model, const Dataset& data, int first, int n, LossKind loss,
-                   float* out);
+void sample_losses(const Autoencoder& model, const Dataset& data, int first, int n, LossKind loss, float* out,
+                   const Dataset* targets = nullptr); // targets: data if null
 
 struct Evaluation {
   double mean_loss = 0;
@@ -113,5 +118,9 @@ struct Evaluation {
   int class_count[10] = {};
 };
 Evaluation evaluate(const Autoencoder& model, const Dataset& data, LossKind loss);
+// The loss of clean targets from inputs corrupted by `noise` (drawn from `seed`): how well a
+// denoising model cleans. With no noise it is evaluate().
+Evaluation evaluate_noisy(const Autoencoder& model, const Dataset& data, LossKind loss, const Noise& noise,
+                          uint64_t seed);
 
 } // namespace aelab

@@ -298,10 +298,10 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: absurd layer size 4294967295");
   bytes = good;
-  put_le32(bytes, 24, 0x3); // an unknown flag bit
+  put_le32(bytes, 24, 0x5); // an unknown flag bit
   fix_crc(bytes);
-  EXPECT_EQ(parse(bytes, &loaded),
-            "model.aelab: unknown flags 0x00000003 (this build knows only bit 0, optimizer state)");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000005 (this build knows bit 0, optimizer "
+                                   "state, and bit 1, training noise)");
   bytes = good;
   bytes[40 + 4 * parameter_count(kSmall)] = 9; // optimizer kind
   fix_crc(bytes);
