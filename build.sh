@@ -18,7 +18,7 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 # System packages. Only missing ones are installed, so a set-up machine never touches the net.
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
            libsdl2-dev emscripten nodejs npm python3-numpy python3-fonttools libstb-dev clang-format
-           clang libclang-rt-14-dev time)
+           clang libclang-rt-14-dev time dataset-fashion-mnist)
 APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
 
 apt_ensure() {

@@ -44,6 +44,8 @@ const char* kTrainHelp =
     "  --loss bce|mse      default bce\n"
     "  --optimizer adam|sgd  default adam (sgd: momentum 0.9)\n"
     "  --seed N            weights, batch order and noise, default 0\n"
+    "  --exclude-classes 7[,3...]  leave these labels out of the training split (anomaly\n"
+    "                      experiments: aelab score then reports their AUC)\n"
     "  --noise KIND:AMOUNT denoising: corrupt each batch's inputs, train towards the clean ones:\n"
     "                      none (default), gaussian:SIGMA, mask:P or saltpepper:P (0 to 1);\n"
     "                      recorded in the model file (a resumed run keeps the file's)\n"
@@ -71,6 +73,7 @@ struct TrainOptions {
   std::string resume_path;
   bool weights_only = false;
   bool noise_given = false;                        // else a resumed run keeps its file's noise
+  std::vector<int> excluded;                       // --exclude-classes: labels left out of training
   bool hidden_given = false, latent_given = false; // a resumed model's shape must not be asked to change
 };
 
@@ -95,7 +98,7 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
-                          "threads", "limit", "out", "log", "resume", "noise"},
+                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes"},
                          {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -116,6 +119,8 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
       args.error = "--" + e;
   if (!args.error.empty()) return usage_error("train", args.error);
   opt->noise_given = args.has("noise");
+  if (args.has("exclude-classes")) opt->excluded = args.get_ints("exclude-classes", 0, 255);
+  if (!args.error.empty()) return usage_error("train", args.error);
   config.loss = loss == "bce" ? LossKind::bce : LossKind::mse;
   config.optimizer.kind = optimizer == "adam" ? OptimizerKind::adam : OptimizerKind::sgd;
   if (optimizer == "sgd" && !args.has("lr")) config.optimizer.learning_rate = 0.01f;
@@ -140,6 +145,14 @@ int load_training_data(TrainOptions* opt, Dataset* train, Dataset* test) {
   if (std::string e = load_split(dir, true, opt->limit, train); !e.empty()) return data_error(e);
   if (std::string e = load_split(dir, false, opt->limit, test); !e.empty()) return data_error(e);
   opt->shape.input_dim = train->pixels();
+  if (!opt->excluded.empty()) {
+    const int dropped = remove_classes(train, opt->excluded);
+    std::string list;
+    for (int c : opt->excluded) list += (list.empty() ? "" : ",") + std::to_string(c);
+    if (train->count == 0) return data_error(dir + ": no training images are left without classes " + list);
+    std::printf("left out class%s %s: %d training images dropped, %d remain (the test split keeps them)\n",
+                opt->excluded.size() > 1 ? "es" : "", list.c_str(), dropped, train->count);
+  }
   if (test->pixels() != train->pixels())
     return data_error(dir + ": test images are " + std::to_string(test->rows) + "x" +
                       std::to_string(test->cols) + ", training images " + std::to_string(train->rows) + "x" +

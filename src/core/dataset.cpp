@@ -4,6 +4,7 @@
 #include "core/dataset.h"
 #include "core/pixels.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstdio>
@@ -201,6 +202,26 @@ void images_to_float(const Dataset& data, int first, int n, float* x) {
   const int pixels = data.pixels();
   const uint8_t* images = data.image(first);
   for (size_t k = 0; k < size_t(n) * size_t(pixels); k++) x[k] = pixel_to_unit(images[k]);
+}
+
+int remove_classes(Dataset* data, const std::vector<int>& classes) {
+  const size_t pixels = size_t(data->pixels());
+  int kept = 0;
+  for (int i = 0; i < data->count; i++) {
+    const int label = data->labels[size_t(i)];
+    if (std::find(classes.begin(), classes.end(), label) != classes.end()) continue;
+    if (kept != i) {
+      std::copy_n(data->images.begin() + ptrdiff_t(size_t(i) * pixels), pixels,
+                  data->images.begin() + ptrdiff_t(size_t(kept) * pixels));
+      data->labels[size_t(kept)] = data->labels[size_t(i)];
+    }
+    kept++;
+  }
+  const int dropped = data->count - kept;
+  data->count = kept;
+  data->images.resize(size_t(kept) * pixels);
+  data->labels.resize(size_t(kept));
+  return dropped;
 }
 
 } // namespace aelab

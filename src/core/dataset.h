@@ -48,6 +48,10 @@ uint64_t idx_labels_size_from_head(const uint8_t* head, size_t n);
 // checks that the counts agree. `limit` > 0 keeps only the first `limit` samples.
 std::string load_split(const std::string& dir, bool train, int limit, Dataset* out);
 
+// Drops every picture whose label is one of `classes` (a class left out of training, whose
+// test pictures are then the anomalies); returns how many were dropped.
+int remove_classes(Dataset* data, const std::vector<int>& classes);
+
 // Preprocessing: pixels / 255 for samples `indices[0..n)` into rows of `x` (n, pixels).
 void images_to_float(const Dataset& data, const int* indices, int n, float* x);
 // The same for the samples first..first+n-1.
