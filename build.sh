@@ -17,7 +17,7 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 # ---------------------------------------------------------------------------------------------
 # System packages. Only missing ones are installed, so a set-up machine never touches the net.
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
-           libsdl2-dev emscripten nodejs npm python3-numpy python3-fonttools libstb-dev clang-format
+           libsdl2-dev emscripten nodejs npm python3-numpy python3-torch python3-fonttools libstb-dev clang-format
            clang libclang-rt-14-dev time dataset-fashion-mnist)
 APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
 
@@ -195,7 +195,7 @@ run_sanitizer_tests() {
 # Each fuzz target for <seconds>, from the generated seeds and the committed corpus
 # (tests/fuzz/corpus/<target>: inputs that once found a bug). A finding fails the run; it is left
 # in build/fuzz-findings/ to be fixed and then copied into the corpus.
-FUZZ_TARGETS=(idx model args script input wire)
+FUZZ_TARGETS=(idx model args script input wire npz)
 run_fuzzers() {
   local seconds="$1" t corpus log
   rm -rf "$BUILD/fuzz-seeds" && "$BUILD/asan/make_seeds" "$BUILD/fuzz-seeds"

@@ -8,6 +8,7 @@ namespace aelab {
 int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_score(int argc, char** argv);
+int cmd_import(int argc, char** argv);
 int cmd_reconstruct(int argc, char** argv);
 int cmd_encode(int argc, char** argv);
 int cmd_decode(int argc, char** argv);

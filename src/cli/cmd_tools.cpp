@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "core/image_io.h"
 #include "core/model_file.h"
+#include "core/npz.h"
 #include "core/pixels.h"
 #include "core/train.h"
 
@@ -139,6 +140,34 @@ int cmd_score(int argc, char** argv) {
     std::printf("%s: %d test images, mean loss %.6f; AUC against this test set %.4f\n", other_dir.c_str(),
                 other.count, other.count ? other_sum / other.count : 0.0, roc_auc(other_losses, losses));
   }
+  return 0;
+}
+
+int cmd_import(int argc, char** argv) {
+  const char* help =
+      "usage: aelab import --npz WEIGHTS.npz --out model.aelab\n"
+      "  a model from NumPy arrays (np.savez or np.savez_compressed): the Keras layout that\n"
+      "  aelab export writes (W1 784xH, b1, ..., W4 Hx784, b4), or a PyTorch state_dict saved\n"
+      "  through NumPy (four Linear layers: NAME.weight out x in, NAME.bias); any hidden and\n"
+      "  latent size. The model has no optimizer state and counts 0 epochs\n";
+  if (wants_help(argc, argv)) {
+    std::fputs(help, stdout);
+    return 0;
+  }
+  Args args = parse_args(argc, argv, 2, {"npz", "out"}, {});
+  if (args.error.empty() && !args.has("npz")) args.error = "--npz FILE is required";
+  if (args.error.empty() && !args.has("out")) args.error = "--out FILE is required";
+  if (!args.error.empty()) return usage_error("import", args.error);
+  const std::string in = args.get("npz", ""), out = args.get("out", "");
+  if (std::string e = check_replaceable(out); !e.empty()) return data_error("--out " + e);
+  std::vector<uint8_t> bytes;
+  if (std::string e = read_file_bytes(in, &bytes); !e.empty()) return data_error(e);
+  ModelFile file;
+  if (std::string e = import_npz(bytes.data(), bytes.size(), in, &file); !e.empty()) return data_error(e);
+  if (std::string e = save_model(out, file); !e.empty()) return data_error(e);
+  const ModelShape& s = file.model.shape;
+  std::printf("wrote %s: %d-%d-%d-%d-%d from %s\n", out.c_str(), s.input_dim, s.hidden_dim, s.latent_dim,
+              s.hidden_dim, s.input_dim, in.c_str());
   return 0;
 }
 

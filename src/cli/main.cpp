@@ -38,6 +38,7 @@ static const char* kUsage =
     "\n"
     "  train        train the autoencoder on MNIST (the reference experiment by default)\n"
     "  eval         validation loss of a model, overall and per digit class\n"
+    "  import       a model from Keras- or PyTorch-layout NumPy weights (.npz)\n"
     "  score        anomaly scores: each test image's loss, ROC AUCs of classes and other data\n"
     "  reconstruct  PNG figure: test digits above their reconstructions\n"
     "  encode       latent codes of the test set, with labels, as CSV\n"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "train") return cmd_train(argc, argv);
   if (command == "eval") return cmd_eval(argc, argv);
   if (command == "score") return cmd_score(argc, argv);
+  if (command == "import") return cmd_import(argc, argv);
   if (command == "reconstruct") return cmd_reconstruct(argc, argv);
   if (command == "encode") return cmd_encode(argc, argv);
   if (command == "decode") return cmd_decode(argc, argv);

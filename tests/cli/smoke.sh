@@ -315,5 +315,47 @@ expect_exit 2 "train --exclude-classes x is refused" -- "$AELAB" train --data "$
 expect_exit 1 "score --other a missing folder is a data error" -- "$AELAB" score --model no7.aelab --data "$DATA" --other nowhere --out x.csv
 expect_exit 2 "score without --out is refused" -- "$AELAB" score --model no7.aelab --data "$DATA"
 
+# Weights in: aelab import reads what export writes, the same arrays from np.savez_compressed,
+# float64, and a PyTorch state_dict (out x in); the weights come back bit for bit. A model
+# trained by PyTorch (tests/cli/torch_reference.py: 1 epoch on 20,000 digits) gives the loss
+# PyTorch computed, to 1e-4 (measured: equal to 6 decimals).
+expect_exit 0 "export the shipped model" -- "$AELAB" export --model "$SHIPPED" --out shipped.npz
+expect_exit 0 "import it back" -- "$AELAB" import --npz shipped.npz --out shipped-back.aelab
+check "  ... the same weights, bit for bit" cmp <(tail -c +41 "$SHIPPED" | head -c 839872) <(tail -c +41 shipped-back.aelab | head -c 839872)
+check "NumPy writes the same arrays compressed, as float64 and in PyTorch's layout" "$PY" - <<'PYEOF'
+import numpy as np
+z = np.load("shipped.npz")
+np.savez_compressed("compressed.npz", **{k: z[k] for k in z.files})
+np.savez("f64.npz", **{k: z[k].astype(np.float64) for k in z.files})
+names = ["encoder.0", "encoder.2", "decoder.0", "decoder.2"]
+sd = {}
+for i, n in enumerate(names):
+    sd[n + ".weight"] = np.ascontiguousarray(z["W%d" % (i + 1)].T)
+    sd[n + ".bias"] = z["b%d" % (i + 1)]
+np.savez("torch-layout.npz", **sd)
+bad = {k: z[k] for k in z.files}
+bad["W2"] = bad["W2"].astype(np.int32)
+np.savez("int.npz", **bad)
+bad = {k: z[k] for k in z.files}
+bad["b3"] = bad["b3"][:7]
+np.savez("short-bias.npz", **bad)
+PYEOF
+for f in compressed f64 torch-layout; do
+  expect_exit 0 "import $f.npz" -- "$AELAB" import --npz $f.npz --out $f.aelab
+  check "  ... the same weights" cmp <(tail -c +41 "$SHIPPED" | head -c 839872) <(tail -c +41 $f.aelab | head -c 839872)
+done
+head -c 5000 shipped.npz >truncated.npz
+expect_exit 1 "a truncated npz is refused" -- "$AELAB" import --npz truncated.npz --out x.aelab
+check "  ... saying so" grep -q "truncated.npz: not an .npz (no zip end record)" err.txt
+expect_exit 1 "an int32 array is refused" -- "$AELAB" import --npz int.npz --out x.aelab
+check "  ... naming it and the dtype expected" grep -q "int.npz: W2.npy: dtype '<i4', expected float32 ('<f4') or float64" err.txt
+expect_exit 1 "a wrong-shape array is refused" -- "$AELAB" import --npz short-bias.npz --out x.aelab
+check "  ... naming it and the shape expected" grep -q "short-bias.npz: b3 has shape (7,), expected (128,)" err.txt
+torch_loss=$("$PY" "$(dirname "$AELAB_SCRIPT")/torch_reference.py" "$DATA" 20000 torch.npz)
+expect_exit 0 "import a model PyTorch trained (val loss $torch_loss in PyTorch)" -- "$AELAB" import --npz torch.npz --out torch.aelab
+expect_exit 0 "  ... eval it" -- "$AELAB" eval --model torch.aelab --data "$DATA"
+aelab_loss=$(sed -n 's/^val_loss \([0-9.]*\).*/\1/p' out.txt)
+check "  ... the same validation loss as PyTorch: $aelab_loss against $torch_loss" "$PY" -c "import sys; sys.exit(0 if abs($aelab_loss - $torch_loss) < 1e-4 else 1)"
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/image_io.h"
 #include "core/model_file.h"
 #include "lab/wire.h"
 
@@ -105,6 +106,32 @@ int main(int argc, char** argv) {
   put("model", "adam", model_to_bytes(small_model(true, OptimizerKind::adam)));
   put("model", "sgd", model_to_bytes(small_model(true, OptimizerKind::sgd)));
   put("model", "weights-only", model_to_bytes(small_model(false, OptimizerKind::adam)));
+  {
+    ModelFile noisy = small_model(false, OptimizerKind::adam);
+    noisy.noise = {NoiseKind::mask, 0.3f};
+    put("model", "noise", model_to_bytes(noisy));
+  }
+
+  { // the Keras layout (W1..b4) and the PyTorch one (N.weight out x in, N.bias) of a 4-3-2 model
+    const ModelFile f = small_model(false, OptimizerKind::adam);
+    std::vector<NpyArray> keras, torch;
+    std::vector<std::vector<float>> transposed(4);
+    for (int l = 0; l < 4; l++) {
+      const DenseLayer& layer = f.model.layers[l];
+      keras.push_back(
+          {"W" + std::to_string(l + 1), {size_t(layer.in), size_t(layer.out)}, f.model.weight(l)});
+      keras.push_back({"b" + std::to_string(l + 1), {size_t(layer.out)}, f.model.bias(l)});
+      for (int c = 0; c < layer.out; c++)
+        for (int r = 0; r < layer.in; r++)
+          transposed[size_t(l)].push_back(f.model.weight(l)[r * layer.out + c]);
+      torch.push_back({std::to_string(2 * l) + ".weight",
+                       {size_t(layer.out), size_t(layer.in)},
+                       transposed[size_t(l)].data()});
+      torch.push_back({std::to_string(2 * l) + ".bias", {size_t(layer.out)}, f.model.bias(l)});
+    }
+    put("npz", "keras", encode_npz(keras));
+    put("npz", "torch", encode_npz(torch));
+  }
 
   Command c;
   for (Command::Kind kind :
