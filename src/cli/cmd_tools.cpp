@@ -1,7 +1,11 @@
 // The commands that use a trained model: eval, reconstruct, encode, decode, export.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <numeric>
 #include <set>
 
@@ -201,17 +205,82 @@ int cmd_reconstruct(int argc, char** argv) {
   return 0;
 }
 
+// The TensorBoard Embedding Projector's files for the test set's codes, in `dir` (created if
+// missing): vectors.tsv, metadata.tsv (label, class name), sprite.png (the digits, 100 a row),
+// projector_config.json (paths relative to it, as the Projector's "Load" dialog reads them).
+std::string write_projector(const std::string& dir, const Matrix& codes, const Dataset& test,
+                            const char* const* class_names) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return dir + ": cannot create the folder (" + std::strerror(errno) + ")";
+  const int n = test.count, latent = int(codes.shape()[1]);
+  std::string vectors, metadata = "label\tclass\n";
+  char value[32];
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < latent; j++) {
+      std::snprintf(value, sizeof value, "%s%.6g", j ? "\t" : "", codes(size_t(i), size_t(j)));
+      vectors += value;
+    }
+    vectors += "\n";
+    const int label = test.labels[size_t(i)];
+    metadata +=
+        std::to_string(label) + "\t" + (label < 10 ? class_names[label] : std::to_string(label)) + "\n";
+  }
+  // the sprite: a square grid of the pictures, as the Projector wants (up to 8192 px a side)
+  const int per_row = int(std::ceil(std::sqrt(double(n)))), side = test.rows;
+  const int width = per_row * test.cols;
+  std::vector<uint8_t> sprite(size_t(width) * size_t(per_row * side), 0);
+  for (int i = 0; i < n; i++)
+    for (int y = 0; y < test.rows; y++)
+      std::copy_n(test.image(i) + size_t(y) * size_t(test.cols), test.cols,
+                  sprite.begin() + ptrdiff_t((size_t(i / per_row) * side + size_t(y)) * size_t(width) +
+                                             size_t(i % per_row) * size_t(test.cols)));
+  char config[512];
+  std::snprintf(config, sizeof config,
+                "{\n  \"embeddings\": [{\n    \"tensorName\": \"aelab latent codes\",\n"
+                "    \"tensorShape\": [%d, %d],\n    \"tensorPath\": \"vectors.tsv\",\n"
+                "    \"metadataPath\": \"metadata.tsv\",\n"
+                "    \"sprite\": {\"imagePath\": \"sprite.png\", \"singleImageDim\": [%d, %d]}\n  }]\n}\n",
+                n, latent, test.cols, test.rows);
+  if (std::string e = write_file_bytes(join_path(dir, "vectors.tsv"), vectors); !e.empty()) return e;
+  if (std::string e = write_file_bytes(join_path(dir, "metadata.tsv"), metadata); !e.empty()) return e;
+  if (std::string e = write_png_gray(join_path(dir, "sprite.png"), sprite.data(), width, per_row * side);
+      !e.empty())
+    return e;
+  return write_file_bytes(join_path(dir, "projector_config.json"), std::string(config));
+}
+
 int cmd_encode(int argc, char** argv) {
   ModelCommand c;
-  const char* help = "usage: aelab encode --model FILE --out codes.csv [--data DIR]\n"
-                     "  writes label,z0,...,z<latent-1> for every test image\n";
-  if (int rc = open_model_command("encode", help, argc, argv, {"out"}, true, &c)) return rc < 0 ? 0 : rc;
-  if (!c.args.has("out")) return usage_error("encode", "--out FILE.csv is required");
+  const char* help =
+      "usage: aelab encode --model FILE --out codes.csv [--data DIR]\n"
+      "       aelab encode --model FILE --format projector --out DIR [--data DIR] [--classes mnist|fashion]\n"
+      "  writes label,z0,...,z<latent-1> for every test image; with --format projector, the\n"
+      "  TensorBoard Embedding Projector's files in DIR: vectors.tsv, metadata.tsv (label and\n"
+      "  class name), sprite.png and projector_config.json (open it with the Projector's Load)\n";
+  if (int rc = open_model_command("encode", help, argc, argv, {"out", "format", "classes"}, true, &c))
+    return rc < 0 ? 0 : rc;
+  if (!c.args.has("out"))
+    return usage_error("encode", "--out FILE.csv (or DIR with --format projector) is required");
+  const std::string format = c.args.get("format", "csv"), classes = c.args.get("classes", "mnist");
+  if (format != "csv" && format != "projector")
+    return usage_error("encode", "--format " + format + ": expected csv or projector");
+  if (classes != "mnist" && classes != "fashion")
+    return usage_error("encode", "--classes " + classes + ": expected mnist or fashion");
   std::vector<int> all(size_t(c.test.count));
   std::iota(all.begin(), all.end(), 0);
   const Matrix codes = encode(c.file.model, test_images(c.test, all));
   const std::string out = c.args.get("out", "");
   const int latent = c.file.model.shape.latent_dim;
+  if (format == "projector") {
+    if (std::string e =
+            write_projector(out, codes, c.test, classes == "fashion" ? kFashionClassNames : kDigitClassNames);
+        !e.empty())
+      return data_error(e);
+    std::printf(
+        "wrote %s/: vectors.tsv (%d codes of %d values), metadata.tsv, sprite.png, projector_config.json\n",
+        out.c_str(), c.test.count, latent);
+    return 0;
+  }
   std::string csv = "label";
   for (int j = 0; j < latent; j++) csv += ",z" + std::to_string(j);
   csv += "\n";

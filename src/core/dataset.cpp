@@ -12,6 +12,10 @@
 
 namespace aelab {
 
+const char* const kDigitClassNames[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+const char* const kFashionClassNames[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
 const char* const kTrainImagesFile = "train-images-idx3-ubyte";
 const char* const kTrainLabelsFile = "train-labels-idx1-ubyte";
 const char* const kTestImagesFile = "t10k-images-idx3-ubyte";
@@ -124,12 +128,6 @@ uint64_t idx_labels_size_from_head(const uint8_t* head, size_t n) {
   uint32_t count = read_be32(head + 4);
   if (count == 0 || count > kMaxCount) return 0;
   return kLabelsHeaderBytes + uint64_t(count);
-}
-
-static std::string join_path(const std::string& dir, const std::string& name) {
-  if (dir.empty()) return name;
-  if (dir.back() == '/') return dir + name;
-  return dir + "/" + name;
 }
 
 static bool file_exists(const std::string& path) {

@@ -20,6 +20,10 @@ struct Dataset {
   const uint8_t* image(int i) const { return images.data() + size_t(i) * size_t(pixels()); }
 };
 
+// Class names, by label: MNIST's digits and Fashion-MNIST's items ("T-shirt/top", ...).
+extern const char* const kDigitClassNames[10];
+extern const char* const kFashionClassNames[10];
+
 // The four standard file names inside a data folder (each may also be present as NAME.gz).
 extern const char* const kTrainImagesFile; // "train-images-idx3-ubyte"
 extern const char* const kTrainLabelsFile; // "train-labels-idx1-ubyte"

@@ -244,4 +244,10 @@ std::string replace_file_bytes(const std::string& path, const void* data, size_t
   return "";
 }
 
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  if (dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
 } // namespace aelab

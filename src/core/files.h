@@ -28,6 +28,9 @@ std::string read_file_bytes(const std::string& path, std::vector<uint8_t>* out,
 std::string read_stream_bytes(std::FILE* f, const std::string& name, std::vector<uint8_t>* out,
                               SizeFromHead size_from_head = nullptr);
 
+// dir + "/" + name ("name" alone for an empty dir; no doubled slash).
+std::string join_path(const std::string& dir, const std::string& name);
+
 // Writes `size` bytes to `path` (created or truncated; a device such as /dev/stdout works),
 // checking the writes and the close: a full disk is an error, never a short file reported as
 // written.

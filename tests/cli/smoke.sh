@@ -357,5 +357,24 @@ expect_exit 0 "  ... eval it" -- "$AELAB" eval --model torch.aelab --data "$DATA
 aelab_loss=$(sed -n 's/^val_loss \([0-9.]*\).*/\1/p' out.txt)
 check "  ... the same validation loss as PyTorch: $aelab_loss against $torch_loss" "$PY" -c "import sys; sys.exit(0 if abs($aelab_loss - $torch_loss) < 1e-4 else 1)"
 
+# The Embedding Projector's files: 10,000 rows of the code's width, a label and class per row
+# under a header, a 2800x2800 sprite of 28x28 digits, and a config that points at all three.
+expect_exit 0 "encode --format projector" -- "$AELAB" encode --model "$SHIPPED" --data "$DATA" --format projector --out projector
+expect_exit 0 "  ... with Fashion-MNIST's class names" -- "$AELAB" encode --model "$SHIPPED" --data "$FASHION" --format projector --classes fashion --out projector-fashion
+check "  ... the files parse: vectors, metadata, sprite and config" "$PY" - <<'PYEOF'
+import json, numpy as np
+from pngs import png
+v = np.loadtxt("projector/vectors.tsv", delimiter="\t")
+assert v.shape == (10000, 32), v.shape
+meta = open("projector/metadata.tsv").read().splitlines()
+assert meta[0] == "label\tclass" and len(meta) == 10001 and meta[1] == "7\t7", meta[:2]
+assert open("projector-fashion/metadata.tsv").read().splitlines()[1] == "9\tAnkle boot"
+assert png("projector/sprite.png") == (2800, 2800)
+c = json.load(open("projector/projector_config.json"))["embeddings"][0]
+assert c["tensorShape"] == [10000, 32] and c["tensorPath"] == "vectors.tsv" and c["metadataPath"] == "metadata.tsv", c
+assert c["sprite"] == {"imagePath": "sprite.png", "singleImageDim": [28, 28]}, c
+PYEOF
+expect_exit 2 "encode --format xml is refused" -- "$AELAB" encode --model "$SHIPPED" --data "$DATA" --format xml --out x
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]
