@@ -349,6 +349,13 @@
     set(settings) {
       need();
       for (const [key, given] of Object.entries(settings)) {
+        if (key === 'noise' || key === 'corrupt') { // texts: 'none', 'gaussian:0.2', 'mask:0.3', 'saltpepper:0.1'
+          if (typeof given !== 'string')
+            throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a text such as 'mask:0.3' or 'none'`);
+          const error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key, given]);
+          if (error) throw new Error(`aelab.set: ${error}`);
+          continue;
+        }
         let value = given;
         if (choices[key]) value = choices[key][String(given).toLowerCase()];
         else if (typeof given === 'boolean') value = given ? 1 : 0;

@@ -553,6 +553,8 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.string("loss", lab.config.loss == LossKind::bce ? "bce" : "mse");
   j.string("optimizer", lab.config.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
   j.number("seed", double(lab.config.seed));
+  j.string("noise", noise_text(lab.config.noise));
+  j.string("corrupt", noise_text(lab.input.corrupt));
   j.number("budgetMs", app.budget.ms).boolean("budgetAuto", app.budget.automatic);
   j.string("trainingHost", host_kind_name(lab.host->kind()));
   j.boolean("trainingThread", lab.host->kind() == HostKind::thread);
@@ -605,6 +607,17 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.json("controlsDrawn", json_strings(drawn));
   if (extra) extra(j);
   return j.finish();
+}
+
+std::string app_set_text(App& app, const std::string& name, const std::string& value) {
+  if (name != "noise" && name != "corrupt") return name + ": not a text setting (noise or corrupt)";
+  Noise noise;
+  if (std::string e = parse_noise(value, &noise); !e.empty())
+    return name == "noise" ? e : "corrupt" + e.substr(5);
+  if (name == "corrupt") return lab_set_corrupt(app.lab, noise);
+  TrainConfig c = app.lab.config;
+  c.noise = noise;
+  return lab_set_config(app.lab, c);
 }
 
 std::string app_set(App& app, const std::string& name, double value) {

@@ -256,6 +256,9 @@ std::string app_state_json(const App& app, bool page_ready = true,
                            const std::function<void(JsonWriter&)>& extra = {});
 // window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
 std::string app_set(App& app, const std::string& name, double value);
+// The settings whose values are texts: noise (the training's, "mask:0.3"), corrupt (the draw
+// panel's "corrupt the input"; "none" turns it off).
+std::string app_set_text(App& app, const std::string& name, const std::string& value);
 
 // ---- lesson links (lesson.cpp; the keys are in docs/teaching.md)
 struct LessonResult {

@@ -54,7 +54,11 @@ void draw_panel(App& app, const Rect& r) {
   // canvas above, two images below; the rest is a row of controls and two lines of text
   float rest_h =
       std::max(0.0f, avail.y - 2 * line - ImGui::GetTextLineHeightWithSpacing() - 2 * style.ItemSpacing.y);
-  float image_side = std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.4f * rest_h));
+  const Input& in = lab.input;
+  const bool corrupted = in.corrupt.kind != NoiseKind::none;
+  const int images = corrupted ? 3 : 2; // corrupted: noisy input, reconstruction, clean original
+  float image_side = std::floor(
+      std::min((avail.x - float(images - 1) * style.ItemSpacing.x) / float(images), 0.4f * rest_h));
   float canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - image_side)));
 
   if (ImGui::Button("Clear")) lab_clear(lab);
@@ -68,14 +72,32 @@ void draw_panel(App& app, const Rect& r) {
                         "see what an uncentred drawing does to the reconstruction.");
   }
 
+  if (app_control_shown(app, Control::noise)) {
+    same_line_if_fits("[x] corrupt");
+    bool corrupt = corrupted;
+    if (ImGui::Checkbox("corrupt", &corrupt)) {
+      const Noise training = lab.config.noise;
+      lab_set_corrupt(lab, !corrupt                           ? Noise{}
+                           : training.kind != NoiseKind::none ? training
+                                                              : Noise{NoiseKind::mask, 0.3f});
+    }
+    tip("Corrupt the input with %s noise (the training's, or mask 0.3 when it trains without):\n"
+        "the network sees the corrupted picture; compare its reconstruction with the clean\n"
+        "original. A model trained with noise (Train panel) cleans it; a plain one copies it.",
+        noise_text(corrupted                                  ? in.corrupt
+                   : lab.config.noise.kind != NoiseKind::none ? lab.config.noise
+                                                              : Noise{NoiseKind::mask, 0.3f})
+            .c_str());
+  }
+
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail.x - canvas_side) / 2));
   canvas_widget(app, canvas_side);
 
-  const Input& in = lab.input;
-  const char* input_label = in.test_digit >= 0 ? "input: test digit"
-                            : in.direct        ? "input: set by the page"
-                            : in.preprocess    ? "input (processed)"
-                                               : "input (raw, not centred)";
+  const char* input_label = corrupted            ? "corrupted input"
+                            : in.test_digit >= 0 ? "input: test digit"
+                            : in.direct          ? "input: set by the page"
+                            : in.preprocess      ? "input (processed)"
+                                                 : "input (raw, not centred)";
   // labels no wider than their image (a wider one would push the second image off the panel)
   auto fitting = [&](const char* label, const char* short_label) {
     return ImGui::CalcTextSize(label).x <= image_side ? label : short_label;
@@ -89,6 +111,13 @@ void draw_panel(App& app, const Rect& r) {
   ImGui::TextUnformatted(fitting("reconstruction", "output"));
   digit_image("##recon", in.recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
+  if (corrupted) {
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(fitting("clean original", "clean"));
+    digit_image("##clean", in.clean, kDigitSide, kDigitSide, image_side);
+    ImGui::EndGroup();
+  }
 
   if (in.empty)
     text_disabled_wrapped("Draw a digit above, or click one in the Gallery or on the Latent map.");
@@ -98,8 +127,10 @@ void draw_panel(App& app, const Rect& r) {
   else
     ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
   if (!in.empty)
-    tip("How far the reconstruction is from the input, averaged over the 784 pixels:\n"
-        "0 would be a perfect copy. Digits like the training set's score lowest.");
+    tip(corrupted ? "How far the reconstruction is from the clean original, averaged over the 784\n"
+                    "pixels: how well the network undid the noise."
+                  : "How far the reconstruction is from the input, averaged over the 784 pixels:\n"
+                    "0 would be a perfect copy. Digits like the training set's score lowest.");
   ImGui::End();
 }
 

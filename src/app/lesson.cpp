@@ -189,7 +189,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
     } else if (key == "dataset") {
       if (value != "mnist") notice(key, value, "'mnist' (the only dataset in this build)");
     } else if (key == "noise") {
-      if (value != "none") notice(key, value, "'none' (denoising training is not in this build yet)");
+      settings.push_back({key, value});
     } else if (key.size() > 5 && key.compare(key.size() - 5, 5, "_hide") == 0 &&
                index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5)) >= 0) {
       const int i = index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5));
@@ -208,7 +208,9 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   for (const auto& [key, value] : settings) {
     double v = 0;
     std::string error;
-    if (key == "loss")
+    if (key == "noise")
+      error = app_set_text(app, key, value);
+    else if (key == "loss")
       error = value == "bce" ? app_set(app, key, 0) : value == "mse" ? app_set(app, key, 1) : "x";
     else if (key == "optimizer")
       error = value == "adam" ? app_set(app, key, 0) : value == "sgd" ? app_set(app, key, 1) : "x";
@@ -264,7 +266,7 @@ std::string app_lesson_link(const App& app) {
   out += "&lr=" + float_text(c.optimizer.learning_rate) + "&batch=" + std::to_string(c.batch_size);
   out += "&epochs=" + std::to_string(c.epochs) + "&loss=" + (c.loss == LossKind::bce ? "bce" : "mse");
   out += std::string("&optimizer=") + (c.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
-  out += "&seed=" + std::to_string(c.seed) + "&dataset=mnist&noise=none";
+  out += "&seed=" + std::to_string(c.seed) + "&dataset=mnist&noise=" + noise_text(c.noise);
   const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
   out += std::string("&model=") + (shipped ? "shipped" : "random");
   out += std::string("&view=") + view_name(app.views.view);

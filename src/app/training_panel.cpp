@@ -141,6 +141,31 @@ void hyperparameters(App& app) {
         "at the next Reset, so the same seed gives the same run.");
   }
 
+  if (shown(Control::noise)) { // denoising: the inputs corrupted, the targets clean
+    int kind = int(c.noise.kind);
+    cols.field("noise");
+    if (ImGui::Combo("##noise", &kind, "none\0gaussian\0mask\0salt & pepper\0")) {
+      c.noise.kind = NoiseKind(kind), changed = true;
+      if (c.noise.kind != NoiseKind::none && c.noise.amount == 0)
+        c.noise.amount = c.noise.kind == NoiseKind::gaussian ? 0.3f
+                         : c.noise.kind == NoiseKind::mask   ? 0.3f
+                                                             : 0.1f;
+    }
+    tip("Noise: train a denoising autoencoder. Each batch's inputs are corrupted afresh and the\n"
+        "loss compares the output with the clean digit, so the network learns to clean.\n"
+        "gaussian adds noise of that sigma, mask blanks that share of the pixels, salt &\n"
+        "pepper sets that share to black or white. Try mask 0.3, then corrupt the input in\n"
+        "the draw panel.");
+    if (c.noise.kind != NoiseKind::none) {
+      cols.field(c.noise.kind == NoiseKind::gaussian ? "sigma" : "share");
+      float amount = c.noise.amount;
+      if (ImGui::SliderFloat("##noise_amount", &amount, 0.0f, 1.0f, "%.2f"))
+        c.noise.amount = amount, changed = true;
+      tip(c.noise.kind == NoiseKind::gaussian ? "The noise's standard deviation, in pixel units (0 to 1)."
+                                              : "The share of pixels corrupted (0 to 1).");
+    }
+  }
+
   if (changed) {
     std::string error = lab_set_config(lab, c);
     if (!error.empty()) app_message(app, error, true);

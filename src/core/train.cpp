@@ -34,9 +34,9 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
   }
   t.input_rows.resize(B);
-  const bool noisy = config.noise.kind != NoiseKind::none;
-  t.noisy.assign(noisy ? B * size_t(model.shape.input_dim) : 0, 0);
-  t.noisy_rows.resize(noisy ? B : 0);
+  // the noise buffers even without noise: the app may switch it on between two batches
+  t.noisy.assign(B * size_t(model.shape.input_dim), 0);
+  t.noisy_rows.resize(B);
   for (size_t i = 0; i < t.noisy_rows.size(); i++)
     t.noisy_rows[i] = t.noisy.data() + i * size_t(model.shape.input_dim);
   t.noise_state = config.seed ^ 0x4E4F495345ull; // noise independent of the init and the order

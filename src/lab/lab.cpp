@@ -297,6 +297,14 @@ bool lab_load_test_digit(Lab& lab, int index) {
   return true;
 }
 
+std::string lab_set_corrupt(Lab& lab, const Noise& noise) {
+  if (std::string e = check_noise(noise); !e.empty()) return e;
+  if (noise.kind != NoiseKind::none && lab.input.corrupt.kind == NoiseKind::none) lab.input.corrupt_seed++;
+  lab.input.corrupt = noise;
+  lab.input.dirty = true;
+  return "";
+}
+
 void lab_set_preprocess(Lab& lab, bool on) {
   lab.input.preprocess = on;
   lab.input.dirty = true;
@@ -348,8 +356,14 @@ void compute_input(Lab& lab) {
   one.images.resize(kPixels);
   one.labels.assign(1, 0);
   for (int i = 0; i < kPixels; ++i) one.images[size_t(i)] = unit_to_pixel(processed[i]);
-  images_to_float(one, 0, 1, in.pixels);
+  images_to_float(one, 0, 1, in.clean);
   in.empty = std::all_of(one.images.begin(), one.images.end(), [](uint8_t b) { return b == 0; });
+  Dataset seen = one; // what the model sees: the picture, or the picture with the noise on it
+  if (in.corrupt.kind != NoiseKind::none) {
+    const uint8_t* row = one.images.data();
+    corrupt_images(in.corrupt, &row, 1, kPixels, in.corrupt_seed, seen.images.data());
+  }
+  images_to_float(seen, 0, 1, in.pixels);
 
   // 2. encode, decode, and the loss exactly as validation computes it
   Matrix x({size_t(1), size_t(kPixels)});
@@ -358,7 +372,7 @@ void compute_input(Lab& lab) {
   Matrix recon = decode(model, code);
   std::copy(recon.data(), recon.data() + kPixels, in.recon);
   in.code.assign(code.data(), code.data() + code.size());
-  sample_losses(model, one, 0, 1, lab.config.loss, &in.loss);
+  sample_losses(model, seen, 0, 1, lab.config.loss, &in.loss, &one); // against the clean picture
 
   // 3. the edited code, if any, through the decoder alone
   if (!in.code_edited || in.edited_code.size() != in.code.size()) {

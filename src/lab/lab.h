@@ -12,6 +12,7 @@
 #include "core/dataset.h"
 #include "core/digit_preprocess.h"
 #include "core/model.h"
+#include "core/noise.h"
 #include "lab/run_host.h"
 
 namespace aelab {
@@ -40,10 +41,13 @@ struct Input {
   float direct_pixels[kPixels] = {};
   bool dirty = true;
   bool empty = true;
+  Noise corrupt;              // "corrupt the input": the model sees this noise on the picture
+  uint64_t corrupt_seed = 1;  // its draw (a new one each time it is switched on)
+  float clean[kPixels] = {};  // the picture before any corruption (= pixels without it)
   float pixels[kPixels] = {}; // what the model sees (quantised to bytes / 255, like MNIST)
   float raw[kPixels] = {};    // the canvas downsampled without preprocessing
   float recon[kPixels] = {};  // decode(encode(pixels))
-  float loss = 0;             // reconstruction loss of pixels (the run's loss)
+  float loss = 0;             // reconstruction loss against the clean picture (the run's loss)
   std::vector<float> code;    // encode(pixels), latent_dim values
   std::vector<float> edited_code;
   bool code_edited = false;
@@ -128,6 +132,9 @@ std::string lab_set_strokes_checked(Lab& lab, const float* xy, size_t floats, co
                                     size_t strokes);
 bool lab_load_test_digit(Lab& lab, int index);
 void lab_set_preprocess(Lab& lab, bool on);
+// "Corrupt the input" (none: off): the drawing as the model sees it with this noise, its
+// reconstruction, and the loss against the clean drawing. "" or why the noise is refused.
+std::string lab_set_corrupt(Lab& lab, const Noise& noise);
 // Takes the newest snapshot (refreshing the UI's model when its version changed) and recomputes
 // input, reconstruction, code and loss if anything changed (cheap: one sample).
 void lab_update(Lab& lab);

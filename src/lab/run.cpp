@@ -152,7 +152,7 @@ void apply_config(Run& run, const TrainConfig& config) {
     run.trainer_ready = false;
     run.epoch_open = false;
   } else if (run.trainer_ready) {
-    run.trainer.config = config; // learning rate, momentum, epochs: from the next batch on
+    run.trainer.config = config; // learning rate, momentum, epochs, noise: from the next batch on
   }
 }
 
@@ -179,6 +179,7 @@ std::vector<uint8_t> model_file_bytes(const Run& run) {
   ModelFile file;
   file.model = run.model;
   file.epochs_trained = run.epochs_before + uint32_t(run.epochs_done);
+  file.noise = run.config.noise; // the input noise it is training with now
   if (run.trainer_ready && run.trainer.optimizer.step > 0) {
     file.has_optimizer = true;
     file.optimizer_kind = run.config.optimizer.kind;

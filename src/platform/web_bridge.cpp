@@ -91,6 +91,10 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_set(const char* name, double value) {
   return give(app_set(app(), name, value));
 }
 
+EMSCRIPTEN_KEEPALIVE const char* aelab_set_text(const char* name, const char* value) {
+  return give(app_set_text(app(), name, value));
+}
+
 EMSCRIPTEN_KEEPALIVE double aelab_reset() {
   App& a = app();
   app_reset(a, a.lab.model->shape);

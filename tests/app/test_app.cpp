@@ -65,6 +65,49 @@ TEST(AppZoom, FollowsTheWindowAbove1280x800AndNeverShrinks) {
   EXPECT_FLOAT_EQ(app_zoom(1300, 810), 1.0f); // 1.0125: below the next step
 }
 
+// Denoising in the app: the training noise and the draw panel's "corrupt the input" are text
+// settings (aelab.set, lesson links); corrupting shows the model a noisy picture and scores its
+// reconstruction against the clean one.
+TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
+  App app = make_app();
+  EXPECT_EQ(app_set_text(app, "noise", "mask:0.3"), "");
+  lab_update(app.lab);
+  EXPECT_TRUE(app.lab.config.noise == (Noise{NoiseKind::mask, 0.3f}));
+  EXPECT_NE(app_lesson_link(app).find("&noise=mask:0.3"), std::string::npos);
+  EXPECT_EQ(app_set_text(app, "noise", "blur:2"),
+            "noise 'blur:2': expected none, gaussian:SIGMA, mask:P or saltpepper:P with the amount a number "
+            "from 0 to 1 (e.g. mask:0.3)");
+  EXPECT_EQ(app_set_text(app, "corrupt", "mask:7").rfind("corrupt 'mask:7': expected", 0), 0u);
+  EXPECT_EQ(app_set_text(app, "frob", "x"), "frob: not a text setting (noise or corrupt)");
+  const LessonResult r = app_apply_lesson(app, "noise=gaussian:0.2");
+  EXPECT_TRUE(r.notices.empty());
+  lab_update(app.lab);
+  EXPECT_TRUE(app.lab.config.noise == (Noise{NoiseKind::gaussian, 0.2f}));
+
+  float pixels[kPixels];
+  for (int i = 0; i < kPixels; i++)
+    pixels[i] = (i / 28 > 6 && i / 28 < 22 && i % 28 > 10 && i % 28 < 16) ? 1.0f : 0.0f;
+  lab_set_input_pixels(app.lab, pixels);
+  lab_update(app.lab);
+  const float clean_loss = app.lab.input.loss;
+  EXPECT_EQ(app_set_text(app, "corrupt", "mask:0.5"), "");
+  lab_update(app.lab);
+  const Input& in = app.lab.input;
+  int blanked = 0, ink = 0;
+  for (int i = 0; i < kPixels; i++) {
+    EXPECT_EQ(in.clean[i], pixels[i]) << i;
+    ink += pixels[i] > 0;
+    blanked += pixels[i] > 0 && in.pixels[i] == 0;
+    EXPECT_TRUE(in.pixels[i] == in.clean[i] || in.pixels[i] == 0) << i; // mask only blanks
+  }
+  EXPECT_GT(blanked, ink / 4); // about half of the 75 ink pixels
+  EXPECT_LT(blanked, 3 * ink / 4);
+  EXPECT_NE(in.loss, clean_loss); // the reconstruction of the noisy picture, against the clean one
+  EXPECT_EQ(app_set_text(app, "corrupt", "none"), "");
+  lab_update(app.lab);
+  EXPECT_EQ(app.lab.input.loss, clean_loss);
+}
+
 TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {
   App app = make_app();
   const LessonResult r = app_apply_lesson(

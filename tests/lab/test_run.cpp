@@ -387,6 +387,30 @@ TEST(LabView, TakesTheRunsWeightsOnceTheyChange_AndKeepsItsOwnCopy) {
   EXPECT_FALSE(lab.input.code.empty());
 }
 
+// The run trains with the configured input noise: the same seeded steps give other weights
+// than without it, and the model it saves records the noise.
+TEST(Run, TrainsWithTheInputNoiseAndItsModelFileRecordsIt) {
+  std::vector<float> params[2];
+  for (int noisy = 0; noisy < 2; noisy++) {
+    aelab::Run run;
+    run_init(run);
+    run_apply(run, dataset(false, random_digits(50, 1)));
+    run_apply(run, dataset(true, random_digits(100, 2)));
+    Command c = config(16, 1);
+    if (noisy) c.config.noise = {NoiseKind::mask, 0.5f};
+    run_apply(run, c);
+    run_apply(run, reset(16, 4, 3));
+    run_apply(run, step(3));
+    run_apply(run, make(Command::Kind::save));
+    work_until_idle(run);
+    params[noisy].assign(run.model.params.begin(), run.model.params.end());
+    ModelFile file;
+    ASSERT_EQ(model_from_bytes(run.saved->data(), run.saved->size(), "saved", &file), "");
+    EXPECT_TRUE(file.noise == (noisy ? Noise{NoiseKind::mask, 0.5f} : Noise{}));
+  }
+  EXPECT_NE(params[0], params[1]);
+}
+
 // ---- the wire (the Web Worker host's messages)
 
 TEST(Wire, CommandsAndSnapshotsSurviveTheTripAsBytes) {
@@ -395,6 +419,7 @@ TEST(Wire, CommandsAndSnapshotsSurviveTheTripAsBytes) {
   load.seq = 42;
   load.bytes = {1, 2, 3};
   load.config.optimizer.learning_rate = 0.25f;
+  load.config.noise = {NoiseKind::saltpepper, 0.125f};
   const std::vector<uint8_t> bytes = command_to_bytes(load);
   Command back;
   ASSERT_TRUE(command_from_bytes(bytes.data(), bytes.size(), &back));
@@ -402,6 +427,7 @@ TEST(Wire, CommandsAndSnapshotsSurviveTheTripAsBytes) {
   EXPECT_EQ(back.seq, 42u);
   EXPECT_EQ(back.bytes, load.bytes);
   EXPECT_EQ(back.config.optimizer.learning_rate, 0.25f);
+  EXPECT_TRUE(back.config.noise == load.config.noise);
   EXPECT_FALSE(command_from_bytes(bytes.data(), bytes.size() - 1, &back)); // truncated
 
   aelab::Run run;

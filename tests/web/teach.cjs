@@ -383,6 +383,34 @@ async function tour(browser, url) {
   await context.close();
 }
 
+// Lesson 2, denoising: its link sets the training noise; the run (the Web Worker in this
+// non-isolated page) trains with it; "corrupt" in the draw panel shows the model a masked digit
+// (about 30% of its ink blanked), its reconstruction and the clean original.
+async function denoisingLesson(browser, url) {
+  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
+  const lesson = 'model=random&noise=mask:0.3&epochs=3&batch=256&view=gallery&panels=draw,train,views&title=Denoising';
+  const { page, errors } = await openPage(context, `${url}#${lesson}`);
+  await sleep(300);
+  const opened = await page.evaluate(() => ({ noise: aelab.state().noise, link: aelab.link() }));
+  await page.evaluate(() => aelab.train(true));
+  const trained = await waitFor(page, 'the denoising lesson trains', () => aelab.state().step >= 30, null, 120000);
+  await page.evaluate(() => aelab.train(false));
+  await page.evaluate(() => { aelab.loadTestDigit(3); aelab.set({ corrupt: 'mask:0.3' }); });
+  await sleep(500);
+  const s = await page.evaluate(() => ({ state: aelab.state(), input: Array.from(aelab.input()) }));
+  const clean = await page.evaluate(() => { aelab.set({ corrupt: 'none' }); return Array.from(aelab.input()); });
+  const ink = clean.filter((v) => v > 0).length, blanked = clean.filter((v, i) => v > 0 && s.input[i] === 0).length;
+  await page.evaluate(() => aelab.set({ corrupt: 'mask:0.3' }));
+  await sleep(300);
+  await page.screenshot({ path: path.join(shotDir, 'web-lesson-denoising.png') });
+  check('the denoising lesson: its link sets mask:0.3 noise, the worker trains with it, "corrupt" blanks about 30% of the ink',
+        opened.noise === 'mask:0.3' && opened.link.includes('noise=mask:0.3') && trained &&
+        s.state.noise === 'mask:0.3' && s.state.trainingHost === 'worker' && s.state.corrupt === 'mask:0.3' &&
+        blanked > 0.15 * ink && blanked < 0.45 * ink && errors.length === 0,
+        `noise ${s.state.noise} on the ${s.state.trainingHost}, ${s.state.step} steps; ${blanked} of ${ink} ink pixels blanked; screenshot web-lesson-denoising.png`);
+  await context.close();
+}
+
 // Large and tall screens. At 1920x1080 the whole UI zooms (the font follows the window): the
 // text is larger than at 1280x800, the layout (reported in CSS pixels) fills the window without
 // overlaps, and a click at a reported rectangle lands on its button (the mouse is zoomed too).
@@ -439,6 +467,7 @@ async function main() {
     await smallScreens(browser, lab.url, host.url);
     await tour(browser, lab.url);
     await largeScreens(browser, lab.url);
+    await denoisingLesson(browser, lab.url);
   } catch (e) {
     check('the teaching test ran to the end', false, e.stack);
   } finally {
