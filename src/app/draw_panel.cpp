@@ -51,9 +51,21 @@ void draw_panel(App& app, const Rect& r) {
   const float line = ImGui::GetFrameHeightWithSpacing();
   ImVec2 avail = ImGui::GetContentRegionAvail();
 
-  // canvas above, two images below; the rest is a row of controls and two lines of text
-  float rest_h =
-      std::max(0.0f, avail.y - 2 * line - ImGui::GetTextLineHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  // canvas above, the images below; the rest is the controls (one row, or two where they do not
+  // fit), the images' labels and the text under them (as many lines as it wraps to)
+  const float check_w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + style.ItemSpacing.x;
+  const float controls_w =
+      ImGui::CalcTextSize("Clear").x + 2 * style.FramePadding.x + style.ItemSpacing.x +
+      (app_control_shown(app, Control::preprocess) ? check_w + ImGui::CalcTextSize("MNIST preprocessing").x
+                                                   : 0) +
+      (app_control_shown(app, Control::noise) ? check_w + ImGui::CalcTextSize("corrupt").x : 0);
+  const int control_rows = controls_w <= avail.x ? 1 : 2;
+  const float text_h =
+      ImGui::CalcTextSize("Draw a digit above, or click one in the Gallery or on the Latent map.", nullptr,
+                          false, avail.x)
+          .y +
+      style.ItemSpacing.y;
+  float rest_h = std::max(0.0f, avail.y - float(1 + control_rows) * line - text_h - 2 * style.ItemSpacing.y);
   const Input& in = lab.input;
   const bool corrupted = in.corrupt.kind != NoiseKind::none;
   const int images = corrupted ? 3 : 2; // corrupted: noisy input, reconstruction, clean original
