@@ -431,6 +431,12 @@
       return { method: m.method, explained: m.explained, points: m.points, input: m.input, bounds: bounds(m.bounds),
                axes: { x: m.x, y: m.y } };
     },
+    // Anomaly scores: the reconstruction loss of each of the 10,000 test digits (by index), and the
+    // anomaly view's numbers: {threshold, shareAbove, inputLoss, percentileOfInput, unusual, auc}
+    // (auc: null while there is no other data set to compare with; inputLoss and
+    // percentileOfInput null for an empty input).
+    scores() { need(); return viewData('scores', Module.UTF8ToString(Module._aelab_scores())).scores; },
+    anomaly() { need(); return viewData('anomaly', Module.UTF8ToString(Module._aelab_anomaly())); },
     // The decoder over an n x n grid of the map's plane: n*n images, row-major from the top left
     // (row 0 at y1, column 0 at x0), with the plane's bounds.
     decodeGrid(n = 10) {

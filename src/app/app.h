@@ -91,9 +91,9 @@ struct LatentView {
 };
 
 // The views of the big area, one tab each (window.aelab.view(name) names them).
-enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery };
-constexpr int kViewCount = 6;
-const char* view_name(View view); // "map", "grid", "interpolate", "traverse", "weights", "gallery"
+enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery, anomaly };
+constexpr int kViewCount = 7;
+const char* view_name(View view); // "map", "grid", "interpolate", "traverse", "weights", "gallery", "anomaly"
 bool view_from_name(const std::string& name, View* out);
 
 // One end of an interpolation: the current input, a test digit, or a point of the map's plane.
@@ -132,6 +132,18 @@ struct ViewsState {
   int all_units = 0;       // 1: every unit, a row each
   int tile = -1;           // the first-layer unit clicked
   double map_frame_ms = 0; // time the map build took this frame
+  ScoresState scores;      // the anomaly view's per-picture losses
+  float threshold = -1;    // the anomaly threshold the user dragged; < 0: the 99th percentile
+  Figure worst_figure;     // the worst-reconstructed test digits
+};
+
+// The anomaly view's numbers (state().anomaly, aelab.anomaly()): the threshold, the share of the
+// test set above it, the input's loss and percentile among the test set's, null-like -1 where
+// there is nothing yet; auc is -1 while there is no other data set to compare with.
+struct AnomalyNumbers {
+  float threshold = -1, share_above = -1, input_loss = -1, percentile_of_input = -1;
+  bool unusual = false;
+  double auc = -1;
 };
 
 // ---- lessons (lesson.cpp): what a lesson link shows and hides
@@ -317,6 +329,12 @@ void text_disabled_wrapped(const char* fmt, ...);
 
 // The last item's rectangle (window coordinates).
 Rect item_rect();
+
+// From the scores as they are (scores_finish(app.views.scores, app.lab) first for up-to-date ones).
+AnomalyNumbers anomaly_numbers(const App& app);
+
+// Axis ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi].
+std::vector<double> nice_ticks(double lo, double hi, int count);
 
 // The last item's tooltip while it is hovered: what a number or control on screen is.
 void tip(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

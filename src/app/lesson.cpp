@@ -161,7 +161,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
       if (view_from_name(value, &v))
         view = value;
       else
-        notice(key, value, "map, grid, interpolate, traverse, weights or gallery");
+        notice(key, value, "map, grid, interpolate, traverse, weights, gallery or anomaly");
     } else if (key == "panels") {
       uint32_t mask = 0;
       bool ok = true;

@@ -20,7 +20,7 @@
 //   check timeline N       fail unless the timeline holds at least N snapshots
 //   check lesson K=V&...   fail unless the lab's lesson link (app_lesson_link) has each pair, and
 //                          each control a pair hides (lr_hide=1) was not drawn in the last frame
-//   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery
+//   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery, anomaly
 //   scrub N                show timeline snapshot N (0 = the first); "scrub now": the live model
 //   save-view              what the view's Save PNG does: aelab-<view>.png in the working folder
 //   touch FILE             create FILE (e.g. to tell a harness to take a screenshot)

@@ -74,7 +74,7 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
     return "check: expected drawn, trained N, test-set, diverged, map, timeline N or lesson K=V&...";
   }
   if (c->name == "view") {
-    if (args != 1) return "view: expected map, grid, interpolate, traverse, weights or gallery";
+    if (args != 1) return "view: expected map, grid, interpolate, traverse, weights, gallery or anomaly";
     c->what = w[1]; // the app checks the name
     return "";
   }

@@ -243,19 +243,6 @@ float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_ste
   return float(p.epoch) + std::min(0.99f, float(p.step - epoch_start_step) / float(per_epoch));
 }
 
-// Ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi].
-std::vector<double> nice_ticks(double lo, double hi, int count) {
-  std::vector<double> ticks;
-  if (!(hi > lo) || count < 1) return ticks;
-  const double raw = (hi - lo) / count, power = std::pow(10.0, std::floor(std::log10(raw)));
-  const double step = raw / power < 1.5   ? power
-                      : raw / power < 3.5 ? 2 * power
-                      : raw / power < 7.5 ? 5 * power
-                                          : 10 * power;
-  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) ticks.push_back(t);
-  return ticks;
-}
-
 // One plot of both losses on an axis of epochs: training (smoothed, per step) and validation
 // (per epoch), with the timeline's snapshots as dots on it (the one shown orange; hovering one
 // tells its step and loss, clicking it scrubs there). Axes with ticks; linear or log loss.
@@ -628,6 +615,18 @@ void training_panel(App& app, const Rect& r) {
   const float plot_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y);
   loss_plot(app, ImVec2(ImGui::GetContentRegionAvail().x, std::floor(plot_h)), app.log_loss_plot);
   ImGui::End();
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || count < 1) return ticks;
+  const double raw = (hi - lo) / count, power = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw / power < 1.5   ? power
+                      : raw / power < 3.5 ? 2 * power
+                      : raw / power < 7.5 ? 5 * power
+                                          : 10 * power;
+  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) ticks.push_back(t);
+  return ticks;
 }
 
 } // namespace aelab

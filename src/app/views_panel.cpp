@@ -11,16 +11,19 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <numeric>
 
 #include "app/app.h"
+#include "core/anomaly.h"
 #include "lab/json.h"
 
 namespace aelab {
 namespace {
 
-const char* const kViewNames[kViewCount] = {"map", "grid", "interpolate", "traverse", "weights", "gallery"};
-const char* const kViewTitles[kViewCount] = {"Latent map", "Decoded plane", "Interpolate",
-                                             "Traverse",   "First layer",   "Gallery"};
+const char* const kViewNames[kViewCount] = {"map",     "grid",    "interpolate", "traverse",
+                                            "weights", "gallery", "anomaly"};
+const char* const kViewTitles[kViewCount] = {"Latent map",  "Decoded plane", "Interpolate", "Traverse",
+                                             "First layer", "Gallery",       "Anomaly"};
 
 uint64_t mix(uint64_t h, uint64_t v) {
   return (h ^ (v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2))) * 0x100000001B3ull;
@@ -678,11 +681,162 @@ std::string error_json(const std::string& error) {
 
 } // namespace
 
+// ---- anomaly
+
+// The share of the sorted losses below `value`, ties counting half, in percent.
+float percentile_in(const std::vector<float>& sorted, float value) {
+  if (sorted.empty()) return -1;
+  const auto lo = std::lower_bound(sorted.begin(), sorted.end(), value);
+  const auto hi = std::upper_bound(lo, sorted.end(), value);
+  return float(100.0 * (double(lo - sorted.begin()) + 0.5 * double(hi - lo)) / double(sorted.size()));
+}
+
+float quantile(const std::vector<float>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size())))];
+}
+
+void anomaly_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (!need_test_set(lab, "The anomaly view")) return;
+  const double frame_ms = app.fps > 1 ? 1000.0 / app.fps : 16.7;
+  scores_update(v.scores, lab, std::max(1.0, std::min(5.0, frame_ms / 12)));
+  if (!v.scores.sorted) {
+    const float done = v.scores.next >= 0 ? float(v.scores.next) / float(lab.test.data->count) : 0.0f;
+    char text[64];
+    std::snprintf(text, sizeof text, "scoring the %d test digits: %.0f%%", lab.test.data->count, 100 * done);
+    ImGui::ProgressBar(done, ImVec2(-FLT_MIN, 0), text);
+    return;
+  }
+  const std::vector<float>& sorted = *v.scores.sorted;
+  const AnomalyNumbers a = anomaly_numbers(app);
+  text_disabled_wrapped("Each test digit's reconstruction loss. A picture unlike the training data "
+                        "reconstructs badly and scores high: drag the orange threshold to call what is "
+                        "above it unusual.");
+
+  // the histogram, with the threshold (orange, draggable) and the input's loss (white)
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float line_h = ImGui::GetTextLineHeight();
+  const float thumbs = std::min(56.0f, std::floor((avail.x - 9 * style.ItemSpacing.x) / 10));
+  const float plot_h = std::max(80.0f, std::floor(avail.y - 4 * ImGui::GetTextLineHeightWithSpacing() -
+                                                  thumbs - line_h - 3 * style.ItemSpacing.y));
+  float hi = quantile(sorted, 0.999) * 1.15f;
+  if (a.input_loss > 0) hi = std::max(hi, std::min(a.input_loss * 1.08f, sorted.back() * 1.08f));
+  hi = std::max(hi, 1e-6f);
+  const int bins = std::max(10, std::min(80, int(avail.x / 8)));
+  const std::vector<int> counts = histogram(*v.scores.losses, 0.0f, hi, bins);
+  const int top = std::max(1, *std::max_element(counts.begin(), counts.end()));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##histogram", ImVec2(avail.x, plot_h));
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float base = pos.y + plot_h - line_h - 4;
+  auto x_of = [&](float loss) { return pos.x + avail.x * std::min(1.0f, std::max(0.0f, loss / hi)); };
+  dl->AddRectFilled(pos, ImVec2(pos.x + avail.x, base), IM_COL32(22, 26, 34, 255));
+  for (int b = 0; b < bins; b++) {
+    const float x0 = pos.x + avail.x * float(b) / float(bins),
+                x1 = pos.x + avail.x * float(b + 1) / float(bins);
+    const float h = (base - pos.y - 4) * float(counts[size_t(b)]) / float(top);
+    const bool above = (float(b) + 0.5f) * hi / float(bins) > a.threshold;
+    dl->AddRectFilled(ImVec2(x0 + 0.5f, base - h), ImVec2(x1 - 0.5f, base),
+                      above ? IM_COL32(230, 120, 60, 255) : IM_COL32(90, 150, 230, 255));
+  }
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  for (double t : nice_ticks(0.0, double(hi), std::max(2, int(avail.x / 90)))) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", double(t));
+    const float x = x_of(float(t));
+    dl->AddLine(ImVec2(x, base), ImVec2(x, base + 3), dim);
+    dl->AddText(ImVec2(x - ImGui::CalcTextSize(buf).x / 2, base + 3), dim, buf);
+  }
+  const float tx = x_of(a.threshold);
+  dl->AddLine(ImVec2(tx, pos.y), ImVec2(tx, base), IM_COL32(255, 160, 60, 255), 2.5f);
+  if (a.input_loss >= 0) {
+    const float ix = x_of(a.input_loss);
+    dl->AddLine(ImVec2(ix, pos.y), ImVec2(ix, base), IM_COL32(255, 255, 255, 255), 2.0f);
+    const char* label = "your input";
+    const float lw = ImGui::CalcTextSize(label).x;
+    dl->AddText(ImVec2(std::min(ix + 4, pos.x + avail.x - lw), pos.y + 2), IM_COL32(255, 255, 255, 255),
+                label);
+  }
+  if (active) v.threshold = std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x * hi);
+  if (hovered && !active)
+    ImGui::SetTooltip("How many test digits have each loss (blue; orange above the threshold).\n"
+                      "Drag to move the threshold; the white line is your input.");
+
+  ImGui::Text("threshold %.4f: %.1f%% of the test digits are above it", a.threshold, a.share_above);
+  tip("A loss above the threshold counts as unusual. It starts at the 99th percentile of the test\n"
+      "digits' losses, so 1%% of them are flagged; drag it on the histogram.");
+  if (v.threshold >= 0) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("back to the 99th percentile")) v.threshold = -1;
+  }
+  if (a.input_loss < 0)
+    ImGui::TextDisabled("draw something to see where it falls");
+  else if (a.unusual)
+    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.35f, 1.0f),
+                       "your input: loss %.4f, higher than %.1f%% of the test digits: unusual", a.input_loss,
+                       a.percentile_of_input);
+  else
+    ImGui::Text("your input: loss %.4f, higher than %.1f%% of the test digits: usual", a.input_loss,
+                a.percentile_of_input);
+  tip("Your input's reconstruction loss and where it falls among the 10,000 test digits'.\n"
+      "Draw a digit, then a scribble, a letter or a face, and compare.");
+
+  // the ten worst-reconstructed test digits (a click loads one)
+  ImGui::TextDisabled("the 10 worst-reconstructed test digits (click one to load it):");
+  const std::vector<float>& losses = *v.scores.losses;
+  std::vector<int> order(losses.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + std::min<ptrdiff_t>(10, ptrdiff_t(order.size())),
+                    order.end(), [&](int i, int j) { return losses[size_t(i)] > losses[size_t(j)]; });
+  for (int k = 0; k < 10 && k < int(order.size()); k++) {
+    const int i = order[size_t(k)];
+    float pixels[kPixels];
+    images_to_float(*lab.test.data, i, 1, pixels);
+    char id[24];
+    std::snprintf(id, sizeof id, "##worst%d", k);
+    if (k) ImGui::SameLine();
+    if (digit_image(id, pixels, kDigitSide, kDigitSide, thumbs)) lab_load_test_digit(lab, i);
+    tip("test digit #%d (label %d): loss %.4f, the %s highest", i, int(lab.test.data->labels[size_t(i)]),
+        losses[size_t(i)],
+        k == 0 ? ""
+               : (std::to_string(k + 1) + (k == 1   ? "nd"
+                                           : k == 2 ? "rd"
+                                                    : "th"))
+                     .c_str());
+  }
+  text_disabled_wrapped("Another data set to score against these (Fashion-MNIST) is not in the app yet: "
+                        "aelab score --other DIR gives the ROC AUC on the command line.");
+}
+
 // The tabs' contents, in View's order.
-void (*const kViewDraw[kViewCount])(App&) = {map_view,      grid_view,    interpolate_view,
-                                             traverse_view, weights_view, gallery_view};
+void (*const kViewDraw[kViewCount])(App&) = {map_view,     grid_view,    interpolate_view, traverse_view,
+                                             weights_view, gallery_view, anomaly_view};
 
 const char* view_name(View view) { return kViewNames[int(view)]; }
+
+AnomalyNumbers anomaly_numbers(const App& app) {
+  const ViewsState& v = app.views;
+  AnomalyNumbers a;
+  if (!v.scores.sorted) return a;
+  const std::vector<float>& sorted = *v.scores.sorted;
+  a.threshold = v.threshold >= 0 ? v.threshold : quantile(sorted, 0.99);
+  a.share_above = 100.0f - percentile_in(sorted, a.threshold) -
+                  0.5f * float(100.0 *
+                               double(std::upper_bound(sorted.begin(), sorted.end(), a.threshold) -
+                                      std::lower_bound(sorted.begin(), sorted.end(), a.threshold)) /
+                               double(sorted.size()));
+  const Input& in = app.lab.input;
+  if (!in.empty) {
+    a.input_loss = in.loss;
+    a.percentile_of_input = percentile_in(sorted, in.loss);
+    a.unusual = in.loss > a.threshold;
+  }
+  return a;
+}
 
 bool view_from_name(const std::string& name, View* out) {
   for (int i = 0; i < kViewCount; i++)
@@ -701,7 +855,8 @@ void views_panel(App& app, const Rect& r) {
              "reconstructions. They all follow training, and the timeline.");
   // short titles where the full ones would not fit; arrows rather than cut titles where even
   // those do not
-  const char* const short_titles[kViewCount] = {"Map", "Plane", "Interp.", "Traverse", "Layer 1", "Gallery"};
+  const char* const short_titles[kViewCount] = {"Map",     "Plane",   "Interp.", "Traverse",
+                                                "Layer 1", "Gallery", "Anomaly"};
   const bool narrow = r.w < 720;
   if (ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (int i = 0; i < kViewCount; i++) {
@@ -753,6 +908,8 @@ RgbImage app_view_figure(App& app, View view) {
     std::copy(g.recon.begin(), g.recon.end(), images.begin() + size_t(n) * kPixels);
     return render_tiles(images.data(), 2 * n, n, kDigitSide, kDigitSide, 2, 2);
   }
+  case View::anomaly: // a histogram drawn with ImGui: no picture of its own to save yet
+    break;
   }
   return RgbImage{};
 }
@@ -777,7 +934,8 @@ std::string app_save_view(App& app) {
 std::string app_view(App& app, const std::string& name) {
   View view;
   if (!view_from_name(name, &view))
-    return "view '" + name + "': expected 'map', 'grid', 'interpolate', 'traverse', 'weights' or 'gallery'";
+    return "view '" + name +
+           "': expected 'map', 'grid', 'interpolate', 'traverse', 'weights', 'gallery' or 'anomaly'";
   app.views.view = view;
   app.views.select = true;
   app.tab = Panel::views, app.tab_select = true; // the tabbed layouts show the views' panel

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/train.h"
+
 namespace aelab {
 namespace {
 
@@ -78,6 +80,61 @@ bool map_finish(MapState& s, const Lab& lab) {
 
 bool map_busy(const MapState& s, const Lab& lab) {
   return lab_test_set_ready(lab) && (s.next >= 0 || s.version != lab.model_version);
+}
+
+// ---- anomaly scores
+
+namespace {
+
+constexpr int kScoreSlice = 250; // pictures per slice: ~2 ms in WebAssembly
+
+bool scores_due(const ScoresState& s, const Lab& lab, double now) {
+  if (s.version == lab.model_version) return false;
+  if (s.next >= 0 && s.building_version == lab.model_version) return false;
+  return !lab_training(lab) || now - s.built_ms >= kMapRefreshMs || !s.losses;
+}
+
+void scores_start(ScoresState& s, const Lab& lab) {
+  s.model = lab.model;
+  s.data = lab.test.data;
+  s.building_version = lab.model_version;
+  s.loss = lab.config.loss;
+  s.next = 0;
+  s.partial.assign(size_t(s.data->count), 0.0f);
+}
+
+void scores_slice(ScoresState& s) {
+  const int n = std::min(kScoreSlice, s.data->count - s.next);
+  sample_losses(*s.model, *s.data, s.next, n, s.loss, s.partial.data() + s.next);
+  s.next += n;
+  if (s.next < s.data->count) return;
+  auto sorted = std::make_shared<std::vector<float>>(s.partial);
+  std::sort(sorted->begin(), sorted->end());
+  s.losses = std::make_shared<const std::vector<float>>(std::move(s.partial));
+  s.sorted = std::move(sorted);
+  s.version = s.building_version;
+  s.built_ms = now_ms();
+  s.builds++;
+  s.next = -1;
+  s.model = nullptr;
+  s.data = nullptr;
+}
+
+} // namespace
+
+void scores_update(ScoresState& s, const Lab& lab, double budget_ms) {
+  if (!lab_test_set_ready(lab)) return;
+  if (scores_due(s, lab, now_ms()) && (s.next < 0 || !lab_training(lab))) scores_start(s, lab);
+  const double start = now_ms();
+  while (s.next >= 0 && (s.next == 0 || now_ms() - start < budget_ms)) scores_slice(s);
+}
+
+bool scores_finish(ScoresState& s, const Lab& lab) {
+  if (!lab_test_set_ready(lab)) return false;
+  if (s.version == lab.model_version) return true;
+  if (s.next < 0 || s.building_version != lab.model_version) scores_start(s, lab);
+  while (s.next >= 0) scores_slice(s);
+  return true;
 }
 
 } // namespace aelab

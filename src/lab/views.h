@@ -4,8 +4,10 @@
 // finished. The finished map stays on screen while the next one is built.
 #pragma once
 #include <memory>
+#include <vector>
 
 #include "core/explore.h"
+#include "core/loss.h"
 #include "lab/lab.h"
 
 namespace aelab {
@@ -26,7 +28,28 @@ struct MapState {
   double started_ms = 0, spent_ms = 0;
 };
 
-constexpr double kMapRefreshMs = 1000; // while training, this long between one build and the next
+constexpr double kMapRefreshMs = 1000;
+
+// The anomaly view's scores: each test picture's reconstruction loss under the model shown,
+// computed a slice at a time like the map, and sorted for percentiles.
+struct ScoresState {
+  std::shared_ptr<const std::vector<float>> losses; // by test index; null before the first
+  std::shared_ptr<const std::vector<float>> sorted; // the same, ascending
+  uint64_t version = ~0ull;                         // the model version they score
+  double built_ms = -1e300;
+  int builds = 0;
+  // the pass in progress
+  std::shared_ptr<const Autoencoder> model;
+  std::shared_ptr<const Dataset> data;
+  uint64_t building_version = 0;
+  LossKind loss = LossKind::bce;
+  int next = -1;
+  std::vector<float> partial;
+};
+void scores_update(ScoresState& state, const Lab& lab, double budget_ms);
+bool scores_finish(
+    ScoresState& state,
+    const Lab& lab); // false without a test set // while training, this long between one build and the next
 
 // Starts or continues a build for at most about budget_ms (at least one slice). A new build
 // starts when the model shown differs from the map's and the last build ended kMapRefreshMs ago

@@ -128,6 +128,37 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_map() {
   lab_update(app().lab);
   return give(app_map_json(app()));
 }
+// aelab.scores() / aelab.anomaly(): the test set's losses under the model shown (computed now if
+// the view has not yet), as JSON; the error line where there is no test set.
+EMSCRIPTEN_KEEPALIVE const char* aelab_scores() {
+  App& a = app();
+  lab_update(a.lab);
+  if (!scores_finish(a.views.scores, a.lab))
+    return give(JsonWriter().string("error", "the test set is not loaded yet").finish());
+  std::string out = "{\"scores\":[";
+  char buf[24];
+  const std::vector<float>& losses = *a.views.scores.losses;
+  for (size_t i = 0; i < losses.size(); i++) {
+    std::snprintf(buf, sizeof buf, "%s%.7g", i ? "," : "", double(losses[i]));
+    out += buf;
+  }
+  return give(out + "]}");
+}
+EMSCRIPTEN_KEEPALIVE const char* aelab_anomaly() {
+  App& a = app();
+  lab_update(a.lab);
+  if (!scores_finish(a.views.scores, a.lab))
+    return give(JsonWriter().string("error", "the test set is not loaded yet").finish());
+  const AnomalyNumbers n = anomaly_numbers(a);
+  return give(JsonWriter()
+                  .number("threshold", n.threshold)
+                  .number("shareAbove", n.share_above)
+                  .null_or("inputLoss", n.input_loss >= 0, n.input_loss)
+                  .null_or("percentileOfInput", n.percentile_of_input >= 0, n.percentile_of_input)
+                  .boolean("unusual", n.unusual)
+                  .null_or("auc", n.auc >= 0, n.auc)
+                  .finish());
+}
 EMSCRIPTEN_KEEPALIVE const char* aelab_decode_grid(int n) {
   lab_update(app().lab);
   return give(app_decode_grid_json(app(), n));

@@ -3,6 +3,8 @@
 // script refuses a bad line with its line number.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "app/app.h"
 #include "app/script.h"
 
@@ -108,6 +110,41 @@ TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
   EXPECT_EQ(app.lab.input.loss, clean_loss);
 }
 
+// The anomaly view's numbers: a loss per test picture (their mean is evaluate()'s), the threshold
+// at the 99th percentile until dragged, and a loaded test picture's percentile is its rank.
+TEST(AppAnomaly, ScoresThresholdAndPercentileAgreeWithTheLosses) {
+  App app = make_app();
+  Dataset test;
+  test.count = 200, test.rows = 28, test.cols = 28;
+  test.images.resize(size_t(test.count) * kPixels);
+  test.labels.resize(size_t(test.count));
+  for (size_t i = 0; i < test.images.size(); i++)
+    test.images[i] = uint8_t((i * 2654435761u >> 13) % 7 == 0 ? 255 : 0);
+  for (int i = 0; i < test.count; i++) test.labels[size_t(i)] = uint8_t(i % 10);
+  const double mean = evaluate(*app.lab.model, test, LossKind::bce).mean_loss;
+  lab_set_dataset(app.lab, false, test);
+  lab_update(app.lab);
+  ASSERT_TRUE(scores_finish(app.views.scores, app.lab));
+  const std::vector<float>& losses = *app.views.scores.losses;
+  ASSERT_EQ(losses.size(), 200u);
+  double sum = 0;
+  for (float v : losses) sum += v;
+  EXPECT_NEAR(sum / 200, mean, 1e-6);
+  ASSERT_TRUE(lab_load_test_digit(app.lab, 42));
+  lab_update(app.lab);
+  const AnomalyNumbers a = anomaly_numbers(app);
+  double below = 0;
+  for (float v : losses) below += v < losses[42] ? 1 : v == losses[42] ? 0.5 : 0;
+  EXPECT_NEAR(a.input_loss, losses[42], 1e-6);
+  EXPECT_NEAR(a.percentile_of_input, 100 * below / 200, 1e-3);
+  std::vector<float> sorted = losses;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(a.threshold, sorted[198]);   // the 99th percentile of 200
+  EXPECT_NEAR(a.share_above, 0.5, 1e-4); // one of 200 is above it
+  EXPECT_EQ(a.unusual, losses[42] > sorted[198]);
+  EXPECT_EQ(a.auc, -1); // no other data set in the app yet
+}
+
 TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {
   App app = make_app();
   const LessonResult r = app_apply_lesson(
@@ -172,8 +209,9 @@ TEST(Lesson, BadValuesGiveANoticeEachAndTheRestStillApplies) {
   ASSERT_EQ(r.notices.size(), 6u);
   EXPECT_EQ(r.notices[0], "lesson link: lr=fast: expected a number");
   EXPECT_EQ(r.notices[1], "lesson link: latent = 0: expected an integer from 1 to 1024");
-  EXPECT_EQ(r.notices[2],
-            "lesson link: view=nosuch: expected map, grid, interpolate, traverse, weights or gallery");
+  EXPECT_EQ(
+      r.notices[2],
+      "lesson link: view=nosuch: expected map, grid, interpolate, traverse, weights, gallery or anomaly");
   EXPECT_EQ(r.notices[3].rfind("lesson link: panels=draw,nosuch: expected a list of draw, latent", 0), 0u);
   EXPECT_EQ(r.notices[4], "lesson link: lr_hide=yes: expected 1 or 0");
   EXPECT_EQ(r.notices[5], "lesson link: loss=l1: expected 'bce' or 'mse'");
@@ -217,7 +255,7 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
       {"start now", "s.txt:2: start: takes no arguments"},
       {"quit now", "s.txt:2: quit: takes no arguments"},
       {"frobnicate", "s.txt:2: unknown command 'frobnicate'"},
-      {"view", "s.txt:2: view: expected map, grid, interpolate, traverse, weights or gallery"},
+      {"view", "s.txt:2: view: expected map, grid, interpolate, traverse, weights, gallery or anomaly"},
       {"scrub -3",
        "s.txt:2: scrub -3: expected the timeline snapshot (or now), a whole number from 0 to 1000000"},
       {"check timeline",

@@ -17,7 +17,7 @@ if (!shotDir) {
   console.error('usage: node views.cjs WEB_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-const VIEWS = ['map', 'grid', 'interpolate', 'traverse', 'weights', 'gallery'];
+const VIEWS = ['map', 'grid', 'interpolate', 'traverse', 'weights', 'gallery', 'anomaly'];
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 const isImage = (im) => Array.isArray(im) && im.length === 784 && im.every((v) => Number.isFinite(v) && v >= 0 && v <= 1);
 
@@ -113,6 +113,32 @@ async function main() {
     check('every view renders (the map is on screen, the page reports no error)',
           afterViews.mapBuilds >= 1 && afterViews.map.w > 100 && errors.length === 0,
           `${afterViews.mapBuilds} map builds, map ${afterViews.map.w.toFixed(0)} px wide; screenshots web-view-*.png`);
+
+    // 2b. Anomaly scores: one per test digit, their mean is the validation loss, a loaded test
+    // digit's percentile is its rank among them, and a scribble is unusual (above the 99th
+    // percentile of the test digits' losses).
+    const anomaly = await page.evaluate(async () => {
+      const scores = aelab.scores();
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      aelab.loadTestDigit(17);
+      const digit = aelab.anomaly();
+      const below = scores.filter((v) => v < scores[17]).length + 0.5 * scores.filter((v) => v === scores[17]).length;
+      aelab.setInput([[[2, 2], [26, 26]], [[26, 2], [2, 26]], [[2, 14], [26, 14]], [[14, 2], [14, 26]], [[4, 4], [24, 4], [24, 24], [4, 24], [4, 4]]]);
+      aelab.view('anomaly');
+      const scribble = aelab.anomaly();
+      return { n: scores.length, mean, valLoss: aelab.state().valLoss, digit, digitLoss: scores[17], expected: 100 * below / scores.length, scribble };
+    });
+    await sleep(800);
+    await page.screenshot({ path: path.join(shotDir, 'web-view-anomaly-scribble.png') });
+    check('anomaly scores: 10,000, their mean is the validation loss, a test digit\'s percentile is its rank',
+          anomaly.n === 10000 && Math.abs(anomaly.mean - anomaly.valLoss) < 1e-5 &&
+          Math.abs(anomaly.digit.inputLoss - anomaly.digitLoss) < 1e-6 && Math.abs(anomaly.digit.percentileOfInput - anomaly.expected) < 1e-3,
+          `mean ${anomaly.mean.toFixed(6)} vs val ${anomaly.valLoss.toFixed(6)}; digit 17: ${anomaly.digit.percentileOfInput.toFixed(2)}% vs ${anomaly.expected.toFixed(2)}%`);
+    check('a scribble in the anomaly view is unusual: its loss is above the 99th-percentile threshold',
+          anomaly.scribble.unusual && anomaly.scribble.percentileOfInput > 99 && Math.abs(anomaly.scribble.shareAbove - 1) < 0.05 &&
+          anomaly.scribble.auc === null,
+          `${JSON.stringify(anomaly.scribble)}; screenshot web-view-anomaly-scribble.png`);
+    summary.anomaly = anomaly.scribble;
 
     // 3. The map follows drawing: the input's point moves with the strokes.
     const follow = await page.evaluate(async () => {
