@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "core/limits.h"
+#include "core/npz.h"
 #include "core/threads.h"
 #include "lab/json.h"
 
@@ -351,7 +352,14 @@ void app_message(App& app, const std::string& text, bool error) {
 }
 
 std::string app_load_model_bytes(App& app, const uint8_t* bytes, size_t size, const std::string& name) {
-  std::string error = lab_load_model_bytes(app.lab, bytes, size, name);
+  std::vector<uint8_t> converted; // an .npz (Keras or PyTorch layout) becomes a model file first
+  std::string error;
+  if (looks_like_npz(bytes, size)) {
+    ModelFile file;
+    error = import_npz(bytes, size, name, &file);
+    if (error.empty()) converted = model_to_bytes(file), bytes = converted.data(), size = converted.size();
+  }
+  if (error.empty()) error = lab_load_model_bytes(app.lab, bytes, size, name);
   app.shape_edit.editing = false;
   app_message(app, error.empty() ? "loaded " + name : error, !error.empty());
   return error;

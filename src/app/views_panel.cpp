@@ -757,7 +757,8 @@ void anomaly_view(App& app) {
     const float ix = x_of(a.input_loss);
     dl->AddLine(ImVec2(ix, pos.y), ImVec2(ix, base), IM_COL32(255, 255, 255, 255), 2.0f);
     char label[64] = "your input";
-    if (a.input_loss > hi) std::snprintf(label, sizeof label, "your input: %.3f, off the scale ->", a.input_loss);
+    if (a.input_loss > hi)
+      std::snprintf(label, sizeof label, "your input: %.3f, off the scale ->", a.input_loss);
     const float lw = ImGui::CalcTextSize(label).x;
     dl->AddText(ImVec2(std::min(ix + 4, pos.x + avail.x - lw), pos.y + 2), IM_COL32(255, 255, 255, 255),
                 label);

@@ -269,6 +269,15 @@ std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::strin
   return "";
 }
 
+bool looks_like_npz(const uint8_t* bytes, size_t size) {
+  return size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && (bytes[2] == 3 || bytes[2] == 5) &&
+         bytes[3] == bytes[2] + 1;
+}
+
+uint64_t model_or_npz_size_from_head(const uint8_t* head, size_t n) {
+  return looks_like_npz(head, n) ? kMaxFileBytes : model_size_from_head(head, n);
+}
+
 std::string import_npz(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out) {
   std::vector<NpzArray> arrays;
   if (std::string e = read_npz(bytes, size, name, &arrays); !e.empty()) return e;

@@ -31,4 +31,10 @@ std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::strin
 // Both: bytes of an .npz -> a model (weights only, no optimizer state, 0 epochs).
 std::string import_npz(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out);
 
+// True if the bytes start like a zip archive (an .npz), not a model file.
+bool looks_like_npz(const uint8_t* bytes, size_t size);
+// A model file's or an .npz's most bytes from its head (files.h's SizeFromHead): an .npz may be
+// up to 1 GiB; a model file as model_size_from_head says.
+uint64_t model_or_npz_size_from_head(const uint8_t* head, size_t n);
+
 } // namespace aelab

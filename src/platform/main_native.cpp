@@ -18,6 +18,7 @@
 #include "app/script.h"
 #include "core/dataset.h"
 #include "core/model_file.h"
+#include "core/npz.h"
 #include "core/threads.h"
 
 using namespace aelab;
@@ -64,7 +65,7 @@ bool parse_options(int argc, char** argv, Options* o) {
 
 std::string load_model_file(App& app, const std::string& path) {
   std::vector<uint8_t> bytes;
-  std::string error = read_file_bytes(path, &bytes, model_size_from_head);
+  std::string error = read_file_bytes(path, &bytes, model_or_npz_size_from_head); // .aelab or .npz
   return error.empty() ? app_load_model_bytes(app, bytes.data(), bytes.size(), path) : error;
 }
 
