@@ -53,6 +53,16 @@ int open_model_command(const char* name, const char* help, int argc, char** argv
   return 0;
 }
 
+const char* loss_name_lower(LossKind loss) { return loss == LossKind::bce ? "bce" : "mse"; }
+
+// --loss bce|mse (default bce) of a model command into *out; 0, or the exit code after the message.
+int loss_option(const ModelCommand& c, const char* name, LossKind* out) {
+  const std::string loss = c.args.get("loss", "bce");
+  if (loss != "bce" && loss != "mse") return usage_error(name, "--loss " + loss + ": expected bce or mse");
+  *out = loss == "bce" ? LossKind::bce : LossKind::mse;
+  return 0;
+}
+
 Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
   Matrix x({indices.size(), size_t(data.pixels())});
   images_to_float(data, indices.data(), int(indices.size()), x.data());
@@ -70,17 +80,17 @@ int cmd_eval(int argc, char** argv) {
       "                      default 0); the loss is against the clean pictures: how well it denoises\n";
   if (int rc = open_model_command("eval", help, argc, argv, {"loss", "noise", "seed"}, true, &c))
     return rc < 0 ? 0 : rc;
-  const std::string loss = c.args.get("loss", "bce");
-  if (loss != "bce" && loss != "mse") return usage_error("eval", "--loss " + loss + ": expected bce or mse");
+  LossKind loss;
+  if (int rc = loss_option(c, "eval", &loss)) return rc;
   Noise noise;
   if (std::string e = parse_noise(c.args.get("noise", "none"), &noise); !e.empty())
     return usage_error("eval", "--" + e);
   const uint64_t seed = uint64_t(c.args.get_int("seed", 0, 0, 2147483647));
   if (!c.args.error.empty()) return usage_error("eval", c.args.error);
-  const Evaluation e =
-      evaluate_noisy(c.file.model, c.test, loss == "bce" ? LossKind::bce : LossKind::mse, noise, seed);
+  const Evaluation e = evaluate_noisy(c.file.model, c.test, loss, noise, seed);
   std::printf("val_loss %.6f (%s, %d test images%s%s, model trained %u epochs%s%s)\n", e.mean_loss,
-              loss.c_str(), c.test.count, noise.kind == NoiseKind::none ? "" : ", inputs with noise ",
+              loss_name_lower(loss), c.test.count,
+              noise.kind == NoiseKind::none ? "" : ", inputs with noise ",
               noise.kind == NoiseKind::none ? "" : noise_text(noise).c_str(), c.file.epochs_trained,
               c.file.noise.kind == NoiseKind::none ? "" : " with noise ",
               c.file.noise.kind == NoiseKind::none ? "" : noise_text(c.file.noise).c_str());
@@ -101,10 +111,8 @@ int cmd_score(int argc, char** argv) {
   if (int rc = open_model_command("score", help, argc, argv, {"out", "other", "loss"}, true, &c))
     return rc < 0 ? 0 : rc;
   if (!c.args.has("out")) return usage_error("score", "--out FILE.csv is required");
-  const std::string loss_text = c.args.get("loss", "bce");
-  if (loss_text != "bce" && loss_text != "mse")
-    return usage_error("score", "--loss " + loss_text + ": expected bce or mse");
-  const LossKind loss = loss_text == "bce" ? LossKind::bce : LossKind::mse;
+  LossKind loss;
+  if (int rc = loss_option(c, "score", &loss)) return rc;
   Dataset other;
   const std::string other_dir = c.args.get("other", "");
   if (c.args.has("other")) {
@@ -127,7 +135,7 @@ int cmd_score(int argc, char** argv) {
   const std::string out = c.args.get("out", "");
   if (std::string e = write_file_bytes(out, csv); !e.empty()) return data_error(e);
   std::printf("wrote %s: %d test images, mean loss %.6f (%s)\n", out.c_str(), c.test.count,
-              c.test.count ? sum / c.test.count : 0.0, loss_text.c_str());
+              c.test.count ? sum / c.test.count : 0.0, loss_name_lower(loss));
   for (int cls = 0; cls < 10; cls++) { // each class as the anomaly among the others
     std::vector<float> in, out_of;
     for (int i = 0; i < c.test.count; i++)

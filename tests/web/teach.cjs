@@ -21,6 +21,15 @@ if (!shotDir) {
 
 const readyFn = () => { try { return aelab.state().ready; } catch (e) { return false; } };
 
+// A mouse press at the middle of a rectangle of state() (CSS pixels), as a person clicks.
+async function clickAt(page, r) {
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
+  await sleep(150);
+  await page.mouse.down();
+  await sleep(80);
+  await page.mouse.up();
+}
+
 async function openPage(context, url, consoleLines) {
   const page = await context.newPage();
   const errors = [];
@@ -76,12 +85,7 @@ async function lessonLinks(browser, url) {
   await second.page.close();
 
   // The Share window opens from its button.
-  const b = st.shareButton;
-  await page.mouse.move(b.x + b.w / 2, b.y + b.h / 2);
-  await sleep(150);
-  await page.mouse.down();
-  await sleep(80);
-  await page.mouse.up();
+  await clickAt(page, st.shareButton);
   await waitFor(page, 'the Share window opens from its button', () => aelab.state().shareOpen, null, 5000);
   await sleep(300);
   await page.screenshot({ path: path.join(shotDir, 'web-share-1280x800.png') });
@@ -355,14 +359,7 @@ async function tour(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } }); // a first visit
   const { page } = await openPage(context, url);
   await sleep(400);
-  const click = async (r) => {
-    await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
-    await sleep(150);
-    await page.mouse.down();
-    await sleep(80);
-    await page.mouse.up();
-    await sleep(300);
-  };
+  const click = async (r) => { await clickAt(page, r); await sleep(300); };
   const first = await page.evaluate(() => aelab.state());
   await page.screenshot({ path: path.join(shotDir, 'web-tour-1280x800.png') });
   await click(first.tourNext);
@@ -426,12 +423,7 @@ async function largeScreens(browser, url) {
     if (w === 1920) {
       const problems = layoutProblems(s.layout, w, h);
       const covered = Object.values(s.layout).reduce((a, r) => a + r.w * r.h, 0) / (w * h);
-      const b = s.shareButton;
-      await page.mouse.move(b.x + b.w / 2, b.y + b.h / 2);
-      await sleep(150);
-      await page.mouse.down();
-      await sleep(80);
-      await page.mouse.up();
+      await clickAt(page, s.shareButton);
       const opened = await waitFor(page, 'at 1920x1080 the Share window opens from its button', () => aelab.state().shareOpen, null, 5000);
       await sleep(300);
       await page.screenshot({ path: path.join(shotDir, 'web-1920x1080.png') });
