@@ -234,6 +234,7 @@ run_tests() {
 SDL_WASM="$CACHE/sdl2-wasm"       # installed static SDL2 for Emscripten (CMake config under lib/cmake)
 SDL_WASM_MT="$CACHE/sdl2-wasm-mt" # the same built with -pthread, for the threaded variant
 WEB_OUT="$BUILD/web"
+FASHION_DIR=/usr/share/datasets/fashion-mnist # Debian's dataset-fashion-mnist
 
 # SDL 2.32.4 for wasm, built once into <prefix>. Its configure step runs ~350 checks, one emcc
 # each (~4 min); they come out the same with and without -pthread, so the first build keeps their
@@ -304,6 +305,13 @@ build_web() {
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
     [ "$gz/$f.gz" -nt "$CACHE/mnist/$f" ] || { gzip -9 -n -c "$CACHE/mnist/$f" >"$gz/$f.gz.part" && mv "$gz/$f.gz.part" "$gz/$f.gz"; }
     cp "$gz/$f.gz" "$WEB_OUT/data/"
+  done
+  # Fashion-MNIST, from Debian's dataset-fashion-mnist (gzipped already): fetched by the page only
+  # when it is chosen
+  mkdir -p "$WEB_OUT/data/fashion"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    [ -f "$FASHION_DIR/$f.gz" ] || die "$FASHION_DIR/$f.gz is missing (apt-get install dataset-fashion-mnist)"
+    cp "$FASHION_DIR/$f.gz" "$WEB_OUT/data/fashion/"
   done
   say "web app in $WEB_OUT"
 }

@@ -76,22 +76,89 @@
     if (error) page.errors.push(error);
   }
 
-  async function loadSplit(train) {
-    const prefix = train ? 'data/train' : 'data/t10k';
-    const progress = (f) => Module._aelab_data_progress(train ? 1 : 0, f);
+  // ---- data sets. The app asks for a split of a data set (aelabRequestData) under a generation
+  // number that changes with each choice; what arrives for an older choice is dropped there.
+  // Targets as the app numbers them: 0 the training set, 1 the test set, 2 the other data set's
+  // test set (the Anomaly view's comparison).
+  const dataDirs = { mnist: 'data/', fashion: 'data/fashion/' };
+  page.data = { dataset: 'mnist', gen: 1 }; // the app's choice, as last asked for
+  page.own = null; // the user's own files, gunzipped: {train: split, test: split}, split = {images, labels, imagesName, labelsName}
+
+  async function fetchSplit(dataset, train, progress) {
+    if (dataset === 'custom') {
+      if (!page.own) throw new Error('no data of your own was given');
+      return page.own[train ? 'train' : 'test'];
+    }
+    const prefix = `${dataDirs[dataset]}${train ? 'train' : 't10k'}`;
+    const split = { imagesName: `${prefix}-images-idx3-ubyte.gz`, labelsName: `${prefix}-labels-idx1-ubyte.gz` };
+    split.images = await fetchBytes(split.imagesName, progress);
+    split.labels = await fetchBytes(split.labelsName);
+    return split;
+  }
+
+  async function loadSplit(target, dataset, gen) {
+    const progress = (f) => Module._aelab_data_progress(target, f);
     try {
       progress(0);
-      const images = await fetchBytes(`${prefix}-images-idx3-ubyte.gz`, (f) => progress(0.97 * f));
-      const labels = await fetchBytes(`${prefix}-labels-idx1-ubyte.gz`);
+      const split = await fetchSplit(dataset, target === 0, (f) => progress(0.97 * f));
       // the images go straight into the buffer the app keeps them in (no second copy)
-      const at = Module._aelab_image_buffer(images.length); // may grow the memory: view it after
-      heap(Uint8Array).set(images, at);
-      const error = withHeap([labels], (pl) => Module.UTF8ToString(
-        Module._aelab_load_data(train ? 1 : 0, pl, labels.length)));
+      const at = Module._aelab_image_buffer(split.images.length); // may grow the memory: view it after
+      heap(Uint8Array).set(split.images, at);
+      const error = withHeap([split.labels], (pl) => Module.ccall('aelab_load_data', 'string',
+        ['number', 'number', 'number', 'number', 'string', 'string'],
+        [target, pl, split.labels.length, gen, split.imagesName, split.labelsName]));
       if (error) page.errors.push(error);
     } catch (e) {
       page.errors.push(e.message);
-      Module.ccall('aelab_data_failed', null, ['number', 'string'], [train ? 1 : 0, e.message]);
+      Module.ccall('aelab_data_failed', null, ['number', 'string', 'number'], [target, e.message, gen]);
+    }
+  }
+
+  // Gunzipped if gzip (by its magic bytes).
+  async function gunzipped(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  const be32 = (b, at) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  const idxKind = (b) => (b.length >= 8 && be32(b, 0) === 0x803 ? 'images' : b.length >= 8 && be32(b, 0) === 0x801 ? 'labels' : null);
+
+  // The user's own IDX files (the file picker or a drop): an images and a labels file to train and
+  // test on, or the four of a data set (the larger pair trains). Kept in the page, and chosen.
+  async function useOwnFiles(files) {
+    const read = [];
+    for (const f of files) {
+      let bytes;
+      try { bytes = await gunzipped(new Uint8Array(await f.arrayBuffer())); } catch (e) {
+        throw new Error(`${f.name}: could not be read (${e.message})`);
+      }
+      const kind = idxKind(bytes);
+      if (!kind) throw new Error(`${f.name}: not an IDX images (magic 0x00000803) or labels (0x00000801) file`);
+      read.push({ name: f.name, bytes, kind, count: be32(bytes, 4) });
+    }
+    const images = read.filter((r) => r.kind === 'images').sort((a, b) => b.count - a.count);
+    const labels = read.filter((r) => r.kind === 'labels').sort((a, b) => b.count - a.count);
+    if (images.length !== labels.length || images.length < 1 || images.length > 2)
+      throw new Error(`expected an IDX images file and a labels file, or the four of a data set; got ${images.length} images and ${labels.length} labels files`);
+    const split = (i) => ({ images: images[i].bytes, labels: labels[i].bytes, imagesName: images[i].name, labelsName: labels[i].name });
+    page.own = { train: split(0), test: split(images.length - 1) };
+    const what = images.length === 1 ? `${images[0].name} and ${labels[0].name} (training and testing on the same ${images[0].count} pictures)`
+      : `${read.length} files: training on ${images[0].name} (${images[0].count}), testing on ${images[1].name} (${images[1].count})`;
+    const error = Module.ccall('aelab_own_data', 'string', ['string'], [what]);
+    if (error) throw new Error(error);
+  }
+
+  // Files picked or dropped: IDX data, or one model file (.aelab, or .npz weights).
+  async function openFiles(files) {
+    if (!page.runtime || !files.length) return;
+    let data = files.length > 1;
+    if (!data && !/\.(aelab|npz)$/i.test(files[0].name)) {
+      try { data = idxKind(await gunzipped(new Uint8Array(await files[0].slice(0, 1 << 20).arrayBuffer()))) !== null; } catch (e) { data = false; }
+    }
+    if (!data) return loadModelFile(files[0]);
+    try { await useOwnFiles(files); } catch (e) {
+      page.errors.push(e.message);
+      Module.ccall('aelab_data_failed', null, ['number', 'string', 'number'], [1, e.message, Module._aelab_data_generation()]);
     }
   }
 
@@ -102,7 +169,7 @@
       worker = new Worker('aelab-worker.js');
     } catch (e) {
       page.errors.push(`no training worker (${e.message}): training in the page's frames`);
-      loadSplit(true);
+      loadSplit(0, page.data.dataset, page.data.gen);
       return;
     }
     page.worker = worker;
@@ -116,10 +183,11 @@
         const bytes = new Uint8Array(m.bytes);
         withHeap([bytes], (p) => Module._aelab_worker_snapshot(p, bytes.length));
       } else if (m.type === 'progress' && m.train) { // the page has its own test set already
-        Module._aelab_data_progress(1, m.fraction);
+        if (m.gen === page.data.gen) Module._aelab_data_progress(0, m.fraction);
       } else if (m.type === 'failed' || m.type === 'fatal') {
         page.errors.push(m.error);
-        Module.ccall('aelab_data_failed', null, ['number', 'string'], [m.train || m.type === 'fatal' ? 1 : 0, m.error]);
+        Module.ccall('aelab_data_failed', null, ['number', 'string', 'number'],
+                     [m.train || m.type === 'fatal' ? 0 : 1, m.error, m.gen || page.data.gen]);
       }
     };
     worker.onerror = (e) => {
@@ -127,14 +195,67 @@
       page.errors.push(`training worker: ${e.message || 'failed to start'}`);
       if (!up) { // never took over: train in the page's frames instead
         page.worker = null;
-        loadSplit(true);
+        loadSplit(0, page.data.dataset, page.data.gen);
       }
     };
   }
 
+  // An .npz written by np.savez_compressed, as np.savez would have written it: each deflated entry
+  // inflated by the browser (DecompressionStream 'deflate-raw'; the WebAssembly build has no zlib)
+  // and stored, with its CRC-32 as it was (the app's reader checks it). Anything else is returned
+  // as it is, for the app's reader to judge.
+  async function storedNpz(bytes) {
+    const le16 = (at) => bytes[at] | (bytes[at + 1] << 8), le32 = (at) => (le16(at) | (le16(at + 2) << 16)) >>> 0;
+    let end = -1;
+    for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65535); at--)
+      if (le32(at) === 0x06054b50) { end = at; break; }
+    if (end < 0 || typeof DecompressionStream === 'undefined') return bytes;
+    const entries = le16(end + 10), dirAt = le32(end + 16);
+    const parts = [], directory = [];
+    let at = dirAt, out = 0, deflated = false;
+    for (let i = 0; i < entries; i++) {
+      if (at + 46 > bytes.length || le32(at) !== 0x02014b50) return bytes;
+      const method = le16(at + 10), crc = le32(at + 16), stored = le32(at + 20), size = le32(at + 24);
+      const nameLen = le16(at + 28), extraLen = le16(at + 30), commentLen = le16(at + 32), local = le32(at + 42);
+      if (stored === 0xffffffff || size === 0xffffffff || local === 0xffffffff) return bytes; // zip64: the app's reader
+      const name = bytes.subarray(at + 46, at + 46 + nameLen);
+      if (local + 30 > bytes.length || le32(local) !== 0x04034b50) return bytes;
+      const dataAt = local + 30 + le16(local + 26) + le16(local + 28);
+      let data = bytes.subarray(dataAt, dataAt + stored);
+      if (method === 8) {
+        deflated = true;
+        const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+        try { data = new Uint8Array(await new Response(stream).arrayBuffer()); } catch (e) { return bytes; }
+      } else if (method !== 0) return bytes;
+      const header = new Uint8Array(30 + nameLen), h = new DataView(header.buffer);
+      h.setUint32(0, 0x04034b50, true); h.setUint16(4, 20, true); h.setUint32(14, crc, true);
+      h.setUint32(18, data.length, true); h.setUint32(22, data.length, true); h.setUint16(26, nameLen, true);
+      header.set(name, 30);
+      const entry = new Uint8Array(46 + nameLen), d = new DataView(entry.buffer);
+      d.setUint32(0, 0x02014b50, true); d.setUint16(4, 20, true); d.setUint16(6, 20, true); d.setUint32(16, crc, true);
+      d.setUint32(20, data.length, true); d.setUint32(24, data.length, true); d.setUint16(28, nameLen, true);
+      d.setUint32(42, out, true);
+      entry.set(name, 46);
+      parts.push(header, data);
+      directory.push(entry);
+      out += header.length + data.length;
+      at += 46 + nameLen + extraLen + commentLen;
+    }
+    if (!deflated) return bytes;
+    const dirSize = directory.reduce((n, e) => n + e.length, 0);
+    const tail = new Uint8Array(22), t = new DataView(tail.buffer);
+    t.setUint32(0, 0x06054b50, true); t.setUint16(8, entries, true); t.setUint16(10, entries, true);
+    t.setUint32(12, dirSize, true); t.setUint32(16, out, true);
+    const all = new Uint8Array(out + dirSize + 22);
+    let k = 0;
+    for (const p of [...parts, ...directory, tail]) { all.set(p, k); k += p.length; }
+    return all;
+  }
+
   async function loadModelFile(file) {
     if (!page.runtime) return;
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bytes = new Uint8Array(await file.arrayBuffer());
+    if (/\.npz$/i.test(file.name)) bytes = await storedNpz(bytes);
     withHeap([bytes], (p) => Module.ccall('aelab_load_model', 'string', ['number', 'number', 'string'],
                                            [p, bytes.length, file.name]));
   }
@@ -149,14 +270,16 @@
     setTimeout(() => { URL.revokeObjectURL(url); a.remove(); }, 1000);
   }
 
+  // One file input for everything the user may give: a model (.aelab or .npz) or IDX data files.
   fileInput.addEventListener('change', () => {
-    if (fileInput.files.length) loadModelFile(fileInput.files[0]);
+    const files = Array.from(fileInput.files);
     fileInput.value = '';
+    openFiles(files);
   });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', (e) => {
     e.preventDefault();
-    if (e.dataTransfer.files.length) loadModelFile(e.dataTransfer.files[0]);
+    openFiles(Array.from(e.dataTransfer.files));
   });
   window.addEventListener('error', (e) => page.errors.push(String(e.message)));
 
@@ -172,19 +295,33 @@
       if (embedded) Module._aelab_set_embed(1);
       handOverModel().then(() => {
         if (location.hash.length > 1) openLesson(location.hash); // before the first frame shows
-        loadSplit(false);
+        Module._aelab_request_test_set(); // of the data set chosen (a lesson may choose one)
       });
     },
-    aelabRequestTrainingSet() {
-      if (page.trainRequested) return;
-      page.trainRequested = true;
+    // The app wants a split (target 0 training, 1 test, 2 the other data set's test set). The
+    // training set goes to the Web Worker where the run lives there (started on the first ask).
+    aelabRequestData(target, dataset, gen) {
+      if (target !== 2) {
+        // the worker drops what it still loads for the earlier choice
+        if (gen !== page.data.gen && page.worker) page.worker.postMessage({ type: 'gen', gen });
+        page.data = { dataset, gen };
+      }
       const threaded = page.script === 'aelab-mt.js';
-      if (!threaded && typeof Worker === 'function' && !noWorker) startWorker();
-      else loadSplit(true);
+      const useWorker = target === 0 && !threaded && typeof Worker === 'function' && !noWorker;
+      if (!useWorker) loadSplit(target, dataset, gen);
+      else if (!page.trainRequested) { page.trainRequested = true; startWorker(); } // it loads the set when up
+      else if (page.worker) Module.aelabWorkerLoad(1, 0);
+      else loadSplit(target, dataset, gen); // the worker failed to start: the frames train
     },
     aelabWorkerPost(bytes) { page.worker.postMessage({ type: 'command', bytes: bytes.buffer }, [bytes.buffer]); },
-    aelabWorkerLoad(train, seq) { page.worker.postMessage({ type: 'load', train, seq }); },
+    // A split for the worker's run, of the data set chosen now.
+    aelabWorkerLoad(train, seq) {
+      const { dataset, gen } = page.data, split = train ? 'train' : 'test';
+      if (dataset === 'custom' && page.own) page.worker.postMessage({ type: 'load', train, seq, gen, own: page.own[split] });
+      else page.worker.postMessage({ type: 'load', train, seq, gen, dir: dataDirs[dataset] || 'data/' });
+    },
     aelabOpenModelPicker: () => fileInput.click(),
+    aelabOpenDataPicker: () => fileInput.click(),
     aelabDownload(bytes, name) {
       download(bytes, name);
       page.downloads.splice(0).forEach((resolve) => resolve(name));
@@ -349,10 +486,15 @@
     set(settings) {
       need();
       for (const [key, given] of Object.entries(settings)) {
-        if (key === 'noise' || key === 'corrupt') { // texts: 'none', 'gaussian:0.2', 'mask:0.3', 'saltpepper:0.1'
-          if (typeof given !== 'string')
-            throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a text such as 'mask:0.3' or 'none'`);
-          const error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key, given]);
+        // texts: noise and corrupt ('none', 'gaussian:0.2', 'mask:0.3', 'saltpepper:0.1'), dataset
+        // ('mnist', 'fashion', 'custom'), exclude or excludeClasses ('7', '3,5', [3, 5], 'none')
+        if (key === 'noise' || key === 'corrupt' || key === 'dataset' || key === 'exclude' || key === 'excludeClasses') {
+          const text = Array.isArray(given) && key.startsWith('exclude') ? (given.length ? given.join(',') : 'none')
+            : key.startsWith('exclude') && typeof given === 'number' ? String(given) : given;
+          const example = { dataset: "'mnist' or 'fashion'", exclude: "'7' or [3, 5]", excludeClasses: "[7] or '3,5'" }[key] || "'mask:0.3' or 'none'";
+          if (typeof text !== 'string')
+            throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a text such as ${example}`);
+          const error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key === 'excludeClasses' ? 'exclude' : key, text]);
           if (error) throw new Error(`aelab.set: ${error}`);
           continue;
         }

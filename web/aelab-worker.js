@@ -5,9 +5,14 @@
 // transferable ArrayBuffers, and the worker fetches its data itself (the training set never
 // passes through the page's thread).
 //   from the page: {type: 'command', bytes}  a command (lab/wire.h)
-//                  {type: 'load', train, seq} fetch a split (data/*.gz) and give it to the run
-//   to the page:   {type: 'ready'}, {type: 'snapshot', bytes}, {type: 'progress', train, fraction},
-//                  {type: 'failed', train, error}, {type: 'fatal', error}
+//                  {type: 'load', train, seq, gen, dir} fetch a split (<dir>*.gz: data/ for MNIST,
+//                    data/fashion/ for Fashion-MNIST) and give it to the run
+//                  {type: 'load', train, seq, gen, own: {images, labels, imagesName, labelsName}}
+//                    the same with the user's own files, which the page has
+//   to the page:   {type: 'ready'}, {type: 'snapshot', bytes}, {type: 'progress', train, gen, fraction},
+//                  {type: 'failed', train, gen, error}, {type: 'fatal', error}
+//                  {type: 'gen', gen} a new data set was chosen (after the commands that forget the old)
+// gen numbers the page's data set choices: a split loaded for an older choice is dropped.
 'use strict';
 const inbox = [];
 let ready = false, scheduled = false;
@@ -33,17 +38,26 @@ function heapCopy(bytes) {
   return p;
 }
 
-async function loadSplit(train, seq) {
-  const prefix = train ? 'data/train' : 'data/t10k';
+function heapString(text) { return heapCopy(new TextEncoder().encode(`${text}\0`)); }
+
+let latestGen = 0;
+async function loadSplit(m) {
+  const train = m.train === 1 || m.train === true, seq = m.seq, gen = m.gen || 0;
+  latestGen = Math.max(latestGen, gen);
   try {
-    const progress = (f) => self.postMessage({ type: 'progress', train, fraction: 0.97 * f });
-    const images = await fetchBytes(`${prefix}-images-idx3-ubyte.gz`, progress);
-    const labels = await fetchBytes(`${prefix}-labels-idx1-ubyte.gz`);
-    inbox.push({ type: 'dataset', train, seq, images, labels });
+    let split = m.own;
+    if (!split) {
+      const prefix = `${m.dir || 'data/'}${train ? 'train' : 't10k'}`;
+      const progress = (f) => self.postMessage({ type: 'progress', train, gen, fraction: 0.97 * f });
+      split = { imagesName: `${prefix}-images-idx3-ubyte.gz`, labelsName: `${prefix}-labels-idx1-ubyte.gz` };
+      split.images = await fetchBytes(split.imagesName, progress);
+      split.labels = await fetchBytes(split.labelsName);
+    }
+    inbox.push(gen < latestGen ? { type: 'skip', seq } : { type: 'dataset', train, seq, gen, ...split });
     schedule();
   } catch (e) {
     inbox.push({ type: 'skip', seq });
-    self.postMessage({ type: 'failed', train, error: e.message });
+    self.postMessage({ type: 'failed', train, gen, error: e.message });
     schedule();
   }
 }
@@ -56,10 +70,11 @@ function handle(m) {
   } else if (m.type === 'dataset') {
     const at = Module._aelab_worker_image_buffer(m.images.length); // may grow the memory: view it after
     Module.HEAPU8.set(m.images, at);
-    const p = heapCopy(m.labels);
-    const error = Module.UTF8ToString(Module._aelab_worker_set_dataset(m.train ? 1 : 0, p, m.labels.length, m.seq));
-    Module._free(p);
-    if (error) self.postMessage({ type: 'failed', train: m.train, error });
+    const p = heapCopy(m.labels), pi = heapString(m.imagesName), pl = heapString(m.labelsName);
+    const error = Module.UTF8ToString(Module._aelab_worker_set_dataset(m.train ? 1 : 0, p, m.labels.length, m.seq,
+                                                                       pi, pl));
+    [p, pi, pl].forEach((q) => Module._free(q));
+    if (error) self.postMessage({ type: 'failed', train: m.train, gen: m.gen, error });
   } else if (m.type === 'skip') {
     Module._aelab_worker_skip(m.seq);
   }
@@ -94,7 +109,8 @@ function schedule() {
 
 self.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'load') loadSplit(m.train === 1 || m.train === true, m.seq);
+  if (m.type === 'load') loadSplit(m);
+  else if (m.type === 'gen') latestGen = Math.max(latestGen, m.gen); // a new data set was chosen
   else inbox.push(m);
   schedule();
 };

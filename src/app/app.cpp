@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/limits.h"
 #include "core/npz.h"
@@ -247,12 +248,25 @@ void adapt_budget(App& app) {
   b.window_start_ms = now, b.window_frames = 0;
 }
 
+void request_data(App& app, DataTarget target) {
+  Lab& lab = app.lab;
+  lab_data_slot(lab, target).status = DataStatus::loading;
+  lab_data_slot(lab, target).progress = 0;
+  const DatasetKind kind = target == DataTarget::other ? lab.other_kind : lab.dataset;
+  if (app.platform.request_data) app.platform.request_data(target, kind, lab.data_generation);
+}
+
 void request_training_set_if_needed(App& app) {
-  const bool wanted = app.lab.run.status == RunStatus::waiting_for_data;
+  const bool wanted = app.lab.run.status == RunStatus::waiting_for_data && app.lab.run.seq >= app.lab.dataset_seq;
   if (!wanted || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
   app.training_set_requested = true;
-  app.lab.train.status = DataStatus::loading;
-  if (app.platform.request_training_set) app.platform.request_training_set();
+  request_data(app, DataTarget::train);
+}
+
+// The Anomaly view compares the test set with another data set's: loaded when it is first shown.
+void request_other_set_if_needed(App& app) {
+  if (app.views.view != View::anomaly || !app_panel_shown(app, Panel::views)) return;
+  if (app.lab.other.status == DataStatus::absent) request_data(app, DataTarget::other);
 }
 
 void save_if_answered(App& app) {
@@ -382,6 +396,7 @@ void app_frame(App& app) {
   }
   lab_update(app.lab);
   request_training_set_if_needed(app);
+  request_other_set_if_needed(app);
   save_if_answered(app);
 
   const float w = io.DisplaySize.x, h = io.DisplaySize.y;
@@ -425,13 +440,20 @@ void app_frame(App& app) {
 
 bool app_animating(const App& app) {
   const Lab& lab = app.lab;
-  const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading;
+  const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading ||
+                       lab.other.status == DataStatus::loading;
   const bool message_showing = !app.message.text.empty() && now_ms() < app.message.until_ms;
   const View view = app.views.view;
   const bool map_shown = view == View::map || view == View::grid || view == View::traverse;
   const bool map_building = map_shown && map_busy(app.views.map, lab);
   return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0 || map_building ||
          app.views.select;
+}
+
+std::string label_text(const Lab& lab, int label) {
+  std::string out = "label " + std::to_string(label);
+  if (lab.dataset == DatasetKind::fashion) out += std::string(", ") + class_name(lab.dataset, label);
+  return out;
 }
 
 const char* fit_text(const char* long_text, const char* short_text) {
@@ -542,6 +564,7 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
         .string("status", data_status_name(slot->status))
         .number("progress", slot->progress)
         .number("count", slot->count)
+        .string("error", slot->error)
         .end();
   j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
   j.boolean("training", lab_training(lab));
@@ -562,6 +585,17 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.string("optimizer", lab.config.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
   j.number("seed", double(lab.config.seed));
   j.string("noise", noise_text(lab.config.noise));
+  j.string("dataset", dataset_name(lab.dataset)).string("datasetTitle", dataset_title(lab.dataset));
+  j.string("ownData", app.own_data_name);
+  j.string("exclude", excluded_text(lab.config.excluded_classes));
+  j.string("modelData", lab.model_data).boolean("modelDataMismatch", app_model_data_mismatch(app));
+  j.begin("otherSet")
+      .string("dataset", dataset_name(lab.other_kind))
+      .string("status", data_status_name(lab.other.status))
+      .number("progress", lab.other.progress)
+      .number("count", lab.other.count)
+      .string("error", lab.other.error)
+      .end();
   j.string("corrupt", noise_text(lab.input.corrupt));
   j.number("budgetMs", app.budget.ms).boolean("budgetAuto", app.budget.automatic);
   j.string("trainingHost", host_kind_name(lab.host->kind()));
@@ -629,8 +663,83 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   return j.finish();
 }
 
+std::string excluded_text(uint32_t classes) {
+  std::string out;
+  for (int c = 0; c < 32; c++)
+    if ((classes >> c) & 1u) out += (out.empty() ? "" : ",") + std::to_string(c);
+  return out.empty() ? "none" : out;
+}
+
+std::string parse_excluded(const std::string& text, uint32_t* classes) {
+  *classes = 0;
+  if (text == "none" || text.empty()) return "";
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, comma - at);
+    char* end = nullptr;
+    const long c = item.empty() ? -1 : std::strtol(item.c_str(), &end, 10);
+    if (c < 0 || c > 31 || *end != 0)
+      return "exclude = '" + text + "': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'";
+    *classes |= 1u << c;
+    at = comma + 1;
+  }
+  if ((*classes & 0x3ffu) == 0x3ffu)
+    return "exclude = '" + text + "': leaving out all ten classes leaves nothing to train on";
+  return "";
+}
+
+void app_request_test_set(App& app) {
+  if (app.lab.test.status == DataStatus::absent) request_data(app, DataTarget::test);
+}
+
+bool app_model_data_mismatch(const App& app) {
+  const Lab& lab = app.lab;
+  return !lab.model_data.empty() && lab.model_data != dataset_name(lab.dataset) && lab.scrub_id == 0;
+}
+
+void app_train_new_model(App& app) {
+  if (app_reset(app, app.lab.model->shape).empty()) lab_start(app.lab);
+}
+
+std::string app_set_dataset(App& app, DatasetKind kind) {
+  Lab& lab = app.lab;
+  if (kind == DatasetKind::custom && app.own_data_name.empty())
+    return std::string("dataset = 'custom': no data of your own was given yet (") +
+           (app.platform.web ? "Your own data... in the Model and data panel, or drop the IDX files on the page)"
+                             : "type a folder of IDX files in the Model and data panel)");
+  if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
+  lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
+  app.training_set_requested = false;
+  app.views.threshold = -1;
+  request_data(app, DataTarget::test);
+  if (app_model_data_mismatch(app))
+    app_message(app,
+                std::string("The model shown learned ") + (lab.model_data == "mnist" ? "MNIST digits" : lab.model_data) +
+                    ", not " + dataset_title(kind) + ": train a new one (Train panel)",
+                false);
+  return "";
+}
+
+std::string app_use_own_data(App& app, const std::string& name) {
+  app.own_data_name = name;
+  return app_set_dataset(app, DatasetKind::custom);
+}
+
 std::string app_set_text(App& app, const std::string& name, const std::string& value) {
-  if (name != "noise" && name != "corrupt") return name + ": not a text setting (noise or corrupt)";
+  if (name == "dataset") {
+    DatasetKind kind;
+    if (!dataset_from_name(value, &kind))
+      return "dataset = '" + value + "': expected 'mnist', 'fashion' or 'custom'";
+    return app_set_dataset(app, kind);
+  }
+  if (name == "exclude") {
+    TrainConfig c = app.lab.config;
+    if (std::string e = parse_excluded(value, &c.excluded_classes); !e.empty()) return e;
+    return lab_set_config(app.lab, c);
+  }
+  if (name != "noise" && name != "corrupt")
+    return name + ": not a text setting (noise, corrupt, dataset or exclude)";
   Noise noise;
   if (std::string e = parse_noise(value, &noise); !e.empty())
     return name == "noise" ? e : "corrupt" + e.substr(5);

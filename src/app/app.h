@@ -18,10 +18,15 @@ namespace aelab {
 // What the desktop and the browser do differently.
 struct Platform {
   bool web = false;
-  // Starts loading the training set (the browser fetches it, into its Web Worker where the run
-  // lives there; the desktop reads it). The platform later calls lab_set_dataset (or the run's
-  // snapshot says the set is there), or lab_set_data_failed.
-  std::function<void()> request_training_set;
+  // Starts loading data for `target`: the training or test split of `dataset` (the other target
+  // takes that data set's test split). The browser fetches it (the training set into its Web
+  // Worker where the run lives there; the user's own files from the page); the desktop reads it
+  // (its own data from app.data_path). The platform later calls lab_set_data with `generation`
+  // (or the run's snapshot says the training set is there), or lab_set_data_failed.
+  std::function<void(DataTarget target, DatasetKind dataset, uint64_t generation)> request_data;
+  // The browser's picker for the user's own IDX files (they arrive through app_use_own_data);
+  // unset on the desktop, which has a folder field instead.
+  std::function<void()> open_data_picker;
   // Saves a model file: a download in the browser, a file at `path` on the desktop. Returns ""
   // or an error line.
   std::function<std::string(const std::vector<uint8_t>& bytes, const std::string& path)> save_model;
@@ -133,6 +138,13 @@ struct ViewsState {
   int tile = -1;           // the first-layer unit clicked
   double map_frame_ms = 0; // time the map build took this frame
   ScoresState scores;      // the anomaly view's per-picture losses
+  ScoresState other_scores = [] { // ... and the other data set's, to compare with
+    ScoresState s;
+    s.target = DataTarget::other;
+    return s;
+  }();
+  double auc = -1;         // the other data set's pictures against the test set's (other_scores)
+  int auc_builds[2] = {-1, -1}; // ... from these builds of scores and other_scores
   float threshold = -1;    // the anomaly threshold the user dragged; < 0: the 99th percentile
   Figure worst_figure;     // the worst-reconstructed test digits
 };
@@ -143,7 +155,7 @@ struct ViewsState {
 struct AnomalyNumbers {
   float threshold = -1, share_above = -1, input_loss = -1, percentile_of_input = -1;
   bool unusual = false;
-  double auc = -1;
+  double auc = -1; // the other data set's test pictures against the test set's (-1: not scored yet)
 };
 
 // ---- lessons (lesson.cpp): what a lesson link shows and hides
@@ -206,6 +218,11 @@ struct App {
   float fps = 0;
   float frame_cpu_ms = 0; // main-thread time of a frame (moving average), measured by the platform
   bool training_set_requested = false;
+  // The user's own data: what it is, for the UI ("4 files: ..."; the desktop's folder); empty
+  // until some was given (app_use_own_data).
+  std::string own_data_name;
+  char data_path[512] = "";        // the desktop's field for a folder of IDX files
+  bool offer_new_model = false;    // the model learned another data set: the Train panel offers a new one
   Message message;
   DrawState draw;
   ShapeEdit shape_edit;
@@ -269,8 +286,25 @@ std::string app_state_json(const App& app, bool page_ready = true,
 // window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
 std::string app_set(App& app, const std::string& name, double value);
 // The settings whose values are texts: noise (the training's, "mask:0.3"), corrupt (the draw
-// panel's "corrupt the input"; "none" turns it off).
+// panel's "corrupt the input"; "none" turns it off), dataset ("mnist", "fashion", "custom"),
+// exclude (the classes left out of training: "7", "3,5" or "none").
 std::string app_set_text(App& app, const std::string& name, const std::string& value);
+// Asks the platform for the test set of the data set chosen, unless it is loaded or loading.
+void app_request_test_set(App& app);
+// Chooses the data set and asks the platform for its test set ("" or why not: "custom" before
+// any of the user's own data was given).
+std::string app_set_dataset(App& app, DatasetKind kind);
+// The user's own data was given (the page's picker or drop, the desktop's folder): named for the
+// UI, and chosen.
+std::string app_use_own_data(App& app, const std::string& name);
+// The classes left out of training as text: "7", "3,5", "none"; and parsed from it ("" or why not).
+std::string excluded_text(uint32_t classes);
+std::string parse_excluded(const std::string& text, uint32_t* classes);
+// Whether the model shown learned from another data set than the one chosen (the Train panel
+// then says so and offers to train a new one).
+bool app_model_data_mismatch(const App& app);
+// Random weights and training started on the chosen data set (the offer's button).
+void app_train_new_model(App& app);
 
 // ---- lesson links (lesson.cpp; the keys are in docs/teaching.md)
 struct LessonResult {
@@ -322,6 +356,9 @@ std::string app_save_view(App& app); // "" or an error line (also shown as the a
 // Makes the map of the model shown now (for the API and the script); false without a test set.
 bool app_map_now(App& app);
 
+// A label as the lab shows it: "label 7", or with its class name ("label 9, Ankle boot").
+std::string label_text(const Lab& lab, int label);
+
 // `long_text` if it fits in the rest of the line, else `short_text`.
 const char* fit_text(const char* long_text, const char* short_text);
 // Text in the disabled colour, wrapped at the panel's edge.
@@ -332,6 +369,8 @@ Rect item_rect();
 
 // From the scores as they are (scores_finish(app.views.scores, app.lab) first for up-to-date ones).
 AnomalyNumbers anomaly_numbers(const App& app);
+// Brings the AUC up to date with the scores (after scores_finish of both, for the API).
+void update_auc(ViewsState& v);
 
 // Axis ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi].
 std::vector<double> nice_ticks(double lo, double hi, int count);

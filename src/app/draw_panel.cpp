@@ -134,8 +134,9 @@ void draw_panel(App& app, const Rect& r) {
   if (in.empty)
     text_disabled_wrapped("Draw a digit above, or click one in the Gallery or on the Latent map.");
   else if (in.test_digit >= 0 && lab.test.data)
-    ImGui::TextWrapped("Test digit #%d (label %d)   loss (%s): %.4f", in.test_digit,
-                       lab.test.data->labels[size_t(in.test_digit)], loss_name(lab.config.loss), in.loss);
+    ImGui::TextWrapped("Test picture #%d (%s)   loss (%s): %.4f", in.test_digit,
+                       label_text(lab, lab.test.data->labels[size_t(in.test_digit)]).c_str(),
+                       loss_name(lab.config.loss), in.loss);
   else
     ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
   if (!in.empty)

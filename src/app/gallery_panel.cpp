@@ -21,14 +21,14 @@ void refresh_reconstructions(App& app) {
   const int n = std::min(kShown, lab.test.data->count - g.first);
   const bool moved = g.cache_first != g.first;
   const double now = now_ms();
-  if (!moved && g.cache_version == lab.model_version) return;
+  if (!moved && g.cache_version == lab_view_version(lab)) return;
   if (!moved && lab_training(lab) && now - g.cache_ms < kRefreshWhileTrainingMs) return;
   Matrix x({size_t(n), size_t(kPixels)});
   images_to_float(*lab.test.data, g.first, n, x.data());
   Matrix recon = reconstruct(*lab.model, x);
   g.recon.assign(recon.data(), recon.data() + recon.size());
   g.cache_first = g.first;
-  g.cache_version = lab.model_version;
+  g.cache_version = lab_view_version(lab);
   g.cache_ms = now;
 }
 
@@ -96,7 +96,7 @@ void gallery_view(App& app) {
       std::snprintf(id, sizeof id, "##g%d_%d", row, i);
       if (digit_image(id, shown, kDigitSide, kDigitSide, side)) lab_load_test_digit(lab, index);
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("test digit #%d, label %d", index, test.labels[size_t(index)]);
+        ImGui::SetTooltip("test picture #%d, %s", index, label_text(lab, test.labels[size_t(index)]).c_str());
     }
   }
 }

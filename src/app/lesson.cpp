@@ -187,8 +187,11 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
     } else if (key == "title" || key == "note") {
       (key == "title" ? lesson.title : lesson.note) = value.substr(0, 300);
     } else if (key == "dataset") {
-      if (value != "mnist") notice(key, value, "'mnist' (the only dataset in this build)");
-    } else if (key == "noise") {
+      if (value == "mnist" || value == "fashion")
+        settings.push_back({key, value});
+      else
+        notice(key, value, "'mnist' or 'fashion' (a link cannot bring data of your own)");
+    } else if (key == "noise" || key == "exclude") {
       settings.push_back({key, value});
     } else if (key.size() > 5 && key.compare(key.size() - 5, 5, "_hide") == 0 &&
                index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5)) >= 0) {
@@ -208,7 +211,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   for (const auto& [key, value] : settings) {
     double v = 0;
     std::string error;
-    if (key == "noise")
+    if (key == "noise" || key == "exclude" || key == "dataset")
       error = app_set_text(app, key, value);
     else if (key == "loss")
       error = value == "bce" ? app_set(app, key, 0) : value == "mse" ? app_set(app, key, 1) : "x";
@@ -266,7 +269,10 @@ std::string app_lesson_link(const App& app) {
   out += "&lr=" + float_text(c.optimizer.learning_rate) + "&batch=" + std::to_string(c.batch_size);
   out += "&epochs=" + std::to_string(c.epochs) + "&loss=" + (c.loss == LossKind::bce ? "bce" : "mse");
   out += std::string("&optimizer=") + (c.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
-  out += "&seed=" + std::to_string(c.seed) + "&dataset=mnist&noise=" + noise_text(c.noise);
+  // the user's own data cannot travel in a link: it says MNIST then
+  out += "&seed=" + std::to_string(c.seed) + "&dataset=" +
+         (lab.dataset == DatasetKind::fashion ? "fashion" : "mnist") + "&noise=" + noise_text(c.noise);
+  if (c.excluded_classes != 0) out += "&exclude=" + excluded_text(c.excluded_classes);
   const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
   out += std::string("&model=") + (shipped ? "shipped" : "random");
   out += std::string("&view=") + view_name(app.views.view);

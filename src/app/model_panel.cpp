@@ -30,6 +30,44 @@ void data_line(const char* name, const DataSlot& slot, const char* absent_text) 
   }
 }
 
+// The data set: MNIST, Fashion-MNIST or the user's own IDX files (the page's picker and drop; the
+// desktop's folder field).
+void data_choice(App& app) {
+  Lab& lab = app.lab;
+  int kind = int(lab.dataset);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  const char* items = app.own_data_name.empty() ? "MNIST digits\0Fashion-MNIST clothes\0"
+                                                : "MNIST digits\0Fashion-MNIST clothes\0your own data\0";
+  if (ImGui::Combo("##dataset", &kind, items)) {
+    const std::string error = app_set_dataset(app, DatasetKind(kind));
+    if (!error.empty()) app_message(app, error, true);
+  }
+  tip("What the network learns from and is tested on: MNIST's handwritten digits,\n"
+      "Fashion-MNIST's pictures of clothes (the same 28x28 format), or IDX files of your own.\n"
+      "A data set is downloaded when it is first chosen.");
+  if (lab.dataset == DatasetKind::custom && !app.own_data_name.empty())
+    text_disabled_wrapped("%s", app.own_data_name.c_str());
+  if (app.platform.web) {
+    if (ImGui::Button("Your own data...") && app.platform.open_data_picker) app.platform.open_data_picker();
+    tip("Pick IDX files of 28x28 pictures (plain or .gz): the four of a data set\n"
+        "(train-images, train-labels, t10k-images, t10k-labels), or one images and one\n"
+        "labels file to train and test on.");
+    same_line_if_fits("or drop the IDX files on the page");
+    text_disabled_wrapped("or drop the IDX files on the page");
+  } else {
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::InputTextWithHint("##datapath", "a folder of IDX files", app.data_path, sizeof app.data_path);
+    tip("A folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte\n"
+        "and t10k-labels-idx1-ubyte (each may be .gz), of 28x28 pictures.");
+    ImGui::BeginDisabled(app.data_path[0] == 0);
+    if (ImGui::Button("Use this folder")) {
+      const std::string error = app_use_own_data(app, app.data_path);
+      if (!error.empty()) app_message(app, error, true);
+    }
+    ImGui::EndDisabled();
+  }
+}
+
 } // namespace
 
 void model_panel(App& app, const Rect& r) {
@@ -39,7 +77,8 @@ void model_panel(App& app, const Rect& r) {
              "What is loaded: the network's shape (784 inputs, a hidden layer, the code, a hidden "
              "layer, 784 outputs) and how long it has trained. Save keeps the model with its "
              "optimizer state, so training can go on from it later; Load, or dropping a .aelab "
-             "file, replaces it. The data lines say whether the MNIST digits are loaded.");
+             "or .npz file, replaces it. Data: what the network learns from (MNIST's digits, "
+             "Fashion-MNIST's clothes, or IDX files of your own), and whether it is loaded.");
   const ModelShape& s = lab.model->shape;
   ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
                      parameter_count(s));
@@ -86,11 +125,14 @@ void model_panel(App& app, const Rect& r) {
     if (app.platform.web) text_disabled_wrapped("or drop a .aelab file onto the page");
   }
 
-  ImGui::SeparatorText("Data (MNIST)");
+  ImGui::SeparatorText("Data");
+  if (app_control_shown(app, Control::dataset)) data_choice(app);
+  const char* what = lab.dataset == DatasetKind::fashion ? "items" : lab.dataset == DatasetKind::mnist ? "digits" : "pictures";
   data_line("test set", lab.test, "not loaded");
-  tip("The 10,000 MNIST test digits: the validation loss, the map and the gallery use them.");
+  tip("The test %s of %s: the validation loss, the map, the gallery and the Anomaly view use them.", what,
+      dataset_title(lab.dataset));
   data_line("training set", lab.train, "loads when training starts");
-  tip("The 60,000 MNIST training digits the network learns from.");
+  tip("The training %s of %s the network learns from.", what, dataset_title(lab.dataset));
 
   ImGui::Separator();
   ImGui::TextDisabled("%.0f fps", app.fps);

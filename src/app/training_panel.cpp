@@ -166,6 +166,32 @@ void hyperparameters(App& app) {
     }
   }
 
+  if (shown(Control::dataset)) { // classes left out of training: their test pictures are the anomalies
+    cols.field("leave out");
+    const std::string current = excluded_text(c.excluded_classes);
+    if (ImGui::BeginCombo("##exclude", current.c_str())) {
+      for (int k = 0; k < 10; k++) {
+        bool on = (c.excluded_classes >> k) & 1u;
+        char label[48];
+        std::snprintf(label, sizeof label, "%d %s###exclude%d", k,
+                      lab.dataset == DatasetKind::fashion ? class_name(lab.dataset, k) : "", k);
+        if (ImGui::Checkbox(label, &on)) {
+          const uint32_t classes = on ? c.excluded_classes | (1u << k) : c.excluded_classes & ~(1u << k);
+          uint32_t checked = 0;
+          const std::string error = parse_excluded(excluded_text(classes), &checked);
+          if (error.empty())
+            c.excluded_classes = classes, changed = true;
+          else
+            app_message(app, error, true);
+        }
+      }
+      ImGui::EndCombo();
+    }
+    tip("Leave classes out of training: the network never sees them, so their test pictures\n"
+        "become the anomalies. Train, then open the Anomaly view: does an unseen class\n"
+        "reconstruct worse than the others?");
+  }
+
   if (changed) {
     std::string error = lab_set_config(lab, c);
     if (!error.empty()) app_message(app, error, true);
@@ -472,6 +498,24 @@ void training_panel(App& app, const Rect& r) {
              "pictures it has not seen. The timeline keeps snapshots of the weights: slide back to see every "
              "view as the model was then. Keys, once you have clicked into the lab: Space starts or pauses, "
              "S trains one batch, C clears the drawing, Escape gives the keyboard back to the page.");
+
+  // A model that learned another data set than the one chosen: said plainly, with the way out.
+  if (app_model_data_mismatch(app)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
+    ImGui::TextWrapped("This model learned %s, not %s: it redraws them as what it knows.",
+                       lab.model_data == "mnist"     ? "MNIST digits"
+                       : lab.model_data == "fashion" ? "Fashion-MNIST clothes"
+                                                     : "other data",
+                       dataset_title(lab.dataset));
+    ImGui::PopStyleColor();
+    if (app_control_shown(app, Control::start) && app_control_shown(app, Control::reset)) {
+      char label[64];
+      std::snprintf(label, sizeof label, "Train a new one on %s", dataset_title(lab.dataset));
+      if (ImGui::Button(label)) app_train_new_model(app);
+      tip("Random weights, then training starts on the chosen data. \"Back to the shipped model\"\n"
+          "(Model and data panel) brings the trained one back.");
+    }
+  }
 
   // On a trained model that this run has not trained yet (the shipped one, a loaded one), Start
   // offers both: go on training it, or train a fresh network from scratch.

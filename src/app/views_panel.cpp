@@ -147,7 +147,7 @@ bool stale(const App& app, Figure* f, uint64_t key, uint64_t shape) {
 }
 
 void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f) {
-  const uint64_t key = mix(mix(app.lab.model_version, uint64_t(app.views.map.builds)), uint64_t(n));
+  const uint64_t key = mix(mix(lab_view_version(app.lab), uint64_t(app.views.map.builds)), uint64_t(n));
   if (!stale(app, f, key, uint64_t(n))) return;
   Matrix grid = decode_grid(*app.lab.model, map.plane, n);
   f->image = render_tiles(grid.data(), n * n, n, kDigitSide, kDigitSide, 1, 0);
@@ -162,7 +162,13 @@ void plane_placement(const MapFrame& f, int n, ImVec2 pos, ImVec2* corner, float
   *corner = ImVec2(pos.x + f.px(f.x0) - 0.5f * span / float(n), pos.y + f.py(f.y1) - 0.5f * span / float(n));
 }
 
-constexpr float kLegendColumnW = 30;
+// A legend column: wide enough for the class names (Fashion-MNIST's), or a digit.
+float legend_column_w(const Lab& lab) {
+  if (lab.dataset != DatasetKind::fashion) return 30;
+  float w = 0;
+  for (int d = 0; d < 10; d++) w = std::max(w, ImGui::CalcTextSize(class_name(lab.dataset, d)).x);
+  return w + 22;
+}
 
 // The legend's columns for a map `side` units tall: the ten classes in as few columns as fit.
 int legend_columns(float side) {
@@ -170,16 +176,18 @@ int legend_columns(float side) {
   return (10 + rows - 1) / rows;
 }
 
-void legend(const ImVec2& at, int columns) {
+void legend(const Lab& lab, const ImVec2& at, int columns) {
+  const float column_w = legend_column_w(lab);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const int rows = (10 + columns - 1) / columns;
   for (int d = 0; d < 10; d++) {
-    const ImVec2 p(at.x + float(d / rows) * kLegendColumnW, at.y + float(d % rows) * line);
+    const ImVec2 p(at.x + float(d / rows) * column_w, at.y + float(d % rows) * line);
     const uint8_t* c = kLabelColors[d];
     dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + 10, p.y + 12), IM_COL32(c[0], c[1], c[2], 255));
     char digit[2] = {char('0' + d), 0};
-    dl->AddText(ImVec2(p.x + 14, p.y), ImGui::GetColorU32(ImGuiCol_Text), digit);
+    dl->AddText(ImVec2(p.x + 14, p.y), ImGui::GetColorU32(ImGuiCol_Text),
+                lab.dataset == DatasetKind::fashion ? class_name(lab.dataset, d) : digit);
   }
 }
 
@@ -229,7 +237,7 @@ void map_view(App& app) {
                       : arrangement == Plane::below ? std::min(stacked_h, w)
                                                     : std::min(height, w));
   };
-  float legend_w = kLegendColumnW + 4;
+  float legend_w = legend_column_w(lab) + 4;
   if (side_for(Plane::beside, legend_w) >= 170 &&
       side_for(Plane::beside, legend_w) >= side_for(Plane::below, legend_w))
     plane = Plane::beside;
@@ -238,7 +246,7 @@ void map_view(App& app) {
   float side = std::max(side_for(plane, legend_w), 60.0f);
   const int columns = legend_columns(side);
   if (columns > 1) {
-    legend_w = columns * kLegendColumnW + 4;
+    legend_w = columns * legend_column_w(lab) + 4;
     side = std::max(side_for(plane, legend_w), 60.0f);
   }
   const bool beside = plane == Plane::beside;
@@ -301,7 +309,7 @@ void map_view(App& app) {
     float pixels[kPixels];
     images_to_float(*lab.test.data, nearest, 1, pixels);
     digit_image("##maptip", pixels, kDigitSide, kDigitSide, 56);
-    ImGui::Text("test digit #%d, label %d", nearest, map->labels[size_t(nearest)]);
+    ImGui::Text("test picture #%d, %s", nearest, label_text(lab, map->labels[size_t(nearest)]).c_str());
     ImGui::EndTooltip();
   }
   if (clicked) {
@@ -315,7 +323,7 @@ void map_view(App& app) {
       app_message(app, std::string(v.click_sets == 1 ? "A" : "B") + " is " + endpoint_name(e), false);
     }
   }
-  legend(ImVec2(pos.x + side + 6, pos.y), legend_columns(side));
+  legend(lab, ImVec2(pos.x + side + 6, pos.y), legend_columns(side));
   bool across_hovered = false;
   if (plane == Plane::below) {
     ImGui::TextDisabled("across: %s", x_label.c_str());
@@ -435,7 +443,7 @@ void interpolate_view(App& app) {
   }
   const int k = v.steps;
   v.scrub = std::max(0, std::min(v.scrub, k - 1));
-  uint64_t key = mix(lab.model_version, uint64_t(k));
+  uint64_t key = mix(lab_view_version(lab), uint64_t(k));
   key = mix_floats(mix_floats(key, a_code.data(), a_code.size()), b_code.data(), b_code.size());
   key = mix_floats(mix_floats(key, a_px.data(), a_px.size()), b_px.data(), b_px.size());
   Matrix &line = v.line, &fade = v.fade;
@@ -506,7 +514,7 @@ void interpolate_view(App& app) {
 // The range unit u takes over the test set (from the map), else 0 to twice the input's value.
 void unit_range(App& app, int u, float* low, float* high) {
   const LatentMap* map = app.views.map.map.get();
-  if (map && u < int(map->plane.unit_low.size()) && app.views.map.version == app.lab.model_version) {
+  if (map && u < int(map->plane.unit_low.size()) && app.views.map.version == lab_view_version(app.lab)) {
     *low = map->plane.unit_low[size_t(u)], *high = map->plane.unit_high[size_t(u)];
   } else {
     *low = 0, *high = std::max(1.0f, 2 * app.lab.input.code[size_t(u)]);
@@ -534,7 +542,7 @@ void traverse_view(App& app) {
   const int k = v.all_units ? 7 : 9;
   const std::vector<float>& code = lab.input.code;
   uint64_t key =
-      mix(mix(mix(lab.model_version, uint64_t(v.all_units)), uint64_t(v.unit)), uint64_t(v.map.builds));
+      mix(mix(mix(lab_view_version(lab), uint64_t(v.all_units)), uint64_t(v.unit)), uint64_t(v.map.builds));
   key = mix_floats(key, code.data(), code.size());
   std::vector<std::vector<float>> values;
   const int rows_shown = std::min(latent, 128); // all units: a texture under 4096 pixels tall
@@ -696,6 +704,39 @@ float quantile(const std::vector<float>& sorted, double q) {
   return sorted[std::min(sorted.size() - 1, size_t(q * double(sorted.size())))];
 }
 
+static constexpr ImU32 kOtherColor = IM_COL32(120, 220, 120, 255);
+
+// The AUC of the other data set's pictures against the test set's, computed once per pair of
+// scoring passes of the same model.
+void update_auc(ViewsState& v) {
+  const ScoresState &mine = v.scores, &theirs = v.other_scores;
+  if (!mine.losses || !theirs.losses || mine.version != theirs.version) return;
+  if (v.auc_builds[0] == mine.builds && v.auc_builds[1] == theirs.builds) return;
+  v.auc = roc_auc(*theirs.losses, *mine.losses);
+  v.auc_builds[0] = mine.builds, v.auc_builds[1] = theirs.builds;
+}
+
+// What the comparison with the other data set says, or how far it has got.
+static void other_set_line(App& app, const AnomalyNumbers& a, bool scored) {
+  const Lab& lab = app.lab;
+  const char* theirs = dataset_title(lab.other_kind);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.47f, 0.86f, 0.47f, 1));
+  if (scored && a.auc >= 0)
+    ImGui::TextWrapped("green: %s's %d test pictures. ROC AUC %.4f: a threshold on the loss tells them from "
+                       "%s's in %.1f%% of pairs.",
+                       theirs, lab.other.count, a.auc, dataset_title(lab.dataset), 100 * a.auc);
+  else if (lab.other.status == DataStatus::failed)
+    ImGui::TextWrapped("%s: %s", theirs, lab.other.error.c_str());
+  else if (lab.other.status == DataStatus::ready)
+    ImGui::Text("scoring %s's test pictures...", theirs);
+  else
+    ImGui::Text("loading %s's test pictures to compare: %.0f%%", theirs, 100 * lab.other.progress);
+  ImGui::PopStyleColor();
+  tip("The same model scores another data set's test pictures: pictures it never learned.\n"
+      "ROC AUC: the chance that one of them has a higher loss than one of the test set's\n"
+      "(1: a threshold separates them perfectly, 0.5: no better than chance).");
+}
+
 void anomaly_view(App& app) {
   Lab& lab = app.lab;
   ViewsState& v = app.views;
@@ -710,8 +751,11 @@ void anomaly_view(App& app) {
     return;
   }
   const std::vector<float>& sorted = *v.scores.sorted;
+  scores_update(v.other_scores, lab, 2.0); // the other data set's, once it is loaded
+  update_auc(v);
+  const bool other = v.other_scores.sorted && v.other_scores.version == v.scores.version;
   const AnomalyNumbers a = anomaly_numbers(app);
-  text_disabled_wrapped("Each test digit's reconstruction loss. A picture unlike the training data "
+  text_disabled_wrapped("Each test picture's reconstruction loss. A picture unlike the training data "
                         "reconstructs badly and scores high: drag the orange threshold to call what is "
                         "above it unusual.");
 
@@ -723,6 +767,7 @@ void anomaly_view(App& app) {
   const float plot_h = std::max(80.0f, std::floor(avail.y - 4 * ImGui::GetTextLineHeightWithSpacing() -
                                                   thumbs - line_h - 3 * style.ItemSpacing.y));
   float hi = quantile(sorted, 0.999) * 1.15f;
+  if (other) hi = std::max(hi, quantile(*v.other_scores.sorted, 0.99) * 1.05f);
   if (a.input_loss > 0) hi = std::max(hi, std::min(a.input_loss * 1.08f, sorted.back() * 1.08f));
   hi = std::max(hi, 1e-6f);
   const int bins = std::max(10, std::min(80, int(avail.x / 8)));
@@ -742,6 +787,19 @@ void anomaly_view(App& app) {
     const bool above = (float(b) + 0.5f) * hi / float(bins) > a.threshold;
     dl->AddRectFilled(ImVec2(x0 + 0.5f, base - h), ImVec2(x1 - 0.5f, base),
                       above ? IM_COL32(230, 120, 60, 255) : IM_COL32(90, 150, 230, 255));
+  }
+  if (other) { // the other data set as an outline on the same bins, scaled to its own tallest bin
+    const std::vector<int> theirs = histogram(*v.other_scores.losses, 0.0f, hi, bins);
+    const int their_top = std::max(1, *std::max_element(theirs.begin(), theirs.end()));
+    float last_y = base;
+    for (int b = 0; b < bins; b++) {
+      const float x0 = pos.x + avail.x * float(b) / float(bins),
+                  x1 = pos.x + avail.x * float(b + 1) / float(bins);
+      const float y = base - (base - pos.y - 4) * float(theirs[size_t(b)]) / float(their_top);
+      dl->AddLine(ImVec2(x0, last_y), ImVec2(x0, y), kOtherColor, 2.0f);
+      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), kOtherColor, 2.0f);
+      last_y = y;
+    }
   }
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   for (double t : nice_ticks(0.0, double(hi), std::max(2, int(avail.x / 90)))) {
@@ -765,8 +823,10 @@ void anomaly_view(App& app) {
   }
   if (active) v.threshold = std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x * hi);
   if (hovered && !active)
-    ImGui::SetTooltip("How many test digits have each loss (blue; orange above the threshold).\n"
-                      "Drag to move the threshold; the white line is your input.");
+    ImGui::SetTooltip("How many test pictures have each loss (blue; orange above the threshold)%s.\n"
+                      "Drag to move the threshold; the white line is your input.",
+                      other ? ", and the other data set's (green outline, scaled to its own peak)" : "");
+  other_set_line(app, a, other);
 
   ImGui::Text("threshold %.4f: %.1f%% of the test digits are above it", a.threshold, a.share_above);
   tip("A loss above the threshold counts as unusual. It starts at the 99th percentile of the test\n"
@@ -788,7 +848,7 @@ void anomaly_view(App& app) {
       "Draw a digit, then a scribble, a letter or a face, and compare.");
 
   // the ten worst-reconstructed test digits (a click loads one)
-  ImGui::TextDisabled("the 10 worst-reconstructed test digits (click one to load it):");
+  ImGui::TextDisabled("the 10 worst-reconstructed test pictures (click one to load it):");
   const std::vector<float>& losses = *v.scores.losses;
   std::vector<int> order(losses.size());
   std::iota(order.begin(), order.end(), 0);
@@ -802,7 +862,7 @@ void anomaly_view(App& app) {
     std::snprintf(id, sizeof id, "##worst%d", k);
     if (k) ImGui::SameLine();
     if (digit_image(id, pixels, kDigitSide, kDigitSide, thumbs)) lab_load_test_digit(lab, i);
-    tip("test digit #%d (label %d): loss %.4f, the %s highest", i, int(lab.test.data->labels[size_t(i)]),
+    tip("test picture #%d (%s): loss %.4f, the %s highest", i, label_text(lab, lab.test.data->labels[size_t(i)]).c_str(),
         losses[size_t(i)],
         k == 0 ? ""
                : (std::to_string(k + 1) + (k == 1   ? "nd"
@@ -810,8 +870,6 @@ void anomaly_view(App& app) {
                                                     : "th"))
                      .c_str());
   }
-  text_disabled_wrapped("Another data set to score against these (Fashion-MNIST) is not in the app yet: "
-                        "aelab score --other DIR gives the ROC AUC on the command line.");
 }
 
 // The tabs' contents, in View's order.
@@ -837,6 +895,9 @@ AnomalyNumbers anomaly_numbers(const App& app) {
     a.percentile_of_input = percentile_in(sorted, in.loss);
     a.unusual = in.loss > a.threshold;
   }
+  if (v.auc_builds[0] == v.scores.builds && v.auc_builds[1] == v.other_scores.builds &&
+      v.other_scores.version == v.scores.version && v.scores.version == lab_view_version(app.lab))
+    a.auc = v.auc;
   return a;
 }
 

@@ -113,6 +113,19 @@ std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::strin
   return "";
 }
 
+std::string parse_idx_split(std::vector<uint8_t>&& images, const std::string& images_name,
+                            const uint8_t* labels, size_t labels_size, const std::string& labels_name,
+                            Dataset* out) {
+  Dataset data;
+  std::string error = parse_idx_images(std::move(images), images_name, &data);
+  if (error.empty()) error = parse_idx_labels(labels, labels_size, labels_name, &data.labels);
+  if (error.empty() && int(data.labels.size()) != data.count)
+    error = labels_name + ": " + std::to_string(data.labels.size()) + " labels for the " +
+            std::to_string(data.count) + " images of " + images_name + ", expected as many";
+  if (error.empty()) *out = std::move(data);
+  return error;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files.
 

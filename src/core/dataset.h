@@ -42,6 +42,11 @@ std::string parse_idx_images(const uint8_t* bytes, size_t size, const std::strin
 std::string parse_idx_images(std::vector<uint8_t>&& bytes, const std::string& name, Dataset* out);
 std::string parse_idx_labels(const uint8_t* bytes, size_t size, const std::string& name,
                              std::vector<uint8_t>* labels);
+// One split from its two files' bytes (the page's downloads, a user's own files): the images
+// taken over as above, the labels parsed, and the two counts checked against each other.
+std::string parse_idx_split(std::vector<uint8_t>&& images, const std::string& images_name,
+                            const uint8_t* labels, size_t labels_size, const std::string& labels_name,
+                            Dataset* out);
 
 // The size an IDX image or label file must have, from its first bytes (files.h's SizeFromHead:
 // 0 for a head that is not a plausible IDX header).

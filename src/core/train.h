@@ -24,6 +24,9 @@ struct TrainConfig {
   OptimizerConfig optimizer;
   uint64_t seed = 0; // weights (init), batch order and input noise
   Noise noise;       // corrupts each batch's inputs afresh; the targets stay clean (noise.h)
+  // Bit c set: pictures labelled c are left out of the training set (the app's "leave out"; a
+  // class the network never saw, whose test pictures are then the anomalies). Labels 0-31.
+  uint32_t excluded_classes = 0;
 };
 
 // "" if usable, else a message naming the bad value.

@@ -90,6 +90,7 @@ std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, co
   lab.model_version = 0;
   if (file.has_optimizer) lab.config.optimizer.kind = file.optimizer_kind;
   lab.model_name = name;
+  lab.model_data.clear(); // what it learned from is not in the file
   lab.model_notice.clear();
   lab.input.code_edited = false;
   lab.input.dirty = true;
@@ -103,13 +104,16 @@ std::string lab_set_shipped_model(Lab& lab, std::vector<uint8_t> bytes, const st
     return error;
   }
   lab.shipped_model = std::move(bytes);
+  lab.model_data = "mnist"; // the shipped model is the reference run on MNIST
   return "";
 }
 
 std::string lab_back_to_shipped(Lab& lab) {
   if (lab.shipped_model.empty()) return "no shipped model was loaded";
   std::vector<uint8_t> bytes = lab.shipped_model;
-  return lab_load_model_bytes(lab, bytes.data(), bytes.size(), "shipped model");
+  std::string error = lab_load_model_bytes(lab, bytes.data(), bytes.size(), "shipped model");
+  if (error.empty()) lab.model_data = "mnist";
+  return error;
 }
 
 std::string lab_reset(Lab& lab, const ModelShape& shape) {
@@ -121,6 +125,7 @@ std::string lab_reset(Lab& lab, const ModelShape& shape) {
   reset.seed = lab.config.seed;
   lab_send(lab, reset);
   lab.model_name = "random weights (seed " + std::to_string(lab.config.seed) + ")";
+  lab.model_data.clear();
   lab.model_notice.clear();
   lab.input.code_edited = false;
   return "";
@@ -140,34 +145,106 @@ std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab) {
 
 // ---- data
 
-void lab_set_dataset(Lab& lab, bool train, Dataset data) {
-  DataSlot& slot = train ? lab.train : lab.test;
+const char* dataset_name(DatasetKind kind) {
+  return kind == DatasetKind::fashion ? "fashion" : kind == DatasetKind::custom ? "custom" : "mnist";
+}
+
+const char* dataset_title(DatasetKind kind) {
+  return kind == DatasetKind::fashion ? "Fashion-MNIST" : kind == DatasetKind::custom ? "your own data" : "MNIST";
+}
+
+bool dataset_from_name(const std::string& name, DatasetKind* out) {
+  for (int i = 0; i < kDatasetKinds; i++)
+    if (name == dataset_name(DatasetKind(i))) return *out = DatasetKind(i), true;
+  return false;
+}
+
+const char* class_name(DatasetKind kind, int label) {
+  if (label < 0 || label > 9) return "?";
+  return kind == DatasetKind::fashion ? kFashionClassNames[label] : kDigitClassNames[label];
+}
+
+DatasetKind other_dataset(DatasetKind kind) {
+  return kind == DatasetKind::mnist ? DatasetKind::fashion : DatasetKind::mnist;
+}
+
+DataSlot& lab_data_slot(Lab& lab, DataTarget target) {
+  return target == DataTarget::train ? lab.train : target == DataTarget::test ? lab.test : lab.other;
+}
+
+uint64_t lab_view_version(const Lab& lab) { return lab.model_version * 0x9E3779B97F4A7C15ull + lab.test_version; }
+
+void lab_choose_dataset(Lab& lab, DatasetKind kind) {
+  lab.dataset = kind;
+  lab.data_generation++;
+  for (bool train : {false, true}) { // the run forgets the old sets (a training run waits for data)
+    Command forget;
+    forget.kind = Command::Kind::set_dataset;
+    forget.train_split = train;
+    lab.dataset_seq = lab_send(lab, forget);
+  }
+  lab.test = DataSlot{}, lab.train = DataSlot{};
+  lab.test_version++;
+  if (lab.other_kind != other_dataset(kind)) lab.other = DataSlot{}, lab.other_kind = other_dataset(kind);
+  if (lab.input.test_digit >= 0) lab_clear(lab); // that digit was the old set's
+  lab.input.dirty = true;
+}
+
+bool lab_set_data(Lab& lab, DataTarget target, Dataset data, uint64_t generation, std::string* error) {
+  error->clear();
+  if (generation != lab.data_generation) return false; // loaded for an earlier choice
+  DataSlot& slot = lab_data_slot(lab, target);
+  if (data.pixels() != kPixels || data.count <= 0) {
+    *error = std::string(dataset_title(target == DataTarget::other ? lab.other_kind : lab.dataset)) + ": " +
+             std::to_string(data.count) + " pictures of " + std::to_string(data.rows) + "x" +
+             std::to_string(data.cols) + " pixels; the lab's network takes 28x28 pictures";
+    slot.status = DataStatus::failed;
+    slot.error = *error;
+    return false;
+  }
   slot.data = std::make_shared<const Dataset>(std::move(data));
   slot.status = DataStatus::ready;
   slot.count = slot.data->count;
   slot.progress = 1;
   slot.error.clear();
+  if (target == DataTarget::other) return true; // for the Anomaly view only: the run has no use for it
   Command set;
   set.kind = Command::Kind::set_dataset;
-  set.train_split = train;
+  set.train_split = target == DataTarget::train;
   set.data = slot.data;
   lab_send(lab, set);
-  if (train)
+  if (target == DataTarget::train) {
     slot.data = nullptr; // the UI has no use for the training set: the run keeps it
-  else
+  } else {
+    lab.test_version++;
     lab.input.dirty = true;
+  }
+  return true;
 }
 
-void lab_set_data_progress(Lab& lab, bool train, float fraction) {
-  DataSlot& slot = train ? lab.train : lab.test;
+void lab_set_dataset(Lab& lab, bool train, Dataset data) {
+  std::string error;
+  lab_set_data(lab, train ? DataTarget::train : DataTarget::test, std::move(data), lab.data_generation, &error);
+}
+
+void lab_set_data_progress(Lab& lab, DataTarget target, float fraction) {
+  DataSlot& slot = lab_data_slot(lab, target);
   slot.status = DataStatus::loading;
   slot.progress = fraction;
 }
 
-void lab_set_data_failed(Lab& lab, bool train, const std::string& error) {
-  DataSlot& slot = train ? lab.train : lab.test;
+void lab_set_data_failed(Lab& lab, DataTarget target, const std::string& error) {
+  DataSlot& slot = lab_data_slot(lab, target);
   slot.status = DataStatus::failed;
   slot.error = error;
+}
+
+void lab_set_data_progress(Lab& lab, bool train, float fraction) {
+  lab_set_data_progress(lab, train ? DataTarget::train : DataTarget::test, fraction);
+}
+
+void lab_set_data_failed(Lab& lab, bool train, const std::string& error) {
+  lab_set_data_failed(lab, train ? DataTarget::train : DataTarget::test, error);
 }
 
 // ---- training
@@ -319,7 +396,10 @@ void take_snapshot(Lab& lab) {
   if (!lab.host->take(&s)) return;
   const bool settled = s.seq >= lab.sent_seq; // it has applied every command sent
   merge_unread(s, std::move(lab.run));        // weights or a saved file not used yet
+  const int64_t steps_before = lab.run.steps;
   lab.run = std::move(s);
+  if (settled && lab.run.steps > steps_before && lab.run.train_count > 0)
+    lab.model_data = dataset_name(lab.dataset); // it trains on the chosen set
   // The weights are shown once the snapshot has applied every command sent (the UI may show a
   // loaded file's weights meanwhile), and only if a reset or a load has not replaced them since.
   const Snapshot& run = lab.run;
@@ -331,7 +411,7 @@ void take_snapshot(Lab& lab) {
     lab.input.dirty = true;
   }
   if (settled) lab.config = lab.run.config; // e.g. the optimizer a loaded file brought
-  if (lab.run.train_count > 0 && lab.train.status != DataStatus::ready) {
+  if (run.seq >= lab.dataset_seq && lab.run.train_count > 0 && lab.train.status != DataStatus::ready) {
     lab.train.status = DataStatus::ready;
     lab.train.count = lab.run.train_count;
     lab.train.progress = 1;

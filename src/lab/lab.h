@@ -23,6 +23,23 @@ constexpr int kCanvasSide = 4 * kDigitSide;      // the drawing canvas: 112x112,
 enum class DataStatus { absent, loading, ready, failed };
 const char* data_status_name(DataStatus status); // "absent", "loading", "ready", "failed"
 
+// The data sets the lab trains and looks at: MNIST's digits, Fashion-MNIST's clothing items
+// (the same 28x28 format), or the user's own IDX files.
+enum class DatasetKind : uint8_t { mnist, fashion, custom };
+constexpr int kDatasetKinds = 3;
+const char* dataset_name(DatasetKind kind);  // "mnist", "fashion", "custom"
+const char* dataset_title(DatasetKind kind); // "MNIST", "Fashion-MNIST", "your own data"
+bool dataset_from_name(const std::string& name, DatasetKind* out);
+// The class names of a data set's labels ("T-shirt/top", ...); digits for MNIST and custom data.
+const char* class_name(DatasetKind kind, int label);
+// The data set the Anomaly view scores against the lab's own: Fashion-MNIST for MNIST, MNIST for
+// the others.
+DatasetKind other_dataset(DatasetKind kind);
+
+// Where loaded data goes: the training set, the test set, or the other data set's test set
+// (the Anomaly view's comparison).
+enum class DataTarget : uint8_t { train, test, other };
+
 struct DataSlot {
   std::shared_ptr<const Dataset> data; // null where only the run has it (the worker host)
   DataStatus status = DataStatus::absent;
@@ -66,6 +83,15 @@ struct Lab {
   std::string model_notice; // one line shown prominently (e.g. why random weights are used)
   std::vector<uint8_t> shipped_model; // the shipped model file, to go back to (empty if none)
   DataSlot test, train;
+  DatasetKind dataset = DatasetKind::mnist;
+  uint64_t data_generation = 1; // counts data set choices: data loaded for an older one is dropped
+  uint64_t dataset_seq = 0;     // the command that gave the run the current choice (its sets forgotten)
+  uint64_t test_version = 0;    // changes whenever test.data does
+  // What the model shown learned from: the shipped model MNIST, a trained one the data set it was
+  // trained on; "" where unknown (a loaded file) or untrained (random weights).
+  std::string model_data;
+  DataSlot other; // the other data set's test set (other_dataset(dataset)), for the Anomaly view
+  DatasetKind other_kind = DatasetKind::fashion;
   Input input;
   uint64_t scrub_id = 0; // the timeline point shown instead of the live weights (0: live)
 };
@@ -97,9 +123,21 @@ void lab_save(Lab& lab);
 std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab);
 
 // ---- data
+// Chooses the data set: the run forgets its sets and both slots are emptied (the caller asks the
+// platform for the new test set; the training set follows when training starts).
+void lab_choose_dataset(Lab& lab, DatasetKind kind);
+// Data the platform loaded for `target` under data set choice `generation`: refused with a line
+// saying why if it is not of 28x28 pictures; dropped (false, no error) if the choice changed
+// since. lab_set_dataset is the same for the current choice.
+bool lab_set_data(Lab& lab, DataTarget target, Dataset data, uint64_t generation, std::string* error);
 void lab_set_dataset(Lab& lab, bool train, Dataset data);
+void lab_set_data_progress(Lab& lab, DataTarget target, float fraction);
+void lab_set_data_failed(Lab& lab, DataTarget target, const std::string& error);
 void lab_set_data_progress(Lab& lab, bool train, float fraction);
 void lab_set_data_failed(Lab& lab, bool train, const std::string& error);
+DataSlot& lab_data_slot(Lab& lab, DataTarget target);
+// A key for what the views show: changes with the model shown and with the test set.
+uint64_t lab_view_version(const Lab& lab);
 // The test set is in the UI, non-empty, of 28x28 digits (what the views and the map need).
 bool lab_test_set_ready(const Lab& lab);
 

@@ -137,6 +137,19 @@ bool can_train(const Run& run) {
   return (run.training || run.steps_wanted > 0) && run.train_set && run.train_set->count > 0;
 }
 
+// The training set the run trains on: the one given, without the classes the config leaves out.
+void choose_train_set(Run& run) {
+  run.epoch_open = false; // the epoch's order is for the old set
+  run.train_set = run.train_given;
+  if (!run.train_given || run.config.excluded_classes == 0) return;
+  std::vector<int> classes;
+  for (int c = 0; c < 32; c++)
+    if ((run.config.excluded_classes >> c) & 1u) classes.push_back(c);
+  auto kept = std::make_shared<Dataset>(*run.train_given);
+  remove_classes(kept.get(), classes);
+  run.train_set = std::move(kept);
+}
+
 void apply_config(Run& run, const TrainConfig& config) {
   const bool new_trainer = config.batch_size != run.config.batch_size || config.loss != run.config.loss ||
                            config.optimizer.kind != run.config.optimizer.kind;
@@ -146,7 +159,9 @@ void apply_config(Run& run, const TrainConfig& config) {
     run.config.loss = config.loss;
     start_validation(run);
   }
+  const bool new_classes = config.excluded_classes != run.config.excluded_classes;
   run.config = config;
+  if (new_classes) choose_train_set(run);
   if (new_trainer) { // a new batch size, loss or optimizer restarts the optimizer and the epoch
     run.speed.batch_ms = 0;
     run.trainer_ready = false;
@@ -332,8 +347,8 @@ void run_apply(Run& run, Command c) {
     break;
   case Command::Kind::set_dataset:
     if (c.train_split) {
-      run.train_set = std::move(c.data);
-      run.epoch_open = false; // the epoch's order is for the old set
+      run.train_given = std::move(c.data);
+      choose_train_set(run);
     } else {
       run.test_set = std::move(c.data);
       run.pass = ValidationPass{};

@@ -137,6 +137,7 @@ struct Run {
   uint64_t step_seq = 0;      // the last step command, and run.steps when it was applied
   int64_t step_base = 0;
   std::shared_ptr<const Dataset> train_set, test_set;
+  std::shared_ptr<const Dataset> train_given; // the training set as given (train_set without exclusions)
   int64_t steps = 0;
   int epochs_done = 0;
   float smoothed_loss = 0;

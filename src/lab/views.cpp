@@ -16,7 +16,7 @@ void start_build(MapState& s, const Lab& lab, double now) {
   const int latent = lab.model->shape.latent_dim;
   s.model = lab.model;
   s.data = lab.test.data;
-  s.building_version = lab.model_version;
+  s.building_version = lab_view_version(lab);
   s.next = 0;
   s.codes = Matrix({size_t(s.data->count), size_t(latent)});
   s.moments = pca_moments(latent);
@@ -51,8 +51,8 @@ void build_slice(MapState& s) {
 }
 
 bool due(const MapState& s, const Lab& lab, double now) {
-  if (s.version == lab.model_version) return false;
-  if (s.next >= 0 && s.building_version == lab.model_version) return false; // being built
+  if (s.version == lab_view_version(lab)) return false;
+  if (s.next >= 0 && s.building_version == lab_view_version(lab)) return false; // being built
   return !lab_training(lab) || now - s.built_ms >= kMapRefreshMs || !s.map;
 }
 
@@ -72,14 +72,14 @@ void map_update(MapState& s, const Lab& lab, double budget_ms) {
 
 bool map_finish(MapState& s, const Lab& lab) {
   if (!lab_test_set_ready(lab)) return false;
-  if (s.version == lab.model_version) return true;
-  if (s.next < 0 || s.building_version != lab.model_version) start_build(s, lab, now_ms());
+  if (s.version == lab_view_version(lab)) return true;
+  if (s.next < 0 || s.building_version != lab_view_version(lab)) start_build(s, lab, now_ms());
   while (s.next >= 0) build_slice(s);
   return true;
 }
 
 bool map_busy(const MapState& s, const Lab& lab) {
-  return lab_test_set_ready(lab) && (s.next >= 0 || s.version != lab.model_version);
+  return lab_test_set_ready(lab) && (s.next >= 0 || s.version != lab_view_version(lab));
 }
 
 // ---- anomaly scores
@@ -89,15 +89,23 @@ namespace {
 constexpr int kScoreSlice = 250; // pictures per slice: ~2 ms in WebAssembly
 
 bool scores_due(const ScoresState& s, const Lab& lab, double now) {
-  if (s.version == lab.model_version) return false;
-  if (s.next >= 0 && s.building_version == lab.model_version) return false;
+  if (s.version == lab_view_version(lab)) return false;
+  if (s.next >= 0 && s.building_version == lab_view_version(lab)) return false;
   return !lab_training(lab) || now - s.built_ms >= kMapRefreshMs || !s.losses;
+}
+
+// The pictures `s` scores, if they are there: the test set, or the other data set's.
+const std::shared_ptr<const Dataset>* scored_data(const ScoresState& s, const Lab& lab) {
+  if (s.target == DataTarget::test) return lab_test_set_ready(lab) ? &lab.test.data : nullptr;
+  const DataSlot& o = lab.other;
+  return o.status == DataStatus::ready && o.data && o.data->count > 0 && o.data->pixels() == kPixels ? &o.data
+                                                                                                      : nullptr;
 }
 
 void scores_start(ScoresState& s, const Lab& lab) {
   s.model = lab.model;
-  s.data = lab.test.data;
-  s.building_version = lab.model_version;
+  s.data = *scored_data(s, lab);
+  s.building_version = lab_view_version(lab);
   s.loss = lab.config.loss;
   s.next = 0;
   s.partial.assign(size_t(s.data->count), 0.0f);
@@ -123,16 +131,16 @@ void scores_slice(ScoresState& s) {
 } // namespace
 
 void scores_update(ScoresState& s, const Lab& lab, double budget_ms) {
-  if (!lab_test_set_ready(lab)) return;
+  if (!scored_data(s, lab)) return;
   if (scores_due(s, lab, now_ms()) && (s.next < 0 || !lab_training(lab))) scores_start(s, lab);
   const double start = now_ms();
   while (s.next >= 0 && (s.next == 0 || now_ms() - start < budget_ms)) scores_slice(s);
 }
 
 bool scores_finish(ScoresState& s, const Lab& lab) {
-  if (!lab_test_set_ready(lab)) return false;
-  if (s.version == lab.model_version) return true;
-  if (s.next < 0 || s.building_version != lab.model_version) scores_start(s, lab);
+  if (!scored_data(s, lab)) return false;
+  if (s.version == lab_view_version(lab)) return true;
+  if (s.next < 0 || s.building_version != lab_view_version(lab)) scores_start(s, lab);
   while (s.next >= 0) scores_slice(s);
   return true;
 }

@@ -31,8 +31,10 @@ struct MapState {
 constexpr double kMapRefreshMs = 1000;
 
 // The anomaly view's scores: each test picture's reconstruction loss under the model shown,
-// computed a slice at a time like the map, and sorted for percentiles.
+// computed a slice at a time like the map, and sorted for percentiles. The same for the other
+// data set's test pictures (target other), which the view compares with.
 struct ScoresState {
+  DataTarget target = DataTarget::test;
   std::shared_ptr<const std::vector<float>> losses; // by test index; null before the first
   std::shared_ptr<const std::vector<float>> sorted; // the same, ascending
   uint64_t version = ~0ull;                         // the model version they score
@@ -47,9 +49,8 @@ struct ScoresState {
   std::vector<float> partial;
 };
 void scores_update(ScoresState& state, const Lab& lab, double budget_ms);
-bool scores_finish(
-    ScoresState& state,
-    const Lab& lab); // false without a test set // while training, this long between one build and the next
+// Completes the scores of the model shown now; false without the pictures to score.
+bool scores_finish(ScoresState& state, const Lab& lab);
 
 // Starts or continues a build for at most about budget_ms (at least one slice). A new build
 // starts when the model shown differs from the map's and the last build ended kMapRefreshMs ago

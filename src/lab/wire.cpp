@@ -54,13 +54,13 @@ void put_config(Writer& w, const TrainConfig& c) {
   w.put(c.batch_size), w.put(c.epochs), w.put(c.loss), w.put(c.seed);
   w.put(c.optimizer.kind), w.put(c.optimizer.learning_rate), w.put(c.optimizer.beta1);
   w.put(c.optimizer.beta2), w.put(c.optimizer.epsilon), w.put(c.optimizer.momentum);
-  w.put(c.noise.kind), w.put(c.noise.amount);
+  w.put(c.noise.kind), w.put(c.noise.amount), w.put(c.excluded_classes);
 }
 void get_config(Reader& r, TrainConfig* c) {
   r.get(&c->batch_size), r.get(&c->epochs), r.get(&c->loss), r.get(&c->seed);
   r.get(&c->optimizer.kind), r.get(&c->optimizer.learning_rate), r.get(&c->optimizer.beta1);
   r.get(&c->optimizer.beta2), r.get(&c->optimizer.epsilon), r.get(&c->optimizer.momentum);
-  r.get(&c->noise.kind), r.get(&c->noise.amount);
+  r.get(&c->noise.kind), r.get(&c->noise.amount), r.get(&c->excluded_classes);
 }
 
 void put_model(Writer& w, const Autoencoder& m) {
@@ -106,9 +106,9 @@ bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
   c->train_split = train != 0;
   r.get_vector(&c->bytes);
   r.get(&c->timeline_id);
-  if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::rewind) ||
-      c->kind == Command::Kind::set_dataset)
-    return false;
+  // a set_dataset from the wire carries no data: it makes the run forget that split (a new
+  // data set was chosen); the worker gets the data itself
+  if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::rewind)) return false;
   // what the sender checked is checked again: a run must never see a config or shape it refuses
   if (uint8_t(c->config.loss) > uint8_t(LossKind::mse) ||
       uint8_t(c->config.optimizer.kind) > uint8_t(OptimizerKind::sgd))

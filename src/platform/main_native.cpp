@@ -27,15 +27,20 @@ namespace {
 
 struct Options {
   std::string data_dir = AELAB_DEFAULT_DATA;
+  std::string fashion_dir = "/usr/share/datasets/fashion-mnist"; // Debian's dataset-fashion-mnist
   std::string model_path = AELAB_DEFAULT_MODEL;
   long frames = 0; // 0 = until the window is closed
   std::string script_path;
   std::string lesson; // a lesson link's settings, or a lesson file
+  std::string own_dir;
 };
 
 const char* kUsage =
-    "usage: aelab_app [--data DIR] [--model FILE] [--lesson SETTINGS|FILE] [--frames N] [--script FILE]\n"
+    "usage: aelab_app [--data DIR] [--fashion DIR] [--own DIR] [--model FILE] [--lesson SETTINGS|FILE]\n"
+    "                 [--frames N] [--script FILE]\n"
     "  --data DIR     folder with the MNIST IDX files (default: the build's .cache/mnist)\n"
+    "  --fashion DIR  folder with Fashion-MNIST's (default: /usr/share/datasets/fashion-mnist)\n"
+    "  --own DIR      start with your own data: a folder with the four IDX files, plain or .gz\n"
     "  --model FILE   model to start with (default: the repository's assets/model.aelab)\n"
     "  --lesson SETTINGS|FILE\n"
     "                 open a lesson: a lesson link's settings ('latent=2&view=map&lr_hide=1'), or a\n"
@@ -49,6 +54,10 @@ bool parse_options(int argc, char** argv, Options* o) {
     bool has_value = i + 1 < argc;
     if (a == "--data" && has_value)
       o->data_dir = argv[++i];
+    else if (a == "--fashion" && has_value)
+      o->fashion_dir = argv[++i];
+    else if (a == "--own" && has_value)
+      o->own_dir = argv[++i];
     else if (a == "--model" && has_value)
       o->model_path = argv[++i];
     else if (a == "--frames" && has_value)
@@ -69,13 +78,18 @@ std::string load_model_file(App& app, const std::string& path) {
   return error.empty() ? app_load_model_bytes(app, bytes.data(), bytes.size(), path) : error;
 }
 
-void load_data(App& app, const std::string& dir, bool train) {
+// One split of a data set, read at once (a second at most) and handed to the lab.
+void load_data(App& app, const Options& o, DataTarget target, DatasetKind kind, uint64_t generation) {
+  const std::string dir = kind == DatasetKind::mnist     ? o.data_dir
+                          : kind == DatasetKind::fashion ? o.fashion_dir
+                                                         : std::string(app.data_path);
   Dataset data;
-  std::string error = load_split(dir, train, 0, &data);
-  if (error.empty())
-    lab_set_dataset(app.lab, train, std::move(data));
-  else
-    lab_set_data_failed(app.lab, train, error);
+  std::string error = load_split(dir, target == DataTarget::train, 0, &data);
+  if (error.empty()) lab_set_data(app.lab, target, std::move(data), generation, &error);
+  if (!error.empty()) {
+    lab_set_data_failed(app.lab, target, error);
+    app_message(app, error, true);
+  }
 }
 
 } // namespace
@@ -135,7 +149,9 @@ int main(int argc, char** argv) {
   set_thread_count(std::max(1, thread_count_max() - 1));
   App app;
   Platform platform;
-  platform.request_training_set = [&] { load_data(app, options.data_dir, true); };
+  platform.request_data = [&](DataTarget target, DatasetKind kind, uint64_t generation) {
+    load_data(app, options, target, kind, generation);
+  };
   platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) {
     return replace_file_bytes(path, bytes.data(), bytes.size());
   };
@@ -150,7 +166,13 @@ int main(int argc, char** argv) {
     if (error.empty()) error = lab_set_shipped_model(app.lab, std::move(bytes), "shipped model");
     if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
   }
-  load_data(app, options.data_dir, false);
+  if (options.own_dir.empty()) {
+    load_data(app, options, DataTarget::test, DatasetKind::mnist, app.lab.data_generation);
+  } else {
+    std::snprintf(app.data_path, sizeof app.data_path, "%s", options.own_dir.c_str());
+    const std::string error = app_use_own_data(app, options.own_dir);
+    if (!error.empty()) std::fprintf(stderr, "aelab_app: %s\n", error.c_str());
+  }
   if (!options.lesson.empty()) { // after the shipped model: a lesson may start from it
     std::vector<uint8_t> bytes;
     std::string text = options.lesson;

@@ -20,7 +20,9 @@
 
 using namespace aelab;
 
-EM_JS(void, js_request_training_set, (), { Module.aelabRequestTrainingSet(); });
+EM_JS(void, js_request_data, (int target, const char* dataset, double generation),
+      { Module.aelabRequestData(target, UTF8ToString(dataset), generation); });
+EM_JS(void, js_open_data_picker, (), { Module.aelabOpenDataPicker(); });
 EM_JS(void, js_open_model_picker, (), { Module.aelabOpenModelPicker(); });
 EM_JS(void, js_first_frame, (), { Module.aelabFirstFrame(); });
 EM_JS(void, js_unfix_canvas_css_size, (), {
@@ -49,7 +51,10 @@ WebState& web() {
     auto* s = new WebState;
     Platform p;
     p.web = true;
-    p.request_training_set = [] { js_request_training_set(); };
+    p.request_data = [](DataTarget target, DatasetKind kind, uint64_t generation) {
+      js_request_data(int(target), dataset_name(kind), double(generation));
+    };
+    p.open_data_picker = [] { js_open_data_picker(); };
     p.save_model = [](const std::vector<uint8_t>& bytes, const std::string&) {
       js_download(bytes.data(), int(bytes.size()), "aelab-model.aelab");
       return std::string();

@@ -59,21 +59,20 @@ EMSCRIPTEN_KEEPALIVE uint8_t* aelab_worker_image_buffer(int size) {
   return worker().image_bytes.data();
 }
 
-// One split, fetched by the worker: the images in aelab_worker_image_buffer's buffer (taken
-// over), the labels here; `seq` numbers the page's command that asked for it (0: none). Returns
-// "" or an error line.
+// One split, fetched by the worker (or the user's own files, from the page): the images in
+// aelab_worker_image_buffer's buffer (taken over), the labels here, both named for messages;
+// `seq` numbers the page's command that asked for it (0: none). Returns "" or an error line.
 EMSCRIPTEN_KEEPALIVE const char* aelab_worker_set_dataset(int train, const uint8_t* labels, int labels_size,
-                                                          double seq) {
+                                                          double seq, const char* images_name,
+                                                          const char* labels_name) {
   Worker& w = worker();
   auto data = std::make_shared<Dataset>();
-  std::string error =
-      parse_idx_images(std::move(w.image_bytes), train ? kTrainImagesFile : kTestImagesFile, data.get());
+  std::string error = parse_idx_split(std::move(w.image_bytes), images_name, labels, size_t(labels_size),
+                                      labels_name, data.get());
   w.image_bytes = {};
-  const char* labels_name = train ? kTrainLabelsFile : kTestLabelsFile;
-  if (error.empty()) error = parse_idx_labels(labels, size_t(labels_size), labels_name, &data->labels);
-  if (error.empty() && int(data->labels.size()) != data->count)
-    error = std::string(labels_name) + ": expected " + std::to_string(data->count) + " labels, found " +
-            std::to_string(data->labels.size());
+  if (error.empty() && data->pixels() != 28 * 28)
+    error = std::string(images_name) + ": pictures of " + std::to_string(data->rows) + "x" +
+            std::to_string(data->cols) + " pixels; the lab's network takes 28x28 pictures";
   if (error.empty()) {
     Command c;
     c.kind = Command::Kind::set_dataset;

@@ -39,7 +39,7 @@ class WorkerHost : public RunHost {
 public:
   HostKind kind() const override { return HostKind::worker; }
   void send(Command c) override {
-    if (c.kind == Command::Kind::set_dataset) {
+    if (c.kind == Command::Kind::set_dataset && c.data) { // the worker loads its own copy
       js_worker_load(c.train_split ? 1 : 0, double(c.seq));
       return;
     }
@@ -149,6 +149,7 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_anomaly() {
   lab_update(a.lab);
   if (!scores_finish(a.views.scores, a.lab))
     return give(JsonWriter().string("error", "the test set is not loaded yet").finish());
+  if (scores_finish(a.views.other_scores, a.lab)) update_auc(a.views); // once the other set is there
   const AnomalyNumbers n = anomaly_numbers(a);
   return give(JsonWriter()
                   .number("threshold", n.threshold)
@@ -239,12 +240,16 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_load_model(const uint8_t* bytes, int size
   return give(app_load_model_bytes(app(), bytes, size_t(size), name));
 }
 
-EMSCRIPTEN_KEEPALIVE void aelab_data_progress(int train, float fraction) {
-  lab_set_data_progress(app().lab, train, fraction);
+// Data for target 0 (training set), 1 (test set) or 2 (the other data set's test set), asked
+// for by the app under data set choice `generation` (aelabRequestData).
+EMSCRIPTEN_KEEPALIVE void aelab_data_progress(int target, float fraction) {
+  lab_set_data_progress(app().lab, DataTarget(std::clamp(target, 0, 2)), fraction);
 }
-EMSCRIPTEN_KEEPALIVE void aelab_data_failed(int train, const char* error) {
-  lab_set_data_failed(app().lab, train, error);
-  app_message(app(), error, true);
+EMSCRIPTEN_KEEPALIVE void aelab_data_failed(int target, const char* error, double generation) {
+  App& a = app();
+  if (uint64_t(generation) != a.lab.data_generation) return; // for an earlier choice
+  lab_set_data_failed(a.lab, DataTarget(std::clamp(target, 0, 2)), error);
+  app_message(a, error, true);
 }
 
 // A buffer of `size` bytes in the app's memory for a split's image file: the page writes the
@@ -256,24 +261,34 @@ EMSCRIPTEN_KEEPALIVE uint8_t* aelab_image_buffer(int size) {
 }
 
 // One split: the image file in aelab_image_buffer's buffer, the label file's bytes here (both
-// decompressed by the page). Returns "" or an error line.
-EMSCRIPTEN_KEEPALIVE const char* aelab_load_data(int train, const uint8_t* labels, int labels_size) {
+// decompressed by the page), named for messages. Returns "" or an error line (also shown).
+EMSCRIPTEN_KEEPALIVE const char* aelab_load_data(int target, const uint8_t* labels, int labels_size,
+                                                 double generation, const char* images_name,
+                                                 const char* labels_name) {
+  App& a = app();
   Dataset data;
-  const char* images_name = train ? kTrainImagesFile : kTestImagesFile;
-  const char* labels_name = train ? kTrainLabelsFile : kTestLabelsFile;
-  std::string error = parse_idx_images(std::move(web().image_bytes), images_name, &data);
+  std::string error = parse_idx_split(std::move(web().image_bytes), images_name, labels, size_t(labels_size),
+                                      labels_name, &data);
   web().image_bytes = {}; // taken over, or (on error) no longer needed
-  if (error.empty()) error = parse_idx_labels(labels, size_t(labels_size), labels_name, &data.labels);
-  if (error.empty() && int(data.labels.size()) != data.count)
-    error = std::string(labels_name) + ": expected " + std::to_string(data.count) + " labels, found " +
-            std::to_string(data.labels.size());
+  const DataTarget t = DataTarget(std::clamp(target, 0, 2));
+  if (uint64_t(generation) != a.lab.data_generation) return give(""); // for an earlier choice
+  if (error.empty()) lab_set_data(a.lab, t, std::move(data), uint64_t(generation), &error);
   if (!error.empty()) {
-    lab_set_data_failed(app().lab, train, error);
-    return give(error);
+    lab_set_data_failed(a.lab, t, error);
+    app_message(a, error, true);
   }
-  lab_set_dataset(app().lab, train, std::move(data));
-  return give("");
+  return give(error);
 }
+
+// The page's initial test set: asked for once the model and any lesson link are in (a link may
+// choose another data set).
+EMSCRIPTEN_KEEPALIVE void aelab_request_test_set() { app_request_test_set(app()); }
+
+// The user's own IDX files arrived in the page (kept there): `name` says what they are; the app
+// chooses them as its data set. "" or why not.
+EMSCRIPTEN_KEEPALIVE const char* aelab_own_data(const char* name) { return give(app_use_own_data(app(), name)); }
+// The data set the app uses now, and its generation (the page's loads carry it).
+EMSCRIPTEN_KEEPALIVE double aelab_data_generation() { return double(web().app.lab.data_generation); }
 
 // ---- the Web Worker host (single-thread page)
 

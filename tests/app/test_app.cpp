@@ -7,6 +7,7 @@
 
 #include "app/app.h"
 #include "app/script.h"
+#include "core/anomaly.h"
 
 using namespace aelab;
 
@@ -80,7 +81,7 @@ TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
             "noise 'blur:2': expected none, gaussian:SIGMA, mask:P or saltpepper:P with the amount a number "
             "from 0 to 1 (e.g. mask:0.3)");
   EXPECT_EQ(app_set_text(app, "corrupt", "mask:7").rfind("corrupt 'mask:7': expected", 0), 0u);
-  EXPECT_EQ(app_set_text(app, "frob", "x"), "frob: not a text setting (noise or corrupt)");
+  EXPECT_EQ(app_set_text(app, "frob", "x"), "frob: not a text setting (noise, corrupt, dataset or exclude)");
   const LessonResult r = app_apply_lesson(app, "noise=gaussian:0.2");
   EXPECT_TRUE(r.notices.empty());
   lab_update(app.lab);
@@ -142,7 +143,79 @@ TEST(AppAnomaly, ScoresThresholdAndPercentileAgreeWithTheLosses) {
   EXPECT_EQ(a.threshold, sorted[198]);   // the 99th percentile of 200
   EXPECT_NEAR(a.share_above, 0.5, 1e-4); // one of 200 is above it
   EXPECT_EQ(a.unusual, losses[42] > sorted[198]);
-  EXPECT_EQ(a.auc, -1); // no other data set in the app yet
+  EXPECT_EQ(a.auc, -1); // no other data set scored yet
+
+  // The other data set (Fashion-MNIST for an MNIST lab): its pictures scored by the same model,
+  // and the AUC of them against the test set's, as core/anomaly computes it.
+  Dataset other = test;
+  for (size_t i = 0; i < other.images.size(); i++) other.images[i] = uint8_t((i * 40503u >> 7) % 3 ? 200 : 0);
+  std::string error;
+  ASSERT_TRUE(lab_set_data(app.lab, DataTarget::other, other, app.lab.data_generation, &error)) << error;
+  ASSERT_TRUE(scores_finish(app.views.other_scores, app.lab));
+  update_auc(app.views);
+  const std::vector<float> theirs = *app.views.other_scores.losses;
+  EXPECT_NEAR(anomaly_numbers(app).auc, roc_auc(theirs, losses), 1e-12);
+  EXPECT_GT(anomaly_numbers(app).auc, 0.9); // mostly ink: far from the sparse test pictures
+}
+
+// ---- data sets
+
+TEST(AppData, ChoosingFashionAsksForItsTestSetAndSaysTheShippedModelLearnedDigits) {
+  std::vector<std::string> asked;
+  App app;
+  Platform p;
+  p.request_data = [&](DataTarget target, DatasetKind kind, uint64_t generation) {
+    asked.push_back(std::to_string(int(target)) + " " + dataset_name(kind) + " " + std::to_string(generation));
+  };
+  app_init(app, p, make_frames_host());
+  aelab::Run donor;
+  run_init(donor);
+  run_apply(donor, Command{Command::Kind::save});
+  ASSERT_EQ(lab_set_shipped_model(app.lab, *donor.saved, "shipped model"), "");
+  app_request_test_set(app);
+  EXPECT_EQ(asked, std::vector<std::string>{"1 mnist 1"});
+  EXPECT_FALSE(app_model_data_mismatch(app));
+
+  EXPECT_EQ(app_set_text(app, "dataset", "fashion"), "");
+  EXPECT_EQ(asked.back(), "1 fashion 2");
+  EXPECT_TRUE(app_model_data_mismatch(app)); // the shipped model learned MNIST
+  const std::string json = app_state_json(app);
+  EXPECT_NE(json.find("\"dataset\":\"fashion\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"modelDataMismatch\":true"), std::string::npos);
+  EXPECT_NE(app.message.text.find("learned MNIST digits, not Fashion-MNIST"), std::string::npos) << app.message.text;
+  app_train_new_model(app);
+  EXPECT_FALSE(app_model_data_mismatch(app));
+  EXPECT_TRUE(lab_training(app.lab) || app.lab.run.seq < app.lab.sent_seq);
+
+  EXPECT_EQ(app_set_text(app, "dataset", "letters"), "dataset = 'letters': expected 'mnist', 'fashion' or 'custom'");
+  EXPECT_NE(app_set_text(app, "dataset", "custom").find("no data of your own was given yet"), std::string::npos);
+  EXPECT_EQ(app_use_own_data(app, "my folder"), "");
+  EXPECT_EQ(app.lab.dataset, DatasetKind::custom);
+  EXPECT_EQ(asked.back(), "1 custom 3");
+}
+
+TEST(AppData, ExcludedClassesAreATextSettingAndALessonKey) {
+  App app = make_app();
+  uint32_t classes = 0;
+  EXPECT_EQ(parse_excluded("3,7", &classes), "");
+  EXPECT_EQ(classes, (1u << 3) | (1u << 7));
+  EXPECT_EQ(excluded_text(classes), "3,7");
+  EXPECT_EQ(parse_excluded("none", &classes), "");
+  EXPECT_EQ(classes, 0u);
+  EXPECT_EQ(parse_excluded("0,1,2,3,4,5,6,7,8,9", &classes),
+            "exclude = '0,1,2,3,4,5,6,7,8,9': leaving out all ten classes leaves nothing to train on");
+  EXPECT_EQ(parse_excluded("7,x", &classes),
+            "exclude = '7,x': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'");
+  EXPECT_EQ(app_set_text(app, "exclude", "7"), "");
+  EXPECT_EQ(app.lab.config.excluded_classes, 1u << 7);
+  const std::string link = app_lesson_link(app);
+  EXPECT_NE(link.find("&exclude=7"), std::string::npos) << link;
+  App other = make_app();
+  const LessonResult r = app_apply_lesson(other, "exclude=7&dataset=fashion");
+  EXPECT_TRUE(r.notices.empty()) << r.notices[0];
+  EXPECT_EQ(other.lab.config.excluded_classes, 1u << 7);
+  EXPECT_EQ(other.lab.dataset, DatasetKind::fashion);
+  EXPECT_NE(app_lesson_link(other).find("&dataset=fashion"), std::string::npos);
 }
 
 TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {

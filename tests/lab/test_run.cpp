@@ -310,6 +310,10 @@ TEST(RunHosts, ThreadHost_PauseTakesEffectAfterAtMostTheBatchInFlight) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ASSERT_GE(s.steps, 10);
+  // the newest snapshot right before the pause goes (a batch can take well under the 1 ms slept
+  // above, so an older one could be several batches behind)
+  while (!host->take(&s)) {
+  }
   send(make(Command::Kind::pause));
   const uint64_t pause_seq = seq;
   const int64_t steps_when_sent = s.steps;
@@ -474,4 +478,120 @@ TEST(LabView, AfterAPause_SettlesWithTheRunsLastWeights) {
                                 << lab.run.weights_version;
   EXPECT_EQ(lab.run.status, RunStatus::idle);
   EXPECT_EQ(lab.run.val.step, lab.run.steps); // validated where it stopped
+}
+
+// ---- data sets (the app's choice of MNIST, Fashion-MNIST or the user's own)
+
+// "Leave out" classes: the run trains on the given set without them, and takes them back when the
+// config does; a forget (set_dataset without data) leaves it waiting for data.
+TEST(Run, LeavesTheExcludedClassesOutOfTrainingAndForgetsOnASetWithoutData) {
+  aelab::Run run;
+  run_init(run);
+  const std::shared_ptr<const Dataset> train = random_digits(300, 2);
+  run_apply(run, dataset(true, train));
+  const int sevens = int(std::count(train->labels.begin(), train->labels.end(), uint8_t(7)));
+  const int threes = int(std::count(train->labels.begin(), train->labels.end(), uint8_t(3)));
+  ASSERT_GT(sevens, 0);
+  Command c = config(16, 1);
+  c.config.excluded_classes = (1u << 7) | (1u << 3);
+  run_apply(run, c);
+  ASSERT_TRUE(run.train_set);
+  EXPECT_EQ(run.train_set->count, 300 - sevens - threes);
+  for (uint8_t label : run.train_set->labels) EXPECT_TRUE(label != 7 && label != 3);
+  EXPECT_EQ(run_snapshot(run, false).train_count, 300 - sevens - threes);
+  c.config.excluded_classes = 0;
+  run_apply(run, c);
+  EXPECT_EQ(run.train_set, train); // the set as given, not a copy
+
+  run_apply(run, make(Command::Kind::start));
+  Command forget = make(Command::Kind::set_dataset);
+  forget.train_split = true;
+  run_apply(run, forget);
+  EXPECT_FALSE(run.train_set);
+  EXPECT_FALSE(run_has_work(run));
+  EXPECT_EQ(run_snapshot(run, false).status, RunStatus::waiting_for_data);
+}
+
+TEST(Wire, ASetWithoutDataAndTheExcludedClassesTravel) {
+  Command forget = make(Command::Kind::set_dataset);
+  forget.seq = 7;
+  forget.train_split = true;
+  forget.config.excluded_classes = 1u << 9;
+  const std::vector<uint8_t> bytes = command_to_bytes(forget);
+  Command back;
+  ASSERT_TRUE(command_from_bytes(bytes.data(), bytes.size(), &back));
+  EXPECT_EQ(back.kind, Command::Kind::set_dataset);
+  EXPECT_TRUE(back.train_split);
+  EXPECT_FALSE(back.data); // data never travels: the worker loads its own
+  EXPECT_EQ(back.config.excluded_classes, 1u << 9);
+}
+
+// A new data set: the run forgets both sets, data loaded for the earlier choice is dropped, a
+// picture size the network cannot take is refused with the sizes, and the training set counts as
+// there only once a snapshot after the choice says so.
+TEST(LabData, ChoosingADataSetDropsDataForTheEarlierChoiceAndRefusesOtherSizes) {
+  Lab lab;
+  lab_init(lab, make_frames_host());
+  lab_set_dataset(lab, false, *random_digits(100, 1));
+  lab_set_dataset(lab, true, *random_digits(200, 2));
+  lab.host->work(1e9);
+  lab_update(lab);
+  ASSERT_EQ(lab.train.status, DataStatus::ready);
+  const uint64_t before = lab_view_version(lab), generation = lab.data_generation;
+
+  lab_choose_dataset(lab, DatasetKind::fashion);
+  EXPECT_EQ(lab.dataset, DatasetKind::fashion);
+  EXPECT_NE(lab.data_generation, generation);
+  EXPECT_NE(lab_view_version(lab), before); // the views redraw
+  EXPECT_EQ(lab.test.status, DataStatus::absent);
+  EXPECT_EQ(lab.train.status, DataStatus::absent);
+  lab.host->work(1e9);
+  lab_update(lab);
+  EXPECT_EQ(lab.run.train_count, 0);
+  EXPECT_EQ(lab.run.test_count, 0);
+  EXPECT_EQ(lab.train.status, DataStatus::absent);
+
+  std::string error;
+  EXPECT_FALSE(lab_set_data(lab, DataTarget::test, *random_digits(50, 3), generation, &error));
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(lab.test.status, DataStatus::absent); // dropped: it was MNIST's
+
+  Dataset big = *random_digits(10, 4);
+  big.rows = big.cols = 14; // 40 pictures of 14x14 in the same bytes
+  big.count = 40;
+  big.labels.resize(40);
+  EXPECT_FALSE(lab_set_data(lab, DataTarget::test, big, lab.data_generation, &error));
+  EXPECT_EQ(error, "Fashion-MNIST: 40 pictures of 14x14 pixels; the lab's network takes 28x28 pictures");
+  EXPECT_EQ(lab.test.status, DataStatus::failed);
+
+  EXPECT_TRUE(lab_set_data(lab, DataTarget::test, *random_digits(60, 5), lab.data_generation, &error));
+  EXPECT_TRUE(lab_set_data(lab, DataTarget::other, *random_digits(70, 6), lab.data_generation, &error));
+  lab.host->work(1e9);
+  lab_update(lab);
+  EXPECT_EQ(lab.run.test_count, 60); // the other set stays in the UI: the run has no use for it
+  EXPECT_EQ(lab.other.count, 70);
+  EXPECT_EQ(lab.other_kind, DatasetKind::mnist);
+}
+
+// What the model learned from: MNIST for the shipped one, nothing known for random weights, and
+// the chosen data set once it trains there.
+TEST(LabData, FollowsWhatTheModelLearnedFrom) {
+  Lab lab;
+  lab_init(lab, make_frames_host());
+  EXPECT_EQ(lab.model_data, "");
+  aelab::Run donor;
+  run_init(donor);
+  run_apply(donor, make(Command::Kind::save));
+  ASSERT_EQ(lab_set_shipped_model(lab, *donor.saved, "shipped model"), "");
+  EXPECT_EQ(lab.model_data, "mnist");
+  lab_choose_dataset(lab, DatasetKind::fashion);
+  lab_set_dataset(lab, false, *random_digits(50, 1));
+  lab_set_dataset(lab, true, *random_digits(100, 2));
+  lab_step(lab, 2);
+  lab.host->work(1e9);
+  lab_update(lab);
+  EXPECT_EQ(lab.run.steps, 2);
+  EXPECT_EQ(lab.model_data, "fashion");
+  ASSERT_EQ(lab_reset(lab, ModelShape{}), "");
+  EXPECT_EQ(lab.model_data, "");
 }
