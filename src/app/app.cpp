@@ -257,7 +257,8 @@ void request_data(App& app, DataTarget target) {
 }
 
 void request_training_set_if_needed(App& app) {
-  const bool wanted = app.lab.run.status == RunStatus::waiting_for_data && app.lab.run.seq >= app.lab.dataset_seq;
+  const bool wanted =
+      app.lab.run.status == RunStatus::waiting_for_data && app.lab.run.seq >= app.lab.dataset_seq;
   if (!wanted || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
   app.training_set_requested = true;
   request_data(app, DataTarget::train);
@@ -680,7 +681,8 @@ std::string parse_excluded(const std::string& text, uint32_t* classes) {
     char* end = nullptr;
     const long c = item.empty() ? -1 : std::strtol(item.c_str(), &end, 10);
     if (c < 0 || c > 31 || *end != 0)
-      return "exclude = '" + text + "': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'";
+      return "exclude = '" + text +
+             "': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'";
     *classes |= 1u << c;
     at = comma + 1;
   }
@@ -706,8 +708,9 @@ std::string app_set_dataset(App& app, DatasetKind kind) {
   Lab& lab = app.lab;
   if (kind == DatasetKind::custom && app.own_data_name.empty())
     return std::string("dataset = 'custom': no data of your own was given yet (") +
-           (app.platform.web ? "Your own data... in the Model and data panel, or drop the IDX files on the page)"
-                             : "type a folder of IDX files in the Model and data panel)");
+           (app.platform.web
+                ? "Your own data... in the Model and data panel, or drop the IDX files on the page)"
+                : "type a folder of IDX files in the Model and data panel)");
   if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
   lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
   app.training_set_requested = false;
@@ -715,8 +718,9 @@ std::string app_set_dataset(App& app, DatasetKind kind) {
   request_data(app, DataTarget::test);
   if (app_model_data_mismatch(app))
     app_message(app,
-                std::string("The model shown learned ") + (lab.model_data == "mnist" ? "MNIST digits" : lab.model_data) +
-                    ", not " + dataset_title(kind) + ": train a new one (Train panel)",
+                std::string("The model shown learned ") +
+                    (lab.model_data == "mnist" ? "MNIST digits" : lab.model_data) + ", not " +
+                    dataset_title(kind) + ": train a new one (Train panel)",
                 false);
   return "";
 }

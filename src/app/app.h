@@ -132,21 +132,21 @@ struct ViewsState {
   int grid_n = 10;
   Endpoint a, b{Endpoint::Kind::digit, 1, 0, 0};
   int steps = 10, scrub = 0;
-  Matrix line, fade;       // the interpolation's two strips (line_figure's)
-  int unit = 0;            // the traversal's unit (a click on a latent bar chooses it)
-  int all_units = 0;       // 1: every unit, a row each
-  int tile = -1;           // the first-layer unit clicked
-  double map_frame_ms = 0; // time the map build took this frame
-  ScoresState scores;      // the anomaly view's per-picture losses
+  Matrix line, fade;              // the interpolation's two strips (line_figure's)
+  int unit = 0;                   // the traversal's unit (a click on a latent bar chooses it)
+  int all_units = 0;              // 1: every unit, a row each
+  int tile = -1;                  // the first-layer unit clicked
+  double map_frame_ms = 0;        // time the map build took this frame
+  ScoresState scores;             // the anomaly view's per-picture losses
   ScoresState other_scores = [] { // ... and the other data set's, to compare with
     ScoresState s;
     s.target = DataTarget::other;
     return s;
   }();
-  double auc = -1;         // the other data set's pictures against the test set's (other_scores)
+  double auc = -1;              // the other data set's pictures against the test set's (other_scores)
   int auc_builds[2] = {-1, -1}; // ... from these builds of scores and other_scores
-  float threshold = -1;    // the anomaly threshold the user dragged; < 0: the 99th percentile
-  Figure worst_figure;     // the worst-reconstructed test digits
+  float threshold = -1;         // the anomaly threshold the user dragged; < 0: the 99th percentile
+  Figure worst_figure;          // the worst-reconstructed test digits
 };
 
 // The anomaly view's numbers (state().anomaly, aelab.anomaly()): the threshold, the share of the
@@ -221,8 +221,8 @@ struct App {
   // The user's own data: what it is, for the UI ("4 files: ..."; the desktop's folder); empty
   // until some was given (app_use_own_data).
   std::string own_data_name;
-  char data_path[512] = "";        // the desktop's field for a folder of IDX files
-  bool offer_new_model = false;    // the model learned another data set: the Train panel offers a new one
+  char data_path[512] = "";     // the desktop's field for a folder of IDX files
+  bool offer_new_model = false; // the model learned another data set: the Train panel offers a new one
   Message message;
   DrawState draw;
   ShapeEdit shape_edit;

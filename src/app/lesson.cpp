@@ -270,8 +270,9 @@ std::string app_lesson_link(const App& app) {
   out += "&epochs=" + std::to_string(c.epochs) + "&loss=" + (c.loss == LossKind::bce ? "bce" : "mse");
   out += std::string("&optimizer=") + (c.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
   // the user's own data cannot travel in a link: it says MNIST then
-  out += "&seed=" + std::to_string(c.seed) + "&dataset=" +
-         (lab.dataset == DatasetKind::fashion ? "fashion" : "mnist") + "&noise=" + noise_text(c.noise);
+  out += "&seed=" + std::to_string(c.seed) +
+         "&dataset=" + (lab.dataset == DatasetKind::fashion ? "fashion" : "mnist") +
+         "&noise=" + noise_text(c.noise);
   if (c.excluded_classes != 0) out += "&exclude=" + excluded_text(c.excluded_classes);
   const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
   out += std::string("&model=") + (shipped ? "shipped" : "random");

@@ -127,7 +127,9 @@ void model_panel(App& app, const Rect& r) {
 
   ImGui::SeparatorText("Data");
   if (app_control_shown(app, Control::dataset)) data_choice(app);
-  const char* what = lab.dataset == DatasetKind::fashion ? "items" : lab.dataset == DatasetKind::mnist ? "digits" : "pictures";
+  const char* what = lab.dataset == DatasetKind::fashion ? "items"
+                     : lab.dataset == DatasetKind::mnist ? "digits"
+                                                         : "pictures";
   data_line("test set", lab.test, "not loaded");
   tip("The test %s of %s: the validation loss, the map, the gallery and the Anomaly view use them.", what,
       dataset_title(lab.dataset));

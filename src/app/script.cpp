@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -70,6 +71,10 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     if (std::string e = app_set(app, c.what, c.value); !e.empty()) fail(s, c, "set: " + e);
     return true;
   }
+  if (c.name == "set-text") {
+    if (std::string e = app_set_text(app, c.what, c.path); !e.empty()) fail(s, c, "set-text: " + e);
+    return true;
+  }
   if (c.name == "view") {
     if (std::string e = app_view(app, c.what); !e.empty()) fail(s, c, e);
     return true;
@@ -115,6 +120,21 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     if (c.what == "test-set" && app.lab.test.status != DataStatus::ready)
       fail(s, c, "check test-set: not loaded");
     if (c.what == "map" && !app_map_now(app)) fail(s, c, "check map: no test set to map");
+    if (c.what == "dataset" && (dataset_name(app.lab.dataset) != c.path || !lab_test_set_ready(app.lab)))
+      fail(s, c,
+           std::string("check dataset: the lab has ") + dataset_name(app.lab.dataset) + ", its test set " +
+               data_status_name(app.lab.test.status) + " " + app.lab.test.error);
+    if (c.what == "auc") { // the Anomaly view's: the other data set's pictures against the test set's
+      const bool scored =
+          scores_finish(app.views.scores, app.lab) && scores_finish(app.views.other_scores, app.lab);
+      if (scored) update_auc(app.views);
+      const double auc = scored ? anomaly_numbers(app).auc : -1;
+      if (auc < c.value)
+        fail(s, c, "check auc: " + (scored ? std::to_string(auc) : std::string("no other data set scored")));
+      else
+        std::printf("aelab_app: script line %d: AUC %.4f of %s against %s\n", c.line, auc,
+                    dataset_title(app.lab.other_kind), dataset_title(app.lab.dataset));
+    }
     if (c.what == "timeline" && int64_t(app.lab.run.timeline.size()) < c.count)
       fail(s, c, "check timeline: " + std::to_string(app.lab.run.timeline.size()) + " snapshots");
     if (c.what == "lesson") {

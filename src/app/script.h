@@ -8,6 +8,7 @@
 //                          others (one per frame) and release; coordinates are 0-1 across it
 //   train N                start training, wait until N more steps are done (1 to 10^9), pause
 //   set NAME VALUE         a setting, as aelab.set({NAME: VALUE}) does (lr, batch, epochs, ...)
+//   set-text NAME TEXT     a text setting: noise mask:0.3, corrupt none, dataset fashion, exclude 7
 //   start                  start training and go on at once
 //   wait-stopped           wait (at most 120 s) until training has stopped by itself
 //   reset                  new random weights of the current shape, as the Reset button does
@@ -20,6 +21,10 @@
 //   check timeline N       fail unless the timeline holds at least N snapshots
 //   check lesson K=V&...   fail unless the lab's lesson link (app_lesson_link) has each pair, and
 //                          each control a pair hides (lr_hide=1) was not drawn in the last frame
+//   check dataset NAME     fail unless the lab uses that data set (mnist, fashion, custom) and its
+//                          test set is loaded
+//   check auc MIN          score both data sets now; fail unless the Anomaly view's AUC (the other
+//                          data set against the test set) is at least MIN; prints it
 //   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery, anomaly
 //   scrub N                show timeline snapshot N (0 = the first); "scrub now": the live model
 //   save-view              what the view's Save PNG does: aelab-<view>.png in the working folder

@@ -68,10 +68,23 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
       }
       return "check lesson: expected the settings of a lesson link, key=value pairs joined by &";
     }
+    if (c->what == "dataset") {
+      if (args != 2) return "check dataset: expected mnist, fashion or custom";
+      c->path = w[2];
+      return "";
+    }
+    if (c->what == "auc") {
+      char* end = nullptr;
+      if (args == 2) c->value = std::strtod(w[2].c_str(), &end);
+      if (args != 2 || *end != '\0' || !(c->value >= 0 && c->value <= 1))
+        return "check auc: expected the least AUC, a number from 0 to 1";
+      return "";
+    }
     if ((c->what == "drawn" || c->what == "test-set" || c->what == "diverged" || c->what == "map") &&
         args == 1)
       return "";
-    return "check: expected drawn, trained N, test-set, diverged, map, timeline N or lesson K=V&...";
+    return "check: expected drawn, trained N, test-set, diverged, map, timeline N, lesson K=V&..., "
+           "dataset NAME or auc MIN";
   }
   if (c->name == "view") {
     if (args != 1) return "view: expected map, grid, interpolate, traverse, weights, gallery or anomaly";
@@ -88,6 +101,11 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
   if (c->name == "touch" || c->name == "wait-file" || c->name == "load-model") {
     if (args != 1) return c->name + ": expected one file name";
     c->path = w[1];
+    return "";
+  }
+  if (c->name == "set-text") {
+    if (args != 2) return "set-text: expected a name and a text (noise mask:0.3, dataset fashion, exclude 7)";
+    c->what = w[1], c->path = w[2]; // the app checks them when it runs
     return "";
   }
   if (c->name == "set") {

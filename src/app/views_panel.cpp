@@ -862,8 +862,8 @@ void anomaly_view(App& app) {
     std::snprintf(id, sizeof id, "##worst%d", k);
     if (k) ImGui::SameLine();
     if (digit_image(id, pixels, kDigitSide, kDigitSide, thumbs)) lab_load_test_digit(lab, i);
-    tip("test picture #%d (%s): loss %.4f, the %s highest", i, label_text(lab, lab.test.data->labels[size_t(i)]).c_str(),
-        losses[size_t(i)],
+    tip("test picture #%d (%s): loss %.4f, the %s highest", i,
+        label_text(lab, lab.test.data->labels[size_t(i)]).c_str(), losses[size_t(i)],
         k == 0 ? ""
                : (std::to_string(k + 1) + (k == 1   ? "nd"
                                            : k == 2 ? "rd"

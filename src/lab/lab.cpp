@@ -150,7 +150,9 @@ const char* dataset_name(DatasetKind kind) {
 }
 
 const char* dataset_title(DatasetKind kind) {
-  return kind == DatasetKind::fashion ? "Fashion-MNIST" : kind == DatasetKind::custom ? "your own data" : "MNIST";
+  return kind == DatasetKind::fashion  ? "Fashion-MNIST"
+         : kind == DatasetKind::custom ? "your own data"
+                                       : "MNIST";
 }
 
 bool dataset_from_name(const std::string& name, DatasetKind* out) {
@@ -172,7 +174,9 @@ DataSlot& lab_data_slot(Lab& lab, DataTarget target) {
   return target == DataTarget::train ? lab.train : target == DataTarget::test ? lab.test : lab.other;
 }
 
-uint64_t lab_view_version(const Lab& lab) { return lab.model_version * 0x9E3779B97F4A7C15ull + lab.test_version; }
+uint64_t lab_view_version(const Lab& lab) {
+  return lab.model_version * 0x9E3779B97F4A7C15ull + lab.test_version;
+}
 
 void lab_choose_dataset(Lab& lab, DatasetKind kind) {
   lab.dataset = kind;
@@ -224,7 +228,8 @@ bool lab_set_data(Lab& lab, DataTarget target, Dataset data, uint64_t generation
 
 void lab_set_dataset(Lab& lab, bool train, Dataset data) {
   std::string error;
-  lab_set_data(lab, train ? DataTarget::train : DataTarget::test, std::move(data), lab.data_generation, &error);
+  lab_set_data(lab, train ? DataTarget::train : DataTarget::test, std::move(data), lab.data_generation,
+               &error);
 }
 
 void lab_set_data_progress(Lab& lab, DataTarget target, float fraction) {

@@ -98,8 +98,9 @@ bool scores_due(const ScoresState& s, const Lab& lab, double now) {
 const std::shared_ptr<const Dataset>* scored_data(const ScoresState& s, const Lab& lab) {
   if (s.target == DataTarget::test) return lab_test_set_ready(lab) ? &lab.test.data : nullptr;
   const DataSlot& o = lab.other;
-  return o.status == DataStatus::ready && o.data && o.data->count > 0 && o.data->pixels() == kPixels ? &o.data
-                                                                                                      : nullptr;
+  return o.status == DataStatus::ready && o.data && o.data->count > 0 && o.data->pixels() == kPixels
+             ? &o.data
+             : nullptr;
 }
 
 void scores_start(ScoresState& s, const Lab& lab) {

@@ -286,7 +286,9 @@ EMSCRIPTEN_KEEPALIVE void aelab_request_test_set() { app_request_test_set(app())
 
 // The user's own IDX files arrived in the page (kept there): `name` says what they are; the app
 // chooses them as its data set. "" or why not.
-EMSCRIPTEN_KEEPALIVE const char* aelab_own_data(const char* name) { return give(app_use_own_data(app(), name)); }
+EMSCRIPTEN_KEEPALIVE const char* aelab_own_data(const char* name) {
+  return give(app_use_own_data(app(), name));
+}
 // The data set the app uses now, and its generation (the page's loads carry it).
 EMSCRIPTEN_KEEPALIVE double aelab_data_generation() { return double(web().app.lab.data_generation); }
 

@@ -78,4 +78,57 @@ for given in "$lesson" "$work/lesson.txt"; do
   xvfb-run -a -s "-screen 0 1280x800x24" "$app" --lesson "$given" --frames 2000 --script "$work/lesson-check.txt" ||
     { echo "native smoke: aelab_app --lesson $given did not open that lesson" >&2; exit 1; }
 done
-echo "native smoke: passed (screenshots in $shots; each view's Save PNG wrote aelab-<view>.png; --lesson opens a link's settings and a lesson file)"
+# Data sets: with the shipped MNIST model the Anomaly view loads Fashion-MNIST's test set and
+# scores it (AUC near 1); the lab switches to Fashion-MNIST and trains there; the user's own data
+# (a folder, here Fashion-MNIST's files under other names' folder) is taken with --own, and a
+# folder of 14x14 pictures is refused with a message naming the sizes.
+cat >"$work/data.txt" <<SCRIPT
+wait 5
+check dataset mnist
+view anomaly
+wait 30
+check auc 0.99
+touch $work/anomaly
+wait-file $work/anomaly.png
+set-text dataset fashion
+wait 5
+check dataset fashion
+view map
+train 20
+check trained 20
+wait 10
+touch $work/fashion
+wait-file $work/fashion.png
+quit
+SCRIPT
+cat >"$work/data-harness.sh" <<'HARNESS'
+app="$1" work="$2" shots="$3"
+shoot() { for _ in $(seq 600); do [ -f "$work/$1" ] && break; sleep 0.1; done
+          [ -f "$work/$1" ] || { echo "native smoke: the app never reached '$1'" >&2; return 1; }
+          import -window root "$2"; touch "$work/$1.png"; }
+"$app" --frames 20000 --script "$work/data.txt" > "$work/data.log" & pid=$!
+shoot anomaly "$shots/native-anomaly-fashion-vs-mnist.png" && shoot fashion "$shots/native-fashion-trained.png" ||
+  { kill $pid; exit 1; }
+wait $pid
+HARNESS
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/data-harness.sh" "$app" "$work" "$shots" ||
+  { cat "$work/data.log"; echo "native smoke: the data sets (Fashion-MNIST, the Anomaly view's AUC) failed" >&2; exit 1; }
+grep 'AUC' "$work/data.log"
+mkdir -p "$work/own" "$work/small"
+cp /usr/share/datasets/fashion-mnist/*.gz "$work/own/"
+printf 'wait 10\ncheck dataset custom\ntrain 5\ncheck trained 5\nquit\n' >"$work/own.txt"
+xvfb-run -a -s "-screen 0 1280x800x24" "$app" --own "$work/own" --frames 2000 --script "$work/own.txt" >/dev/null ||
+  { echo "native smoke: aelab_app --own DIR did not train on that folder's data" >&2; exit 1; }
+python3 - "$work/small" <<'PY'
+import struct, sys
+d = sys.argv[1]
+for split, n in (("train", 30), ("t10k", 20)):
+    open(f"{d}/{split}-images-idx3-ubyte", "wb").write(struct.pack(">IIII", 0x803, n, 14, 14) + bytes(n * 196))
+    open(f"{d}/{split}-labels-idx1-ubyte", "wb").write(struct.pack(">II", 0x801, n) + bytes(n))
+PY
+printf 'wait 10\ncheck dataset custom\nquit\n' >"$work/small.txt"
+if xvfb-run -a -s "-screen 0 1280x800x24" "$app" --own "$work/small" --frames 2000 --script "$work/small.txt" >"$work/small.log" 2>&1 ||
+   ! grep -q "20 pictures of 14x14 pixels; the lab's network takes 28x28 pictures" "$work/small.log"; then
+  cat "$work/small.log"; echo "native smoke: 14x14 pictures were not refused with their sizes" >&2; exit 1
+fi
+echo "native smoke: passed (screenshots in $shots; each view's Save PNG wrote aelab-<view>.png; --lesson opens a link's settings and a lesson file; Fashion-MNIST, the Anomaly view's AUC, --own data, 14x14 refused)"
