@@ -186,7 +186,7 @@ run_sanitizer_tests() {
   say "core, lab and command-line tests under ASan + UBSan"
   "$BUILD/asan/core_tests" --gtest_brief=1 || die "the core tests failed under ASan + UBSan"
   "$BUILD/asan/lab_tests" --gtest_brief=1 || die "the lab tests failed under ASan + UBSan"
-  bash "$ROOT/tests/cli/smoke.sh" "$BUILD/asan/aelab" "$CACHE/mnist" "$BUILD/asan/cli_smoke" >"$BUILD/asan/cli_smoke.log" 2>&1 ||
+  SMOKE_QUICK=1 bash "$ROOT/tests/cli/smoke.sh" "$BUILD/asan/aelab" "$CACHE/mnist" "$BUILD/asan/cli_smoke" >"$BUILD/asan/cli_smoke.log" 2>&1 ||
     { tail -20 "$BUILD/asan/cli_smoke.log"; die "the command-line smoke test failed under ASan + UBSan"; }
   tail -1 "$BUILD/asan/cli_smoke.log"
   run_fuzzers "${FUZZ_SECONDS:-15}"
@@ -362,6 +362,9 @@ run_app_tests() {
   say "the Look inside views in the page (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/views.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the views test of the page failed"
+  say "data sets: Fashion-MNIST, the Anomaly view's comparison, your own IDX files, a compressed .npz (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/data.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the data sets test of the page failed"
   say "lesson links, host-page messages and embedding (headless Chromium, two origins)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/teach.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the teaching test of the page failed"

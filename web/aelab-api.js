@@ -157,8 +157,7 @@
     }
     if (!data) return loadModelFile(files[0]);
     try { await useOwnFiles(files); } catch (e) {
-      page.errors.push(e.message);
-      Module.ccall('aelab_data_failed', null, ['number', 'string', 'number'], [1, e.message, Module._aelab_data_generation()]);
+      Module.ccall('aelab_show_error', null, ['string'], [e.message]); // the data in use stays
     }
   }
 
@@ -624,6 +623,16 @@
     link() { need(); return `${location.href.split('#')[0]}#${linkText()}`; },
     // The controls the lesson hides, by name ('lr', 'reset', ...).
     hidden() { need(); return this.state().lesson.hidden; },
+    // Downloads the test set's latent codes for the TensorBoard Embedding Projector as
+    // aelab-projector.zip (vectors.tsv, metadata.tsv, sprite.png, projector_config.json); resolves
+    // with the file name once downloaded.
+    saveProjector() {
+      need();
+      const done = new Promise((resolve) => page.downloads.push(resolve));
+      const error = Module.UTF8ToString(Module._aelab_save_projector());
+      if (error) { page.downloads.pop(); throw new Error(`aelab.saveProjector: ${error}`); }
+      return done;
+    },
     // Downloads the current model, with its optimizer state, as aelab-model.aelab; resolves then.
     save() {
       need();

@@ -353,6 +353,9 @@ std::string app_view(App& app, const std::string& name); // "" or an error line
 // itself: aelab-<view>.png, a download in the page, a file in the working folder natively.
 RgbImage app_view_figure(App& app, View view);
 std::string app_save_view(App& app); // "" or an error line (also shown as the app's message)
+// The test set's codes for the TensorBoard Embedding Projector (core/projector.h), zipped as
+// aelab-projector.zip: a download in the page, a file in the working folder natively.
+std::string app_save_projector(App& app);
 // Makes the map of the model shown now (for the API and the script); false without a test set.
 bool app_map_now(App& app);
 

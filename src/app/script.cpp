@@ -79,6 +79,10 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
     if (std::string e = app_view(app, c.what); !e.empty()) fail(s, c, e);
     return true;
   }
+  if (c.name == "save-projector") {
+    if (std::string e = app_save_projector(app); !e.empty()) fail(s, c, "save-projector: " + e);
+    return true;
+  }
   if (c.name == "save-view") {
     if (std::string e = app_save_view(app); !e.empty()) fail(s, c, "save-view: " + e);
     return true;

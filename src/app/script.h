@@ -28,6 +28,7 @@
 //   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery, anomaly
 //   scrub N                show timeline snapshot N (0 = the first); "scrub now": the live model
 //   save-view              what the view's Save PNG does: aelab-<view>.png in the working folder
+//   save-projector         what the map's Projector button does: aelab-projector.zip there
 //   touch FILE             create FILE (e.g. to tell a harness to take a screenshot)
 //   wait-file FILE         wait (at most 60 s) until FILE exists
 //   quit                   end the run (exit status 0 if every check passed)

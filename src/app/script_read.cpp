@@ -116,7 +116,7 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
     return "";
   }
   if (c->name == "reset" || c->name == "quit" || c->name == "start" || c->name == "wait-stopped" ||
-      c->name == "save-view")
+      c->name == "save-view" || c->name == "save-projector")
     return args ? c->name + ": takes no arguments" : "";
   return "unknown command '" + c->name + "'";
 }

@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "core/anomaly.h"
+#include "core/projector.h"
 #include "lab/json.h"
 
 namespace aelab {
@@ -221,6 +222,14 @@ void map_view(App& app) {
     ImGui::SetTooltip("A click sets an end of the interpolation (Interpolate tab).");
   same_line_if_fits("Save PNG");
   save_button(app);
+  same_line_if_fits("Projector");
+  if (ImGui::Button("Projector")) app_save_projector(app);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s the test set's codes for the TensorBoard Embedding Projector: a zip of vectors.tsv,\n"
+                      "metadata.tsv (labels and class names), sprite.png and projector_config.json.\n"
+                      "Unzip it, then open the files with the Projector's Load button to explore all %d\n"
+                      "dimensions in 3-D.",
+                      app.platform.web ? "Download" : "Save (in the working folder)", lab.model->shape.latent_dim);
 
   const ImGuiStyle& style = ImGui::GetStyle();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
@@ -770,26 +779,41 @@ void anomaly_view(App& app) {
   if (other) hi = std::max(hi, quantile(*v.other_scores.sorted, 0.99) * 1.05f);
   if (a.input_loss > 0) hi = std::max(hi, std::min(a.input_loss * 1.08f, sorted.back() * 1.08f));
   hi = std::max(hi, 1e-6f);
+  // With the other data set the losses span two orders of magnitude: a log scale shows both hills.
+  const bool log_scale = other;
+  float lo = 0;
+  if (log_scale) lo = std::max(1e-4f, std::min(sorted.front(), v.other_scores.sorted->front()) * 0.8f);
+  const float span = log_scale ? std::log(hi / lo) : hi;
+  auto frac_of = [&](float loss) {
+    const float f = log_scale ? std::log(std::max(loss, lo) / lo) / span : loss / hi;
+    return std::min(1.0f, std::max(0.0f, f));
+  };
+  auto loss_at = [&](float f) { return log_scale ? lo * std::exp(f * span) : f * hi; };
   const int bins = std::max(10, std::min(80, int(avail.x / 8)));
-  const std::vector<int> counts = histogram(*v.scores.losses, 0.0f, hi, bins);
+  auto bin_counts = [&](const std::vector<float>& losses) { // bins of equal width on the axis
+    std::vector<int> counts(size_t(bins), 0);
+    for (float loss : losses) counts[size_t(std::min(bins - 1, int(frac_of(loss) * float(bins))))]++;
+    return counts;
+  };
+  const std::vector<int> counts = bin_counts(*v.scores.losses);
   const int top = std::max(1, *std::max_element(counts.begin(), counts.end()));
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##histogram", ImVec2(avail.x, plot_h));
   const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float base = pos.y + plot_h - line_h - 4;
-  auto x_of = [&](float loss) { return pos.x + avail.x * std::min(1.0f, std::max(0.0f, loss / hi)); };
+  auto x_of = [&](float loss) { return pos.x + avail.x * frac_of(loss); };
   dl->AddRectFilled(pos, ImVec2(pos.x + avail.x, base), IM_COL32(22, 26, 34, 255));
   for (int b = 0; b < bins; b++) {
     const float x0 = pos.x + avail.x * float(b) / float(bins),
                 x1 = pos.x + avail.x * float(b + 1) / float(bins);
     const float h = (base - pos.y - 4) * float(counts[size_t(b)]) / float(top);
-    const bool above = (float(b) + 0.5f) * hi / float(bins) > a.threshold;
+    const bool above = loss_at((float(b) + 0.5f) / float(bins)) > a.threshold;
     dl->AddRectFilled(ImVec2(x0 + 0.5f, base - h), ImVec2(x1 - 0.5f, base),
                       above ? IM_COL32(230, 120, 60, 255) : IM_COL32(90, 150, 230, 255));
   }
   if (other) { // the other data set as an outline on the same bins, scaled to its own tallest bin
-    const std::vector<int> theirs = histogram(*v.other_scores.losses, 0.0f, hi, bins);
+    const std::vector<int> theirs = bin_counts(*v.other_scores.losses);
     const int their_top = std::max(1, *std::max_element(theirs.begin(), theirs.end()));
     float last_y = base;
     for (int b = 0; b < bins; b++) {
@@ -802,12 +826,25 @@ void anomaly_view(App& app) {
     }
   }
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  for (double t : nice_ticks(0.0, double(hi), std::max(2, int(avail.x / 90)))) {
+  std::vector<double> ticks;
+  if (!log_scale) {
+    ticks = nice_ticks(0.0, double(hi), std::max(2, int(avail.x / 90)));
+  } else { // 1, 2 and 5 times the powers of ten within the range, or only the powers if crowded
+    for (int pass = 0; pass < 2 && (ticks.empty() || int(ticks.size()) > avail.x / 60); pass++) {
+      ticks.clear();
+      for (double p = std::pow(10.0, std::floor(std::log10(double(lo)))); p <= double(hi); p *= 10)
+        for (double m : pass == 0 ? std::vector<double>{1, 2, 5} : std::vector<double>{1})
+          if (m * p >= double(lo) && m * p <= double(hi)) ticks.push_back(m * p);
+    }
+  }
+  for (double t : ticks) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", double(t));
     const float x = x_of(float(t));
     dl->AddLine(ImVec2(x, base), ImVec2(x, base + 3), dim);
-    dl->AddText(ImVec2(x - ImGui::CalcTextSize(buf).x / 2, base + 3), dim, buf);
+    dl->AddText(ImVec2(std::min(x - ImGui::CalcTextSize(buf).x / 2, pos.x + avail.x - ImGui::CalcTextSize(buf).x),
+                       base + 3),
+                dim, buf);
   }
   const float tx = x_of(a.threshold);
   dl->AddLine(ImVec2(tx, pos.y), ImVec2(tx, base), IM_COL32(255, 160, 60, 255), 2.5f);
@@ -821,11 +858,11 @@ void anomaly_view(App& app) {
     dl->AddText(ImVec2(std::min(ix + 4, pos.x + avail.x - lw), pos.y + 2), IM_COL32(255, 255, 255, 255),
                 label);
   }
-  if (active) v.threshold = std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x * hi);
+  if (active) v.threshold = std::max(0.0f, loss_at(std::min(1.0f, std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x))));
   if (hovered && !active)
     ImGui::SetTooltip("How many test pictures have each loss (blue; orange above the threshold)%s.\n"
                       "Drag to move the threshold; the white line is your input.",
-                      other ? ", and the other data set's (green outline, scaled to its own peak)" : "");
+                      other ? ", and the other data set's\n(green outline, scaled to its own peak), on a log scale of the loss" : "");
   other_set_line(app, a, other);
 
   ImGui::Text("threshold %.4f: %.1f%% of the test digits are above it", a.threshold, a.share_above);
@@ -990,6 +1027,25 @@ std::string app_save_view(App& app) {
   const std::string error = app.platform.save_figure ? app.platform.save_figure(encode_png_rgb(image), name)
                                                      : "saving is not available here";
   app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + name : error,
+              !error.empty());
+  return error;
+}
+
+std::string app_save_projector(App& app) {
+  Lab& lab = app.lab;
+  std::string error;
+  std::vector<uint8_t> zip;
+  if (!lab_test_set_ready(lab)) {
+    error = "the Embedding Projector's files need the test set: it is not loaded yet";
+  } else {
+    const Dataset& test = *lab.test.data;
+    const Matrix codes = encode_dataset(*lab.model, test, 0, test.count);
+    zip = encode_zip(projector_files(codes, test, lab.dataset == DatasetKind::fashion ? kFashionClassNames
+                                                                                      : kDigitClassNames));
+    error = app.platform.save_figure ? app.platform.save_figure(zip, "aelab-projector.zip")
+                                     : "saving is not available here";
+  }
+  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + std::string("aelab-projector.zip") : error,
               !error.empty());
   return error;
 }

@@ -15,6 +15,7 @@
 #include "core/dataset.h"
 #include "core/files.h"
 #include "core/image_io.h"
+#include "core/projector.h"
 #include "core/model_file.h"
 #include "core/npz.h"
 #include "core/pixels.h"
@@ -213,48 +214,16 @@ int cmd_reconstruct(int argc, char** argv) {
   return 0;
 }
 
-// The TensorBoard Embedding Projector's files for the test set's codes, in `dir` (created if
-// missing): vectors.tsv, metadata.tsv (label, class name), sprite.png (the digits, 100 a row),
-// projector_config.json (paths relative to it, as the Projector's "Load" dialog reads them).
+// The TensorBoard Embedding Projector's files for the test set's codes (core/projector.h), in
+// `dir` (created if missing).
 std::string write_projector(const std::string& dir, const Matrix& codes, const Dataset& test,
                             const char* const* class_names) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     return dir + ": cannot create the folder (" + std::strerror(errno) + ")";
-  const int n = test.count, latent = int(codes.shape()[1]);
-  std::string vectors, metadata = "label\tclass\n";
-  char value[32];
-  for (int i = 0; i < n; i++) {
-    for (int j = 0; j < latent; j++) {
-      std::snprintf(value, sizeof value, "%s%.6g", j ? "\t" : "", codes(size_t(i), size_t(j)));
-      vectors += value;
-    }
-    vectors += "\n";
-    const int label = test.labels[size_t(i)];
-    metadata +=
-        std::to_string(label) + "\t" + (label < 10 ? class_names[label] : std::to_string(label)) + "\n";
-  }
-  // the sprite: a square grid of the pictures, as the Projector wants (up to 8192 px a side)
-  const int per_row = int(std::ceil(std::sqrt(double(n)))), side = test.rows;
-  const int width = per_row * test.cols;
-  std::vector<uint8_t> sprite(size_t(width) * size_t(per_row * side), 0);
-  for (int i = 0; i < n; i++)
-    for (int y = 0; y < test.rows; y++)
-      std::copy_n(test.image(i) + size_t(y) * size_t(test.cols), test.cols,
-                  sprite.begin() + ptrdiff_t((size_t(i / per_row) * side + size_t(y)) * size_t(width) +
-                                             size_t(i % per_row) * size_t(test.cols)));
-  char config[512];
-  std::snprintf(config, sizeof config,
-                "{\n  \"embeddings\": [{\n    \"tensorName\": \"aelab latent codes\",\n"
-                "    \"tensorShape\": [%d, %d],\n    \"tensorPath\": \"vectors.tsv\",\n"
-                "    \"metadataPath\": \"metadata.tsv\",\n"
-                "    \"sprite\": {\"imagePath\": \"sprite.png\", \"singleImageDim\": [%d, %d]}\n  }]\n}\n",
-                n, latent, test.cols, test.rows);
-  if (std::string e = write_file_bytes(join_path(dir, "vectors.tsv"), vectors); !e.empty()) return e;
-  if (std::string e = write_file_bytes(join_path(dir, "metadata.tsv"), metadata); !e.empty()) return e;
-  if (std::string e = write_png_gray(join_path(dir, "sprite.png"), sprite.data(), width, per_row * side);
-      !e.empty())
-    return e;
-  return write_file_bytes(join_path(dir, "projector_config.json"), std::string(config));
+  for (const NamedFile& f : projector_files(codes, test, class_names))
+    if (std::string e = write_file_bytes(join_path(dir, f.name), f.bytes.data(), f.bytes.size()); !e.empty())
+      return e;
+  return "";
 }
 
 int cmd_encode(int argc, char** argv) {

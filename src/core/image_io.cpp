@@ -110,23 +110,27 @@ static void put_zip_entry_fields(std::vector<uint8_t>& zip, uint32_t crc, uint32
   put_u16le(zip, 0); // extra field length
 }
 
-// Returns no bytes if the archive would need zip64 (an entry or the whole over 4 GiB).
 std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays) {
+  std::vector<NamedFile> files;
+  for (const NpyArray& array : arrays) files.push_back({array.name + ".npy", encode_npy(array)});
+  return encode_zip(files);
+}
+
+std::vector<uint8_t> encode_zip(const std::vector<NamedFile>& files) {
   struct Entry {
     std::string name;
     uint32_t crc, size, offset;
   };
   std::vector<Entry> entries;
   std::vector<uint8_t> zip;
-  for (const NpyArray& array : arrays) {
-    std::vector<uint8_t> npy = encode_npy(array);
-    Entry e{array.name + ".npy", crc32_update(0, npy.data(), npy.size()), uint32_t(npy.size()),
-            uint32_t(zip.size())};
-    if (npy.size() > kZipLimit || zip.size() + npy.size() + 30 + e.name.size() > kZipLimit) return {};
+  for (const NamedFile& file : files) {
+    const std::vector<uint8_t>& bytes = file.bytes;
+    if (bytes.size() > kZipLimit || zip.size() + bytes.size() + 30 + file.name.size() > kZipLimit) return {};
+    Entry e{file.name, crc32_update(0, bytes.data(), bytes.size()), uint32_t(bytes.size()), uint32_t(zip.size())};
     put_u32le(zip, 0x04034B50); // local file header
     put_zip_entry_fields(zip, e.crc, e.size, e.name.size());
     zip.insert(zip.end(), e.name.begin(), e.name.end());
-    zip.insert(zip.end(), npy.begin(), npy.end());
+    zip.insert(zip.end(), bytes.begin(), bytes.end());
     entries.push_back(e);
   }
 

@@ -17,6 +17,15 @@ struct NpyArray {
   const float* data = nullptr; // product(shape) floats, row-major
 };
 std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays);
+
+// A file by name, for a zip archive (the app's Embedding Projector download).
+struct NamedFile {
+  std::string name;
+  std::vector<uint8_t> bytes;
+};
+// A zip archive of the files, stored (method 0), without zip64: no bytes if it would need it (an
+// entry or the whole over 4 GiB). .npz archives are this with .npy entries.
+std::vector<uint8_t> encode_zip(const std::vector<NamedFile>& files);
 std::string write_npz(const std::string& path, const std::vector<NpyArray>& arrays);
 
 // The 2 x n figure: the digits in the first row, their reconstructions below, each 28x28 image

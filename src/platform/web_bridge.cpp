@@ -181,6 +181,11 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_timeline() {
 // "" or why not; -1: the live model again
 EMSCRIPTEN_KEEPALIVE const char* aelab_scrub(int index) { return give(lab_scrub(app().lab, index)); }
 EMSCRIPTEN_KEEPALIVE const char* aelab_view(const char* name) { return give(app_view(app(), name)); }
+// The Embedding Projector's files as aelab-projector.zip, downloaded ("" or why not).
+EMSCRIPTEN_KEEPALIVE const char* aelab_save_projector() {
+  lab_update(app().lab);
+  return give(app_save_projector(app()));
+}
 
 // Opens a lesson link's settings (the URL hash): {"unknown": [keys], "notices": [lines]}.
 EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
@@ -289,8 +294,8 @@ EMSCRIPTEN_KEEPALIVE void aelab_request_test_set() { app_request_test_set(app())
 EMSCRIPTEN_KEEPALIVE const char* aelab_own_data(const char* name) {
   return give(app_use_own_data(app(), name));
 }
-// The data set the app uses now, and its generation (the page's loads carry it).
-EMSCRIPTEN_KEEPALIVE double aelab_data_generation() { return double(web().app.lab.data_generation); }
+// A line for the user from the page (files it could not take), shown as the app's message.
+EMSCRIPTEN_KEEPALIVE void aelab_show_error(const char* text) { app_message(app(), text, true); }
 
 // ---- the Web Worker host (single-thread page)
 

@@ -96,6 +96,7 @@ check dataset fashion
 view map
 train 20
 check trained 20
+save-projector
 wait 10
 touch $work/fashion
 wait-file $work/fashion.png
@@ -106,6 +107,7 @@ app="$1" work="$2" shots="$3"
 shoot() { for _ in $(seq 600); do [ -f "$work/$1" ] && break; sleep 0.1; done
           [ -f "$work/$1" ] || { echo "native smoke: the app never reached '$1'" >&2; return 1; }
           import -window root "$2"; touch "$work/$1.png"; }
+cd "$work" # where save-projector writes aelab-projector.zip
 "$app" --frames 20000 --script "$work/data.txt" > "$work/data.log" & pid=$!
 shoot anomaly "$shots/native-anomaly-fashion-vs-mnist.png" && shoot fashion "$shots/native-fashion-trained.png" ||
   { kill $pid; exit 1; }
@@ -114,6 +116,19 @@ HARNESS
 xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/data-harness.sh" "$app" "$work" "$shots" ||
   { cat "$work/data.log"; echo "native smoke: the data sets (Fashion-MNIST, the Anomaly view's AUC) failed" >&2; exit 1; }
 grep 'AUC' "$work/data.log"
+# the map's Projector button: a zip of the four files, 10,000 Fashion-MNIST codes with class names
+python3 - "$work/aelab-projector.zip" <<'PY' || { echo "native smoke: the Projector zip is wrong" >&2; exit 1; }
+import io, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert sorted(z.namelist()) == ["metadata.tsv", "projector_config.json", "sprite.png", "vectors.tsv"], z.namelist()
+rows = z.read("vectors.tsv").decode().splitlines()
+assert len(rows) == 10000 and all(len(r.split("\t")) == 32 for r in rows), len(rows)
+meta = z.read("metadata.tsv").decode().splitlines()
+assert meta[0] == "label\tclass" and len(meta) == 10001 and meta[1] == "9\tAnkle boot", meta[:2]
+assert json.loads(z.read("projector_config.json"))["embeddings"][0]["tensorShape"] == [10000, 32]
+assert z.read("sprite.png")[:8] == b"\x89PNG\r\n\x1a\n"
+print("native smoke: aelab-projector.zip: 10000 codes of 32, Fashion-MNIST's class names")
+PY
 mkdir -p "$work/own" "$work/small"
 cp /usr/share/datasets/fashion-mnist/*.gz "$work/own/"
 printf 'wait 10\ncheck dataset custom\ntrain 5\ncheck trained 5\nquit\n' >"$work/own.txt"

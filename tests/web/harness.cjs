@@ -38,4 +38,59 @@ async function returningVisitor(browser, options) {
   return context;
 }
 
-module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor };
+// An .npz as np.savez writes it (a zip of stored .npy float32 arrays), built here from a model
+// file's weights: the Keras layout's arrays are the file's W1, b1, ..., b4 slices as they are;
+// `torch` writes the PyTorch layout (NAME.weight transposed to out x in, NAME.bias).
+function crc32(bytes) {
+  let c = ~0;
+  for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1)); }
+  return ~c >>> 0;
+}
+function npzOf(modelBytes, torch = false) {
+  const view = new DataView(modelBytes.buffer, modelBytes.byteOffset, modelBytes.byteLength);
+  const d = view.getUint32(12, true), h = view.getUint32(16, true), z = view.getUint32(20, true);
+  // a copy (a Buffer's slice shares its pool), so the floats start at the copy's byte 0
+  const params = new Float32Array(new Uint8Array(modelBytes.subarray(40, 40 + 4 * Number(view.getBigUint64(32, true)))).buffer);
+  const dims = [[d, h], [h, z], [z, h], [h, d]], arrays = [];
+  let at = 0;
+  dims.forEach(([i, o], l) => {
+    let w = params.slice(at, at + i * o);
+    at += i * o;
+    const b = params.slice(at, at + o);
+    at += o;
+    if (torch) {
+      const t = new Float32Array(i * o);
+      for (let r = 0; r < i; r++) for (let c = 0; c < o; c++) t[c * i + r] = w[r * o + c];
+      arrays.push([`layers.${2 * l}.weight`, [o, i], t], [`layers.${2 * l}.bias`, [o], b]);
+    } else {
+      arrays.push([`W${l + 1}`, [i, o], w], [`b${l + 1}`, [o], b]);
+    }
+  });
+  const parts = [], central = [];
+  let offset = 0;
+  for (const [name, shape, data] of arrays) {
+    let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+    while ((10 + header.length + 1) % 64) header += ' ';
+    header += '\n';
+    const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]),
+                               Buffer.from([header.length & 255, header.length >> 8]), Buffer.from(header, 'latin1'),
+                               Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+    const file = Buffer.from(`${name}.npy`), crc = crc32(npy);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(npy.length, 18); local.writeUInt32LE(npy.length, 22); local.writeUInt16LE(file.length, 26);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0); dir.writeUInt16LE(20, 4); dir.writeUInt16LE(20, 6); dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(npy.length, 20); dir.writeUInt32LE(npy.length, 24); dir.writeUInt16LE(file.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    parts.push(local, file, npy);
+    central.push(dir, file);
+    offset += 30 + file.length + npy.length;
+  }
+  const dirBytes = Buffer.concat(central), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(arrays.length, 8); end.writeUInt16LE(arrays.length, 10);
+  end.writeUInt32LE(dirBytes.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dirBytes, end]);
+}
+
+module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf };

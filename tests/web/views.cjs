@@ -136,7 +136,7 @@ async function main() {
           `mean ${anomaly.mean.toFixed(6)} vs val ${anomaly.valLoss.toFixed(6)}; digit 17: ${anomaly.digit.percentileOfInput.toFixed(2)}% vs ${anomaly.expected.toFixed(2)}%`);
     check('a scribble in the anomaly view is unusual: its loss is above the 99th-percentile threshold',
           anomaly.scribble.unusual && anomaly.scribble.percentileOfInput > 99 && Math.abs(anomaly.scribble.shareAbove - 1) < 0.05 &&
-          anomaly.scribble.auc === null,
+          (anomaly.scribble.auc === null || anomaly.scribble.auc > 0.99), // null until Fashion-MNIST is scored (data.cjs)
           `${JSON.stringify(anomaly.scribble)}; screenshot web-view-anomaly-scribble.png`);
     summary.anomaly = anomaly.scribble;
 
