@@ -363,7 +363,9 @@ run_app_tests() {
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/views.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the views test of the page failed"
   say "data sets: Fashion-MNIST, the Anomaly view's comparison, your own IDX files, a compressed .npz (headless Chromium)"
+  build_native >/dev/null
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/data.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    "$BUILD/native/aelab" "$CACHE/mnist" \
     || die "the data sets test of the page failed"
   say "lesson links, host-page messages and embedding (headless Chromium, two origins)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/teach.cjs" "$WEB_OUT" "$BUILD/screenshots" \

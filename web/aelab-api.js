@@ -140,6 +140,16 @@
     const labels = read.filter((r) => r.kind === 'labels').sort((a, b) => b.count - a.count);
     if (images.length !== labels.length || images.length < 1 || images.length > 2)
       throw new Error(`expected an IDX images file and a labels file, or the four of a data set; got ${images.length} images and ${labels.length} labels files`);
+    // checked here too, so the data in use stays when they do not fit (the app checks again)
+    for (const im of images) {
+      const rows = be32(im.bytes, 8), cols = be32(im.bytes, 12);
+      if (rows !== 28 || cols !== 28)
+        throw new Error(`${im.name}: ${im.count} pictures of ${rows}x${cols} pixels; the lab's network takes 28x28 pictures`);
+    }
+    images.forEach((im, i) => {
+      if (labels[i].count !== im.count)
+        throw new Error(`${labels[i].name}: ${labels[i].count} labels for the ${im.count} images of ${im.name}, expected as many`);
+    });
     const split = (i) => ({ images: images[i].bytes, labels: labels[i].bytes, imagesName: images[i].name, labelsName: labels[i].name });
     page.own = { train: split(0), test: split(images.length - 1) };
     const what = images.length === 1 ? `${images[0].name} and ${labels[0].name} (training and testing on the same ${images[0].count} pictures)`
@@ -153,7 +163,7 @@
     if (!page.runtime || !files.length) return;
     let data = files.length > 1;
     if (!data && !/\.(aelab|npz)$/i.test(files[0].name)) {
-      try { data = idxKind(await gunzipped(new Uint8Array(await files[0].slice(0, 1 << 20).arrayBuffer()))) !== null; } catch (e) { data = false; }
+      try { data = idxKind(await gunzipped(new Uint8Array(await files[0].arrayBuffer()))) !== null; } catch (e) { data = false; }
     }
     if (!data) return loadModelFile(files[0]);
     try { await useOwnFiles(files); } catch (e) {

@@ -81,7 +81,8 @@ void gallery_view(App& app) {
     ImGui::AlignTextToFramePadding();
     ImGui::BeginGroup();
     ImGui::Dummy(ImVec2(0, std::max(0.0f, side / 2 - ImGui::GetTextLineHeight())));
-    ImGui::TextUnformatted(row == 0 ? "test digit" : "reconstructed");
+    ImGui::TextUnformatted(row == 0 ? (lab.dataset == DatasetKind::mnist ? "test digit" : "test picture")
+                                    : "reconstructed");
     ImGui::EndGroup();
     for (int i = 0; i < kShown && i < int(g.recon.size() / kPixels); ++i) {
       ImGui::SameLine(label_w + float(i) * (side + style.ItemSpacing.x) + style.WindowPadding.x);

@@ -19,7 +19,9 @@ void data_line(const char* name, const DataSlot& slot, const char* absent_text) 
     ImGui::TextDisabled("%s: %s", name, absent_text);
     break;
   case DataStatus::failed:
-    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s: %s", name, slot.error.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
+    ImGui::TextWrapped("%s: %s", name, slot.error.c_str());
+    ImGui::PopStyleColor();
     break;
   case DataStatus::loading: {
     char text[64];
@@ -52,8 +54,10 @@ void data_choice(App& app) {
     tip("Pick IDX files of 28x28 pictures (plain or .gz): the four of a data set\n"
         "(train-images, train-labels, t10k-images, t10k-labels), or one images and one\n"
         "labels file to train and test on.");
-    same_line_if_fits("or drop the IDX files on the page");
-    text_disabled_wrapped("or drop the IDX files on the page");
+    same_line_if_fits("or drop files on the page");
+    text_disabled_wrapped("or drop files on the page");
+    tip("Drop a model (.aelab, or .npz weights from Keras or PyTorch) to load it, or IDX files\n"
+        "(plain or .gz) to train and test on them.");
   } else {
     ImGui::SetNextItemWidth(-FLT_MIN);
     ImGui::InputTextWithHint("##datapath", "a folder of IDX files", app.data_path, sizeof app.data_path);
@@ -122,7 +126,6 @@ void model_panel(App& app, const Rect& r) {
       app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
     }
     ImGui::EndDisabled();
-    if (app.platform.web) text_disabled_wrapped("or drop a .aelab file onto the page");
   }
 
   ImGui::SeparatorText("Data");

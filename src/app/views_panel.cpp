@@ -225,11 +225,12 @@ void map_view(App& app) {
   same_line_if_fits("Projector");
   if (ImGui::Button("Projector")) app_save_projector(app);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s the test set's codes for the TensorBoard Embedding Projector: a zip of vectors.tsv,\n"
-                      "metadata.tsv (labels and class names), sprite.png and projector_config.json.\n"
-                      "Unzip it, then open the files with the Projector's Load button to explore all %d\n"
-                      "dimensions in 3-D.",
-                      app.platform.web ? "Download" : "Save (in the working folder)", lab.model->shape.latent_dim);
+    ImGui::SetTooltip(
+        "%s the test set's codes for the TensorBoard Embedding Projector: a zip of vectors.tsv,\n"
+        "metadata.tsv (labels and class names), sprite.png and projector_config.json.\n"
+        "Unzip it, then open the files with the Projector's Load button to explore all %d\n"
+        "dimensions in 3-D.",
+        app.platform.web ? "Download" : "Save (in the working folder)", lab.model->shape.latent_dim);
 
   const ImGuiStyle& style = ImGui::GetStyle();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
@@ -842,9 +843,10 @@ void anomaly_view(App& app) {
     std::snprintf(buf, sizeof buf, "%g", double(t));
     const float x = x_of(float(t));
     dl->AddLine(ImVec2(x, base), ImVec2(x, base + 3), dim);
-    dl->AddText(ImVec2(std::min(x - ImGui::CalcTextSize(buf).x / 2, pos.x + avail.x - ImGui::CalcTextSize(buf).x),
-                       base + 3),
-                dim, buf);
+    dl->AddText(
+        ImVec2(std::min(x - ImGui::CalcTextSize(buf).x / 2, pos.x + avail.x - ImGui::CalcTextSize(buf).x),
+               base + 3),
+        dim, buf);
   }
   const float tx = x_of(a.threshold);
   dl->AddLine(ImVec2(tx, pos.y), ImVec2(tx, base), IM_COL32(255, 160, 60, 255), 2.5f);
@@ -858,11 +860,15 @@ void anomaly_view(App& app) {
     dl->AddText(ImVec2(std::min(ix + 4, pos.x + avail.x - lw), pos.y + 2), IM_COL32(255, 255, 255, 255),
                 label);
   }
-  if (active) v.threshold = std::max(0.0f, loss_at(std::min(1.0f, std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x))));
+  if (active)
+    v.threshold = std::max(
+        0.0f, loss_at(std::min(1.0f, std::max(0.0f, (ImGui::GetIO().MousePos.x - pos.x) / avail.x))));
   if (hovered && !active)
     ImGui::SetTooltip("How many test pictures have each loss (blue; orange above the threshold)%s.\n"
                       "Drag to move the threshold; the white line is your input.",
-                      other ? ", and the other data set's\n(green outline, scaled to its own peak), on a log scale of the loss" : "");
+                      other ? ", and the other data set's\n(green outline, scaled to its own peak), on a log "
+                              "scale of the loss"
+                            : "");
   other_set_line(app, a, other);
 
   ImGui::Text("threshold %.4f: %.1f%% of the test digits are above it", a.threshold, a.share_above);
@@ -1040,12 +1046,15 @@ std::string app_save_projector(App& app) {
   } else {
     const Dataset& test = *lab.test.data;
     const Matrix codes = encode_dataset(*lab.model, test, 0, test.count);
-    zip = encode_zip(projector_files(codes, test, lab.dataset == DatasetKind::fashion ? kFashionClassNames
-                                                                                      : kDigitClassNames));
+    zip = encode_zip(projector_files(
+        codes, test, lab.dataset == DatasetKind::fashion ? kFashionClassNames : kDigitClassNames));
     error = app.platform.save_figure ? app.platform.save_figure(zip, "aelab-projector.zip")
                                      : "saving is not available here";
   }
-  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + std::string("aelab-projector.zip") : error,
+  app_message(app,
+              error.empty()
+                  ? (app.platform.web ? "downloaded " : "saved ") + std::string("aelab-projector.zip")
+                  : error,
               !error.empty());
   return error;
 }

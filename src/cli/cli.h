@@ -22,5 +22,9 @@ int usage_error(const std::string& command, const std::string& message); // prin
 int data_error(const std::string& message);                              // prints, returns 1
 bool wants_help(int argc, char** argv);
 std::string default_data_dir(); // the MNIST folder build.sh fetched, or $AELAB_DATA
+// A --data (or --other) value as a folder: "mnist" and "fashion" name the data sets the lab knows
+// (default_data_dir(), Debian's /usr/share/datasets/fashion-mnist); anything else is a folder
+// (write ./fashion for a folder of that name).
+std::string data_dir_named(const std::string& value);
 
 } // namespace aelab

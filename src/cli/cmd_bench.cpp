@@ -108,7 +108,7 @@ int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
     opt->kernels = {kernel_arg};
   for (const auto& k : opt->kernels)
     if (!gemm_select_kernel(k)) return usage_error("bench", "--kernel " + k + ": not available here");
-  opt->data_dir = args.get("data", default_data_dir());
+  opt->data_dir = data_dir_named(args.get("data", default_data_dir()));
   opt->write_json = args.has("json");
   opt->json_path = args.get("json", "");
   return 0;

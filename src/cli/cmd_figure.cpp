@@ -66,7 +66,7 @@ int open_figure_command(const std::string& name, const std::string& out_file, in
                         "-pixel images, " + name + " draws 28x28 (784) only");
     return 0;
   }
-  const std::string dir = cmd->args.get("data", default_data_dir());
+  const std::string dir = data_dir_named(cmd->args.get("data", default_data_dir()));
   if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
   if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
     return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) +
@@ -77,8 +77,9 @@ int open_figure_command(const std::string& name, const std::string& out_file, in
 // Refuses images other than 28x28, which every figure's layout assumes (as reconstruct does).
 int require_28x28(const std::string& name, const FigureCommand& c) {
   if (c.test.rows == 28 && c.test.cols == 28) return 0;
-  return data_error(c.args.get("data", default_data_dir()) + ": images are " + std::to_string(c.test.rows) +
-                    "x" + std::to_string(c.test.cols) + ", " + name + " draws 28x28 images only");
+  return data_error(data_dir_named(c.args.get("data", default_data_dir())) + ": images are " +
+                    std::to_string(c.test.rows) + "x" + std::to_string(c.test.cols) + ", " + name +
+                    " draws 28x28 images only");
 }
 
 // "x: PC1 (23.4% of variance), y: PC2 (11.2% of variance)", or "x: z[0], y: z[1]".

@@ -15,10 +15,10 @@
 #include "core/dataset.h"
 #include "core/files.h"
 #include "core/image_io.h"
-#include "core/projector.h"
 #include "core/model_file.h"
 #include "core/npz.h"
 #include "core/pixels.h"
+#include "core/projector.h"
 #include "core/train.h"
 
 namespace aelab {
@@ -45,7 +45,7 @@ int open_model_command(const char* name, const char* help, int argc, char** argv
   if (!cmd->args.error.empty()) return usage_error(name, cmd->args.error);
   if (std::string e = load_model(cmd->args.get("model", ""), &cmd->file); !e.empty()) return data_error(e);
   if (needs_test_set) {
-    const std::string dir = cmd->args.get("data", default_data_dir());
+    const std::string dir = data_dir_named(cmd->args.get("data", default_data_dir()));
     if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
     if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
       return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) +
@@ -115,7 +115,7 @@ int cmd_score(int argc, char** argv) {
   LossKind loss;
   if (int rc = loss_option(c, "score", &loss)) return rc;
   Dataset other;
-  const std::string other_dir = c.args.get("other", "");
+  const std::string other_dir = data_dir_named(c.args.get("other", ""));
   if (c.args.has("other")) {
     if (std::string e = load_split(other_dir, false, 0, &other); !e.empty()) return data_error(e);
     if (other.pixels() != c.test.pixels())
@@ -200,8 +200,9 @@ int cmd_reconstruct(int argc, char** argv) {
   if (indices.empty() || indices.size() > 100)
     return usage_error("reconstruct", "--indices: expected 1 to 100 indices");
   if (c.test.rows != 28 || c.test.cols != 28) // the figure's layout is 28x28 per digit
-    return data_error(c.args.get("data", default_data_dir()) + ": images are " + std::to_string(c.test.rows) +
-                      "x" + std::to_string(c.test.cols) + ", reconstruct draws 28x28 images only");
+    return data_error(data_dir_named(c.args.get("data", default_data_dir())) + ": images are " +
+                      std::to_string(c.test.rows) + "x" + std::to_string(c.test.cols) +
+                      ", reconstruct draws 28x28 images only");
   const Matrix x = test_images(c.test, indices);
   const Matrix y = reconstruct(c.file.model, x);
   int width = 0, height = 0;
@@ -238,7 +239,9 @@ int cmd_encode(int argc, char** argv) {
     return rc < 0 ? 0 : rc;
   if (!c.args.has("out"))
     return usage_error("encode", "--out FILE.csv (or DIR with --format projector) is required");
-  const std::string format = c.args.get("format", "csv"), classes = c.args.get("classes", "mnist");
+  const std::string format = c.args.get("format", "csv"),
+                    classes =
+                        c.args.get("classes", c.args.get("data", "") == "fashion" ? "fashion" : "mnist");
   if (format != "csv" && format != "projector")
     return usage_error("encode", "--format " + format + ": expected csv or projector");
   if (classes != "mnist" && classes != "fashion")

@@ -34,7 +34,8 @@ void on_sigint(int) {
 
 const char* kTrainHelp =
     "usage: aelab train [options]\n"
-    "  --data DIR          folder with the four MNIST-style IDX files, plain or .gz\n"
+    "  --data DIR          folder with the four MNIST-style IDX files, plain or .gz; or mnist,\n"
+    "                      fashion: the data sets the lab knows (Fashion-MNIST: Debian's)\n"
     "                      (default: the MNIST that ./build.sh fetched)\n"
     "  --epochs N          default 50\n"
     "  --batch N           default 256\n"
@@ -127,7 +128,7 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
 
   opt->loss = loss;
   opt->optimizer = optimizer;
-  opt->data_dir = args.get("data", default_data_dir());
+  opt->data_dir = data_dir_named(args.get("data", default_data_dir()));
   opt->out_path = args.get("out", "model.aelab");
   opt->write_log = args.has("log");
   opt->log_path = args.get("log", "");

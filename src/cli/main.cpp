@@ -31,6 +31,12 @@ std::string default_data_dir() {
   return env && *env ? env : AELAB_DEFAULT_DATA;
 }
 
+std::string data_dir_named(const std::string& value) {
+  if (value == "mnist") return default_data_dir();
+  if (value == "fashion") return "/usr/share/datasets/fashion-mnist"; // Debian's dataset-fashion-mnist
+  return value;
+}
+
 } // namespace aelab
 
 static const char* kUsage =

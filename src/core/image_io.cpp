@@ -126,7 +126,8 @@ std::vector<uint8_t> encode_zip(const std::vector<NamedFile>& files) {
   for (const NamedFile& file : files) {
     const std::vector<uint8_t>& bytes = file.bytes;
     if (bytes.size() > kZipLimit || zip.size() + bytes.size() + 30 + file.name.size() > kZipLimit) return {};
-    Entry e{file.name, crc32_update(0, bytes.data(), bytes.size()), uint32_t(bytes.size()), uint32_t(zip.size())};
+    Entry e{file.name, crc32_update(0, bytes.data(), bytes.size()), uint32_t(bytes.size()),
+            uint32_t(zip.size())};
     put_u32le(zip, 0x04034B50); // local file header
     put_zip_entry_fields(zip, e.crc, e.size, e.name.size());
     zip.insert(zip.end(), e.name.begin(), e.name.end());

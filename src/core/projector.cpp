@@ -14,7 +14,8 @@ std::vector<uint8_t> bytes_of(const std::string& text) { return {text.begin(), t
 
 } // namespace
 
-std::vector<NamedFile> projector_files(const Matrix& codes, const Dataset& data, const char* const* class_names) {
+std::vector<NamedFile> projector_files(const Matrix& codes, const Dataset& data,
+                                       const char* const* class_names) {
   const int n = data.count, latent = int(codes.shape()[1]);
   std::string vectors, metadata = "label\tclass\n";
   char value[32];
@@ -25,7 +26,8 @@ std::vector<NamedFile> projector_files(const Matrix& codes, const Dataset& data,
     }
     vectors += "\n";
     const int label = data.labels[size_t(i)];
-    metadata += std::to_string(label) + "\t" + (label < 10 ? class_names[label] : std::to_string(label)) + "\n";
+    metadata +=
+        std::to_string(label) + "\t" + (label < 10 ? class_names[label] : std::to_string(label)) + "\n";
   }
   // the sprite: a square grid of the pictures, as the Projector wants (up to 8192 px a side)
   const int per_row = int(std::ceil(std::sqrt(double(n)))), side = data.rows;

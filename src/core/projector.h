@@ -12,6 +12,7 @@
 namespace aelab {
 
 // codes is (data.count, latent); class_names has 10 names (labels from 10 on are shown as numbers).
-std::vector<NamedFile> projector_files(const Matrix& codes, const Dataset& data, const char* const* class_names);
+std::vector<NamedFile> projector_files(const Matrix& codes, const Dataset& data,
+                                       const char* const* class_names);
 
 } // namespace aelab

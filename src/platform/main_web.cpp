@@ -135,7 +135,6 @@ void frame() {
   }
   follow_canvas_size(w);
 
-  ImGuiIO& io = ImGui::GetIO();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   // SDL reports the canvas's backing size; ImGui works in CSS pixels (divided by the zoom)

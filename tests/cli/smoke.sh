@@ -321,6 +321,8 @@ measured "  ... class 7's AUC: $no7_auc left out, $with7_auc trained on" "$PY" -
 expect_exit 2 "train --exclude-classes x is refused" -- "$AELAB" train --data "$DATA" --exclude-classes x
 expect_exit 1 "score --other a missing folder is a data error" -- "$AELAB" score --model no7.aelab --data "$DATA" --other nowhere --out x.csv
 expect_exit 2 "score without --out is refused" -- "$AELAB" score --model no7.aelab --data "$DATA"
+expect_exit 0 "--data fashion names Debian's Fashion-MNIST" -- "$AELAB" eval --model "$SHIPPED" --data fashion
+check "  ... the shipped MNIST model's loss there is high (measured 1.48)" grep -q "^val_loss 1\.4[0-9]*" out.txt
 
 # Weights in: aelab import reads what export writes, the same arrays from np.savez_compressed,
 # float64, and a PyTorch state_dict (out x in); the weights come back bit for bit. A model
