@@ -334,3 +334,36 @@ int cmd_export(int argc, char** argv) {
 }
 
 } // namespace aelab
+
+namespace aelab {
+
+// A model file in the other precision: fp16 halves the weights' bytes (the page's first
+// download), weights only; fp32 expands a float16 file back (its values exactly as loaded).
+int cmd_convert(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab convert --model FILE --out FILE.aelab --precision fp16|fp32\n"
+      "  the same model with its weights as float16 (half the size, weights only: the optimizer\n"
+      "  state is dropped; rounded to nearest, ties to even) or as float32\n";
+  if (int rc = open_model_command("convert", help, argc, argv, {"out", "precision"}, false, &c))
+    return rc < 0 ? 0 : rc;
+  if (!c.args.has("out")) return usage_error("convert", "--out FILE.aelab is required");
+  const std::string precision = c.args.get("precision", "");
+  if (precision != "fp16" && precision != "fp32")
+    return usage_error("convert", "--precision '" + precision + "': expected fp16 or fp32");
+  ModelFile file = c.file;
+  file.half = precision == "fp16";
+  if (file.half) {
+    if (std::string e = check_half_range(file.model); !e.empty())
+      return data_error(c.args.get("model", "") + ": " + e);
+    file.has_optimizer = false;
+    file.optimizer = OptimizerState{};
+  }
+  const std::string out = c.args.get("out", "");
+  if (std::string e = save_model(out, file); !e.empty()) return data_error(e);
+  std::printf("wrote %s (%s weights%s)\n", out.c_str(), precision.c_str(),
+              c.file.has_optimizer && file.half ? ", without the optimizer state" : "");
+  return 0;
+}
+
+} // namespace aelab

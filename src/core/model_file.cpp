@@ -11,6 +11,7 @@
 
 #include "core/checksum.h"
 #include "core/files.h"
+#include "core/half.h"
 
 namespace aelab {
 
@@ -18,6 +19,7 @@ static const uint8_t kMagic[8] = {'A', 'E', 'L', 'A', 'B', 'M', 'D', 'L'};
 static const uint32_t kVersion = 1;
 static const uint32_t kFlagOptimizer = 1u << 0;
 static const uint32_t kFlagNoise = 1u << 1;     // the input noise it was trained with
+static const uint32_t kFlagHalf = 1u << 2;      // the params as float16 (no optimizer state)
 static const size_t kNoiseBytes = 8;            // u8 kind, 3 bytes zero, f32 amount
 static const size_t kHeaderBytes = 40;          // magic .. parameter count
 static const size_t kCrcBytes = 4;              // the trailing CRC-32
@@ -73,10 +75,21 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   put_u32(out, uint32_t(model.shape.hidden_dim));
   put_u32(out, uint32_t(model.shape.latent_dim));
   const bool has_noise = file.noise.kind != NoiseKind::none;
-  put_u32(out, (file.has_optimizer ? kFlagOptimizer : 0) | (has_noise ? kFlagNoise : 0));
+  assert(!(file.half && file.has_optimizer));
+  put_u32(out, (file.has_optimizer ? kFlagOptimizer : 0) | (has_noise ? kFlagNoise : 0) |
+                   (file.half ? kFlagHalf : 0));
   put_u32(out, file.epochs_trained);
   put_u64(out, uint64_t(P));
-  put_f32s(out, model.params.data(), P);
+  if (file.half) { // the high bytes of all P, then the low bytes: gzip finds the exponents alike
+    const size_t at = out.size();
+    out.resize(at + 2 * P);
+    for (size_t i = 0; i < P; i++) {
+      const uint16_t h = float_to_half(model.params[i]);
+      out[at + i] = uint8_t(h >> 8), out[at + P + i] = uint8_t(h);
+    }
+  } else {
+    put_f32s(out, model.params.data(), P);
+  }
   if (file.has_optimizer) {
     out.push_back(uint8_t(file.optimizer_kind));
     for (int i = 0; i < 3; i++) out.push_back(0); // padding to keep the floats 4-byte aligned
@@ -112,6 +125,29 @@ static void copy_f32s(const uint8_t* p, size_t n, float* out) {
   for (size_t i = 0; i < n; i++) out[i] = get_f32(p + 4 * i);
 }
 
+std::string check_half_range(const Autoencoder& model) {
+  for (size_t i = 0; i < model.params.size(); i++)
+    if (!(std::fabs(model.params[i]) <= 65504.0f))
+      return "weight " + std::to_string(i) + " (" + std::to_string(model.params[i]) +
+             ") does not fit float16 (at most 65504 in size)";
+  return "";
+}
+
+// Float16 weight i of n stored as two planes: n high bytes, then n low bytes.
+static float half_at(const uint8_t* p, size_t n, size_t i) {
+  return half_to_float(uint16_t(p[i] << 8 | p[n + i]));
+}
+
+// "" if all n float16 values at p are finite, else e.g. "weight 1234 is NaN".
+static std::string check_finite_half(const uint8_t* p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const float v = half_at(p, n, i);
+    if (std::isnan(v)) return "weight " + std::to_string(i) + " is NaN";
+    if (std::isinf(v)) return "weight " + std::to_string(i) + " is infinite";
+  }
+  return "";
+}
+
 std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out) {
   if (size >= 8 && memcmp(bytes, kMagic, 8) != 0)
     return name + ": not an aelab model (expected magic AELABMDL)";
@@ -134,13 +170,17 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   if (!shape_error.empty()) return name + ": " + shape_error;
 
   uint32_t flags = get_u32(bytes + 24);
-  if (flags & ~(kFlagOptimizer | kFlagNoise)) {
+  if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf)) {
     char text[16];
     snprintf(text, sizeof text, "0x%08X", unsigned(flags));
     return name + ": unknown flags " + text +
-           " (this build knows bit 0, optimizer state, and bit 1, training noise)";
+           " (this build knows bit 0, optimizer state, bit 1, training noise, and bit 2, float16 weights)";
   }
   const bool has_optimizer = (flags & kFlagOptimizer) != 0, has_noise = (flags & kFlagNoise) != 0;
+  const bool half = (flags & kFlagHalf) != 0;
+  if (half && has_optimizer)
+    return name + ": a float16 file (flag bit 2) cannot carry optimizer state (flag bit 0)";
+  const uint64_t param_bytes = half ? 2 : 4;
   uint32_t epochs = get_u32(bytes + 28);
 
   uint64_t P = get_u64(bytes + 32), expected_P = parameter_count(shape);
@@ -149,7 +189,7 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
            " model, found " + std::to_string(P);
 
   // Sizes in u64: 4P can pass 4 GiB in a hostile header even though size_t is 32-bit on wasm32.
-  const uint64_t params_end = kHeaderBytes + 4 * P;
+  const uint64_t params_end = kHeaderBytes + param_bytes * P;
   uint64_t expected_size = params_end + kCrcBytes;
   OptimizerKind kind = OptimizerKind::adam;
   if (has_optimizer) {
@@ -179,7 +219,7 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   const uint8_t* params = bytes + kHeaderBytes;
   const size_t m_offset = kHeaderBytes + 4 * n + kOptimizerHeaderBytes, v_offset = m_offset + 4 * n;
   const bool has_m = has_optimizer, has_v = has_optimizer && optimizer_has_v(kind);
-  std::string error = check_finite(params, n, "weight");
+  std::string error = half ? check_finite_half(params, n) : check_finite(params, n, "weight");
   if (error.empty() && has_m) error = check_finite(bytes + m_offset, n, "optimizer moment m");
   if (error.empty() && has_v) error = check_finite(bytes + v_offset, n, "optimizer moment v");
   if (!error.empty()) return name + ": " + error;
@@ -198,7 +238,11 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
   if (file.model.params.size() != n) // make_autoencoder and parameter_count disagree: a bug
     return name + ": internal error: the model has " + std::to_string(file.model.params.size()) +
            " parameters, expected " + std::to_string(n);
-  copy_f32s(params, n, file.model.params.data());
+  if (half)
+    for (size_t i = 0; i < n; i++) file.model.params[i] = half_at(params, n, i);
+  else
+    copy_f32s(params, n, file.model.params.data());
+  file.half = half;
   file.has_optimizer = has_optimizer;
   file.optimizer_kind = kind;
   file.epochs_trained = epochs;
@@ -237,7 +281,8 @@ uint64_t model_size_from_head(const uint8_t* head, size_t n) {
   if (P != parameter_count(shape)) return 0;
   const bool has_optimizer = (get_u32(head + 24) & kFlagOptimizer) != 0;
   const bool has_noise = (get_u32(head + 24) & kFlagNoise) != 0;
-  return kHeaderBytes + 4 * P + (has_optimizer ? kOptimizerHeaderBytes + 8 * P : 0) +
+  const bool half = (get_u32(head + 24) & kFlagHalf) != 0;
+  return kHeaderBytes + (half ? 2 : 4) * P + (has_optimizer ? kOptimizerHeaderBytes + 8 * P : 0) +
          (has_noise ? kNoiseBytes : 0) + kCrcBytes;
 }
 

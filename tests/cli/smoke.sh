@@ -324,6 +324,30 @@ expect_exit 2 "score without --out is refused" -- "$AELAB" score --model no7.ael
 expect_exit 0 "--data fashion names Debian's Fashion-MNIST" -- "$AELAB" eval --model "$SHIPPED" --data fashion
 check "  ... the shipped MNIST model's loss there is high (measured 1.48)" grep -q "^val_loss 1\.4[0-9]*" out.txt
 
+# The float16 model file (the page's first download): half the bytes, each weight NumPy's
+# float16 of the float32 one (round to nearest even; stored as a plane of high bytes, then one of
+# low bytes), and the validation loss within 1e-4 of the float32 file's (measured: 0.082041
+# against 0.082043).
+expect_exit 0 "convert the shipped model to float16" -- "$AELAB" convert --model "$SHIPPED" --precision fp16 --out half.aelab
+check "  ... 419,980 bytes, half of the float32 file's weights" test "$(stat -c %s half.aelab)" = 419980
+check "  ... each weight is NumPy's float16 of the float32 one" "$PY" - "$SHIPPED" <<'PYEOF'
+import numpy as np, sys
+full = np.frombuffer(open(sys.argv[1], "rb").read()[40:40 + 4 * 209968], "<f4")
+planes = np.frombuffer(open("half.aelab", "rb").read()[40:40 + 2 * 209968], np.uint8).reshape(2, 209968)
+half = planes[0].astype(np.uint16) << 8 | planes[1]  # the high bytes, then the low bytes
+assert (full.astype(np.float16).view(np.uint16) == half).all()
+PYEOF
+expect_exit 0 "eval the float32 file" -- "$AELAB" eval --model "$SHIPPED" --data "$DATA"
+full_loss=$(sed -n 's/^val_loss \([0-9.]*\).*/\1/p' out.txt)
+expect_exit 0 "eval the float16 file" -- "$AELAB" eval --model half.aelab --data "$DATA"
+half_loss=$(sed -n 's/^val_loss \([0-9.]*\).*/\1/p' out.txt)
+check "  ... its validation loss $half_loss is within 1e-4 of $full_loss" "$PY" -c "import sys; sys.exit(0 if abs($half_loss - $full_loss) < 1e-4 else 1)"
+expect_exit 0 "convert it back to float32" -- "$AELAB" convert --model half.aelab --precision fp32 --out back32.aelab
+check "  ... 839,916 bytes again" test "$(stat -c %s back32.aelab)" = 839916
+expect_exit 2 "convert --precision fp8 is refused" -- "$AELAB" convert --model half.aelab --precision fp8 --out x.aelab
+expect_exit 0 "convert a model with Adam state to float16 (the state is dropped)" -- "$AELAB" convert --model m.aelab --precision fp16 --out m16.aelab
+check "  ... says so" grep -q "without the optimizer state" out.txt
+
 # Weights in: aelab import reads what export writes, the same arrays from np.savez_compressed,
 # float64, and a PyTorch state_dict (out x in); the weights come back bit for bit. A model
 # trained by PyTorch (tests/cli/torch_reference.py: 1 epoch on 20,000 digits) gives the loss

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/checksum.h"
+#include "core/half.h"
 #include "core/model_file.h"
 
 #include "test_util.h"
@@ -298,10 +300,10 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: absurd layer size 4294967295");
   bytes = good;
-  put_le32(bytes, 24, 0x5); // an unknown flag bit
+  put_le32(bytes, 24, 0x9); // an unknown flag bit
   fix_crc(bytes);
-  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000005 (this build knows bit 0, optimizer "
-                                   "state, and bit 1, training noise)");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000009 (this build knows bit 0, optimizer "
+                                   "state, bit 1, training noise, and bit 2, float16 weights)");
   bytes = good;
   bytes[40 + 4 * parameter_count(kSmall)] = 9; // optimizer kind
   fix_crc(bytes);
@@ -326,4 +328,97 @@ TEST(ModelFile, RejectsNaNAndInfiniteValuesAfterAValidChecksum) {
   put_le32(bytes, 40 + 4 * 1234, 0x7FC00000); // a quiet NaN
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: weight 1234 is NaN");
+}
+
+// ---- float16 weights (the page's first download)
+
+static float bits_to_float(uint32_t x) {
+  float f;
+  std::memcpy(&f, &x, 4);
+  return f;
+}
+
+// Every float16 but the NaNs comes back from float32 as itself.
+TEST(Half, EveryFloat16RoundTripsThroughFloat32) {
+  for (uint32_t h = 0; h < 0x10000u; h++) {
+    const float f = half_to_float(uint16_t(h));
+    if (std::isnan(f)) {
+      EXPECT_TRUE(std::isnan(half_to_float(float_to_half(f))));
+      continue;
+    }
+    ASSERT_EQ(float_to_half(f), h) << std::hex << h;
+  }
+  EXPECT_EQ(half_to_float(0x3C00), 1.0f);
+  EXPECT_EQ(half_to_float(0x7BFF), 65504.0f);
+  EXPECT_EQ(half_to_float(0x0001), std::ldexp(1.0f, -24)); // the smallest subnormal
+}
+
+// float_to_half is the nearest float16, ties to even, against a search over all of them.
+TEST(Half, RoundsToTheNearestFloat16TiesToEven) {
+  std::vector<float> finite; // the finite float16 values, ascending, with their bits
+  std::vector<uint16_t> bits;
+  for (uint32_t h = 0xFBFF;; h--) { // -65504 up to -0 (0x8000)
+    finite.push_back(half_to_float(uint16_t(h))), bits.push_back(uint16_t(h));
+    if (h == 0x8000) break;
+  }
+  for (uint32_t h = 0; h <= 0x7BFF; h++)
+    finite.push_back(half_to_float(uint16_t(h))), bits.push_back(uint16_t(h));
+  uint64_t state = 12345;
+  for (int k = 0; k < 200000; k++) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    // random bit patterns below 65504 in size: all exponents, half of them near a tie
+    uint32_t x = uint32_t(state >> 32) % 0x477FE000u;
+    if (k % 2) x = (x & ~0x1FFFu) | 0x1000u | (k % 4 == 1 ? 0 : 1); // exactly halfway, or just past
+    if (state & 1) x |= 0x80000000u;
+    const float f = bits_to_float(x);
+    const auto hi = std::lower_bound(finite.begin(), finite.end(), f);
+    size_t best = size_t(hi - finite.begin());
+    if (best == finite.size() || (best > 0 && f - finite[best - 1] < finite[best] - f))
+      best--;
+    else if (best > 0 && f - finite[best - 1] == finite[best] - f && (bits[best] & 1))
+      best--; // tie: even
+    const uint16_t want = f == 0 ? uint16_t(std::signbit(f) ? 0x8000 : 0) : bits[best];
+    ASSERT_EQ(float_to_half(f), want) << f << " " << std::hex << x;
+  }
+  EXPECT_EQ(float_to_half(65520.0f), 0x7C00); // halfway past 65504 rounds to even: infinite
+  EXPECT_EQ(float_to_half(65519.0f), 0x7BFF);
+}
+
+TEST(ModelFile, Float16WeightsHalveTheFileAndComeBackRounded) {
+  ModelFile saved = make_file(kSmall, false, OptimizerKind::adam), loaded;
+  for (size_t i = 0; i < saved.model.params.size(); i++) saved.model.params(i) = std::sin(float(i)) * 3.0f;
+  saved.half = true;
+  const std::vector<uint8_t> bytes = model_to_bytes(saved);
+  EXPECT_EQ(bytes.size(), 40 + 2 * parameter_count(kSmall) + 4);
+  ASSERT_EQ(parse(bytes, &loaded), "");
+  EXPECT_TRUE(loaded.half);
+  for (size_t i = 0; i < saved.model.params.size(); i++)
+    ASSERT_EQ(loaded.model.params(i), half_to_float(float_to_half(saved.model.params(i))));
+  // saved again as float16, the same bytes
+  EXPECT_EQ(model_to_bytes(loaded), bytes);
+  // the header's size for a float16 file is what it has
+  EXPECT_EQ(model_size_from_head(bytes.data(), 40), bytes.size());
+}
+
+TEST(ModelFile, Float16FilesRefuseOptimizerStateInfinitiesAndCuts) {
+  ModelFile saved = make_file(kSmall, false, OptimizerKind::adam), loaded;
+  for (size_t i = 0; i < saved.model.params.size(); i++) saved.model.params(i) = 0.5f;
+  saved.half = true;
+  std::vector<uint8_t> bytes = model_to_bytes(saved);
+  std::vector<uint8_t> both = bytes;
+  put_le32(both, 24, 1u | 4u);
+  fix_crc(both);
+  EXPECT_EQ(parse(both, &loaded),
+            "model.aelab: a float16 file (flag bit 2) cannot carry optimizer state (flag bit 0)");
+  std::vector<uint8_t> inf = bytes;
+  const size_t P = parameter_count(kSmall);
+  inf[40 + 7] = 0x7C, inf[40 + P + 7] = 0x00; // weight 7 = +inf: its high byte, then its low byte
+  fix_crc(inf);
+  EXPECT_EQ(parse(inf, &loaded), "model.aelab: weight 7 is infinite");
+  std::vector<uint8_t> cut(bytes.begin(), bytes.end() - 100);
+  EXPECT_NE(parse(cut, &loaded).find("truncated: expected " + std::to_string(bytes.size())),
+            std::string::npos);
+  saved.model.params(3) = 70000.0f;
+  EXPECT_EQ(check_half_range(saved.model),
+            "weight 3 (70000.000000) does not fit float16 (at most 65504 in size)");
 }

@@ -107,6 +107,11 @@ int main(int argc, char** argv) {
   put("model", "sgd", model_to_bytes(small_model(true, OptimizerKind::sgd)));
   put("model", "weights-only", model_to_bytes(small_model(false, OptimizerKind::adam)));
   {
+    ModelFile half = small_model(false, OptimizerKind::adam);
+    half.half = true;
+    put("model", "float16", model_to_bytes(half));
+  }
+  {
     ModelFile noisy = small_model(false, OptimizerKind::adam);
     noisy.noise = {NoiseKind::mask, 0.3f};
     put("model", "noise", model_to_bytes(noisy));

@@ -461,6 +461,12 @@ async function main() {
   fs.writeFileSync(path.join(shotDir, 'web-e2e-summary.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log('first download (bytes, raw / gzip -9):');
   for (const r of summary.firstDownload) console.log(`  ${r.name.padEnd(32)} ${String(r.raw ?? '-').padStart(9)} ${String(r.gzip).padStart(9)}`);
+  // A first visit to the single-thread page (any iframe): the html, the scripts, the app (with its
+  // font compiled in) and the model (float16, README); the data sets come after the first frame.
+  const firstVisit = ['index.html', 'aelab-fetch.js', 'aelab-api.js', 'aelab.js', 'aelab.wasm', 'model.aelab'];
+  const firstGzip = summary.firstDownload.filter((r) => firstVisit.includes(r.name)).reduce((n, r) => n + r.gzip, 0);
+  check(`a first visit downloads at most 900,000 bytes gzip -9 (${firstVisit.join(', ')})`, firstGzip <= 900000,
+        `${firstGzip} bytes`);
   console.log(`${results.passed} passed, ${results.failed} failed`);
   process.exit(results.failed ? 1 : 0);
 }

@@ -46,11 +46,26 @@ function crc32(bytes) {
   for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1)); }
   return ~c >>> 0;
 }
+// IEEE float16 to float32, written out from the format's definition; the model file keeps the
+// P high bytes, then the P low bytes (src/core/model_file.h).
+function halfToFloat32(bytes) {
+  const out = new Float32Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const h = (bytes[i] << 8) | bytes[out.length + i], sign = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 31, m = h & 1023;
+    out[i] = sign * (e === 0 ? m * 2 ** -24 : e === 31 ? (m ? NaN : Infinity) : (1 + m / 1024) * 2 ** (e - 15));
+  }
+  return out;
+}
+
 function npzOf(modelBytes, torch = false) {
   const view = new DataView(modelBytes.buffer, modelBytes.byteOffset, modelBytes.byteLength);
   const d = view.getUint32(12, true), h = view.getUint32(16, true), z = view.getUint32(20, true);
-  // a copy (a Buffer's slice shares its pool), so the floats start at the copy's byte 0
-  const params = new Float32Array(new Uint8Array(modelBytes.subarray(40, 40 + 4 * Number(view.getBigUint64(32, true)))).buffer);
+  const P = Number(view.getBigUint64(32, true));
+  // a copy (a Buffer's slice shares its pool), so the floats start at the copy's byte 0; a
+  // float16 file (flag bit 2, the page's shipped model) expanded here as the app expands it
+  const params = (view.getUint32(24, true) & 4) ? halfToFloat32(modelBytes.subarray(40, 40 + 2 * P))
+    : new Float32Array(new Uint8Array(modelBytes.subarray(40, 40 + 4 * P)).buffer);
   const dims = [[d, h], [h, z], [z, h], [h, d]], arrays = [];
   let at = 0;
   dims.forEach(([i, o], l) => {
