@@ -328,8 +328,8 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
       {"touch", "s.txt:2: touch: expected one file name"},
       {"drag 0.5", "s.txt:2: drag: expected x y pairs (0 to 1 across the canvas), found 1 numbers"},
       {"drag 0.5 nan", "s.txt:2: drag: nan: expected a number from 0 to 1"},
-      {"check nothing",
-       "s.txt:2: check: expected drawn, trained N, test-set, diverged, map, timeline N or lesson K=V&..."},
+      {"check nothing", "s.txt:2: check: expected drawn, trained N, test-set, diverged, map, timeline N, "
+                        "lesson K=V&..., dataset NAME or auc MIN"},
       {"set lr", "s.txt:2: set: expected a name and a number"},
       {"set lr nan", "s.txt:2: set: expected a name and a number"},
       {"start now", "s.txt:2: start: takes no arguments"},
