@@ -126,6 +126,12 @@ std::string parse_idx_split(std::vector<uint8_t>&& images, const std::string& im
   return error;
 }
 
+std::string check_digit_size(const Dataset& data, const std::string& what) {
+  if (data.rows == 28 && data.cols == 28 && data.count > 0) return "";
+  return what + ": " + std::to_string(data.count) + " pictures of " + std::to_string(data.rows) + "x" +
+         std::to_string(data.cols) + " pixels; the lab's network takes 28x28 pictures";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files.
 

@@ -53,6 +53,10 @@ std::string parse_idx_split(std::vector<uint8_t>&& images, const std::string& im
 uint64_t idx_images_size_from_head(const uint8_t* head, size_t n);
 uint64_t idx_labels_size_from_head(const uint8_t* head, size_t n);
 
+// "" if `data` holds 28x28 pictures (what the lab's network takes), else one line for the user:
+// "<what>: 20 pictures of 14x14 pixels; the lab's network takes 28x28 pictures".
+std::string check_digit_size(const Dataset& data, const std::string& what);
+
 // Loads images + labels of one split from `dir`, trying NAME then NAME.gz for each file, and
 // checks that the counts agree. `limit` > 0 keeps only the first `limit` samples.
 std::string load_split(const std::string& dir, bool train, int limit, Dataset* out);

@@ -198,10 +198,8 @@ bool lab_set_data(Lab& lab, DataTarget target, Dataset data, uint64_t generation
   error->clear();
   if (generation != lab.data_generation) return false; // loaded for an earlier choice
   DataSlot& slot = lab_data_slot(lab, target);
-  if (data.pixels() != kPixels || data.count <= 0) {
-    *error = std::string(dataset_title(target == DataTarget::other ? lab.other_kind : lab.dataset)) + ": " +
-             std::to_string(data.count) + " pictures of " + std::to_string(data.rows) + "x" +
-             std::to_string(data.cols) + " pixels; the lab's network takes 28x28 pictures";
+  *error = check_digit_size(data, dataset_title(target == DataTarget::other ? lab.other_kind : lab.dataset));
+  if (!error->empty()) {
     slot.status = DataStatus::failed;
     slot.error = *error;
     return false;

@@ -70,9 +70,7 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_worker_set_dataset(int train, const uint8
   std::string error = parse_idx_split(std::move(w.image_bytes), images_name, labels, size_t(labels_size),
                                       labels_name, data.get());
   w.image_bytes = {};
-  if (error.empty() && data->pixels() != 28 * 28)
-    error = std::string(images_name) + ": pictures of " + std::to_string(data->rows) + "x" +
-            std::to_string(data->cols) + " pixels; the lab's network takes 28x28 pictures";
+  if (error.empty()) error = check_digit_size(*data, images_name);
   if (error.empty()) {
     Command c;
     c.kind = Command::Kind::set_dataset;

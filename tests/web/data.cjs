@@ -22,7 +22,7 @@ const path = require('path');
 const zlib = require('zlib');
 const { execFileSync } = require('child_process');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf } = require('./harness.cjs');
+const { results, check, sleep, waitFor, chromiumOptions, npzOf, openLab } = require('./harness.cjs');
 
 const [webDir, shotDir, cli, mnistDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -54,14 +54,7 @@ async function main() {
   const { server, url } = await serve(webDir, { isolated: false });
   const browser = await chromium.launch(chromiumOptions());
   try {
-    const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    if (!(await waitFor(page, 'page becomes ready with the test set', () => {
-      try { const s = aelab.state(); return s.ready && s.testSet.status === 'ready'; } catch (e) { return false; }
-    }, null, 90000))) throw new Error('the page never became ready');
+    const { page, errors } = await openLab(browser, url);
     const shippedRecon = await page.evaluate(() => { aelab.loadTestDigit(0); return aelab.reconstruction(); });
 
     // 1. The Anomaly view compares MNIST's test digits with Fashion-MNIST's items.

@@ -46,6 +46,20 @@ function crc32(bytes) {
   for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1)); }
   return ~c >>> 0;
 }
+// A returning visitor's page at 1280x800, once the lab is ready with its test set; its page
+// errors are collected in `errors`.
+async function openLab(browser, url) {
+  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  if (!(await waitFor(page, 'page becomes ready with the test set', () => {
+    try { const s = aelab.state(); return s.ready && s.testSet.status === 'ready'; } catch (e) { return false; }
+  }, null, 90000))) throw new Error('the page never became ready');
+  return { context, page, errors };
+}
+
 // IEEE float16 to float32, written out from the format's definition; the model file keeps the
 // P high bytes, then the P low bytes (src/core/model_file.h).
 function halfToFloat32(bytes) {
@@ -108,4 +122,4 @@ function npzOf(modelBytes, torch = false) {
   return Buffer.concat([...parts, dirBytes, end]);
 }
 
-module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf };
+module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf, openLab };

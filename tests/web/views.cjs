@@ -10,7 +10,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, waitFor, chromiumOptions, returningVisitor } = require('./harness.cjs');
+const { results, check, sleep, waitFor, chromiumOptions, openLab } = require('./harness.cjs');
 
 const [webDir, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -35,14 +35,7 @@ async function main() {
   const browser = await chromium.launch(chromiumOptions());
   const summary = {};
   try {
-    const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    if (!(await waitFor(page, 'page becomes ready with the test set', () => {
-      try { const s = aelab.state(); return s.ready && s.testSet.status === 'ready'; } catch (e) { return false; }
-    }, null, 90000))) throw new Error('the page never became ready');
+    const { context, page, errors } = await openLab(browser, url);
     await waitFor(page, 'the validation pass of the shipped model', () => {
       const s = aelab.state();
       return s.valLoss !== null && !s.validating && s.timelinePoints >= 1;
