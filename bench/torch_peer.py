@@ -56,6 +56,9 @@ def make_model():
     return model
 
 
+AUTOCAST = None  # --autocast bf16: torch.autocast('cpu', dtype=torch.bfloat16) around forward and loss
+
+
 def train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=0):
     """One epoch over a fresh shuffle; returns the number of batches run."""
     order = torch.randperm(x_train.shape[0])
@@ -63,7 +66,12 @@ def train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=0):
     for first in range(0, x_train.shape[0], batch):
         xb = x_train.index_select(0, order[first:first + batch])
         optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), xb)
+        if AUTOCAST is not None:
+            with torch.autocast("cpu", dtype=AUTOCAST):
+                logits = model(xb)
+            loss = loss_fn(logits.float(), xb)
+        else:
+            loss = loss_fn(model(xb), xb)
         loss.backward()
         optimizer.step()
         batches += 1
@@ -101,9 +109,14 @@ def main():
     parser.add_argument("--adam-foreach", choices=("auto", "on", "off"), default="auto",
                         help="torch's multi-tensor Adam; auto times both on a few batches and keeps the faster")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--autocast", choices=("off", "bf16"), default="off",
+                        help="bf16: the forward pass under torch.autocast('cpu', dtype=torch.bfloat16) "
+                             "(PyTorch's own mixed precision; weights, Adam and the loss stay fp32)")
     parser.add_argument("--json", help="also write the result here")
     args = parser.parse_args()
 
+    global AUTOCAST
+    AUTOCAST = torch.bfloat16 if args.autocast == "bf16" else None
     torch.set_num_threads(args.threads)
     try:  # the OpenMP OpenBLAS follows omp_set_num_threads, but say it explicitly too
         import threadpoolctl
@@ -141,6 +154,7 @@ def main():
         "peer": "pytorch", "torch": torch.__version__, "numpy": np.__version__,
         "threads": args.threads, "torch_threads": torch.get_num_threads(),
         "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
+        "autocast": args.autocast,
         "loss": "BCEWithLogitsLoss", "optimizer": "Adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-7)",
         "adam_foreach": foreach, "adam_seconds_per_batch_tried": adam_timing,
         "batch": batch, "samples_per_epoch": samples,

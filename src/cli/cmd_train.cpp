@@ -50,6 +50,9 @@ const char* kTrainHelp =
     "  --noise KIND:AMOUNT denoising: corrupt each batch's inputs, train towards the clean ones:\n"
     "                      none (default), gaussian:SIGMA, mask:P or saltpepper:P (0 to 1);\n"
     "                      recorded in the model file (a resumed run keeps the file's)\n"
+    "  --precision fp32|bf16  the matrix products: fp32 (default) or bfloat16 inputs with fp32\n"
+    "                      sums, ~2x faster where the CPU has AVX512-BF16; weights, Adam and\n"
+    "                      the loss stay fp32 (so does validation)\n"
     "  --threads N         default: all cores\n"
     "  --limit N           use only the first N samples of each split\n"
     "  --out FILE          the trained model, default model.aelab\n"
@@ -99,7 +102,7 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
-                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes"},
+                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes", "precision"},
                          {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -118,6 +121,13 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   if (args.error.empty())
     if (std::string e = parse_noise(args.get("noise", "none"), &config.noise); !e.empty())
       args.error = "--" + e;
+  if (args.error.empty()) {
+    const std::string precision = args.get("precision", "fp32");
+    if (!parse_precision(precision, &config.precision))
+      args.error = "--precision " + precision + ": expected fp32 or bf16";
+    else if (std::string e = precision_problem(config.precision); !e.empty())
+      args.error = "--precision " + precision + ": " + e;
+  }
   if (!args.error.empty()) return usage_error("train", args.error);
   opt->noise_given = args.has("noise");
   if (args.has("exclude-classes")) opt->excluded = args.get_ints("exclude-classes", 0, 255);
@@ -222,11 +232,12 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
 void print_run_summary(const TrainOptions& opt, const Dataset& train, const Dataset& test) {
   const ModelShape& shape = opt.shape;
   std::printf("training %d-%d-%d-%d-%d on %d samples (%s), validating on %d; batch %d, %s, %s, "
-              "%d thread%s, gemm %s%s%s\n",
+              "%d thread%s, gemm %s%s%s%s\n",
               shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim,
               train.count, opt.data_dir.c_str(), test.count, opt.config.batch_size, opt.optimizer.c_str(),
               opt.loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
               gemm_kernel_selected().c_str(),
+              opt.config.precision == Precision::bf16 ? " with bf16 products (avx512-bf16)" : "",
               opt.config.noise.kind == NoiseKind::none ? "" : ", input noise ",
               opt.config.noise.kind == NoiseKind::none ? "" : noise_text(opt.config.noise).c_str());
 }

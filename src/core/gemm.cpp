@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
 
+#include "core/gemm_bf16_kernel.h"
 #include "core/gemm_kernel.h"
 #include "core/threads.h"
 
@@ -23,6 +25,7 @@ extern const MicroKernel kSse2Kernel, kAvx2Kernel, kAvx512Kernel;
 #endif
 } // namespace gemm_detail
 
+using gemm_detail::Bf16Kernel;
 using gemm_detail::MicroKernel;
 
 namespace {
@@ -49,7 +52,26 @@ const MicroKernel*& selected_kernel() {
   return k;
 }
 
-// 64-byte aligned float buffers that only grow: no allocation once the sizes have been seen.
+// The bf16 kernel where this build has it and the CPU runs it (AVX512-BF16 with the AVX-512
+// parts it leans on, and an OS that saves the registers: xsimd's avx512f check), else null.
+// AELAB_NO_BF16=1 in the environment hides it: how the tests see a CPU without it.
+const Bf16Kernel* bf16_kernel() {
+#if defined(__EMSCRIPTEN__) || !defined(__x86_64__)
+  return nullptr;
+#else
+  static const Bf16Kernel* k = [] {
+    const char* off = std::getenv("AELAB_NO_BF16");
+    if (off && *off && std::string(off) != "0") return static_cast<const Bf16Kernel*>(nullptr);
+    const bool cpu = xsimd::available_architectures().avx512f && __builtin_cpu_supports("avx512bw") &&
+                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+    return cpu ? &gemm_detail::kAvx512Bf16Kernel : nullptr;
+  }();
+  return k;
+#endif
+}
+
+// 64-byte aligned 4-byte words (floats, or the bf16 kernel's pairs) that only grow: no
+// allocation once the sizes have been seen.
 struct AlignedBuffer {
   std::unique_ptr<float, void (*)(void*)> ptr{nullptr, std::free};
   size_t capacity = 0;
@@ -61,19 +83,41 @@ struct AlignedBuffer {
     }
     return ptr.get();
   }
+  uint32_t* words(size_t n) { return reinterpret_cast<uint32_t*>(get(n)); }
 };
 
 struct Buffers {
   AlignedBuffer packed_b, bias;
   std::vector<AlignedBuffer> packed_a; // one per thread, for a partial panel of rows
+  std::vector<AlignedBuffer> pairs_a, pairs_t; // bf16: one per thread, A's rows and a B panel's
 };
 
 // One set per calling thread: the app's UI thread may run small products while its training
 // thread runs a step.
 Buffers& buffers() {
   thread_local Buffers b;
-  if (b.packed_a.empty()) b.packed_a.resize(size_t(thread_count_max()));
+  if (b.packed_a.empty()) {
+    b.packed_a.resize(size_t(thread_count_max()));
+    b.pairs_a.resize(size_t(thread_count_max()));
+    b.pairs_t.resize(size_t(thread_count_max()));
+  }
   return b;
+}
+
+// The bias padded to whole panels, so that kernels can always load nr values (null: no bias).
+const float* padded_bias(Buffers& buf, const float* bias, int N, int padded) {
+  if (!bias) return nullptr;
+  float* out = buf.bias.get(size_t(padded));
+  std::copy(bias, bias + N, out);
+  std::fill(out + N, out + padded, 0.0f);
+  return out;
+}
+
+// The row blocks of a product: about four per thread when M allows, so that threads claiming
+// them one by one finish together.
+int row_block_rows(int M, int mr, int threads) {
+  const int row_panels = (M + mr - 1) / mr;
+  return std::min(kMcMax, std::max(1, row_panels / (4 * threads)) * mr);
 }
 
 // op(X)(r, c) for a row-major X with leading dimension ld.
@@ -123,29 +167,136 @@ void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int
     for (int j = valid; j < nr; j++) dst[k * nr + j] = 0.0f;
 }
 
+
+// The bf16 product: the same blocking as gemm(), but op(A) is converted too (to pairs, by row
+// block, in the task that uses it) since the kernel reads bf16. K runs in slices of at most
+// kKcBf16 (a B panel of 256 pairs x 32 columns is 32 KB).
+constexpr int kKcBf16 = 512;
+
+void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B,
+               int ldb, float* C, int ldc, const GemmEpilogue& ep) {
+  const Bf16Kernel* found = bf16_kernel();
+  if (!found) { // callers check precision_problem first: this is a bug, not a user's mistake
+    std::fprintf(stderr, "aelab: gemm at bf16 called where %s\n", precision_problem(Precision::bf16).c_str());
+    std::abort();
+  }
+  const Bf16Kernel& kernel = *found;
+  const int mr = kernel.mr, nr = kernel.nr;
+  Buffers& buf = buffers();
+  const int n_panels = (N + nr - 1) / nr;
+  const float* bias = padded_bias(buf, ep.bias, N, n_panels * nr);
+  const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : thread_count();
+  const int mc = row_block_rows(M, mr, threads);
+  const int mc_padded = (mc + mr - 1) / mr * mr;
+  const int n_row_blocks = (M + mc - 1) / mc;
+
+  const int n_k_slices = (K + kKcBf16 - 1) / kKcBf16;
+  const int kc_max = ((K + n_k_slices - 1) / n_k_slices + 1) / 2 * 2; // even: slices start on a pair
+  const int kp_max = kc_max / 2;
+  uint32_t* packed_b = buf.packed_b.words(size_t(n_panels) * nr * kp_max);
+  for (auto& a : buf.pairs_a) a.words(size_t(mc_padded) * kp_max);
+  for (auto& t : buf.pairs_t) t.words(size_t(nr) * kp_max);
+
+  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) {
+    if (threads == 1) {
+      for (int i = 0; i < n; i++) task(i, 0);
+    } else {
+      parallel_for(n, task);
+    }
+  };
+  for (int s = 0; s < n_k_slices; s++) {
+    const int k0 = s * kc_max, kc = std::min(kc_max, K - k0), kp = (kc + 1) / 2;
+    const bool first = s == 0, last = s == n_k_slices - 1;
+    run_tasks(n_panels, [&](int p, int thread_index) {
+      const int col0 = p * nr, valid = std::min(nr, N - col0);
+      uint32_t* dst = packed_b + size_t(p) * kp * nr;
+      if (trans_b == Trans::no) {
+        kernel.interleave_rows(B, ldb, k0, kc, col0, valid, nr, dst, nr);
+        return;
+      }
+      // op(B) = B^T: a column's pairs are adjacent in B's row; convert the rows, then transpose
+      uint32_t* rows = reinterpret_cast<uint32_t*>(buf.pairs_t[size_t(thread_index)].ptr.get());
+      kernel.rows_to_pairs(B + size_t(col0) * ldb, ldb, valid, k0, kc, rows, kp);
+      for (int q = 0; q < kp; q++) {
+        for (int j = 0; j < valid; j++) dst[q * nr + j] = rows[size_t(j) * kp + q];
+        for (int j = valid; j < nr; j++) dst[q * nr + j] = 0;
+      }
+    });
+    run_tasks(n_row_blocks, [&](int block, int thread_index) {
+      const int row0 = block * mc, rows = std::min(mc, M - row0);
+      const int rows_padded = (rows + mr - 1) / mr * mr;
+      uint32_t* a = reinterpret_cast<uint32_t*>(buf.pairs_a[size_t(thread_index)].ptr.get());
+      int row_stride, pair_stride;
+      if (trans_a == Trans::no) { // a row's pairs in a row: (i, q) at i * kp + q
+        kernel.rows_to_pairs(A + size_t(row0) * lda, lda, rows, k0, kc, a, kp);
+        std::fill(a + size_t(rows) * kp, a + size_t(rows_padded) * kp, 0u);
+        row_stride = kp, pair_stride = 1;
+      } else { // op(A) = A^T: rows of A interleaved, (i, q) at q * rows_padded + i
+        kernel.interleave_rows(A, lda, k0, kc, row0, rows, rows_padded, a, rows_padded);
+        row_stride = 1, pair_stride = rows_padded;
+      }
+      gemm_detail::Bf16TileArgs tile;
+      tile.kp = kp;
+      tile.a_row_stride = row_stride;
+      tile.a_pair_stride = pair_stride;
+      tile.ldc = ldc;
+      tile.load_c = first ? ep.accumulate : true;
+      tile.relu = last && ep.relu;
+      for (int p = 0; p < n_panels; p++) {
+        const int col0 = p * nr;
+        tile.b = packed_b + size_t(p) * kp * nr;
+        tile.n_valid = std::min(nr, N - col0);
+        tile.bias = first && bias ? bias + col0 : nullptr;
+        for (int i0 = 0; i0 < rows; i0 += mr) {
+          tile.a = a + size_t(i0) * row_stride;
+          tile.m_valid = std::min(mr, rows - i0);
+          tile.c = C + size_t(row0 + i0) * ldc + col0;
+          kernel.run(tile);
+        }
+      }
+    });
+  }
+}
+
 } // namespace
 
+const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }
+
+bool parse_precision(const std::string& text, Precision* out) {
+  if (text == "fp32" || text == "bf16") {
+    *out = text == "bf16" ? Precision::bf16 : Precision::fp32;
+    return true;
+  }
+  return false;
+}
+
+std::string precision_problem(Precision p) {
+  if (p == Precision::fp32 || bf16_kernel()) return "";
+#if defined(__EMSCRIPTEN__) || !defined(__x86_64__)
+  return "bf16 needs a CPU with AVX512-BF16 (vdpbf16ps); this build has no bf16 kernel (WebAssembly "
+         "has no such instructions): use fp32";
+#else
+  return "bf16 needs a CPU with AVX512-BF16 (vdpbf16ps: Intel Cooper Lake, Sapphire Rapids or later, AMD "
+         "Zen 4 or later); this one has not" +
+         std::string(std::getenv("AELAB_NO_BF16") ? " (AELAB_NO_BF16 is set)" : "") + ": use fp32";
+#endif
+}
+
 void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
-          float* C, int ldc, const GemmEpilogue& ep) {
+          float* C, int ldc, const GemmEpilogue& ep, Precision precision) {
   if (M <= 0 || N <= 0) return;
+  if (precision == Precision::bf16 && K > 0) {
+    gemm_bf16(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, ep);
+    return;
+  }
   const MicroKernel& kernel = *selected_kernel();
   const int mr = kernel.mr, nr = kernel.nr;
   Buffers& buf = buffers();
 
   const int n_panels = (N + nr - 1) / nr;
-  const float* bias = nullptr;
-  if (ep.bias) { // padded to whole panels so the kernel can always load nr values
-    float* padded = buf.bias.get(size_t(n_panels) * nr);
-    std::copy(ep.bias, ep.bias + N, padded);
-    std::fill(padded + N, padded + size_t(n_panels) * nr, 0.0f);
-    bias = padded;
-  }
-
-  // Row blocks: about four per thread when M allows, so that threads claiming them one by one
-  // finish together.
+  const float* bias = padded_bias(buf, ep.bias, N, n_panels * nr);
   const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : thread_count();
-  const int row_panels = (M + mr - 1) / mr;
-  const int mc = std::min(kMcMax, std::max(1, row_panels / (4 * threads)) * mr);
+  const int mc = row_block_rows(M, mr, threads);
   const int n_row_blocks = (M + mc - 1) / mc;
 
   const int n_k_slices = std::max(1, (K + kKc - 1) / kKc);

@@ -3,6 +3,7 @@
 // Row-major with leading dimensions; op(X) is X or its transpose. Behind it sit SIMD kernels
 // (one per instruction set, chosen at run time) and a plain triple loop that tests compare to.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,17 @@ struct GemmEpilogue {
   bool accumulate = false;     // C += product instead of C = product
 };
 
+// The precision of the products. fp32: float inputs, float sums. bf16 (opt-in, issue 13): both
+// inputs rounded to bfloat16 (8 significant bits, to nearest even) as they are packed, the
+// products summed in fp32 by AVX512-BF16's vdpbf16ps; C, the bias and the epilogue stay fp32.
+enum class Precision : uint8_t { fp32 = 0, bf16 = 1 };
+const char* precision_name(Precision p); // "fp32", "bf16"
+bool parse_precision(const std::string& text, Precision* out);
+// "" if this build on this CPU can multiply at `p`, else one line saying why not.
+std::string precision_problem(Precision p);
+
 void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
-          float* C, int ldc, const GemmEpilogue& epilogue = {});
+          float* C, int ldc, const GemmEpilogue& epilogue = {}, Precision precision = Precision::fp32);
 
 // The plain reference: a triple loop accumulating in double.
 void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,

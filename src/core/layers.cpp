@@ -11,7 +11,8 @@
 
 namespace aelab {
 
-void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInput x, int batch, float* y) {
+void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInput x, int batch, float* y,
+                   Precision precision) {
   const bool relu = L.activation == Activation::relu;
   if (x.sparse) {
     sparse_times_dense(*x.sparse, W, L.out, b, relu, y);
@@ -20,11 +21,11 @@ void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInp
   GemmEpilogue ep;
   ep.bias = b;
   ep.relu = relu;
-  gemm(Trans::no, Trans::no, batch, L.out, L.in, x.dense, L.in, W, L.out, y, L.out, ep);
+  gemm(Trans::no, Trans::no, batch, L.out, L.in, x.dense, L.in, W, L.out, y, L.out, ep, precision);
 }
 
 void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const float* y, float* dy, int batch,
-                    float* dW, float* db, float* dx) {
+                    float* dW, float* db, float* dx, Precision precision) {
   // forward was y = relu(z): dz = dy * (y > 0); and z = x W + b: db = sum over rows of dz.
   // One pass over dy for both, rows in order (a plain loop: xtensor's axis-0 sum is strided);
   // blocks of columns are the parallel tasks.
@@ -43,8 +44,8 @@ void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const flo
   if (x.sparse)
     sparse_transposed_times_dense(*x.sparse, dy, L.out, dW);
   else
-    gemm(Trans::yes, Trans::no, L.in, L.out, batch, x.dense, L.in, dy, L.out, dW, L.out);
-  if (dx) gemm(Trans::no, Trans::yes, batch, L.in, L.out, dy, L.out, W, L.out, dx, L.in);
+    gemm(Trans::yes, Trans::no, L.in, L.out, batch, x.dense, L.in, dy, L.out, dW, L.out, {}, precision);
+  if (dx) gemm(Trans::no, Trans::yes, batch, L.in, L.out, dy, L.out, W, L.out, dx, L.in, {}, precision);
 }
 
 void sigmoid_inplace(float* z, size_t n) {

@@ -18,6 +18,16 @@ namespace {
 // +-logit(1 - eps).
 constexpr float kLogitClip = 16.118095651f; // log((1 - 1e-7) / 1e-7)
 
+// log(1 + e) for e in [0, 1], as 2 atanh(s) with s = e / (2 + e) in [0, 1/3]: the odd series to
+// s^13 leaves out under s^15 / 15 < 1.4e-8 of the result (float's rounding is 6e-8). No
+// exponent to take apart, no special cases: a third of the work of a general log.
+template <class batch> inline batch log1p_unit(const batch& e) {
+  const batch s = e / (batch(2.0f) + e), s2 = s * s;
+  batch poly(1.0f / 13);
+  for (float c : {1.0f / 11, 1.0f / 9, 1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f}) poly = xsimd::fma(poly, s2, batch(c));
+  return batch(2.0f) * s * poly;
+}
+
 // Per element, with e = exp(-|z|):
 //   p = sigmoid(z) = (z >= 0 ? 1 : e) / (1 + e)
 //   BCE of the clipped p = max(zc, 0) - zc y + log(1 + exp(-|zc|)), zc = clamp(z), and
@@ -37,7 +47,7 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
     const batch p = xsimd::select(z >= batch(0.0f), batch(1.0f), e) / (batch(1.0f) + e);
     if (KIND == LossKind::bce) {
       const batch zc = xsimd::clip(z, batch(-kLogitClip), batch(kLogitClip));
-      acc += xsimd::max(zc, batch(0.0f)) - zc * y + xsimd::log(batch(1.0f) + xsimd::max(e, batch(min_e)));
+      acc += xsimd::max(zc, batch(0.0f)) - zc * y + log1p_unit(xsimd::max(e, batch(min_e)));
       if (WITH_GRAD) ((p - y) * inv_n).store_unaligned(d);
     } else {
       const batch diff = p - y;

@@ -20,6 +20,7 @@ std::string check_train_config(const TrainConfig& c) {
   if (std::string e = check_limit(kEpochsLimit, c.epochs); !e.empty()) return e;
   if (std::string e = check_limit(kSeedLimit, double(c.seed)); !e.empty()) return e;
   if (std::string e = check_noise(c.noise); !e.empty()) return e;
+  if (std::string e = precision_problem(c.precision); !e.empty()) return e;
   return check_optimizer_config(c.optimizer);
 }
 
@@ -90,7 +91,7 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
   // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits
   for (int l = 0; l < kNumLayers; l++) {
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
-    dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data());
+    dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data(), t.config.precision);
   }
   const double loss =
       loss_and_grad_bytes(t.config.loss, t.act[3].data(), t.input_rows.data(), n, pixels, t.dact[3].data());
@@ -100,7 +101,8 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
     float* dx = l == 0 ? nullptr : t.dact[l - 1].data();
     dense_backward(m.layers[l], m.weight(l), in, t.act[l].data(), t.dact[l].data(), n,
-                   t.grads.data() + m.layers[l].weight_offset, t.grads.data() + m.layers[l].bias_offset, dx);
+                   t.grads.data() + m.layers[l].weight_offset, t.grads.data() + m.layers[l].bias_offset, dx,
+                   t.config.precision);
   }
   return float(loss);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "core/gemm.h"
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/noise.h"
@@ -27,6 +28,10 @@ struct TrainConfig {
   // Bit c set: pictures labelled c are left out of the training set (the app's "leave out"; a
   // class the network never saw, whose test pictures are then the anomalies). Labels 0-31.
   uint32_t excluded_classes = 0;
+  // The matrix products' precision (issue 13). bf16 multiplies bf16-rounded weights and
+  // activations with fp32 sums; weights, gradients, Adam's moments and the loss stay fp32.
+  // Only where precision_problem() is "" (CPUs with AVX512-BF16).
+  Precision precision = Precision::fp32;
 };
 
 // "" if usable, else a message naming the bad value.

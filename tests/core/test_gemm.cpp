@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "core/gemm.h"
@@ -104,5 +105,147 @@ TEST(Gemm, KernelListNamesTheBestKernelFirst) {
 #else
   EXPECT_EQ(kernels.back(), "sse2"); // every x86-64 has it
   EXPECT_FALSE(gemm_select_kernel("no-such-kernel"));
+#endif
+}
+
+// ---- bfloat16 products (issue 13) ----------------------------------------------------------
+
+namespace {
+
+// fp32 -> bf16 -> fp32, rounding to nearest, ties to even (finite values): the 16 low bits go.
+float round_to_bf16(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  bits = (bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u;
+  std::memcpy(&x, &bits, 4);
+  return x;
+}
+
+// One bf16 product against the double-precision reference, element by element. Each input is
+// rounded to 8 significant bits (relative error u = 2^-8 at most), so a product is off by at
+// most (2u + u^2) of |a b|; the fp32 sums add at most (K + 2) 2^-24 of the magnitudes summed.
+// `rounded`: the inputs are bf16 values already, so only the fp32 sums can be off.
+// Returns the worst error as a fraction of its bound (must be <= 1).
+double bf16_error_vs_bound(Trans ta, Trans tb, Shape s, const GemmEpilogue& ep_in, bool rounded) {
+  const int lda = (ta == Trans::no ? s.K : s.M) + 3, ldb = (tb == Trans::no ? s.N : s.K) + 1;
+  const int ldc = s.N + 2;
+  auto A = random_values(size_t(ta == Trans::no ? s.M : s.K) * lda, 11);
+  auto B = random_values(size_t(tb == Trans::no ? s.K : s.N) * ldb, 12);
+  if (rounded) {
+    for (auto& v : A) v = round_to_bf16(v);
+    for (auto& v : B) v = round_to_bf16(v);
+  }
+  auto bias = random_values(size_t(s.N), 13);
+  auto C = random_values(size_t(s.M) * ldc, 14), C_ref = C, C0 = C;
+  GemmEpilogue ep = ep_in;
+  if (ep_in.bias) ep.bias = bias.data();
+  gemm(ta, tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, C.data(), ldc, ep, Precision::bf16);
+  gemm_reference(ta, tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, C_ref.data(), ldc, ep);
+  const double u = std::ldexp(1.0, -8), fp32_sum = (s.K + 2) * std::ldexp(1.0, -24);
+  double worst = 0;
+  for (int i = 0; i < s.M; i++)
+    for (int j = 0; j < ldc; j++) {
+      const size_t at = size_t(i) * ldc + j;
+      if (j >= s.N) {
+        EXPECT_EQ(C[at], C_ref[at]) << "wrote outside the matrix at row " << i << " col " << j;
+        continue;
+      }
+      double products = 0; // sum of |a b|
+      for (int k = 0; k < s.K; k++) {
+        const float a = ta == Trans::no ? A[size_t(i) * lda + k] : A[size_t(k) * lda + i];
+        const float b = tb == Trans::no ? B[size_t(k) * ldb + j] : B[size_t(j) * ldb + k];
+        products += std::fabs(double(a) * double(b));
+      }
+      const double others = (ep.accumulate ? std::fabs(C0[at]) : 0.0) + (ep.bias ? std::fabs(bias[j]) : 0.0);
+      const double bound =
+          (rounded ? 0.0 : (2 * u + u * u) * products) + fp32_sum * (products + others) + 1e-30;
+      worst = std::max(worst, std::fabs(double(C[at]) - double(C_ref[at])) / bound);
+    }
+  return worst;
+}
+
+bool bf16_here() {
+  const std::string problem = precision_problem(Precision::bf16);
+  if (!problem.empty()) std::printf("  skipped: %s\n", problem.c_str());
+  return problem.empty();
+}
+
+} // namespace
+
+TEST(GemmBf16, MatchesReferenceWithinBf16RoundingOnEveryShape) {
+  if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
+  for (int threads : {1, thread_count_max()}) {
+    set_thread_count(threads);
+    for (Trans ta : {Trans::no, Trans::yes})
+      for (Trans tb : {Trans::no, Trans::yes})
+        for (const Shape& s : kShapes)
+          for (bool rounded : {false, true}) {
+            const double err = bf16_error_vs_bound(ta, tb, s, {}, rounded);
+            EXPECT_LE(err, 1.0) << "M=" << s.M << " N=" << s.N << " K=" << s.K << " ta=" << int(ta)
+                                << " tb=" << int(tb) << " inputs already bf16: " << rounded
+                                << " threads: " << threads;
+          }
+  }
+  set_thread_count(1);
+}
+
+TEST(GemmBf16, FusedBiasReluAndAccumulateWithinBound) {
+  if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
+  GemmEpilogue ep;
+  ep.bias = reinterpret_cast<const float*>(1); // replaced by real values inside
+  ep.relu = true;
+  EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::no, {37, 45, 600}, ep, false), 1.0);
+  ep.accumulate = true;
+  EXPECT_LE(bf16_error_vs_bound(Trans::yes, Trans::no, {19, 70, 1100}, ep, false), 1.0); // 3 k slices
+  ep.bias = nullptr;
+  ep.relu = false;
+  EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::yes, {50, 9, 513}, ep, true), 1.0);
+}
+
+TEST(GemmBf16, RoundsInputsToNearestEven) {
+  if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
+  // a single product a * 1: what a became. bf16 keeps 7 bits after the point of 1.x.
+  struct Case {
+    float in, out;
+  } cases[] = {
+      {1.0f + 3 * std::ldexp(1.0f, -9), 1.0f + std::ldexp(1.0f, -7)}, // above half: up (truncation: 1)
+      {1.0f + std::ldexp(1.0f, -8), 1.0f},                               // tie, 1.0000000 is even: down
+      {1.0f + 3 * std::ldexp(1.0f, -8), 1.0f + std::ldexp(1.0f, -6)},  // tie, 1.0000001 is odd: up
+      {-(1.0f + 3 * std::ldexp(1.0f, -9)), -(1.0f + std::ldexp(1.0f, -7))},
+      {0.1f, 0.10009765625f},
+  };
+  for (const Case& c : cases) {
+    const float one = 1.0f;
+    float out = -7;
+    gemm(Trans::no, Trans::no, 1, 1, 1, &c.in, 1, &one, 1, &out, 1, {}, Precision::bf16);
+    EXPECT_EQ(out, c.out) << "bf16 of " << c.in;
+    EXPECT_EQ(round_to_bf16(c.in), c.out) << "the test's own rounding of " << c.in;
+  }
+}
+
+TEST(GemmBf16, ResultIsIdenticalForAnyThreadCount) {
+  if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
+  const Shape s{300, 200, 800};
+  auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
+  std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
+  set_thread_count(1);
+  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, C1.data(), s.N, {}, Precision::bf16);
+  set_thread_count(thread_count_max());
+  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, CN.data(), s.N, {}, Precision::bf16);
+  set_thread_count(1);
+  EXPECT_EQ(C1, CN) << "threads: " << thread_count_max();
+}
+
+TEST(GemmBf16, PrecisionNamesRoundTrip) {
+  Precision p = Precision::bf16;
+  EXPECT_TRUE(parse_precision("fp32", &p));
+  EXPECT_EQ(p, Precision::fp32);
+  EXPECT_TRUE(parse_precision("bf16", &p));
+  EXPECT_EQ(p, Precision::bf16);
+  EXPECT_STREQ(precision_name(p), "bf16");
+  EXPECT_FALSE(parse_precision("fp16", &p));
+  EXPECT_EQ(precision_problem(Precision::fp32), "");
+#ifdef __EMSCRIPTEN__
+  EXPECT_NE(precision_problem(Precision::bf16), ""); // WebAssembly has no bf16 dot product
 #endif
 }

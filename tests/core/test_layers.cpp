@@ -144,6 +144,19 @@ TEST(Loss, BceOfExtremeLogits_IsClippedLikeKeras) {
   EXPECT_NEAR(loss_sum(LossKind::bce, z, y, 4) / 4, expected, 1e-4);
 }
 
+TEST(Loss, BceOfEachLogit_IsWithinFloatRoundingOfLog1p) {
+  // every logit on a fine grid over the clip range, alone (through the same lanes as the rest):
+  // the loss uses its own log(1 + e) (a series, loss.cpp); against std::log1p in double
+  for (float y : {0.0f, 0.25f, 1.0f})
+    for (int i = -3300; i <= 3300; i++) {
+      const float z = float(i) * 0.005f;
+      const double zc = std::min(std::max(double(z), -16.118095651), 16.118095651);
+      const double expected = std::max(zc, 0.0) - zc * y + std::log1p(std::exp(-std::fabs(zc)));
+      const double got = loss_sum(LossKind::bce, &z, &y, 1);
+      ASSERT_NEAR(got, expected, 4e-7 * std::max(1.0, std::fabs(expected))) << "z = " << z << " y = " << y;
+    }
+}
+
 TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
   // training reads its targets as bytes; the gradient must be the float path's, bit for bit, and
   // the mean the same up to the order of the sums (rows x cols more than one block and chunk)
