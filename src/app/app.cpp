@@ -589,6 +589,8 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.string("dataset", dataset_name(lab.dataset)).string("datasetTitle", dataset_title(lab.dataset));
   j.string("ownData", app.own_data_name);
   j.string("exclude", excluded_text(lab.config.excluded_classes));
+  j.string("precision", precision_name(lab.config.precision))
+      .boolean("bf16Available", precision_problem(Precision::bf16).empty());
   j.string("modelData", lab.model_data).boolean("modelDataMismatch", app_model_data_mismatch(app));
   j.begin("otherSet")
       .string("dataset", dataset_name(lab.other_kind))
@@ -742,8 +744,13 @@ std::string app_set_text(App& app, const std::string& name, const std::string& v
     if (std::string e = parse_excluded(value, &c.excluded_classes); !e.empty()) return e;
     return lab_set_config(app.lab, c);
   }
+  if (name == "precision") {
+    TrainConfig c = app.lab.config;
+    if (!parse_precision(value, &c.precision)) return "precision = '" + value + "': expected 'fp32' or 'bf16'";
+    return lab_set_config(app.lab, c);
+  }
   if (name != "noise" && name != "corrupt")
-    return name + ": not a text setting (noise, corrupt, dataset or exclude)";
+    return name + ": not a text setting (noise, corrupt, dataset, exclude or precision)";
   Noise noise;
   if (std::string e = parse_noise(value, &noise); !e.empty())
     return name == "noise" ? e : "corrupt" + e.substr(5);

@@ -33,7 +33,12 @@ const char* kBenchHelp =
     "                   [--data DIR] [--json FILE]\n"
     "  GFLOP/s of each matrix product of a training step (batch 256, 784-128-32-128-784)\n"
     "  and training samples/s on MNIST digits, at 1 thread and at N threads (default: all cores); then\n"
-    "  the median seconds of --epochs real MNIST epochs (default 3, 0 to skip)\n";
+    "  the median seconds of --epochs real MNIST epochs (default 3, 0 to skip). --kernel avx512-bf16\n"
+    "  (in all, where the CPU has AVX512-BF16) is the best fp32 kernel with bf16 products\n"
+    "  (train --precision bf16). Last, the fp32 floor: the FLOPs an epoch executes at the\n"
+    "  measured 2048^3 SGEMM peak of the best fp32 kernel, and each epoch against it\n";
+
+constexpr const char* kBf16Run = "avx512-bf16"; // the bf16 products, as a "kernel" of the tables
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -81,6 +86,7 @@ struct BenchOptions {
 // enough for each of them, and the thread counts (1, and --threads if more).
 struct BenchWorkload {
   ModelShape shape; // the reference model
+  double epoch_flops = 0; // the products' FLOPs one MNIST epoch executes (zero pixels skipped)
   std::vector<GemmCase> products;
   double step_flops = 0;       // of all the products, dense-equivalent
   std::vector<float> A, Bm, C; // 784 * 784 floats each, more than any product reads or writes
@@ -89,6 +95,7 @@ struct BenchWorkload {
 
 // One kernel's figures, indexed like BenchWorkload::thread_counts.
 struct KernelFigures {
+  Precision precision = Precision::fp32;
   std::vector<std::vector<double>> gflops; // [thread count][product]
   std::vector<double> step_s, epoch_s;     // seconds per training step, per MNIST epoch (0: none run)
 };
@@ -102,12 +109,20 @@ int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
   if (!args.error.empty()) return usage_error("bench", args.error);
   opt->kernels = {gemm_kernel_selected()};
   const std::string kernel_arg = args.get("kernel", "");
-  if (kernel_arg == "all")
+  if (kernel_arg == "all") {
     opt->kernels = gemm_kernels_available();
-  else if (!kernel_arg.empty())
+    if (precision_problem(Precision::bf16).empty()) opt->kernels.push_back(kBf16Run);
+  } else if (!kernel_arg.empty()) {
     opt->kernels = {kernel_arg};
-  for (const auto& k : opt->kernels)
-    if (!gemm_select_kernel(k)) return usage_error("bench", "--kernel " + k + ": not available here");
+  }
+  for (const auto& k : opt->kernels) {
+    if (k == kBf16Run) {
+      if (std::string e = precision_problem(Precision::bf16); !e.empty())
+        return usage_error("bench", "--kernel " + k + ": " + e);
+    } else if (!gemm_select_kernel(k)) {
+      return usage_error("bench", "--kernel " + k + ": not available here");
+    }
+  }
   opt->data_dir = data_dir_named(args.get("data", default_data_dir()));
   opt->write_json = args.has("json");
   opt->json_path = args.get("json", "");
@@ -149,8 +164,39 @@ BenchWorkload make_workload(int max_threads) {
   return w;
 }
 
+// The FLOPs of the products one epoch over `data` executes: the first layer's forward and weight
+// gradient only for nonzero pixels (the sparse products), every other product dense.
+double executed_epoch_flops(const Dataset& data, const ModelShape& s) {
+  double nonzeros = 0;
+  for (int i = 0; i < data.count; i++) {
+    const uint8_t* p = data.image(i);
+    for (int k = 0; k < data.pixels(); k++) nonzeros += p[k] != 0;
+  }
+  const double per_sample_dense = 3.0 * 2.0 * (double(s.hidden_dim) * s.latent_dim * 2 + double(s.hidden_dim) * s.input_dim);
+  return 2.0 * 2.0 * nonzeros * s.hidden_dim + per_sample_dense * data.count;
+}
+
+// GFLOP/s of one square 2048^3 product with the best fp32 kernel, at each thread count: the
+// machine's fp32 GEMM peak as this build reaches it.
+std::vector<double> sgemm_peak(BenchWorkload& w, int repeats) {
+  constexpr int n = 2048;
+  gemm_select_kernel(gemm_kernels_available().front());
+  std::vector<float> A(size_t(n) * n), B(A.size()), C(A.size());
+  Rng rng(3);
+  for (auto& v : A) v = rng.uniform();
+  for (auto& v : B) v = rng.uniform();
+  std::vector<double> gflops;
+  for (int t : w.thread_counts) {
+    set_thread_count(t);
+    const double s = median_seconds(
+        [&] { gemm(Trans::no, Trans::no, n, n, n, A.data(), n, B.data(), n, C.data(), n); }, 1, repeats);
+    gflops.push_back(2.0 * n * n * n / s * 1e-9);
+  }
+  return gflops;
+}
+
 // The GFLOP/s table: a row per product, a column per thread count, printed as it is measured.
-std::vector<std::vector<double>> time_products(BenchWorkload& w, int repeats) {
+std::vector<std::vector<double>> time_products(BenchWorkload& w, int repeats, Precision precision) {
   std::printf("%-34s", "GFLOP/s");
   for (int t : w.thread_counts) std::printf("  %2d thread%s", t, t == 1 ? " " : "s");
   std::printf("\n");
@@ -162,7 +208,9 @@ std::vector<std::vector<double>> time_products(BenchWorkload& w, int repeats) {
       set_thread_count(w.thread_counts[ti]);
       const int lda = g.ta == Trans::no ? g.K : g.M, ldb = g.tb == Trans::no ? g.N : g.K;
       double s = median_seconds(
-          [&] { gemm(g.ta, g.tb, g.M, g.N, g.K, w.A.data(), lda, w.Bm.data(), ldb, w.C.data(), g.N); },
+          [&] {
+            gemm(g.ta, g.tb, g.M, g.N, g.K, w.A.data(), lda, w.Bm.data(), ldb, w.C.data(), g.N, {}, precision);
+          },
           std::max(3, int(2e8 / flops)), repeats);
       gflops[ti].push_back(flops / s * 1e-9);
       std::printf("  %10.1f", gflops[ti].back());
@@ -181,6 +229,7 @@ void time_training(const BenchWorkload& w, const Dataset& mnist, int repeats, in
     Autoencoder model = make_autoencoder(w.shape);
     init_glorot_uniform(model, 0);
     TrainConfig config;
+    config.precision = out->precision;
     Trainer trainer;
     trainer_init(trainer, model, config);
     std::vector<int> idx(static_cast<size_t>(kBatch));
@@ -214,11 +263,16 @@ void print_training_rows(const BenchWorkload& w, const KernelFigures& f, int epo
 // Every figure for one kernel, printed as a table on the way.
 KernelFigures bench_kernel(const std::string& kernel, const BenchOptions& opt, BenchWorkload& w,
                            const Dataset& mnist) {
-  gemm_select_kernel(kernel);
-  std::printf("\naelab bench: gemm kernel %s, batch %d, median of %d repeats\n", kernel.c_str(), kBatch,
-              opt.repeats);
   KernelFigures f;
-  f.gflops = time_products(w, opt.repeats);
+  if (kernel == kBf16Run) { // bf16 products; the best fp32 kernel for nothing but the sparse parts
+    f.precision = Precision::bf16;
+    gemm_select_kernel(gemm_kernels_available().front());
+  } else {
+    gemm_select_kernel(kernel);
+  }
+  std::printf("\naelab bench: gemm kernel %s, %s products, batch %d, median of %d repeats\n", kernel.c_str(),
+              precision_name(f.precision), kBatch, opt.repeats);
+  f.gflops = time_products(w, opt.repeats, f.precision);
   time_training(w, mnist, opt.repeats, opt.epochs, &f);
   print_training_rows(w, f, opt.epochs);
   return f;
@@ -230,6 +284,7 @@ void append_kernel_json(const std::string& kernel, const BenchWorkload& w, const
   for (size_t ti = 0; ti < w.thread_counts.size(); ti++) {
     char buf[256];
     *json += std::string(first_kernel && ti == 0 ? "" : ",") + "\n    {\"kernel\": \"" + kernel +
+             "\", \"precision\": \"" + precision_name(f.precision) +
              "\", \"threads\": " + std::to_string(w.thread_counts[ti]) + ", \"gemm\": [";
     for (size_t g = 0; g < f.gflops[ti].size(); g++) {
       const GemmCase& c = w.products[g];
@@ -266,14 +321,38 @@ int cmd_bench(int argc, char** argv) {
   if (std::string e = load_split(opt.data_dir, true, 0, &mnist); !e.empty()) return data_error(e);
 
   BenchWorkload workload = make_workload(opt.max_threads);
+  workload.epoch_flops = executed_epoch_flops(mnist, workload.shape);
   std::string json = "{\n  \"cpu\": \"" + cpu_name() +
                      "\",\n  \"cores\": " + std::to_string(thread_count_max()) +
                      ",\n  \"batch\": 256,\n  \"runs\": [";
+  std::vector<KernelFigures> figures;
   for (size_t k = 0; k < opt.kernels.size(); k++) {
-    const KernelFigures figures = bench_kernel(opt.kernels[k], opt, workload, mnist);
-    append_kernel_json(opt.kernels[k], workload, figures, k == 0, &json);
+    figures.push_back(bench_kernel(opt.kernels[k], opt, workload, mnist));
+    append_kernel_json(opt.kernels[k], workload, figures.back(), k == 0, &json);
   }
-  json += "\n  ]\n}\n";
+  json += "\n  ]";
+  if (opt.epochs) {
+    // the fp32 floor, and every kernel's epoch against it
+    const std::vector<double> peak = sgemm_peak(workload, 3);
+    std::printf("\nfp32 floor: an MNIST epoch executes %.2f GFLOP of products (zero pixels skipped)\n",
+                workload.epoch_flops * 1e-9);
+    json += ",\n  \"executed_gflop_per_epoch\": " + std::to_string(workload.epoch_flops * 1e-9) +
+            ",\n  \"sgemm_2048\": [";
+    for (size_t ti = 0; ti < workload.thread_counts.size(); ti++) {
+      const double floor_s = workload.epoch_flops / (peak[ti] * 1e9);
+      std::printf("  %d thread%s: 2048^3 SGEMM %.1f GFLOP/s (%s), floor %.3f s/epoch\n", workload.thread_counts[ti],
+                  workload.thread_counts[ti] == 1 ? "" : "s", peak[ti], gemm_kernels_available().front().c_str(),
+                  floor_s);
+      for (size_t k = 0; k < opt.kernels.size(); k++)
+        std::printf("    %-12s %.3f s/epoch = %.2fx the floor\n", opt.kernels[k].c_str(), figures[k].epoch_s[ti],
+                    figures[k].epoch_s[ti] / floor_s);
+      json += std::string(ti ? ", " : "") + "{\"threads\": " + std::to_string(workload.thread_counts[ti]) +
+              ", \"gflops\": " + std::to_string(peak[ti]) + ", \"floor_epoch_seconds\": " + std::to_string(floor_s) +
+              "}";
+    }
+    json += "]";
+  }
+  json += "\n}\n";
   if (opt.write_json) return write_json(opt.json_path, json);
   return 0;
 }

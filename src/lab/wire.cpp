@@ -54,13 +54,13 @@ void put_config(Writer& w, const TrainConfig& c) {
   w.put(c.batch_size), w.put(c.epochs), w.put(c.loss), w.put(c.seed);
   w.put(c.optimizer.kind), w.put(c.optimizer.learning_rate), w.put(c.optimizer.beta1);
   w.put(c.optimizer.beta2), w.put(c.optimizer.epsilon), w.put(c.optimizer.momentum);
-  w.put(c.noise.kind), w.put(c.noise.amount), w.put(c.excluded_classes);
+  w.put(c.noise.kind), w.put(c.noise.amount), w.put(c.excluded_classes), w.put(c.precision);
 }
 void get_config(Reader& r, TrainConfig* c) {
   r.get(&c->batch_size), r.get(&c->epochs), r.get(&c->loss), r.get(&c->seed);
   r.get(&c->optimizer.kind), r.get(&c->optimizer.learning_rate), r.get(&c->optimizer.beta1);
   r.get(&c->optimizer.beta2), r.get(&c->optimizer.epsilon), r.get(&c->optimizer.momentum);
-  r.get(&c->noise.kind), r.get(&c->noise.amount), r.get(&c->excluded_classes);
+  r.get(&c->noise.kind), r.get(&c->noise.amount), r.get(&c->excluded_classes), r.get(&c->precision);
 }
 
 void put_model(Writer& w, const Autoencoder& m) {
