@@ -78,8 +78,48 @@ def main():
         ratios[key] = {"ours": ours, "peer": peer, "ratio": ratio, "target": target_text, "status": status}
         rows.append((measure, ours, peer, ratio_text, target_text, status))
 
+    # Issue 13's targets first.
+    torch_bf16 = {t: load(folder, f"torch_bf16_{t}thread.json") for t in (1, 2)}
+    download = load(folder, "first_download.json")
+    floor_by_threads = {r["threads"]: r for r in native.get("sgemm_2048", [])}
+    flops = native.get("executed_gflop_per_epoch")
+    for threads in (1, 2):
+        run = ours_run(native, best, threads) if best else None
+        ours_s = run.get("epoch_seconds") if run else None
+        ours_peak = (floor_by_threads.get(threads) or {}).get("gflops")
+        blas_peak = (peak_by_threads.get(threads) or {}).get("peak_gflops")
+        peaks = [p for p in (ours_peak, blas_peak) if p]
+        floor_s = flops / max(peaks) if flops and peaks else None
+        ratio = ours_s / floor_s if ours_s and floor_s else None
+        which = "ours" if peaks and ours_peak == max(peaks) else "OpenBLAS"
+        add(f"fp32_vs_floor_{threads}t",
+            f"Native fp32 s/epoch vs the fp32 floor ({fmt(flops, 2)} GFLOP executed per epoch at the higher 2048^3 "
+            f"SGEMM peak, {which}'s {fmt(max(peaks) if peaks else None, 1)} GFLOP/s), {threads} thread{'s' if threads > 1 else ''}, {best}",
+            fmt(ours_s, 3, " s"), fmt(floor_s, 3, " s (floor)"), ratio, fmt(ratio, 2, "x the floor"), "<= 1.1x",
+            verdict(ratio, 1.1, higher_is_better=False))
+    for threads in (1, 2):
+        run = ours_run(native, "avx512-bf16", threads)
+        ours_s = run.get("epoch_seconds") if run else None
+        peer_s = torch[threads].get("epoch_seconds_median")
+        ratio = peer_s / ours_s if ours_s and peer_s else None
+        add(f"bf16_vs_pytorch_{threads}t",
+            f"Native bf16 products (--precision bf16) s/epoch vs PyTorch fp32, {threads} thread{'s' if threads > 1 else ''}",
+            fmt(ours_s, 3, " s") if run else "n/a (no AVX512-BF16 here)", fmt(peer_s, 3, " s"), ratio,
+            fmt(ratio, 2, "x faster"), ">= 3.5x", verdict(ratio, 3.5))
+        peer_b = torch_bf16[threads].get("epoch_seconds_median")
+        ratio_b = peer_b / ours_s if ours_s and peer_b else None
+        add(f"bf16_vs_pytorch_bf16_{threads}t",
+            f"Native bf16 s/epoch vs PyTorch bf16 (torch.autocast('cpu', torch.bfloat16)), {threads} thread{'s' if threads > 1 else ''}",
+            fmt(ours_s, 3, " s"), fmt(peer_b, 3, " s") if peer_b else f"n/a ({torch_bf16[threads].get('error', '')})",
+            ratio_b, fmt(ratio_b, 2, "x faster"), "info", "info" if ratio_b else "n/a")
+    if download.get("total_gzip") is not None:
+        total = download["total_gzip"]
+        add("first_download", "First visit to the single-thread page, gzip -9 (" + ", ".join(download["files"]) + ")",
+            f"{total:,} bytes", "", total, "", "<= 900,000 bytes",
+            "met" if total <= 900000 else f"missed by {total - 900000:,} bytes")
+
     # Native vs PyTorch, seconds per epoch; ratio = PyTorch / ours (how many times faster we are).
-    for kernel in kernels:
+    for kernel in [k for k in kernels if k != "avx512-bf16"]:
         for threads in (1, 2):
             run = ours_run(native, kernel, threads)
             ours_s = run["epoch_seconds"] if run and run.get("epoch_seconds") else None
@@ -107,7 +147,7 @@ def main():
                 "n/a", fmt(p["peak_gflops"], 1, " GFLOP/s") if p else "n/a", None, "n/a", ">= 60%", "n/a")
 
     # Training step GFLOP/s vs OpenBLAS's large SGEMM at the same thread count.
-    for kernel in kernels:
+    for kernel in [k for k in kernels if k != "avx512-bf16"]:
         for threads in (1, 2):
             run = ours_run(native, kernel, threads)
             p = peak_by_threads.get(threads)
@@ -132,6 +172,11 @@ def main():
     tfjs_best_s = tfjs_ok[best_backend]["epoch_seconds"] if best_backend else None
     ratio = tfjs_best_s / ours_web_s if ours_web_s and tfjs_best_s else None
     scaled = best_backend and tfjs_ok[best_backend].get("scaled_to_full_epoch")
+    tfjs_wasm_only = (tfjs_ok.get("wasm") or {}).get("epoch_seconds")
+    ratio_w = tfjs_wasm_only / ours_web_s if ours_web_s and tfjs_wasm_only else None
+    add("browser_vs_tfjs_wasm", "Chromium s/epoch, our WASM vs TensorFlow.js's wasm backend (issue 13), 1 thread",
+        fmt(ours_web_s, 2, " s"), fmt(tfjs_wasm_only, 2, " s"), ratio_w, fmt(ratio_w, 1, "x faster"), ">= 12x",
+        verdict(ratio_w, 12.0))
     add("browser_vs_tfjs", f"Chromium s/epoch, our WASM vs TensorFlow.js best backend ({best_backend or 'none ran'}"
         + (", scaled from a part epoch" if scaled else "") + "), 1 thread",
         fmt(ours_web_s, 2, " s"), fmt(tfjs_best_s, 2, " s"), ratio, fmt(ratio, 1, "x faster"), ">= 8x",
@@ -211,7 +256,8 @@ def main():
         "", rss_kb / 1024 if rss_kb else None, "", "report", "reported" if rss_kb else "n/a")
 
     merged = {"machine": machine, "ratios": ratios, "ours_native": native, "native_rss": rss,
-              "pytorch": {"1": torch[1], "2": torch[2]}, "openblas_coretype_probe": probe,
+              "pytorch": {"1": torch[1], "2": torch[2]},
+              "pytorch_autocast_bf16": {"1": torch_bf16[1], "2": torch_bf16[2]}, "first_download": download, "openblas_coretype_probe": probe,
               "openblas": peak, "wasm_node": node, "wasm_node_2t": node_2t, "wasm_node_mt_1t": node_mt_1t,
               "browser": browser, "app": app, "desktop_idle": desktop_idle}
     with open(out_json, "w") as f:
@@ -220,7 +266,7 @@ def main():
 
     md = []
     w = md.append
-    w("# Benchmarks (issue 4)")
+    w("# Benchmarks (issues 4 and 13)")
     w("")
     w(f"Written by `./build.sh bench` on {machine.get('date', 'n/a')} at commit `{machine.get('commit', 'n/a')}`; "
       "raw numbers in [benchmarks.json](benchmarks.json). The machine is shared and noisy: every figure is a "
@@ -280,16 +326,17 @@ def main():
       f"OPENBLAS_CORETYPE={torch[1].get('openblas_coretype_env')} set in the peer's command only "
       f"(chosen by the probe below); {blas_kernel(torch[1])}.")
     w("")
-    w("| Threads | s/epoch (median) | epochs timed | warm-up epoch | Adam multi-tensor | validation BCE per epoch |")
-    w("|---|---|---|---|---|---|")
-    for t in (1, 2):
-        p = torch[t]
-        if p.get("error"):
-            w(f"| {t} | n/a: {p['error']} | | | | |")
-            continue
-        val = ", ".join(f"{v:.4f}" for v in p.get("validation_bce_per_epoch", [])) or "not run"
-        w(f"| {t} | {fmt(p.get('epoch_seconds_median'), 3)} | {', '.join(f'{s:.3f}' for s in p.get('epoch_seconds', []))} | "
-          f"{fmt(p.get('warmup_epoch_seconds'), 3)} | {p.get('adam_foreach')} | {val} |")
+    w("| Precision | Threads | s/epoch (median) | epochs timed | warm-up epoch | Adam multi-tensor | validation BCE per epoch |")
+    w("|---|---|---|---|---|---|---|")
+    for label, peers in (("fp32", torch), ("autocast bf16", torch_bf16)):
+        for t in (1, 2):
+            p = peers[t]
+            if p.get("error"):
+                w(f"| {label} | {t} | n/a: {p['error']} | | | | |")
+                continue
+            val = ", ".join(f"{v:.4f}" for v in p.get("validation_bce_per_epoch", [])) or "not run"
+            w(f"| {label} | {t} | {fmt(p.get('epoch_seconds_median'), 3)} | {', '.join(f'{s:.3f}' for s in p.get('epoch_seconds', []))} | "
+              f"{fmt(p.get('warmup_epoch_seconds'), 3)} | {p.get('adam_foreach')} | {val} |")
     w("")
     if probe.get("candidates"):
         w("OpenBLAS core-type probe (PyTorch, 1 thread, seconds per epoch scaled from "

@@ -126,6 +126,12 @@ run_bench() {
       "$CACHE/mnist" --threads $t --epochs 3 --validate --json "$BENCH_OUT/torch_${t}thread.json" >/dev/null ||
       say "PyTorch peer at $t threads failed"
   done
+  say "PyTorch's own bf16 (torch.autocast) at 1 and 2 threads, median of 3 epochs"
+  for t in 1 2; do
+    peer_env OPENBLAS_CORETYPE="$coretype" OMP_NUM_THREADS=$t "$PEER_PY" "$ROOT/bench/torch_peer.py" \
+      "$CACHE/mnist" --threads $t --epochs 3 --validate --autocast bf16 --json "$BENCH_OUT/torch_bf16_${t}thread.json" \
+      >/dev/null || say "PyTorch autocast bf16 peer at $t threads failed"
+  done
   say "OpenBLAS: 2048^3 SGEMM peak and the training step's shapes"
   peer_env OPENBLAS_CORETYPE="$coretype" "$PEER_PY" "$ROOT/bench/openblas_peak.py" \
     --json "$BENCH_OUT/openblas_peak.json" >/dev/null || say "openblas_peak.py failed"
@@ -145,6 +151,7 @@ run_bench() {
     --epochs 3 --budget 30 >"$BENCH_OUT/browser.json" || say "browser benchmark failed"
   say "the app itself in headless Chromium: frame rate and training pace while it trains"
   build_web
+  first_download >"$BENCH_OUT/first_download.json"
   NODE_PATH="$BENCH_OUT/npm/node_modules" timeout 900 node "$ROOT/bench/app_bench.cjs" "$WEB_OUT" --seconds 15 \
     >"$BENCH_OUT/app.json" || say "in-app benchmark failed"
   say "the desktop app at rest under Xvfb: CPU time over 5 s"
@@ -154,6 +161,18 @@ run_bench() {
 
   bench_machine_info "$load_start"
   python3 "$ROOT/bench/report.py" "$BENCH_OUT" "$ROOT/docs/benchmarks.md" "$ROOT/docs/benchmarks.json"
+}
+
+# What a first visit to the single-thread page downloads (the files tests/web/e2e.cjs counts),
+# gzip -9 as a static server would send them.
+first_download() {
+  local files=(index.html aelab-fetch.js aelab-api.js aelab.js aelab.wasm model.aelab) f sizes="" total=0 n
+  for f in "${files[@]}"; do
+    n=$(gzip -9 -n -c "$WEB_OUT/$f" | wc -c)
+    total=$((total + n))
+    sizes+="${sizes:+, }\"$f\": $n"
+  done
+  printf '{"files": [%s], "gzip": {%s}, "total_gzip": %d}\n' "$(printf '"%s",' "${files[@]}" | sed 's/,$//')" "$sizes" "$total"
 }
 
 # The desktop app started under Xvfb and left alone: after 4 s (model and test set loaded, the
