@@ -73,6 +73,11 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
       c->path = w[2];
       return "";
     }
+    if (c->what == "precision") {
+      if (args != 2 || (w[2] != "fp32" && w[2] != "bf16")) return "check precision: expected fp32 or bf16";
+      c->path = w[2];
+      return "";
+    }
     if (c->what == "auc") {
       char* end = nullptr;
       if (args == 2) c->value = std::strtod(w[2].c_str(), &end);
@@ -84,7 +89,7 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
         args == 1)
       return "";
     return "check: expected drawn, trained N, test-set, diverged, map, timeline N, lesson K=V&..., "
-           "dataset NAME or auc MIN";
+           "dataset NAME, precision fp32|bf16 or auc MIN";
   }
   if (c->name == "view") {
     if (args != 1) return "view: expected map, grid, interpolate, traverse, weights, gallery or anomaly";

@@ -116,6 +116,31 @@ HARNESS
 xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/data-harness.sh" "$app" "$work" "$shots" ||
   { cat "$work/data.log"; echo "native smoke: the data sets (Fashion-MNIST, the Anomaly view's AUC) failed" >&2; exit 1; }
 grep 'AUC' "$work/data.log"
+# bf16 products where the CPU has AVX512-BF16: the Train panel's "products" setting (set-text
+# precision), 30 training steps with it; with AELAB_NO_BF16=1 (a CPU without them) the same
+# setting is refused and the script fails.
+if grep -qw avx512_bf16 /proc/cpuinfo; then
+  printf 'wait 5\nset-text precision bf16\ncheck precision bf16\ntrain 30\ncheck trained 30\ncheck precision bf16\ntouch %s\nwait-file %s.png\nquit\n' \
+    "$work/bf16" "$work/bf16" >"$work/bf16.txt"
+  cat >"$work/bf16-harness.sh" <<'HARNESS'
+app="$1" work="$2" shots="$3"
+"$app" --frames 20000 --script "$work/bf16.txt" > "$work/bf16.log" 2>&1 & pid=$!
+for _ in $(seq 600); do [ -f "$work/bf16" ] && break; sleep 0.1; done
+[ -f "$work/bf16" ] || { kill $pid; exit 1; }
+import -window root "$shots/native-train-bf16.png"; touch "$work/bf16.png"
+wait $pid
+HARNESS
+  xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/bf16-harness.sh" "$app" "$work" "$shots" ||
+    { cat "$work/bf16.log"; echo "native smoke: training with bf16 products in the app failed" >&2; exit 1; }
+  printf 'wait 5\nset-text precision bf16\nquit\n' >"$work/no-bf16.txt"
+  if AELAB_NO_BF16=1 xvfb-run -a -s "-screen 0 1280x800x24" "$app" --frames 2000 --script "$work/no-bf16.txt" \
+    >"$work/no-bf16.log" 2>&1; then
+    echo "native smoke: bf16 was accepted on a CPU without AVX512-BF16 (AELAB_NO_BF16=1)" >&2; exit 1
+  fi
+  grep -q "AVX512-BF16" "$work/no-bf16.log" ||
+    { cat "$work/no-bf16.log"; echo "native smoke: the bf16 refusal does not name AVX512-BF16" >&2; exit 1; }
+  echo "native smoke: bf16 products train in the app; refused without AVX512-BF16"
+fi
 # the map's Projector button: a zip of the four files, 10,000 Fashion-MNIST codes with class names
 python3 - "$work/aelab-projector.zip" <<'PY' || { echo "native smoke: the Projector zip is wrong" >&2; exit 1; }
 import io, json, sys, zipfile
