@@ -54,6 +54,8 @@ const char* kTrainHelp =
     "                      sums, ~2x faster where the CPU has AVX512-BF16; weights, Adam and\n"
     "                      the loss stay fp32 (so does validation)\n"
     "  --threads N         default: all cores\n"
+    "  --kernel auto|avx512|avx2|sse2  the fp32 GEMM kernel; auto (default) times avx512 and\n"
+    "                      avx2, which give the same results bit for bit, and takes the faster\n"
     "  --limit N           use only the first N samples of each split\n"
     "  --out FILE          the trained model, default model.aelab\n"
     "  --log FILE.csv      per-epoch log: epoch,train_loss,val_loss,seconds,samples_per_s\n"
@@ -69,6 +71,7 @@ struct TrainOptions {
   ModelShape shape; // input_dim comes from the data; a resumed model brings its own shape
   int threads = 0;
   int limit = 0;               // 0: every sample
+  std::string kernel;          // --kernel: "auto" (timed at start) or a kernel's name
   std::string loss, optimizer; // as typed ("bce", "adam"...), for the messages
   std::string data_dir, out_path;
   bool write_log = false; // --log given, even as "" (which then fails to open)
@@ -102,7 +105,7 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args = parse_args(argc, argv, 2,
                          {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
-                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes", "precision"},
+                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel"},
                          {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -129,6 +132,12 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
       args.error = "--precision " + precision + ": " + e;
   }
   if (!args.error.empty()) return usage_error("train", args.error);
+  opt->kernel = args.get("kernel", "auto");
+  if (opt->kernel != "auto" && !gemm_select_kernel(opt->kernel)) {
+    std::string names;
+    for (const std::string& k : gemm_kernels_available()) names += (names.empty() ? "" : ", ") + k;
+    return usage_error("train", "--kernel " + opt->kernel + ": expected auto or one this CPU runs (" + names + ")");
+  }
   opt->noise_given = args.has("noise");
   if (args.has("exclude-classes")) opt->excluded = args.get_ints("exclude-classes", 0, 255);
   if (!args.error.empty()) return usage_error("train", args.error);
@@ -330,6 +339,7 @@ int cmd_train(int argc, char** argv) {
   if (int code = open_epoch_log(opt, &log)) return code;
 
   set_thread_count(opt.threads);
+  if (opt.kernel == "auto") gemm_select_fastest_kernel();
   ModelFile file;
   Trainer trainer;
   if (opt.resume) {

@@ -38,5 +38,11 @@ void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const flo
 std::vector<std::string> gemm_kernels_available();
 std::string gemm_kernel_selected();
 bool gemm_select_kernel(const std::string& name); // false if not available
+// Times the kernels that give the best one's results bit for bit (the FMA kernels: avx512 and
+// avx2; every element is the same chain of fused multiply-adds in the same order) on a product
+// of the training step's size at the current thread count, best of 3 interleaved rounds (a few
+// ms), and selects the fastest: which wins depends on the CPU and on the threads (AVX2 beats
+// AVX-512 on some Zen 4 runs at 2 threads). Returns its name.
+std::string gemm_select_fastest_kernel();
 
 } // namespace aelab

@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   // Training gets a thread of its own and all cores but one for its products (the UI and the
   // window system keep one).
   set_thread_count(std::max(1, thread_count_max() - 1));
+  gemm_select_fastest_kernel(); // avx512 or avx2, the same results: the faster at these threads
   App app;
   Platform platform;
   platform.request_data = [&](DataTarget target, DatasetKind kind, uint64_t generation) {

@@ -430,5 +430,14 @@ else
   echo "skip the bf16 training run: this CPU has no AVX512-BF16"
 fi
 
+# The fp32 kernel is chosen by timing (--kernel auto): avx512 and avx2 must give the same model
+# bit for bit, so the choice cannot change a run.
+if grep -qw avx512f /proc/cpuinfo; then
+  expect_exit 0 "train 1 epoch on 5000 digits with --kernel avx2" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 5000 --kernel avx2 --out k2.aelab
+  expect_exit 0 "  ... and with --kernel avx512" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 5000 --kernel avx512 --out k5.aelab
+  check "  ... the two models are identical" cmp -s k2.aelab k5.aelab
+fi
+expect_exit 2 "train --kernel neon is refused" -- "$AELAB" train --data "$DATA" --kernel neon --out x.aelab
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

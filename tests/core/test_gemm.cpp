@@ -97,6 +97,37 @@ TEST(Gemm, ResultIsIdenticalForAnyThreadCount) {
   EXPECT_EQ(C1, CN) << "threads: " << thread_count_max();
 }
 
+TEST(Gemm, FmaKernelsGiveTheSameBitsSoTheFastestCanBeChosen) {
+  // gemm_select_fastest_kernel picks avx512 or avx2 by timing: a run must not depend on it
+  std::vector<std::string> fma;
+  for (const auto& k : gemm_kernels_available())
+    if (k == "avx512" || k == "avx2") fma.push_back(k);
+  if (fma.size() < 2) GTEST_SKIP() << "fewer than two FMA kernels here";
+  const Shape shapes[] = {{256, 784, 128}, {128, 784, 256}, {256, 128, 784}, {37, 45, 600}};
+  for (Trans ta : {Trans::no, Trans::yes})
+    for (Trans tb : {Trans::no, Trans::yes})
+      for (const Shape& s : shapes) {
+        const int lda = ta == Trans::no ? s.K : s.M, ldb = tb == Trans::no ? s.N : s.K;
+        auto A = random_values(size_t(ta == Trans::no ? s.M : s.K) * lda, 7);
+        auto B = random_values(size_t(tb == Trans::no ? s.K : s.N) * ldb, 8);
+        auto bias = random_values(size_t(s.N), 9);
+        GemmEpilogue ep;
+        ep.bias = bias.data();
+        ep.relu = true;
+        std::vector<std::vector<float>> out;
+        for (const auto& k : fma) {
+          ASSERT_TRUE(gemm_select_kernel(k));
+          out.emplace_back(size_t(s.M) * s.N);
+          gemm(ta, tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, out.back().data(), s.N, ep);
+        }
+        EXPECT_EQ(out[0], out[1]) << "M=" << s.M << " N=" << s.N << " K=" << s.K;
+      }
+  const std::string fastest = gemm_select_fastest_kernel();
+  EXPECT_TRUE(fastest == "avx512" || fastest == "avx2") << fastest;
+  EXPECT_EQ(gemm_kernel_selected(), fastest);
+  gemm_select_kernel(gemm_kernels_available().front());
+}
+
 TEST(Gemm, KernelListNamesTheBestKernelFirst) {
   auto kernels = gemm_kernels_available();
   ASSERT_FALSE(kernels.empty());

@@ -2,6 +2,8 @@
 // dense GEMM they replace: same sums in the same order, so the results are identical.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "core/gemm.h"
@@ -81,4 +83,50 @@ TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
   EXPECT_EQ(S.row[3 * 2], 0);
   EXPECT_EQ(S.col_value[1 * 2], 1.0f);
   EXPECT_EQ(S.col_value[3 * 2], 51 / 255.0f);
+}
+
+TEST(Sparse, Bf16OperandGivesTheFp32ProductsOfTheRoundedValuesExactly) {
+  // --precision bf16's first layer: W (forward) and dz (weight gradient) rounded to bf16 and
+  // widened back exactly, so the products must equal the fp32 ones on the rounded values, bit
+  // for bit; the rounding is the bf16 GEMM's (nearest, ties to even)
+  for (Case c : {Case{3, 7, 5}, Case{37, 784, 128}, Case{256, 784, 128}, Case{5, 30, 131}}) {
+    auto pixels = sparse_pixels(c.n, c.K, 0.2, uint64_t(c.n * c.K));
+    std::vector<const uint8_t*> rows(size_t(c.n));
+    for (int r = 0; r < c.n; r++) rows[size_t(r)] = pixels.data() + size_t(r) * c.K;
+    SparseRows S;
+    sparse_rows_from_pixels(rows.data(), c.n, c.K, &S);
+    auto W = random_values(size_t(c.K) * c.N, 4), bias = random_values(size_t(c.N), 5);
+    auto dz = random_values(size_t(c.n) * c.N, 6);
+    std::vector<uint16_t> W16(W.size()), dz16(dz.size());
+    to_bf16(W.data(), W.size(), W16.data());
+    to_bf16(dz.data(), dz.size(), dz16.data());
+    auto widen = [](const std::vector<uint16_t>& h) {
+      std::vector<float> f(h.size());
+      for (size_t i = 0; i < h.size(); i++) {
+        const uint32_t bits = uint32_t(h[i]) << 16;
+        std::memcpy(&f[i], &bits, 4);
+      }
+      return f;
+    };
+    const auto W_rounded = widen(W16), dz_rounded = widen(dz16);
+    for (size_t i = 0; i < W.size(); i++) // nearest: within half a unit of bf16's 8-bit significand
+      ASSERT_LE(std::fabs(W_rounded[i] - W[i]), std::ldexp(std::fabs(W[i]), -8)) << W[i];
+
+    std::vector<float> y16(size_t(c.n) * c.N), y32(y16.size());
+    sparse_times_dense(S, W16.data(), c.N, bias.data(), true, y16.data());
+    sparse_times_dense(S, W_rounded.data(), c.N, bias.data(), true, y32.data());
+    EXPECT_EQ(y16, y32) << "forward n=" << c.n << " K=" << c.K << " N=" << c.N;
+    std::vector<float> dW16(size_t(c.K) * c.N), dW32(dW16.size());
+    sparse_transposed_times_dense(S, dz16.data(), c.N, dW16.data());
+    sparse_transposed_times_dense(S, dz_rounded.data(), c.N, dW32.data());
+    EXPECT_EQ(dW16, dW32) << "dW n=" << c.n << " K=" << c.K << " N=" << c.N;
+  }
+  // ties to even, and a NaN stays a NaN
+  const float ties[] = {1.0f + std::ldexp(1.0f, -8), 1.0f + 3 * std::ldexp(1.0f, -8), NAN};
+  uint16_t h[3];
+  to_bf16(ties, 3, h);
+  EXPECT_EQ(h[0], 0x3F80);
+  EXPECT_EQ(h[1], 0x3F82);
+  EXPECT_EQ(h[2] & 0x7F80, 0x7F80);
+  EXPECT_NE(h[2] & 0x007F, 0);
 }

@@ -118,10 +118,11 @@ TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
 TEST(Training, ThreadCountDoesNotChangeTheResult) {
   Dataset data = synthetic_data(700, 4);
   for (auto& p : data.images) p = p < 200 ? 0 : p; // MNIST-like: mostly zeros, the sparse path
-  auto run = [&](int threads) {
+  auto run = [&](int threads, Precision precision = Precision::fp32) {
     set_thread_count(threads);
     Autoencoder m = seeded_model(2);
     TrainConfig config;
+    config.precision = precision;
     Trainer t;
     trainer_init(t, m, config);
     begin_epoch(t, data.count);
@@ -133,6 +134,14 @@ TEST(Training, ThreadCountDoesNotChangeTheResult) {
     return losses;
   };
   EXPECT_EQ(run(1), run(thread_count_max())) << "threads: " << thread_count_max();
+  if (!precision_problem(Precision::bf16).empty()) return;
+  // bf16 products: the same at any thread count too; close to fp32 but not it
+  const auto bf16 = run(1, Precision::bf16), fp32 = run(1);
+  EXPECT_EQ(bf16, run(thread_count_max(), Precision::bf16)) << "bf16, threads: " << thread_count_max();
+  ASSERT_EQ(bf16.size(), fp32.size());
+  EXPECT_NE(bf16, fp32);
+  const size_t batches = 3; // 700 samples at 256: the losses come first
+  for (size_t i = 0; i < batches; i++) EXPECT_NEAR(bf16[i], fp32[i], 0.01 * fp32[i]) << "batch " << i;
 }
 
 TEST(Training, SampleLossesAverageToTheBatchLoss) {
