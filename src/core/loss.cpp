@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <xsimd/xsimd.hpp>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include "core/threads.h"
 
@@ -34,9 +37,27 @@ template <class batch> inline batch log1p_unit(const batch& e) {
 //   exp(-|zc|) = max(e, exp(-clip))
 //   BCE gradient (logits form, as TF-Keras) = (p - y) / n
 //   MSE = (p - y)^2, gradient 2 (p - y) p (1 - p) / n
-template <bool WITH_GRAD, LossKind KIND>
-double fused(const float* logits, const float* targets, size_t n, float inv_n, float* dlogits) {
-  using batch = xsimd::batch<float>;
+using batch = xsimd::batch<float>;
+
+// Targets as floats: as they are, or pixel bytes (byte / 255, correctly rounded, exactly as
+// pixel_to_unit), widened where they are used.
+inline batch load_targets(const float* y) { return batch::load_unaligned(y); }
+inline float target_at(const float* y) { return *y; }
+inline float target_at(const uint8_t* y) { return pixel_to_unit(*y); }
+inline batch load_targets(const uint8_t* y) {
+#if defined(__AVX2__)
+  static_assert(batch::size == 8, "the AVX2 widening loads 8 bytes");
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(y));
+  return batch(_mm256_div_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), _mm256_set1_ps(255.0f)));
+#else
+  alignas(64) float lanes[batch::size];
+  for (size_t i = 0; i < batch::size; i++) lanes[i] = pixel_to_unit(y[i]);
+  return batch::load_aligned(lanes);
+#endif
+}
+
+template <bool WITH_GRAD, LossKind KIND, class T>
+double fused(const float* logits, const T* targets, size_t n, float inv_n, float* dlogits) {
   constexpr size_t W = batch::size;
   constexpr size_t kChunk = 1024; // float partial sums per chunk, then added in double
   const float min_e = std::exp(-kLogitClip);
@@ -62,14 +83,14 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
     const size_t chunk_end = std::min(n_vectors, i + kChunk);
     batch acc(0.0f);
     for (; i < chunk_end; i += W)
-      step(batch::load_unaligned(logits + i), batch::load_unaligned(targets + i), acc,
+      step(batch::load_unaligned(logits + i), load_targets(targets + i), acc,
            WITH_GRAD ? dlogits + i : nullptr);
     total += double(xsimd::reduce_add(acc));
   }
   if (i < n) { // the last n % W values through the same lanes, so they round as the rest do
     alignas(64) float z[W] = {}, y[W] = {};
     std::copy(logits + i, logits + n, z);
-    std::copy(targets + i, targets + n, y);
+    for (size_t k = i; k < n; k++) y[k - i] = target_at(targets + k);
     batch acc(0.0f);
     step(batch::load_aligned(z), batch::load_aligned(y), acc, scratch);
     acc.store_aligned(z);
@@ -79,9 +100,8 @@ double fused(const float* logits, const float* targets, size_t n, float inv_n, f
   return total;
 }
 
-template <bool WITH_GRAD>
-double fused_any(LossKind kind, const float* logits, const float* targets, size_t n, float inv_n,
-                 float* dlogits) {
+template <bool WITH_GRAD, class T>
+double fused_any(LossKind kind, const float* logits, const T* targets, size_t n, float inv_n, float* dlogits) {
   return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
                                : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
 }
@@ -108,21 +128,19 @@ double fused_parallel(LossKind kind, const float* logits, const float* targets, 
 double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows, int rows,
                            int cols, float* dlogits) {
   // Rows in chunks run in parallel, as above: at most 64 chunks, cut by the row count only.
-  constexpr int kMaxChunks = 64, kBlock = 1024;
+  constexpr int kMaxChunks = 64, kBlock = 1024; // the sums in blocks, as the float path's chunks
   const int chunk = std::max(16, (rows + kMaxChunks - 1) / kMaxChunks);
   const size_t n = size_t(rows) * size_t(cols);
   const float scale = 1.0f / float(n);
   double partial[kMaxChunks] = {};
   parallel_chunks(size_t(rows), size_t(chunk), [&](size_t r0, size_t r1) {
-    alignas(64) float y[kBlock]; // a block of targets as floats, converted where they are used
     double sum = 0;
     for (size_t r = r0; r < r1; r++) {
       const uint8_t* bytes = target_rows[r];
       for (int c0 = 0; c0 < cols; c0 += kBlock) {
         const int len = std::min(kBlock, cols - c0);
-        for (int i = 0; i < len; i++) y[i] = pixel_to_unit(bytes[c0 + i]);
         const size_t at = r * size_t(cols) + size_t(c0);
-        sum += fused_any<true>(kind, logits + at, y, size_t(len), scale, dlogits + at);
+        sum += fused_any<true>(kind, logits + at, bytes + c0, size_t(len), scale, dlogits + at);
       }
     }
     partial[r0 / size_t(chunk)] = sum;
