@@ -302,7 +302,9 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
 
   const int n_k_slices = std::max(1, (K + kKc - 1) / kKc);
   const int kc_max = (K + n_k_slices - 1) / n_k_slices;
-  float* packed_b = buf.packed_b.get(size_t(n_panels) * nr * std::max(kc_max, 1));
+  // op(B) packed whole: slice s (k from k0) at packed_b + n_panels nr k0, its panel p kc nr further
+  float* const packed_b = buf.packed_b.get(size_t(n_panels) * nr * size_t(std::max(K, 1)));
+  auto slice_panels = [&](int k0) { return packed_b + size_t(n_panels) * nr * size_t(k0); };
   for (auto& a : buf.packed_a) a.get(size_t(mr) * std::max(kc_max, 1));
 
   if (K <= 0) { // no products: C = (C) + bias, then relu
@@ -321,50 +323,75 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
       parallel_for(n, task);
     }
   };
-  for (int s = 0; s < n_k_slices; s++) {
-    const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
-    const bool first = s == 0, last = s == n_k_slices - 1;
-    run_tasks(n_panels, [&](int p, int) {
-      pack_b_panel(trans_b, B, ldb, N, p * nr, k0, kc, nr, packed_b + size_t(p) * kc * nr);
-    });
-    run_tasks(n_row_blocks, [&](int block, int thread_index) {
-      const int row0 = block * mc, rows = std::min(mc, M - row0);
-      const int full_rows = rows / mr * mr;
-      float* partial = buf.packed_a[size_t(thread_index)].ptr.get();
-      if (full_rows < rows)
-        pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
-      gemm_detail::TileArgs tile;
-      tile.kc = kc;
-      tile.ldc = ldc;
-      tile.load_c = first ? ep.accumulate : true;
-      tile.relu = last && ep.relu;
-      for (int p = 0; p < n_panels; p++) {
-        const int col0 = p * nr;
-        tile.b = packed_b + size_t(p) * kc * nr;
-        tile.n_valid = std::min(nr, N - col0);
-        tile.bias = first && bias ? bias + col0 : nullptr;
-        for (int i0 = 0; i0 < rows; i0 += mr) {
-          const int r = row0 + i0;
-          tile.m_valid = std::min(mr, rows - i0);
-          tile.c = C + size_t(r) * ldc + col0;
-          if (i0 >= full_rows) { // the packed partial panel
-            tile.a = partial;
-            tile.a_row_stride = 1;
-            tile.a_k_stride = mr;
-          } else if (trans_a == Trans::no) {
-            tile.a = A + size_t(r) * lda + k0;
-            tile.a_row_stride = lda;
-            tile.a_k_stride = 1;
-          } else {
-            tile.a = A + size_t(k0) * lda + r;
-            tile.a_row_stride = 1;
-            tile.a_k_stride = lda;
-          }
-          kernel.run(tile);
+  // Rows [row0, row0 + rows) of C times panels [p0, p1) of the packed op(B), k slice [k0, k0 + kc).
+  auto compute = [&](int row0, int rows, int p0, int p1, int k0, int kc, bool first, bool last, int thread_index) {
+    const float* panels = slice_panels(k0);
+    const int full_rows = rows / mr * mr;
+    float* partial = buf.packed_a[size_t(thread_index)].ptr.get();
+    if (full_rows < rows) pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
+    gemm_detail::TileArgs tile;
+    tile.kc = kc;
+    tile.ldc = ldc;
+    tile.load_c = first ? ep.accumulate : true;
+    tile.relu = last && ep.relu;
+    for (int p = p0; p < p1; p++) {
+      const int col0 = p * nr;
+      tile.b = panels + size_t(p) * kc * nr;
+      tile.n_valid = std::min(nr, N - col0);
+      tile.bias = first && bias ? bias + col0 : nullptr;
+      for (int i0 = 0; i0 < rows; i0 += mr) {
+        const int r = row0 + i0;
+        tile.m_valid = std::min(mr, rows - i0);
+        tile.c = C + size_t(r) * ldc + col0;
+        if (i0 >= full_rows) { // the packed partial panel
+          tile.a = partial;
+          tile.a_row_stride = 1;
+          tile.a_k_stride = mr;
+        } else if (trans_a == Trans::no) {
+          tile.a = A + size_t(r) * lda + k0;
+          tile.a_row_stride = lda;
+          tile.a_k_stride = 1;
+        } else {
+          tile.a = A + size_t(k0) * lda + r;
+          tile.a_row_stride = 1;
+          tile.a_k_stride = lda;
         }
+        kernel.run(tile);
+      }
+    }
+  };
+
+  // A wide, short product on several threads (layer 4's forward and weight gradient: N = 784 >=
+  // M) splits by columns instead: each task packs its own panels of op(B) and runs every row on
+  // them, through all k slices. One parallel region instead of two per slice, and no thread
+  // reads panels another thread packed (on two cores that traffic cost more than the work).
+  if (threads > 1 && N >= M && n_panels >= 4 * threads) {
+    const int per_task = std::max(1, n_panels / (4 * threads));
+    run_tasks((n_panels + per_task - 1) / per_task, [&](int task, int thread_index) {
+      const int p0 = task * per_task, p1 = std::min(n_panels, p0 + per_task);
+      for (int s = 0; s < n_k_slices; s++) {
+        const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
+        for (int p = p0; p < p1; p++)
+          pack_b_panel(trans_b, B, ldb, N, p * nr, k0, kc, nr, slice_panels(k0) + size_t(p) * kc * nr);
+        compute(0, M, p0, p1, k0, kc, s == 0, s == n_k_slices - 1, thread_index);
       }
     });
+    return;
   }
+  // Otherwise by rows: op(B) packed whole first (every k slice, a region of its own each), then
+  // each row block runs through all the slices: two parallel regions for the product.
+  run_tasks(n_panels * n_k_slices, [&](int t, int) {
+    const int s = t / n_panels, p = t % n_panels;
+    const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
+    pack_b_panel(trans_b, B, ldb, N, p * nr, k0, kc, nr, slice_panels(k0) + size_t(p) * kc * nr);
+  });
+  run_tasks(n_row_blocks, [&](int block, int thread_index) {
+    const int row0 = block * mc;
+    for (int s = 0; s < n_k_slices; s++) {
+      const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
+      compute(row0, std::min(mc, M - row0), 0, n_panels, k0, kc, s == 0, s == n_k_slices - 1, thread_index);
+    }
+  });
 }
 
 void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,

@@ -22,6 +22,7 @@ constexpr int W = int(batch::size);
 constexpr int kVectors = 8;           // accumulators per column block
 constexpr int kBlock = kVectors * W;  // columns kept in registers at once
 constexpr double kParallelWork = 2e5; // fewer multiply-adds than this run on one thread
+constexpr double kOneThread = 0;      // as `work`: always on the calling thread
 
 // A scalar multiply-add rounded exactly as xsimd::fma on this build's batches (fused where the
 // ISA has FMA, separate multiply and add in WebAssembly), so the last columns match the rest and
@@ -133,15 +134,17 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   for (auto* v : {&out->value, &out->col_value}) v->resize(slots);
   out->row_count.resize(size_t(n));
   out->col_count.resize(size_t(pixels));
-  // the rows from the pixels, then the columns from the rows
+  // the rows from the pixels, then the columns from the rows, on the calling thread: at 2 threads
+  // on the benchmark machine the columns' pass pulled the rows across cores slower than one core
+  // builds both (705 steps: 0.24 s at 2 threads, 0.19 s on one; issue 13's note)
   const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
   const int col_tasks = (pixels + kColumnsPerTask - 1) / kColumnsPerTask;
-  run(row_tasks, double(slots) * 2, [&](int t, int) {
+  run(row_tasks, kOneThread, [&](int t, int) {
     for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
       out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
                                               out->value.data() + size_t(r) * pixels);
   });
-  run(col_tasks, double(slots) * 2, [&](int t, int) {
+  run(col_tasks, kOneThread, [&](int t, int) {
     const int k0 = t * kColumnsPerTask;
     fill_columns(n, pixels, k0, std::min(pixels, k0 + kColumnsPerTask), out);
   });
@@ -207,9 +210,9 @@ void times_dense(const SparseRows& S, const T* Wt, int N, const float* bias, boo
 
 template <class T> void transposed_times_dense(const SparseRows& S, const T* dz, int N, float* dW) {
   // dW[k, :] = sum over column k's nonzeros (r, v), r ascending, of v * dz[r, :], kept in
-  // registers kBlock columns at a time; pixels are the tasks
-  const double work = double(S.nonzeros()) * N;
-  run(S.cols, work, [&](int k, int) {
+  // registers kBlock columns at a time; pixels are the tasks. One thread: it reads dz, which the
+  // layer's backward just wrote on both cores, and was no faster on two (0.20 s against 0.17 s)
+  run(S.cols, kOneThread, [&](int k, int) {
     const int begin = k * S.rows, end = begin + S.col_count[size_t(k)];
     float* out = dW + size_t(k) * N;
     int j0 = 0;

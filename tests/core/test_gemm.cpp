@@ -86,15 +86,20 @@ TEST(Gemm, FusedBiasReluAndAccumulateMatchReference) {
 }
 
 TEST(Gemm, ResultIsIdenticalForAnyThreadCount) {
-  const Shape s{300, 200, 500};
-  auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
-  std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
-  set_thread_count(1);
-  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, C1.data(), s.N);
-  set_thread_count(thread_count_max());
-  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, CN.data(), s.N);
-  set_thread_count(1);
-  EXPECT_EQ(C1, CN) << "threads: " << thread_count_max();
+  // by rows (tall, several k slices) and by columns (wide and short: layer 4's shapes)
+  for (const Shape s : {Shape{300, 200, 500}, Shape{256, 784, 128}, Shape{128, 784, 600}}) {
+    auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
+    std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
+    set_thread_count(1);
+    gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, C1.data(), s.N);
+    set_thread_count(thread_count_max());
+    gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, CN.data(), s.N);
+    set_thread_count(1);
+    EXPECT_EQ(C1, CN) << "threads: " << thread_count_max() << " M=" << s.M << " N=" << s.N << " K=" << s.K;
+    std::vector<float> ref(C1.size());
+    gemm_reference(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, ref.data(), s.N);
+    for (size_t i = 0; i < ref.size(); i++) ASSERT_NEAR(CN[i], ref[i], 2e-6 * std::sqrt(double(s.K))) << i;
+  }
 }
 
 TEST(Gemm, FmaKernelsGiveTheSameBitsSoTheFastestCanBeChosen) {
