@@ -91,6 +91,7 @@ struct Buffers {
   AlignedBuffer packed_b, bias;
   std::vector<AlignedBuffer> packed_a; // one per thread, for a partial panel of rows
   std::vector<AlignedBuffer> pairs_a, pairs_t; // bf16: one per thread, A's rows and a B panel's
+  AlignedBuffer pairs_all;                     // bf16: all of op(A), when split by columns
 };
 
 // One set per calling thread: the app's UI thread may run small products while its training
@@ -205,23 +206,76 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
       parallel_for(n, task);
     }
   };
+  // Panel p of op(B), slice k0: pairs at dst, from the rows of B or (transposed) its columns.
+  auto pack_b = [&](int p, int k0, int kc, uint32_t* dst, int thread_index) {
+    const int col0 = p * nr, valid = std::min(nr, N - col0), kp = (kc + 1) / 2;
+    if (trans_b == Trans::no) {
+      kernel.interleave_rows(B, ldb, k0, kc, col0, valid, nr, dst, nr);
+      return;
+    }
+    uint32_t* rows = reinterpret_cast<uint32_t*>(buf.pairs_t[size_t(thread_index)].ptr.get());
+    kernel.rows_to_pairs(B + size_t(col0) * ldb, ldb, valid, k0, kc, rows, kp);
+    for (int q = 0; q < kp; q++) {
+      for (int j = 0; j < valid; j++) dst[q * nr + j] = rows[size_t(j) * kp + q];
+      for (int j = valid; j < nr; j++) dst[q * nr + j] = 0;
+    }
+  };
+
+  // Wide and short on several threads (layer 4's forward and weight gradient), as in gemm(): by
+  // columns. op(A) is converted once, all of it (a region of row blocks), then each task packs
+  // its own panels of op(B) and runs every row on them through all k slices.
+  if (threads > 1 && N >= M && n_panels >= 4 * threads) {
+    const int m_padded = (M + mr - 1) / mr * mr;
+    uint32_t* a_all = buf.pairs_all.words(size_t(m_padded) * kp_max * n_k_slices);
+    uint32_t* b_all = buf.packed_b.words(size_t(n_panels) * nr * kp_max * n_k_slices);
+    auto a_slice = [&](int s) { return a_all + size_t(m_padded) * kp_max * s; };
+    const int a_row_stride = trans_a == Trans::no ? kp_max : 1, a_pair_stride = trans_a == Trans::no ? 1 : m_padded;
+    run_tasks(n_k_slices, [&](int s, int) {
+      const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
+      uint32_t* a = a_slice(s);
+      if (trans_a == Trans::no) { // (i, q) at i * kp_max + q; the pairs past kp are never read
+        kernel.rows_to_pairs(A, lda, M, k0, kc, a, kp_max);
+        std::fill(a + size_t(M) * kp_max, a + size_t(m_padded) * kp_max, 0u);
+      } else { // (i, q) at q * m_padded + i
+        kernel.interleave_rows(A, lda, k0, kc, 0, M, m_padded, a, m_padded);
+      }
+    });
+    const int per_task = std::max(1, n_panels / (4 * threads));
+    run_tasks((n_panels + per_task - 1) / per_task, [&](int task, int thread_index) {
+      const int p0 = task * per_task, p1 = std::min(n_panels, p0 + per_task);
+      gemm_detail::Bf16TileArgs tile;
+      tile.a_row_stride = a_row_stride;
+      tile.a_pair_stride = a_pair_stride;
+      tile.ldc = ldc;
+      for (int s = 0; s < n_k_slices; s++) {
+        const int k0 = s * kc_max, kc = std::min(kc_max, K - k0), kp = (kc + 1) / 2;
+        uint32_t* panels = b_all + size_t(n_panels) * nr * kp_max * s;
+        tile.kp = kp;
+        tile.load_c = s == 0 ? ep.accumulate : true;
+        tile.relu = s == n_k_slices - 1 && ep.relu;
+        for (int p = p0; p < p1; p++) {
+          pack_b(p, k0, kc, panels + size_t(p) * kp * nr, thread_index);
+          const int col0 = p * nr;
+          tile.b = panels + size_t(p) * kp * nr;
+          tile.n_valid = std::min(nr, N - col0);
+          tile.bias = s == 0 && bias ? bias + col0 : nullptr;
+          for (int i0 = 0; i0 < M; i0 += mr) {
+            tile.a = a_slice(s) + size_t(i0) * a_row_stride;
+            tile.m_valid = std::min(mr, M - i0);
+            tile.c = C + size_t(i0) * ldc + col0;
+            kernel.run(tile);
+          }
+        }
+      }
+    });
+    return;
+  }
+
   for (int s = 0; s < n_k_slices; s++) {
     const int k0 = s * kc_max, kc = std::min(kc_max, K - k0), kp = (kc + 1) / 2;
     const bool first = s == 0, last = s == n_k_slices - 1;
     run_tasks(n_panels, [&](int p, int thread_index) {
-      const int col0 = p * nr, valid = std::min(nr, N - col0);
-      uint32_t* dst = packed_b + size_t(p) * kp * nr;
-      if (trans_b == Trans::no) {
-        kernel.interleave_rows(B, ldb, k0, kc, col0, valid, nr, dst, nr);
-        return;
-      }
-      // op(B) = B^T: a column's pairs are adjacent in B's row; convert the rows, then transpose
-      uint32_t* rows = reinterpret_cast<uint32_t*>(buf.pairs_t[size_t(thread_index)].ptr.get());
-      kernel.rows_to_pairs(B + size_t(col0) * ldb, ldb, valid, k0, kc, rows, kp);
-      for (int q = 0; q < kp; q++) {
-        for (int j = 0; j < valid; j++) dst[q * nr + j] = rows[size_t(j) * kp + q];
-        for (int j = valid; j < nr; j++) dst[q * nr + j] = 0;
-      }
+      pack_b(p, k0, kc, packed_b + size_t(p) * kp * nr, thread_index); // op(B) = B^T: rows, then transposed
     });
     run_tasks(n_row_blocks, [&](int block, int thread_index) {
       const int row0 = block * mc, rows = std::min(mc, M - row0);

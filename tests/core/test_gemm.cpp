@@ -260,16 +260,30 @@ TEST(GemmBf16, RoundsInputsToNearestEven) {
 }
 
 TEST(GemmBf16, ResultIsIdenticalForAnyThreadCount) {
+  // by rows (tall) and by columns (wide and short, one and two k slices), A read as is or transposed
   if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
-  const Shape s{300, 200, 800};
-  auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
-  std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
-  set_thread_count(1);
-  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, C1.data(), s.N, {}, Precision::bf16);
+  for (const Shape s : {Shape{300, 200, 800}, Shape{256, 784, 128}, Shape{128, 784, 600}, Shape{37, 300, 33}})
+    for (Trans ta : {Trans::no, Trans::yes}) {
+      const int lda = ta == Trans::no ? s.K : s.M;
+      auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
+      auto bias = random_values(size_t(s.N), 7);
+      GemmEpilogue ep;
+      ep.bias = bias.data();
+      std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
+      set_thread_count(1);
+      gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, C1.data(), s.N, ep, Precision::bf16);
+      set_thread_count(thread_count_max());
+      gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, CN.data(), s.N, ep, Precision::bf16);
+      set_thread_count(1);
+      EXPECT_EQ(C1, CN) << "threads: " << thread_count_max() << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                        << " ta=" << int(ta);
+    }
+  // and within the bf16 bound at the thread count training uses
   set_thread_count(thread_count_max());
-  gemm(Trans::no, Trans::no, s.M, s.N, s.K, A.data(), s.K, B.data(), s.N, CN.data(), s.N, {}, Precision::bf16);
+  for (Trans ta : {Trans::no, Trans::yes})
+    for (const Shape s : {Shape{256, 784, 128}, Shape{128, 784, 600}})
+      EXPECT_LE(bf16_error_vs_bound(ta, Trans::no, s, {}, false), 1.0) << "M=" << s.M << " N=" << s.N;
   set_thread_count(1);
-  EXPECT_EQ(C1, CN) << "threads: " << thread_count_max();
 }
 
 TEST(GemmBf16, PrecisionNamesRoundTrip) {
