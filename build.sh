@@ -153,7 +153,7 @@ check_format() {
   local files
   files="$(cd "$ROOT" && git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')"
   (cd "$ROOT" && echo "$files" | xargs clang-format --dry-run --Werror) ||
-    die "unformatted code (run: git ls-files 'src/*.[ch]*' 'tests/*.[ch]*' | xargs clang-format -i)"
+    die "unformatted code (run: git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' | xargs clang-format -i)"
 }
 
 # The lab's tests under ThreadSanitizer: the thread host and the UI share only the inbox of

@@ -746,7 +746,8 @@ std::string app_set_text(App& app, const std::string& name, const std::string& v
   }
   if (name == "precision") {
     TrainConfig c = app.lab.config;
-    if (!parse_precision(value, &c.precision)) return "precision = '" + value + "': expected 'fp32' or 'bf16'";
+    if (!parse_precision(value, &c.precision))
+      return "precision = '" + value + "': expected 'fp32' or 'bf16'";
     return lab_set_config(app.lab, c);
   }
   if (name != "noise" && name != "corrupt")

@@ -129,7 +129,9 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
            std::string("check dataset: the lab has ") + dataset_name(app.lab.dataset) + ", its test set " +
                data_status_name(app.lab.test.status) + " " + app.lab.test.error);
     if (c.what == "precision" && precision_name(app.lab.config.precision) != c.path)
-      fail(s, c, std::string("check precision: the lab's products are ") + precision_name(app.lab.config.precision));
+      fail(s, c,
+           std::string("check precision: the lab's products are ") +
+               precision_name(app.lab.config.precision));
     if (c.what == "auc") { // the Anomaly view's: the other data set's pictures against the test set's
       const bool scored =
           scores_finish(app.views.scores, app.lab) && scores_finish(app.views.other_scores, app.lab);

@@ -167,7 +167,8 @@ void hyperparameters(App& app) {
   }
 
   // bf16 products: only offered where this CPU has them (never in the browser)
-  if (shown(Control::optimizer) && (c.precision == Precision::bf16 || precision_problem(Precision::bf16).empty())) {
+  if (shown(Control::optimizer) &&
+      (c.precision == Precision::bf16 || precision_problem(Precision::bf16).empty())) {
     int precision = int(c.precision);
     cols.field("products");
     if (ImGui::Combo("##precision", &precision, "float32\0bfloat16 (faster)\0"))

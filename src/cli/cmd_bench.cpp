@@ -85,7 +85,7 @@ struct BenchOptions {
 // What every kernel is timed on: the products of one training step, random operands large
 // enough for each of them, and the thread counts (1, and --threads if more).
 struct BenchWorkload {
-  ModelShape shape; // the reference model
+  ModelShape shape;       // the reference model
   double epoch_flops = 0; // the products' FLOPs one MNIST epoch executes (zero pixels skipped)
   std::vector<GemmCase> products;
   double step_flops = 0;       // of all the products, dense-equivalent
@@ -172,7 +172,8 @@ double executed_epoch_flops(const Dataset& data, const ModelShape& s) {
     const uint8_t* p = data.image(i);
     for (int k = 0; k < data.pixels(); k++) nonzeros += p[k] != 0;
   }
-  const double per_sample_dense = 3.0 * 2.0 * (double(s.hidden_dim) * s.latent_dim * 2 + double(s.hidden_dim) * s.input_dim);
+  const double per_sample_dense =
+      3.0 * 2.0 * (double(s.hidden_dim) * s.latent_dim * 2 + double(s.hidden_dim) * s.input_dim);
   return 2.0 * 2.0 * nonzeros * s.hidden_dim + per_sample_dense * data.count;
 }
 
@@ -209,7 +210,8 @@ std::vector<std::vector<double>> time_products(BenchWorkload& w, int repeats, Pr
       const int lda = g.ta == Trans::no ? g.K : g.M, ldb = g.tb == Trans::no ? g.N : g.K;
       double s = median_seconds(
           [&] {
-            gemm(g.ta, g.tb, g.M, g.N, g.K, w.A.data(), lda, w.Bm.data(), ldb, w.C.data(), g.N, {}, precision);
+            gemm(g.ta, g.tb, g.M, g.N, g.K, w.A.data(), lda, w.Bm.data(), ldb, w.C.data(), g.N, {},
+                 precision);
           },
           std::max(3, int(2e8 / flops)), repeats);
       gflops[ti].push_back(flops / s * 1e-9);
@@ -340,15 +342,15 @@ int cmd_bench(int argc, char** argv) {
             ",\n  \"sgemm_2048\": [";
     for (size_t ti = 0; ti < workload.thread_counts.size(); ti++) {
       const double floor_s = workload.epoch_flops / (peak[ti] * 1e9);
-      std::printf("  %d thread%s: 2048^3 SGEMM %.1f GFLOP/s (%s), floor %.3f s/epoch\n", workload.thread_counts[ti],
-                  workload.thread_counts[ti] == 1 ? "" : "s", peak[ti], gemm_kernels_available().front().c_str(),
-                  floor_s);
+      std::printf("  %d thread%s: 2048^3 SGEMM %.1f GFLOP/s (%s), floor %.3f s/epoch\n",
+                  workload.thread_counts[ti], workload.thread_counts[ti] == 1 ? "" : "s", peak[ti],
+                  gemm_kernels_available().front().c_str(), floor_s);
       for (size_t k = 0; k < opt.kernels.size(); k++)
-        std::printf("    %-12s %.3f s/epoch = %.2fx the floor\n", opt.kernels[k].c_str(), figures[k].epoch_s[ti],
-                    figures[k].epoch_s[ti] / floor_s);
+        std::printf("    %-12s %.3f s/epoch = %.2fx the floor\n", opt.kernels[k].c_str(),
+                    figures[k].epoch_s[ti], figures[k].epoch_s[ti] / floor_s);
       json += std::string(ti ? ", " : "") + "{\"threads\": " + std::to_string(workload.thread_counts[ti]) +
-              ", \"gflops\": " + std::to_string(peak[ti]) + ", \"floor_epoch_seconds\": " + std::to_string(floor_s) +
-              "}";
+              ", \"gflops\": " + std::to_string(peak[ti]) +
+              ", \"floor_epoch_seconds\": " + std::to_string(floor_s) + "}";
     }
     json += "]";
   }

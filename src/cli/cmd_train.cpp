@@ -103,10 +103,11 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 }
 
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
-  Args args = parse_args(argc, argv, 2,
-                         {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed",
-                          "threads", "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel"},
-                         {"weights-only"});
+  Args args =
+      parse_args(argc, argv, 2,
+                 {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed", "threads",
+                  "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel"},
+                 {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
   config.batch_size = args.get_int("batch", 256, 1, 65536);
@@ -136,7 +137,8 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   if (opt->kernel != "auto" && !gemm_select_kernel(opt->kernel)) {
     std::string names;
     for (const std::string& k : gemm_kernels_available()) names += (names.empty() ? "" : ", ") + k;
-    return usage_error("train", "--kernel " + opt->kernel + ": expected auto or one this CPU runs (" + names + ")");
+    return usage_error("train",
+                       "--kernel " + opt->kernel + ": expected auto or one this CPU runs (" + names + ")");
   }
   opt->noise_given = args.has("noise");
   if (args.has("exclude-classes")) opt->excluded = args.get_ints("exclude-classes", 0, 255);

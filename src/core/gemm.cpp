@@ -89,7 +89,7 @@ struct AlignedBuffer {
 
 struct Buffers {
   AlignedBuffer packed_b, bias;
-  std::vector<AlignedBuffer> packed_a; // one per thread, for a partial panel of rows
+  std::vector<AlignedBuffer> packed_a;         // one per thread, for a partial panel of rows
   std::vector<AlignedBuffer> pairs_a, pairs_t; // bf16: one per thread, A's rows and a B panel's
   AlignedBuffer pairs_all;                     // bf16: all of op(A), when split by columns
 };
@@ -169,7 +169,6 @@ void pack_b_panel(Trans t, const float* B, int ldb, int N, int col0, int k0, int
     for (int j = valid; j < nr; j++) dst[k * nr + j] = 0.0f;
 }
 
-
 // The bf16 product: the same blocking as gemm(), but op(A) is converted too (to pairs, by row
 // block, in the task that uses it) since the kernel reads bf16. K runs in slices of at most
 // kKcBf16 (a B panel of 256 pairs x 32 columns is 32 KB).
@@ -229,7 +228,8 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
     uint32_t* a_all = buf.pairs_all.words(size_t(m_padded) * kp_max * n_k_slices);
     uint32_t* b_all = buf.packed_b.words(size_t(n_panels) * nr * kp_max * n_k_slices);
     auto a_slice = [&](int s) { return a_all + size_t(m_padded) * kp_max * s; };
-    const int a_row_stride = trans_a == Trans::no ? kp_max : 1, a_pair_stride = trans_a == Trans::no ? 1 : m_padded;
+    const int a_row_stride = trans_a == Trans::no ? kp_max : 1,
+              a_pair_stride = trans_a == Trans::no ? 1 : m_padded;
     run_tasks(n_k_slices, [&](int s, int) {
       const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
       uint32_t* a = a_slice(s);
@@ -378,11 +378,13 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
     }
   };
   // Rows [row0, row0 + rows) of C times panels [p0, p1) of the packed op(B), k slice [k0, k0 + kc).
-  auto compute = [&](int row0, int rows, int p0, int p1, int k0, int kc, bool first, bool last, int thread_index) {
+  auto compute = [&](int row0, int rows, int p0, int p1, int k0, int kc, bool first, bool last,
+                     int thread_index) {
     const float* panels = slice_panels(k0);
     const int full_rows = rows / mr * mr;
     float* partial = buf.packed_a[size_t(thread_index)].ptr.get();
-    if (full_rows < rows) pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
+    if (full_rows < rows)
+      pack_a_panel(trans_a, A, lda, row0 + full_rows, rows - full_rows, k0, kc, mr, partial);
     gemm_detail::TileArgs tile;
     tile.kc = kc;
     tile.ldc = ldc;

@@ -17,8 +17,8 @@ struct LayerInput {
 // y (B, out) = relu(x W + b) for ReLU layers, the logits y = x W + b for the sigmoid layer, with
 // W (in, out), b (out). One product with the bias and ReLU fused into it, at `precision` (the
 // sparse products of the pixels are always fp32).
-void dense_forward(const DenseLayer& layer, const float* W, const float* b, LayerInput x, int batch,
-                   float* y, Precision precision = Precision::fp32);
+void dense_forward(const DenseLayer& layer, const float* W, const float* b, LayerInput x, int batch, float* y,
+                   Precision precision = Precision::fp32);
 
 // Backward of dense_forward. x and y are its input and output; dy (B, out) is the gradient of the
 // loss w.r.t. y and is overwritten with dz, the gradient w.r.t. the pre-activation.

@@ -27,7 +27,8 @@ constexpr float kLogitClip = 16.118095651f; // log((1 - 1e-7) / 1e-7)
 template <class batch> inline batch log1p_unit(const batch& e) {
   const batch s = e / (batch(2.0f) + e), s2 = s * s;
   batch poly(1.0f / 13);
-  for (float c : {1.0f / 11, 1.0f / 9, 1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f}) poly = xsimd::fma(poly, s2, batch(c));
+  for (float c : {1.0f / 11, 1.0f / 9, 1.0f / 7, 1.0f / 5, 1.0f / 3, 1.0f})
+    poly = xsimd::fma(poly, s2, batch(c));
   return batch(2.0f) * s * poly;
 }
 
@@ -101,7 +102,8 @@ double fused(const float* logits, const T* targets, size_t n, float inv_n, float
 }
 
 template <bool WITH_GRAD, class T>
-double fused_any(LossKind kind, const float* logits, const T* targets, size_t n, float inv_n, float* dlogits) {
+double fused_any(LossKind kind, const float* logits, const T* targets, size_t n, float inv_n,
+                 float* dlogits) {
   return kind == LossKind::bce ? fused<WITH_GRAD, LossKind::bce>(logits, targets, n, inv_n, dlogits)
                                : fused<WITH_GRAD, LossKind::mse>(logits, targets, n, inv_n, dlogits);
 }

@@ -69,7 +69,8 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
     std::memcpy(&eight, p + k, 8);
     if (!eight) continue;
     const __m256i bytes = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(eight)));
-    const int mask = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(bytes, _mm256_setzero_si256())));
+    const int mask =
+        _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(bytes, _mm256_setzero_si256())));
     const __m256i at = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(kCompact.pack[mask])));
     const __m256i cols = _mm256_add_epi32(_mm256_set1_epi32(k), at);
     // float(byte) / 255.0f, correctly rounded as pixel_to_unit is
@@ -241,7 +242,8 @@ void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float
   times_dense(S, Wt, N, bias, relu, y);
 }
 
-void sparse_times_dense(const SparseRows& S, const uint16_t* Wt, int N, const float* bias, bool relu, float* y) {
+void sparse_times_dense(const SparseRows& S, const uint16_t* Wt, int N, const float* bias, bool relu,
+                        float* y) {
   times_dense(S, Wt, N, bias, relu, y);
 }
 
@@ -259,7 +261,7 @@ void to_bf16(const float* x, size_t n, uint16_t* out) {
     std::memcpy(&bits, x + i, 4);
     // to nearest, ties to even (as vcvtne2ps2bf16); a NaN stays a NaN
     out[i] = (bits & 0x7FFFFFFFu) > 0x7F800000u ? uint16_t((bits >> 16) | 0x40u)
-                                                 : uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+                                                : uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
   }
 }
 

@@ -245,8 +245,8 @@ TEST(GemmBf16, RoundsInputsToNearestEven) {
     float in, out;
   } cases[] = {
       {1.0f + 3 * std::ldexp(1.0f, -9), 1.0f + std::ldexp(1.0f, -7)}, // above half: up (truncation: 1)
-      {1.0f + std::ldexp(1.0f, -8), 1.0f},                               // tie, 1.0000000 is even: down
-      {1.0f + 3 * std::ldexp(1.0f, -8), 1.0f + std::ldexp(1.0f, -6)},  // tie, 1.0000001 is odd: up
+      {1.0f + std::ldexp(1.0f, -8), 1.0f},                            // tie, 1.0000000 is even: down
+      {1.0f + 3 * std::ldexp(1.0f, -8), 1.0f + std::ldexp(1.0f, -6)}, // tie, 1.0000001 is odd: up
       {-(1.0f + 3 * std::ldexp(1.0f, -9)), -(1.0f + std::ldexp(1.0f, -7))},
       {0.1f, 0.10009765625f},
   };
