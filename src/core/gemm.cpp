@@ -115,6 +115,15 @@ const float* padded_bias(Buffers& buf, const float* bias, int N, int padded) {
   return out;
 }
 
+// task(i, thread index) for i < n: inline at 1 thread, else on the pool.
+void run_on(int threads, int n, const std::function<void(int, int)>& task) {
+  if (threads == 1) {
+    for (int i = 0; i < n; i++) task(i, 0);
+  } else {
+    parallel_for(n, task);
+  }
+}
+
 // The row blocks of a product: about four per thread when M allows, so that threads claiming
 // them one by one finish together.
 int row_block_rows(int M, int mr, int threads) {
@@ -198,13 +207,7 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
   for (auto& a : buf.pairs_a) a.words(size_t(mc_padded) * kp_max);
   for (auto& t : buf.pairs_t) t.words(size_t(nr) * kp_max);
 
-  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) {
-    if (threads == 1) {
-      for (int i = 0; i < n; i++) task(i, 0);
-    } else {
-      parallel_for(n, task);
-    }
-  };
+  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) { run_on(threads, n, task); };
   // Panel p of op(B), slice k0: pairs at dst, from the rows of B or (transposed) its columns.
   auto pack_b = [&](int p, int k0, int kc, uint32_t* dst, int thread_index) {
     const int col0 = p * nr, valid = std::min(nr, N - col0), kp = (kc + 1) / 2;
@@ -370,13 +373,7 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
     return;
   }
 
-  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) {
-    if (threads == 1) {
-      for (int i = 0; i < n; i++) task(i, 0);
-    } else {
-      parallel_for(n, task);
-    }
-  };
+  auto run_tasks = [&](int n, const std::function<void(int, int)>& task) { run_on(threads, n, task); };
   // Rows [row0, row0 + rows) of C times panels [p0, p1) of the packed op(B), k slice [k0, k0 + kc).
   auto compute = [&](int row0, int rows, int p0, int p1, int k0, int kc, bool first, bool last,
                      int thread_index) {
