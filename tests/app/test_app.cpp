@@ -81,7 +81,10 @@ TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
             "noise 'blur:2': expected none, gaussian:SIGMA, mask:P or saltpepper:P with the amount a number "
             "from 0 to 1 (e.g. mask:0.3)");
   EXPECT_EQ(app_set_text(app, "corrupt", "mask:7").rfind("corrupt 'mask:7': expected", 0), 0u);
-  EXPECT_EQ(app_set_text(app, "frob", "x"), "frob: not a text setting (noise, corrupt, dataset or exclude)");
+  EXPECT_EQ(app_set_text(app, "frob", "x"),
+            "frob: not a text setting (noise, corrupt, dataset, exclude or precision)");
+  EXPECT_EQ(app_set_text(app, "precision", "fp16"), "precision = 'fp16': expected 'fp32' or 'bf16'");
+  EXPECT_EQ(app_set_text(app, "precision", "fp32"), "");
   const LessonResult r = app_apply_lesson(app, "noise=gaussian:0.2");
   EXPECT_TRUE(r.notices.empty());
   lab_update(app.lab);
@@ -329,7 +332,8 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
       {"drag 0.5", "s.txt:2: drag: expected x y pairs (0 to 1 across the canvas), found 1 numbers"},
       {"drag 0.5 nan", "s.txt:2: drag: nan: expected a number from 0 to 1"},
       {"check nothing", "s.txt:2: check: expected drawn, trained N, test-set, diverged, map, timeline N, "
-                        "lesson K=V&..., dataset NAME or auc MIN"},
+                        "lesson K=V&..., dataset NAME, precision fp32|bf16 or auc MIN"},
+      {"check precision fp16", "s.txt:2: check precision: expected fp32 or bf16"},
       {"set lr", "s.txt:2: set: expected a name and a number"},
       {"set lr nan", "s.txt:2: set: expected a name and a number"},
       {"start now", "s.txt:2: start: takes no arguments"},
