@@ -360,8 +360,12 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
   const int n_k_slices = std::max(1, (K + kKc - 1) / kKc);
   const int kc_max = (K + n_k_slices - 1) / n_k_slices;
   // op(B) packed whole: slice s (k from k0) at packed_b + n_panels nr k0, its panel p kc nr further
-  float* const packed_b = buf.packed_b.get(size_t(n_panels) * nr * size_t(std::max(K, 1)));
-  auto slice_panels = [&](int k0) { return packed_b + size_t(n_panels) * nr * size_t(k0); };
+  // (on one thread, one slice at a time in one region: the least memory, as the page's heap wants)
+  float* const packed_b =
+      buf.packed_b.get(size_t(n_panels) * nr * size_t(std::max(threads == 1 ? kc_max : K, 1)));
+  auto slice_panels = [&](int k0) {
+    return packed_b + (threads == 1 ? 0 : size_t(n_panels) * nr * size_t(k0));
+  };
   for (auto& a : buf.packed_a) a.get(size_t(mr) * std::max(kc_max, 1));
 
   if (K <= 0) { // no products: C = (C) + bias, then relu
@@ -429,6 +433,17 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
         compute(0, M, p0, p1, k0, kc, s == 0, s == n_k_slices - 1, thread_index);
       }
     });
+    return;
+  }
+  if (threads == 1) { // slice by slice: pack its panels, then every row block on them
+    for (int s = 0; s < n_k_slices; s++) {
+      const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
+      for (int p = 0; p < n_panels; p++)
+        pack_b_panel(trans_b, B, ldb, N, p * nr, k0, kc, nr, slice_panels(k0) + size_t(p) * kc * nr);
+      for (int block = 0; block < n_row_blocks; block++)
+        compute(block * mc, std::min(mc, M - block * mc), 0, n_panels, k0, kc, s == 0, s == n_k_slices - 1,
+                0);
+    }
     return;
   }
   // Otherwise by rows: op(B) packed whole first (every k slice, a region of its own each), then
