@@ -209,8 +209,7 @@ void images_to_float(const Dataset& data, const int* indices, int n, float* x) {
   for (int i = 0; i < n; i++) {
     assert(indices[i] >= 0 && indices[i] < data.count);
     const uint8_t* image = data.image(indices[i]);
-    float* row = x + size_t(i) * size_t(pixels);
-    for (int j = 0; j < pixels; j++) row[j] = pixel_to_unit(image[j]);
+    pixels_to_unit(image, size_t(pixels), x + size_t(i) * size_t(pixels));
   }
 }
 
@@ -218,7 +217,7 @@ void images_to_float(const Dataset& data, int first, int n, float* x) {
   assert(first >= 0 && first + n <= data.count);
   const int pixels = data.pixels();
   const uint8_t* images = data.image(first);
-  for (size_t k = 0; k < size_t(n) * size_t(pixels); k++) x[k] = pixel_to_unit(images[k]);
+  pixels_to_unit(images, size_t(n) * size_t(pixels), x);
 }
 
 int remove_classes(Dataset* data, const std::vector<int>& classes) {

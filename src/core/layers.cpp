@@ -12,25 +12,9 @@
 
 namespace aelab {
 
-namespace {
-// bf16 copies for the sparse products, one per calling thread (the app's UI thread runs forward
-// passes while its training thread runs steps); they only grow
-std::vector<uint16_t>& bf16_scratch() {
-  thread_local std::vector<uint16_t> v;
-  return v;
-}
-} // namespace
-
 void dense_forward(const DenseLayer& L, const float* W, const float* b, LayerInput x, int batch, float* y,
                    Precision precision) {
   const bool relu = L.activation == Activation::relu;
-  if (x.sparse && precision == Precision::bf16) { // W to bf16 once, then half the bytes per pixel
-    std::vector<uint16_t>& w16 = bf16_scratch();
-    w16.resize(size_t(L.in) * size_t(L.out));
-    to_bf16(W, w16.size(), w16.data());
-    sparse_times_dense(*x.sparse, w16.data(), L.out, b, relu, y);
-    return;
-  }
   if (x.sparse) {
     sparse_times_dense(*x.sparse, W, L.out, b, relu, y);
     return;
@@ -58,12 +42,7 @@ void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const flo
     }
   });
   // dW = x^T dz, dx = dz W^T
-  if (x.sparse && precision == Precision::bf16) {
-    std::vector<uint16_t>& dz16 = bf16_scratch();
-    dz16.resize(size_t(batch) * size_t(L.out));
-    to_bf16(dy, dz16.size(), dz16.data());
-    sparse_transposed_times_dense(*x.sparse, dz16.data(), L.out, dW);
-  } else if (x.sparse)
+  if (x.sparse)
     sparse_transposed_times_dense(*x.sparse, dy, L.out, dW);
   else
     gemm(Trans::yes, Trans::no, L.in, L.out, batch, x.dense, L.in, dy, L.out, dW, L.out, {}, precision);

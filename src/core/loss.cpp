@@ -46,10 +46,9 @@ inline batch load_targets(const float* y) { return batch::load_unaligned(y); }
 inline float target_at(const float* y) { return *y; }
 inline float target_at(const uint8_t* y) { return pixel_to_unit(*y); }
 inline batch load_targets(const uint8_t* y) {
-#if defined(__AVX2__)
+#if defined(__AVX2__) && defined(__FMA__)
   static_assert(batch::size == 8, "the AVX2 widening loads 8 bytes");
-  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(y));
-  return batch(_mm256_div_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), _mm256_set1_ps(255.0f)));
+  return batch(pixels_to_unit8(y));
 #else
   alignas(64) float lanes[batch::size];
   for (size_t i = 0; i < batch::size; i++) lanes[i] = pixel_to_unit(y[i]);

@@ -40,7 +40,7 @@ void run(int tasks, double work, const std::function<void(int, int)>& task) {
 
 namespace {
 
-#ifdef __AVX2__
+#if defined(__AVX2__) && defined(__FMA__)
 // For each 8-bit mask, the positions of its set bits packed to the front, a byte each.
 struct CompactTable {
   uint64_t pack[256];
@@ -60,10 +60,9 @@ const CompactTable kCompact;
 // may run up to 8 entries past the count, never past `pixels` entries.
 int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
   int count = 0, k = 0;
-#ifdef __AVX2__
+#if defined(__AVX2__) && defined(__FMA__)
   // 8 pixels at a time: the nonzeros' positions from a table, columns and values moved to the
   // front of 8 lanes and stored whole (count <= k, so count + 8 <= k + 8 <= pixels)
-  const __m256 d255 = _mm256_set1_ps(255.0f);
   for (; k + 8 <= pixels; k += 8) {
     uint64_t eight;
     std::memcpy(&eight, p + k, 8);
@@ -73,8 +72,7 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
         _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(bytes, _mm256_setzero_si256())));
     const __m256i at = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(kCompact.pack[mask])));
     const __m256i cols = _mm256_add_epi32(_mm256_set1_epi32(k), at);
-    // float(byte) / 255.0f, correctly rounded as pixel_to_unit is
-    const __m256 values = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_permutevar8x32_epi32(bytes, at)), d255);
+    const __m256 values = _mm256_permutevar8x32_ps(pixels_to_unit8(p + k), at); // as pixel_to_unit
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(col + count), cols);
     _mm256_storeu_ps(value + count, values);
     count += __builtin_popcount(unsigned(mask));
@@ -156,30 +154,9 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
 
 namespace {
 
-// The dense operand's rows as float batches: fp32 as they are, bf16 (the upper half of an fp32,
-// as the bf16 GEMM rounds them) widened exactly.
 inline batch load_row(const float* p) { return batch::load_unaligned(p); }
-inline float scalar_at(const float* p) { return *p; }
-inline float scalar_at(const uint16_t* p) {
-  const uint32_t bits = uint32_t(*p) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-inline batch load_row(const uint16_t* p) {
-#if defined(__AVX2__)
-  static_assert(W == 8, "the AVX2 widening loads 8 lanes");
-  const __m128i half = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return batch(_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(half), 16)));
-#else
-  alignas(64) float lanes[W];
-  for (int i = 0; i < W; i++) lanes[i] = scalar_at(p + i);
-  return batch::load_aligned(lanes);
-#endif
-}
 
-template <class T>
-void times_dense(const SparseRows& S, const T* Wt, int N, const float* bias, bool relu, float* y) {
+void times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu, float* y) {
   // row r of y: bias + sum over the row's nonzeros (k, v) of v * W[k, :], kBlock columns at a time
   const double work = double(S.nonzeros()) * N;
   run(S.rows, work, [&](int r, int) {
@@ -192,7 +169,7 @@ void times_dense(const SparseRows& S, const T* Wt, int N, const float* bias, boo
         acc[v] = bias ? batch::load_unaligned(bias + j0 + v * W) : batch(0.0f);
       for (int e = begin; e < end; e++) {
         const batch x(S.value[size_t(e)]);
-        const T* w = Wt + size_t(S.col[size_t(e)]) * N + j0;
+        const float* w = Wt + size_t(S.col[size_t(e)]) * N + j0;
         for (int v = 0; v < kVectors; v++) acc[v] = xsimd::fma(x, load_row(w + v * W), acc[v]);
       }
       for (int v = 0; v < kVectors; v++) {
@@ -203,13 +180,13 @@ void times_dense(const SparseRows& S, const T* Wt, int N, const float* bias, boo
     for (int j = j0; j < N; j++) { // the last columns, one at a time
       float s = bias ? bias[j] : 0.0f;
       for (int e = begin; e < end; e++)
-        s = madd(S.value[size_t(e)], scalar_at(Wt + size_t(S.col[size_t(e)]) * N + j), s);
+        s = madd(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
       out[j] = relu ? std::max(s, 0.0f) : s;
     }
   });
 }
 
-template <class T> void transposed_times_dense(const SparseRows& S, const T* dz, int N, float* dW) {
+void transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
   // dW[k, :] = sum over column k's nonzeros (r, v), r ascending, of v * dz[r, :], kept in
   // registers kBlock columns at a time; pixels are the tasks. One thread: it reads dz, which the
   // layer's backward just wrote on both cores, and was no faster on two (0.20 s against 0.17 s)
@@ -222,7 +199,7 @@ template <class T> void transposed_times_dense(const SparseRows& S, const T* dz,
       for (int v = 0; v < kVectors; v++) acc[v] = batch(0.0f);
       for (int e = begin; e < end; e++) {
         const batch x(S.col_value[size_t(e)]);
-        const T* d = dz + size_t(S.row[size_t(e)]) * N + j0;
+        const float* d = dz + size_t(S.row[size_t(e)]) * N + j0;
         for (int v = 0; v < kVectors; v++) acc[v] = xsimd::fma(x, load_row(d + v * W), acc[v]);
       }
       for (int v = 0; v < kVectors; v++) acc[v].store_unaligned(out + j0 + v * W);
@@ -230,7 +207,7 @@ template <class T> void transposed_times_dense(const SparseRows& S, const T* dz,
     for (int j = j0; j < N; j++) {
       float s = 0.0f;
       for (int e = begin; e < end; e++)
-        s = madd(S.col_value[size_t(e)], scalar_at(dz + size_t(S.row[size_t(e)]) * N + j), s);
+        s = madd(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
       out[j] = s;
     }
   });
@@ -242,27 +219,8 @@ void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float
   times_dense(S, Wt, N, bias, relu, y);
 }
 
-void sparse_times_dense(const SparseRows& S, const uint16_t* Wt, int N, const float* bias, bool relu,
-                        float* y) {
-  times_dense(S, Wt, N, bias, relu, y);
-}
-
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
   transposed_times_dense(S, dz, N, dW);
-}
-
-void sparse_transposed_times_dense(const SparseRows& S, const uint16_t* dz, int N, float* dW) {
-  transposed_times_dense(S, dz, N, dW);
-}
-
-void to_bf16(const float* x, size_t n, uint16_t* out) {
-  for (size_t i = 0; i < n; i++) {
-    uint32_t bits;
-    std::memcpy(&bits, x + i, 4);
-    // to nearest, ties to even (as vcvtne2ps2bf16); a NaN stays a NaN
-    out[i] = (bits & 0x7FFFFFFFu) > 0x7F800000u ? uint16_t((bits >> 16) | 0x40u)
-                                                : uint16_t((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
-  }
 }
 
 } // namespace aelab

@@ -37,13 +37,4 @@ void sparse_times_dense(const SparseRows& S, const float* W, int N, const float*
 // dW (K, N) = S^T (K, rows) dz (rows, N); overwrites dW.
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW);
 
-// The same two with the dense operand in bfloat16 (the upper 16 bits of an fp32; products and
-// sums in fp32, in the same order): --precision bf16's first layer reads half the bytes.
-void sparse_times_dense(const SparseRows& S, const uint16_t* W, int N, const float* bias, bool relu,
-                        float* y);
-void sparse_transposed_times_dense(const SparseRows& S, const uint16_t* dz, int N, float* dW);
-
-// n floats to bfloat16, rounded to nearest, ties to even, as the bf16 GEMM rounds them.
-void to_bf16(const float* x, size_t n, uint16_t* out);
-
 } // namespace aelab

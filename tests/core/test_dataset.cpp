@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "core/pixels.h"
 
 #ifdef AELAB_HAVE_ZLIB
 #include <zlib.h>
@@ -56,6 +57,20 @@ static void write_split(const std::string& dir, uint32_t images, uint32_t labels
 }
 
 // ---------------------------------------------------------------------------------------------
+
+TEST(Pixels, EveryByteConvertsToItsCorrectlyRoundedFraction) {
+  // pixels_to_unit's SIMD path multiplies by 1/255 and corrects the product with a fused
+  // multiply-add instead of dividing: it must give byte / 255 exactly, for all 256 bytes and in
+  // the scalar tail (259 values: the last 3 take it)
+  std::vector<uint8_t> bytes(259);
+  for (size_t i = 0; i < bytes.size(); i++) bytes[i] = uint8_t(i < 256 ? i : 255 - i);
+  std::vector<float> x(bytes.size());
+  pixels_to_unit(bytes.data(), bytes.size(), x.data());
+  for (size_t i = 0; i < bytes.size(); i++) {
+    ASSERT_EQ(x[i], float(bytes[i]) / 255.0f) << "byte " << int(bytes[i]);
+    ASSERT_EQ(x[i], float(double(bytes[i]) / 255.0)) << "byte " << int(bytes[i]); // correctly rounded
+  }
+}
 
 TEST(IdxReader, LoadsImagesAndLabelsExactly) {
   std::string dir = make_test_dir();
