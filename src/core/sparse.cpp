@@ -179,8 +179,7 @@ void times_dense(const SparseRows& S, const float* Wt, int N, const float* bias,
     }
     for (int j = j0; j < N; j++) { // the last columns, one at a time
       float s = bias ? bias[j] : 0.0f;
-      for (int e = begin; e < end; e++)
-        s = madd(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
+      for (int e = begin; e < end; e++) s = madd(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
       out[j] = relu ? std::max(s, 0.0f) : s;
     }
   });

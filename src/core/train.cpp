@@ -82,7 +82,8 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
   }
   if (!input.sparse && noisy) {
     parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
-      for (size_t i = r0; i < r1; i++) pixels_to_unit(in_rows[i], size_t(pixels), t.input.data() + i * size_t(pixels));
+      for (size_t i = r0; i < r1; i++)
+        pixels_to_unit(in_rows[i], size_t(pixels), t.input.data() + i * size_t(pixels));
     });
   } else if (!input.sparse) {
     parallel_chunks(size_t(n), 32, [&](size_t r0, size_t r1) {
