@@ -84,4 +84,3 @@ TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
   EXPECT_EQ(S.col_value[1 * 2], 1.0f);
   EXPECT_EQ(S.col_value[3 * 2], 51 / 255.0f);
 }
-
