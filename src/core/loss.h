@@ -6,6 +6,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace aelab {
 
@@ -21,5 +23,12 @@ double loss_and_grad(LossKind kind, const float* logits, const float* targets, s
 // training reads its batch straight from the data set. logits and dlogits are (rows, cols).
 double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* const* target_rows, int rows,
                            int cols, float* dlogits);
+
+// The pass's SIMD kernels this build has and this CPU can run ("avx512", "avx2",
+// "wasm-simd128"), best first; the best is used. They give the same gradients bit for bit; loss
+// sums differ in float rounding (more lanes, another order). For tests and the bench.
+std::vector<std::string> loss_kernels_available();
+std::string loss_kernel_selected();
+bool loss_select_kernel(const std::string& name); // false if not available
 
 } // namespace aelab

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "core/layers.h"
@@ -118,18 +119,30 @@ TEST(Layers, Sigmoid_MatchesReference) {
 // --- the losses ----------------------------------------------------------------------------------
 
 namespace {
+// Runs f once with each loss kernel this CPU has (avx512 and avx2 here), selected; then the best.
+template <class F> void for_each_loss_kernel(F f) {
+  for (const std::string& k : loss_kernels_available()) {
+    SCOPED_TRACE("loss kernel " + k);
+    ASSERT_TRUE(loss_select_kernel(k));
+    f();
+  }
+  loss_select_kernel(loss_kernels_available().front());
+}
+
 void check_loss(LossKind kind) {
-  const size_t n = 40;
-  auto z = random_values(n, 31, -4.0f, 4.0f);
-  auto y = random_values(n, 32, 0.0f, 1.0f);
-  y[0] = 0.0f;
-  y[1] = 1.0f;
-  std::vector<float> dz(n);
-  const double loss = loss_and_grad(kind, z.data(), y.data(), n, dz.data());
-  auto zd = to_double(z.data(), n), yd = to_double(y.data(), n);
-  EXPECT_NEAR(loss, ref_loss(kind, zd, yd), 1e-6);
-  auto f = [&] { return ref_loss(kind, zd, yd); };
-  for (size_t i = 0; i < n; i++) expect_close(dz[i], numeric_derivative(zd, i, 1e-6, f), 1e-4, "dz", i);
+  for_each_loss_kernel([&] {
+    const size_t n = 40;
+    auto z = random_values(n, 31, -4.0f, 4.0f);
+    auto y = random_values(n, 32, 0.0f, 1.0f);
+    y[0] = 0.0f;
+    y[1] = 1.0f;
+    std::vector<float> dz(n);
+    const double loss = loss_and_grad(kind, z.data(), y.data(), n, dz.data());
+    auto zd = to_double(z.data(), n), yd = to_double(y.data(), n);
+    EXPECT_NEAR(loss, ref_loss(kind, zd, yd), 1e-6);
+    auto f = [&] { return ref_loss(kind, zd, yd); };
+    for (size_t i = 0; i < n; i++) expect_close(dz[i], numeric_derivative(zd, i, 1e-6, f), 1e-4, "dz", i);
+  });
 }
 } // namespace
 
@@ -146,40 +159,81 @@ TEST(Loss, BceOfExtremeLogits_IsClippedLikeKeras) {
 
 TEST(Loss, BceOfEachLogit_IsWithinFloatRoundingOfLog1p) {
   // every logit on a fine grid over the clip range, alone (through the same lanes as the rest):
-  // the loss uses its own log(1 + e) (a series, loss.cpp); against std::log1p in double
-  for (float y : {0.0f, 0.25f, 1.0f})
-    for (int i = -3300; i <= 3300; i++) {
-      const float z = float(i) * 0.005f;
-      const double zc = std::min(std::max(double(z), -16.118095651), 16.118095651);
-      const double expected = std::max(zc, 0.0) - zc * y + std::log1p(std::exp(-std::fabs(zc)));
-      const double got = loss_sum(LossKind::bce, &z, &y, 1);
-      ASSERT_NEAR(got, expected, 4e-7 * std::max(1.0, std::fabs(expected))) << "z = " << z << " y = " << y;
-    }
+  // the loss uses its own log(1 + e) (a series, loss_kernel.h); against std::log1p in double
+  for_each_loss_kernel([] {
+    for (float y : {0.0f, 0.25f, 1.0f})
+      for (int i = -3300; i <= 3300; i++) {
+        const float z = float(i) * 0.005f;
+        const double zc = std::min(std::max(double(z), -16.118095651), 16.118095651);
+        const double expected = std::max(zc, 0.0) - zc * y + std::log1p(std::exp(-std::fabs(zc)));
+        const double got = loss_sum(LossKind::bce, &z, &y, 1);
+        ASSERT_NEAR(got, expected, 4e-7 * std::max(1.0, std::fabs(expected))) << "z = " << z << " y = " << y;
+      }
+  });
 }
 
 TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
   // training reads its targets as bytes; the gradient must be the float path's, bit for bit, and
   // the mean the same up to the order of the sums (rows x cols more than one block and chunk)
-  for (LossKind kind : {LossKind::bce, LossKind::mse}) {
-    for (int threads : {1, thread_count_max()}) {
-      set_thread_count(threads);
-      const int rows = 70, cols = 1100;
-      auto z = random_values(size_t(rows) * cols, 41, -8.0f, 8.0f);
-      Rng rng(42);
+  for_each_loss_kernel([] {
+    for (LossKind kind : {LossKind::bce, LossKind::mse}) {
+      for (int threads : {1, thread_count_max()}) {
+        set_thread_count(threads);
+        const int rows = 70, cols = 1100;
+        auto z = random_values(size_t(rows) * cols, 41, -8.0f, 8.0f);
+        Rng rng(42);
+        std::vector<uint8_t> bytes(z.size());
+        for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
+        std::vector<const uint8_t*> row_ptr(static_cast<size_t>(rows));
+        for (int r = 0; r < rows; r++) row_ptr[size_t(r)] = bytes.data() + size_t(r) * cols;
+        std::vector<float> y(z.size()), dz(z.size()), dz_bytes(z.size());
+        for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
+        const double loss = loss_and_grad(kind, z.data(), y.data(), z.size(), dz.data());
+        const double loss_bytes =
+            loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
+        EXPECT_NEAR(loss_bytes, loss, 1e-6 * loss) << (kind == LossKind::bce ? "bce" : "mse");
+        EXPECT_EQ(dz_bytes, dz) << (kind == LossKind::bce ? "bce" : "mse");
+      }
+    }
+    set_thread_count(1);
+  });
+}
+
+TEST(Loss, EveryKernelGivesTheSameGradientsBitForBit) {
+  // the AVX-512 pass is chosen by the CPU alone; a run must not depend on it beyond the loss
+  // sums' rounding. Sizes with tails of every length under 16 lanes, floats and bytes.
+  const std::vector<std::string> kernels = loss_kernels_available();
+  if (kernels.size() < 2) GTEST_SKIP() << "one loss kernel on this CPU: " << kernels.front();
+  for (LossKind kind : {LossKind::bce, LossKind::mse})
+    for (int cols : {784, 1037, 1, 15, 17}) {
+      const int rows = 9;
+      auto z = random_values(size_t(rows) * cols, 51, -20.0f, 20.0f);
+      Rng rng(52);
       std::vector<uint8_t> bytes(z.size());
       for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
       std::vector<const uint8_t*> row_ptr(static_cast<size_t>(rows));
       for (int r = 0; r < rows; r++) row_ptr[size_t(r)] = bytes.data() + size_t(r) * cols;
-      std::vector<float> y(z.size()), dz(z.size()), dz_bytes(z.size());
+      std::vector<float> y(z.size());
       for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
-      const double loss = loss_and_grad(kind, z.data(), y.data(), z.size(), dz.data());
-      const double loss_bytes =
-          loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
-      EXPECT_NEAR(loss_bytes, loss, 1e-6 * loss) << (kind == LossKind::bce ? "bce" : "mse");
-      EXPECT_EQ(dz_bytes, dz) << (kind == LossKind::bce ? "bce" : "mse");
+      std::vector<std::vector<float>> dz, dz_bytes;
+      std::vector<double> loss, loss_bytes;
+      for (const std::string& k : kernels) {
+        ASSERT_TRUE(loss_select_kernel(k));
+        dz.emplace_back(z.size());
+        dz_bytes.emplace_back(z.size());
+        loss.push_back(loss_and_grad(kind, z.data(), y.data(), z.size(), dz.back().data()));
+        loss_bytes.push_back(
+            loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.back().data()));
+      }
+      for (size_t k = 1; k < kernels.size(); k++) {
+        SCOPED_TRACE(kernels[k] + " against " + kernels[0] + ", cols " + std::to_string(cols));
+        EXPECT_EQ(dz[k], dz[0]);
+        EXPECT_EQ(dz_bytes[k], dz_bytes[0]);
+        EXPECT_NEAR(loss[k], loss[0], 1e-6 * loss[0]);
+        EXPECT_NEAR(loss_bytes[k], loss_bytes[0], 1e-6 * loss_bytes[0]);
+      }
     }
-  }
-  set_thread_count(1);
+  loss_select_kernel(kernels.front());
 }
 
 // --- the whole autoencoder -----------------------------------------------------------------------
