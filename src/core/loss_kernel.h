@@ -73,6 +73,12 @@ template <class A> inline xsimd::batch<float, A> load_targets(const uint8_t* y) 
     return batch(_mm256_fmadd_ps(_mm256_fnmadd_ps(q, _mm256_set1_ps(255.0f), x), r, q));
   }
 #endif
+#if defined(__wasm_simd128__)
+  if constexpr (batch::size == 4) { // 4 bytes widened in lanes, then divided (no FMA in simd128)
+    const v128_t words = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(y)));
+    return batch(wasm_f32x4_div(wasm_f32x4_convert_i32x4(words), wasm_f32x4_splat(255.0f)));
+  }
+#endif
   alignas(64) float lanes[batch::size];
   for (size_t i = 0; i < batch::size; i++) lanes[i] = float(y[i]) / 255.0f;
   return batch::load_aligned(lanes);
