@@ -266,7 +266,7 @@ void print_training_rows(const BenchWorkload& w, const KernelFigures& f, int epo
 KernelFigures bench_kernel(const std::string& kernel, const BenchOptions& opt, BenchWorkload& w,
                            const Dataset& mnist) {
   KernelFigures f;
-  if (kernel == kBf16Run) { // bf16 products; the best fp32 kernel for nothing but the sparse parts
+  if (kernel == kBf16Run) { // bf16 products; the best fp32 kernel for validation only
     f.precision = Precision::bf16;
     gemm_select_kernel(gemm_kernels_available().front());
   } else {

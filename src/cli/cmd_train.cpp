@@ -51,7 +51,7 @@ const char* kTrainHelp =
     "                      none (default), gaussian:SIGMA, mask:P or saltpepper:P (0 to 1);\n"
     "                      recorded in the model file (a resumed run keeps the file's)\n"
     "  --precision fp32|bf16  the matrix products: fp32 (default) or bfloat16 inputs with fp32\n"
-    "                      sums, where the CPU has AVX512-BF16 (an epoch ~25% faster); weights,\n"
+    "                      sums, where the CPU has AVX512-BF16 (an epoch 1.5-2x faster); weights,\n"
     "                      Adam and the loss stay fp32 (so does validation)\n"
     "  --threads N         default: all cores\n"
     "  --kernel auto|avx512|avx2|sse2  the fp32 GEMM kernel; auto (default) times avx512 and\n"
