@@ -1,15 +1,15 @@
-// Adam (Keras form) and SGD with momentum over the flat parameter vector: one xsimd pass that
-// reads each gradient and moment once and writes each moment and weight once. (As three xtensor
-// assignments it was three passes over ~1 MB per step.)
+// Adam (Keras form) and SGD with momentum over the flat parameter vector: one xsimd pass
+// (optim_kernel.h) that reads each gradient and moment once and writes each moment and weight
+// once. (As three xtensor assignments it was three passes over ~1 MB per step.)
 #include "core/optim.h"
 
 #include "core/limits.h"
 
 #include <cmath>
 
-#include <algorithm>
-#include <xsimd/xsimd.hpp>
+#include <vector>
 
+#include "core/optim_kernel.h"
 #include "core/threads.h"
 
 namespace aelab {
@@ -37,40 +37,42 @@ void reset_optimizer(OptimizerState& s, const OptimizerConfig& c, size_t n) {
 
 namespace {
 constexpr size_t kChunk = 32768; // parameters per task
-using batch = xsimd::batch<float>;
-constexpr size_t W = batch::size;
 
-// Runs update(w, g, m, v) on W lanes at a time over [begin, end); the last values go through the
-// same lanes (padded), so every parameter is rounded alike.
-template <class F>
-void for_lanes(float* w, const float* g, float* m, float* v, size_t begin, size_t end, F update) {
-  size_t i = begin;
-  for (; i + W <= end; i += W) {
-    batch wb = batch::load_unaligned(w + i), mb = batch::load_unaligned(m + i);
-    batch vb = v ? batch::load_unaligned(v + i) : batch(0.0f);
-    update(wb, batch::load_unaligned(g + i), mb, vb);
-    wb.store_unaligned(w + i);
-    mb.store_unaligned(m + i);
-    if (v) vb.store_unaligned(v + i);
-  }
-  if (i == end) return;
-  alignas(64) float lanes[4][W] = {};
-  const size_t k = end - i;
-  std::copy(w + i, w + end, lanes[0]);
-  std::copy(g + i, g + end, lanes[1]);
-  std::copy(m + i, m + end, lanes[2]);
-  if (v) std::copy(v + i, v + end, lanes[3]);
-  batch wb = batch::load_aligned(lanes[0]), mb = batch::load_aligned(lanes[2]),
-        vb = batch::load_aligned(lanes[3]);
-  update(wb, batch::load_aligned(lanes[1]), mb, vb);
-  wb.store_aligned(lanes[0]);
-  mb.store_aligned(lanes[2]);
-  vb.store_aligned(lanes[3]);
-  std::copy(lanes[0], lanes[0] + k, w + i);
-  std::copy(lanes[2], lanes[2] + k, m + i);
-  if (v) std::copy(lanes[3], lanes[3] + k, v + i);
+using optim_detail::OptimKernel;
+const OptimKernel kBaselineOptimKernel = make_optim_kernel<xsimd::default_arch>(
+#if defined(__EMSCRIPTEN__)
+    "wasm-simd128"
+#else
+    "avx2"
+#endif
+);
+
+std::vector<const OptimKernel*> available_kernels() {
+  std::vector<const OptimKernel*> list;
+#if !defined(__EMSCRIPTEN__)
+  if (xsimd::available_architectures().avx512f) list.push_back(&optim_detail::kAvx512OptimKernel);
+#endif
+  list.push_back(&kBaselineOptimKernel);
+  return list;
+}
+
+const OptimKernel*& selected() {
+  static const OptimKernel* kernel = available_kernels().front();
+  return kernel;
 }
 } // namespace
+
+std::vector<std::string> optim_kernels_available() {
+  std::vector<std::string> names;
+  for (const OptimKernel* k : available_kernels()) names.push_back(k->name);
+  return names;
+}
+
+bool optim_select_kernel(const std::string& name) {
+  for (const OptimKernel* k : available_kernels())
+    if (name == k->name) return selected() = k, true;
+  return false;
+}
 
 void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& params, const Vector& grads) {
   s.step++;
@@ -81,22 +83,12 @@ void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& params,
   const float* g = grads.data();
   float* m = s.m.data();
   float* v = c.kind == OptimizerKind::adam ? s.v.data() : nullptr;
+  const OptimKernel& k = *selected();
   parallel_chunks(params.size(), kChunk, [&](size_t b, size_t e) {
-    if (c.kind == OptimizerKind::adam) {
-      const batch b1(c.beta1), b2(c.beta2), one_b1(1.0f - c.beta1), one_b2(1.0f - c.beta2);
-      const batch lr(lr_t), eps(c.epsilon);
-      for_lanes(w, g, m, v, b, e, [&](batch& wb, const batch& gb, batch& mb, batch& vb) {
-        mb = b1 * mb + one_b1 * gb;
-        vb = b2 * vb + one_b2 * gb * gb;
-        wb -= lr * mb / (xsimd::sqrt(vb) + eps);
-      });
-    } else {
-      const batch momentum(c.momentum), lr(c.learning_rate);
-      for_lanes(w, g, m, nullptr, b, e, [&](batch& wb, const batch& gb, batch& mb, batch&) {
-        mb = momentum * mb - lr * gb;
-        wb += mb;
-      });
-    }
+    if (c.kind == OptimizerKind::adam)
+      k.adam(w, g, m, v, b, e, c.beta1, c.beta2, lr_t, c.epsilon);
+    else
+      k.sgd(w, g, m, b, e, c.momentum, c.learning_rate);
   });
 }
 

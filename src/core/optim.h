@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/tensor.h"
 
@@ -34,5 +35,10 @@ void reset_optimizer(OptimizerState& state, const OptimizerConfig& config, size_
 // SGD with momentum (Keras form): m = momentum m - lr g; w += m
 void optimizer_step(const OptimizerConfig& config, OptimizerState& state, Vector& params,
                     const Vector& grads);
+
+// The update pass's SIMD kernels this build has and this CPU can run ("avx512", "avx2",
+// "wasm-simd128"), best first; the best is used. They give the same results bit for bit.
+std::vector<std::string> optim_kernels_available();
+bool optim_select_kernel(const std::string& name); // false if not available
 
 } // namespace aelab

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "core/optim.h"
@@ -45,35 +46,77 @@ TEST(Optim, SgdMomentumSteps_MatchHandComputedValues) {
 }
 
 TEST(Optim, LongVectors_MatchADoubleLoop) {
-  // the SIMD lanes and the padded last lanes against the formulas in double, several steps
-  for (OptimizerKind kind : {OptimizerKind::adam, OptimizerKind::sgd}) {
-    OptimizerConfig c;
-    c.kind = kind;
-    const size_t n = 1000 + 3; // not a multiple of any SIMD width
-    OptimizerState s;
-    reset_optimizer(s, c, n);
-    Vector w = xt::zeros<float>({n});
-    std::vector<double> wd(n), md(n), vd(n);
-    for (size_t i = 0; i < n; i++) w(i) = float(wd[i] = std::sin(double(i)));
-    for (int step = 1; step <= 3; step++) {
-      Vector g = xt::zeros<float>({n});
-      for (size_t i = 0; i < n; i++) g(i) = float(std::cos(double(i * step)) * 0.01);
-      optimizer_step(c, s, w, g);
-      const double lr_t = 1e-3 * std::sqrt(1.0 - std::pow(0.999, step)) / (1.0 - std::pow(0.9, step));
-      for (size_t i = 0; i < n; i++) {
-        const double gi = double(g(i));
-        if (kind == OptimizerKind::adam) {
-          md[i] = 0.9 * md[i] + 0.1 * gi;
-          vd[i] = 0.999 * vd[i] + 0.001 * gi * gi;
-          wd[i] -= lr_t * md[i] / (std::sqrt(vd[i]) + 1e-7);
-        } else {
-          md[i] = 0.9 * md[i] - 1e-3 * gi;
-          wd[i] += md[i];
+  // the SIMD lanes and the padded last lanes against the formulas in double, several steps, with
+  // each update kernel this CPU has (avx512 and avx2 here)
+  for (const std::string& kernel : optim_kernels_available())
+    for (OptimizerKind kind : {OptimizerKind::adam, OptimizerKind::sgd}) {
+      SCOPED_TRACE("kernel " + kernel);
+      ASSERT_TRUE(optim_select_kernel(kernel));
+      OptimizerConfig c;
+      c.kind = kind;
+      const size_t n = 1000 + 3; // not a multiple of any SIMD width
+      OptimizerState s;
+      reset_optimizer(s, c, n);
+      Vector w = xt::zeros<float>({n});
+      std::vector<double> wd(n), md(n), vd(n);
+      for (size_t i = 0; i < n; i++) w(i) = float(wd[i] = std::sin(double(i)));
+      for (int step = 1; step <= 3; step++) {
+        Vector g = xt::zeros<float>({n});
+        for (size_t i = 0; i < n; i++) g(i) = float(std::cos(double(i * step)) * 0.01);
+        optimizer_step(c, s, w, g);
+        const double lr_t = 1e-3 * std::sqrt(1.0 - std::pow(0.999, step)) / (1.0 - std::pow(0.9, step));
+        for (size_t i = 0; i < n; i++) {
+          const double gi = double(g(i));
+          if (kind == OptimizerKind::adam) {
+            md[i] = 0.9 * md[i] + 0.1 * gi;
+            vd[i] = 0.999 * vd[i] + 0.001 * gi * gi;
+            wd[i] -= lr_t * md[i] / (std::sqrt(vd[i]) + 1e-7);
+          } else {
+            md[i] = 0.9 * md[i] - 1e-3 * gi;
+            wd[i] += md[i];
+          }
         }
       }
+      for (size_t i = 0; i < n; i++) ASSERT_NEAR(w(i), wd[i], 2e-6) << "parameter " << i;
     }
-    for (size_t i = 0; i < n; i++) ASSERT_NEAR(w(i), wd[i], 2e-6) << "parameter " << i;
-  }
+  optim_select_kernel(optim_kernels_available().front());
+}
+
+TEST(Optim, EveryKernelGivesTheSameUpdatesBitForBit) {
+  // the AVX-512 pass is chosen by the CPU alone: a run must not depend on it. Lengths with every
+  // tail under 16 lanes; gradients over many magnitudes
+  const std::vector<std::string> kernels = optim_kernels_available();
+  if (kernels.size() < 2) GTEST_SKIP() << "one update kernel on this CPU: " << kernels.front();
+  for (OptimizerKind kind : {OptimizerKind::adam, OptimizerKind::sgd})
+    for (size_t n : {size_t(1), size_t(15), size_t(17), size_t(70000)}) {
+      std::vector<Vector> results;
+      for (const std::string& kernel : kernels) {
+        ASSERT_TRUE(optim_select_kernel(kernel));
+        OptimizerConfig c;
+        c.kind = kind;
+        OptimizerState s;
+        reset_optimizer(s, c, n);
+        Vector w = xt::zeros<float>({n});
+        for (size_t i = 0; i < n; i++) w(i) = float(std::sin(double(i)));
+        for (int step = 1; step <= 4; step++) {
+          Vector g = xt::zeros<float>({n});
+          for (size_t i = 0; i < n; i++)
+            g(i) = float(std::cos(double(i * step)) * std::pow(10.0, -double(i % 9)));
+          optimizer_step(c, s, w, g);
+        }
+        results.push_back(w);
+        results.push_back(s.m);
+        if (kind == OptimizerKind::adam) results.push_back(s.v);
+      }
+      const size_t per_kernel = results.size() / kernels.size();
+      for (size_t k = 1; k < kernels.size(); k++)
+        for (size_t j = 0; j < per_kernel; j++)
+          for (size_t i = 0; i < n; i++)
+            ASSERT_EQ(results[k * per_kernel + j](i), results[j](i))
+                << kernels[k] << " against " << kernels[0] << ", n " << n << ", array " << j << ", index "
+                << i;
+    }
+  optim_select_kernel(kernels.front());
 }
 
 TEST(Optim, AbsurdHyperparameters_AreRejectedWithTheirName) {
