@@ -217,10 +217,7 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
     }
     uint32_t* rows = reinterpret_cast<uint32_t*>(buf.pairs_t[size_t(thread_index)].ptr.get());
     kernel.rows_to_pairs(B + size_t(col0) * ldb, ldb, valid, k0, kc, rows, kp);
-    for (int q = 0; q < kp; q++) {
-      for (int j = 0; j < valid; j++) dst[q * nr + j] = rows[size_t(j) * kp + q];
-      for (int j = valid; j < nr; j++) dst[q * nr + j] = 0;
-    }
+    kernel.transpose_pairs(rows, kp, kp, valid, nr, dst, nr);
   };
 
   // Wide and short on several threads (layer 4's forward and weight gradient), as in gemm(): by

@@ -41,6 +41,10 @@ struct Bf16Kernel {
   // c < cols, 0 for c >= valid_cols.
   void (*interleave_rows)(const float* src, int ld, int k0, int kc, int col0, int valid_cols, int cols,
                           uint32_t* dst, int dst_ld);
+  // Pairs from rows to columns: dst[q * dst_ld + j] = src[j * src_ld + q] for q < kp and
+  // j < valid_cols, 0 for valid_cols <= j < cols; cols a multiple of 16.
+  void (*transpose_pairs)(const uint32_t* src, int src_ld, int kp, int valid_cols, int cols, uint32_t* dst,
+                          int dst_ld);
 };
 
 extern const Bf16Kernel kAvx512Bf16Kernel;

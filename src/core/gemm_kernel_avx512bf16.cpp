@@ -55,6 +55,20 @@ void interleave_rows(const float* src, int ld, int k0, int kc, int col0, int val
   }
 }
 
+void transpose_pairs(const uint32_t* src, int src_ld, int kp, int valid_cols, int cols, uint32_t* dst,
+                     int dst_ld) {
+  // 16 columns at a time: lane j gathers pair q of src row j0 + j (rows past valid_cols: 0)
+  const __m512i rows = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(src_ld));
+  for (int j0 = 0; j0 < cols; j0 += 16) {
+    const __mmask16 m = first_lanes(valid_cols - j0);
+    const uint32_t* base = src + long(j0 < valid_cols ? j0 : 0) * src_ld;
+    for (int q = 0; q < kp; q++)
+      _mm512_storeu_si512(dst + long(q) * dst_ld + j0,
+                          _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, rows, base + q, 4));
+  }
+}
+
 template <bool A_ROWS> // A_ROWS: a row's pairs are contiguous (a_pair_stride == 1)
 inline void full_tile(const aelab::gemm_detail::Bf16TileArgs& t, float* c, int ldc) {
   __m512 acc[MR][2];
@@ -120,6 +134,7 @@ void run(const aelab::gemm_detail::Bf16TileArgs& t) {
 
 namespace aelab {
 namespace gemm_detail {
-const Bf16Kernel kAvx512Bf16Kernel = {"avx512-bf16", MR, NR, &run, &rows_to_pairs, &interleave_rows};
+const Bf16Kernel kAvx512Bf16Kernel = {"avx512-bf16",   MR, NR, &run, &rows_to_pairs, &interleave_rows,
+                                      &transpose_pairs};
 } // namespace gemm_detail
 } // namespace aelab
