@@ -118,6 +118,9 @@ double fused(const float* logits, const T* targets, size_t n, float inv_n, float
   while (i < n_vectors) {
     const size_t chunk_end = n_vectors < i + kChunk ? n_vectors : i + kChunk;
     batch acc(0.0f);
+#if defined(__clang__) // WebAssembly: 4 values per iteration, and V8 checks for interrupts in each
+#pragma clang loop unroll_count(4)
+#endif
     for (; i < chunk_end; i += W)
       step(batch::load_unaligned(logits + i), load_targets<A>(targets + i), acc,
            WITH_GRAD ? dlogits + i : nullptr);
