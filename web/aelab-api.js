@@ -441,8 +441,14 @@
     setTimeout(announce, 500);
   }
 
-  function need() {
+  // Calls need the lab up; those that change it also wake its main loop for the frame that shows
+  // the change. Reads (read()) do not: an embedded lab's aelab-host.js reads input() every 100
+  // ms, and waking on it kept an iframe drawing ~58 frames a second at rest.
+  function read() {
     if (!page.runtime) throw new Error('aelab is not ready yet: await aelab.ready first');
+  }
+  function need() {
+    read();
     Module._aelab_wake();
   }
   // Resolves once the run has applied command `seq` and `until(state)` holds (polled: the run may
@@ -561,9 +567,9 @@
     },
     // false if the test set is not loaded or `index` is not an index into it
     loadTestDigit(index) { need(); return isIndex(index) && Module._aelab_load_test_digit(index) === 1; },
-    input() { need(); return floats(Module._aelab_input(), 784); },
-    reconstruction() { need(); return floats(Module._aelab_reconstruction(), 784); },
-    latent() { need(); const p = Module._aelab_latent(); return floats(p, Module._aelab_latent_dim()); },
+    input() { read(); return floats(Module._aelab_input(), 784); },
+    reconstruction() { read(); return floats(Module._aelab_reconstruction(), 784); },
+    latent() { read(); const p = Module._aelab_latent(); return floats(p, Module._aelab_latent_dim()); },
     // New random weights; resolves once the run has them.
     reset() { need(); return applied(Module._aelab_reset(), (s) => s.modelCurrent).then(() => undefined); },
     // Trains `batches` batches (loading the training set first if needed); resolves to how many ran.
@@ -630,9 +636,9 @@
     },
     // ---- lessons (docs/teaching.md)
     // The lesson link of the lab as it is now: this page's address with the settings in the hash.
-    link() { need(); return `${location.href.split('#')[0]}#${linkText()}`; },
+    link() { read(); return `${location.href.split('#')[0]}#${linkText()}`; },
     // The controls the lesson hides, by name ('lr', 'reset', ...).
-    hidden() { need(); return this.state().lesson.hidden; },
+    hidden() { read(); return this.state().lesson.hidden; },
     // Downloads the test set's latent codes for the TensorBoard Embedding Projector as
     // aelab-projector.zip (vectors.tsv, metadata.tsv, sprite.png, projector_config.json); resolves
     // with the file name once downloaded.

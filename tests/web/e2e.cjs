@@ -115,6 +115,15 @@ async function embeddedLab(browser, labUrl) {
     const s0 = await frame.evaluate(() => aelab.state());
     check('embedded on another origin: not cross-origin isolated, the single-thread build',
           !s0.crossOriginIsolated && s0.script === 'aelab.js', `crossOriginIsolated=${s0.crossOriginIsolated}, ${s0.script}`);
+    // at rest the main loop sleeps, though aelab-host.js reads the lab (input()) every 100 ms
+    await sleep(1500);
+    const r0 = await frame.evaluate(() => aelab.state()), tr = Date.now();
+    await sleep(3000);
+    const r1 = await frame.evaluate(() => aelab.state());
+    const restFps = (r1.frames - r0.frames) / ((Date.now() - tr) / 1000);
+    check('embedded lab at rest: the main loop sleeps while the host-page messages read the lab',
+          restFps < 2 && r1.mainLoopPaused,
+          `${restFps.toFixed(1)} frames a second at rest, main loop ${r1.mainLoopPaused ? 'paused' : 'running'}`);
     await frame.evaluate(async () => { aelab.set({ batch: 256 }); await aelab.train(true); });
     await waitFor(frame, 'embedded lab trains', () => aelab.state().step > 30, null, 180000);
     const a = await frame.evaluate(() => aelab.state()), t0 = Date.now();
