@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/loss_kernel.h"
+#include "core/simd_choice.h"
 #include "core/threads.h"
 
 namespace aelab {
@@ -16,32 +17,21 @@ namespace aelab {
 namespace {
 
 using loss_detail::LossKernel;
-const LossKernel kBaselineLossKernel = make_loss_kernel<xsimd::default_arch>(
+const LossKernel kBaselineLossKernel = make_loss_kernel<xsimd::default_arch>(kBaselineSimd);
+
+SimdChoice<LossKernel>& choice() {
 #if defined(__EMSCRIPTEN__)
-    "wasm-simd128"
+  static SimdChoice<LossKernel> c(&kBaselineLossKernel, nullptr);
 #else
-    "avx2"
+  static SimdChoice<LossKernel> c(&kBaselineLossKernel, &loss_detail::kAvx512LossKernel);
 #endif
-);
-
-std::vector<const LossKernel*> available_kernels() {
-  std::vector<const LossKernel*> list;
-#if !defined(__EMSCRIPTEN__)
-  if (xsimd::available_architectures().avx512f) list.push_back(&loss_detail::kAvx512LossKernel);
-#endif
-  list.push_back(&kBaselineLossKernel);
-  return list;
-}
-
-const LossKernel*& selected() {
-  static const LossKernel* kernel = available_kernels().front();
-  return kernel;
+  return c;
 }
 
 template <bool WITH_GRAD, class T>
 double run_kernel(LossKind kind, const float* logits, const T* targets, size_t n, float inv_n,
                   float* dlogits) {
-  const LossKernel& k = *selected();
+  const LossKernel& k = choice().selected();
   if constexpr (std::is_same_v<T, uint8_t>)
     return k.bytes(kind, logits, targets, n, inv_n, WITH_GRAD ? dlogits : nullptr);
   else
@@ -92,19 +82,11 @@ double loss_and_grad_bytes(LossKind kind, const float* logits, const uint8_t* co
   return total / double(n);
 }
 
-std::vector<std::string> loss_kernels_available() {
-  std::vector<std::string> names;
-  for (const LossKernel* k : available_kernels()) names.push_back(k->name);
-  return names;
-}
+std::vector<std::string> loss_kernels_available() { return choice().names(); }
 
-std::string loss_kernel_selected() { return selected()->name; }
+std::string loss_kernel_selected() { return choice().selected().name; }
 
-bool loss_select_kernel(const std::string& name) {
-  for (const LossKernel* k : available_kernels())
-    if (name == k->name) return selected() = k, true;
-  return false;
-}
+bool loss_select_kernel(const std::string& name) { return choice().select(name); }
 
 double loss_sum(LossKind kind, const float* logits, const float* targets, size_t n) {
   return fused_parallel<false>(kind, logits, targets, n, nullptr);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/optim_kernel.h"
+#include "core/simd_choice.h"
 #include "core/threads.h"
 
 namespace aelab {
@@ -39,40 +40,21 @@ namespace {
 constexpr size_t kChunk = 32768; // parameters per task
 
 using optim_detail::OptimKernel;
-const OptimKernel kBaselineOptimKernel = make_optim_kernel<xsimd::default_arch>(
+const OptimKernel kBaselineOptimKernel = make_optim_kernel<xsimd::default_arch>(kBaselineSimd);
+
+SimdChoice<OptimKernel>& choice() {
 #if defined(__EMSCRIPTEN__)
-    "wasm-simd128"
+  static SimdChoice<OptimKernel> c(&kBaselineOptimKernel, nullptr);
 #else
-    "avx2"
+  static SimdChoice<OptimKernel> c(&kBaselineOptimKernel, &optim_detail::kAvx512OptimKernel);
 #endif
-);
-
-std::vector<const OptimKernel*> available_kernels() {
-  std::vector<const OptimKernel*> list;
-#if !defined(__EMSCRIPTEN__)
-  if (xsimd::available_architectures().avx512f) list.push_back(&optim_detail::kAvx512OptimKernel);
-#endif
-  list.push_back(&kBaselineOptimKernel);
-  return list;
-}
-
-const OptimKernel*& selected() {
-  static const OptimKernel* kernel = available_kernels().front();
-  return kernel;
+  return c;
 }
 } // namespace
 
-std::vector<std::string> optim_kernels_available() {
-  std::vector<std::string> names;
-  for (const OptimKernel* k : available_kernels()) names.push_back(k->name);
-  return names;
-}
+std::vector<std::string> optim_kernels_available() { return choice().names(); }
 
-bool optim_select_kernel(const std::string& name) {
-  for (const OptimKernel* k : available_kernels())
-    if (name == k->name) return selected() = k, true;
-  return false;
-}
+bool optim_select_kernel(const std::string& name) { return choice().select(name); }
 
 void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& params, const Vector& grads) {
   s.step++;
@@ -83,7 +65,7 @@ void optimizer_step(const OptimizerConfig& c, OptimizerState& s, Vector& params,
   const float* g = grads.data();
   float* m = s.m.data();
   float* v = c.kind == OptimizerKind::adam ? s.v.data() : nullptr;
-  const OptimKernel& k = *selected();
+  const OptimKernel& k = choice().selected();
   parallel_chunks(params.size(), kChunk, [&](size_t b, size_t e) {
     if (c.kind == OptimizerKind::adam)
       k.adam(w, g, m, v, b, e, c.beta1, c.beta2, lr_t, c.epsilon);

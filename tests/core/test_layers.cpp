@@ -129,6 +129,19 @@ template <class F> void for_each_loss_kernel(F f) {
   loss_select_kernel(loss_kernels_available().front());
 }
 
+// Targets as pixel bytes (70% zeros), their rows and their float values (byte / 255).
+struct PixelTargets {
+  std::vector<uint8_t> bytes;
+  std::vector<const uint8_t*> row_ptr;
+  std::vector<float> values;
+  PixelTargets(int rows, int cols, uint64_t seed) : bytes(size_t(rows) * cols), values(bytes.size()) {
+    Rng rng(seed);
+    for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
+    for (int r = 0; r < rows; r++) row_ptr.push_back(bytes.data() + size_t(r) * cols);
+    for (size_t i = 0; i < bytes.size(); i++) values[i] = float(bytes[i]) / 255.0f;
+  }
+};
+
 void check_loss(LossKind kind) {
   for_each_loss_kernel([&] {
     const size_t n = 40;
@@ -181,16 +194,11 @@ TEST(Loss, FromPixelBytes_MatchesTheFloatTargets) {
         set_thread_count(threads);
         const int rows = 70, cols = 1100;
         auto z = random_values(size_t(rows) * cols, 41, -8.0f, 8.0f);
-        Rng rng(42);
-        std::vector<uint8_t> bytes(z.size());
-        for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
-        std::vector<const uint8_t*> row_ptr(static_cast<size_t>(rows));
-        for (int r = 0; r < rows; r++) row_ptr[size_t(r)] = bytes.data() + size_t(r) * cols;
-        std::vector<float> y(z.size()), dz(z.size()), dz_bytes(z.size());
-        for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
-        const double loss = loss_and_grad(kind, z.data(), y.data(), z.size(), dz.data());
+        const PixelTargets t(rows, cols, 42);
+        std::vector<float> dz(z.size()), dz_bytes(z.size());
+        const double loss = loss_and_grad(kind, z.data(), t.values.data(), z.size(), dz.data());
         const double loss_bytes =
-            loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.data());
+            loss_and_grad_bytes(kind, z.data(), t.row_ptr.data(), rows, cols, dz_bytes.data());
         EXPECT_NEAR(loss_bytes, loss, 1e-6 * loss) << (kind == LossKind::bce ? "bce" : "mse");
         EXPECT_EQ(dz_bytes, dz) << (kind == LossKind::bce ? "bce" : "mse");
       }
@@ -208,22 +216,16 @@ TEST(Loss, EveryKernelGivesTheSameGradientsBitForBit) {
     for (int cols : {784, 1037, 1, 15, 17}) {
       const int rows = 9;
       auto z = random_values(size_t(rows) * cols, 51, -20.0f, 20.0f);
-      Rng rng(52);
-      std::vector<uint8_t> bytes(z.size());
-      for (auto& b : bytes) b = rng.uniform() < 0.7 ? 0 : uint8_t(rng.below(256));
-      std::vector<const uint8_t*> row_ptr(static_cast<size_t>(rows));
-      for (int r = 0; r < rows; r++) row_ptr[size_t(r)] = bytes.data() + size_t(r) * cols;
-      std::vector<float> y(z.size());
-      for (size_t i = 0; i < y.size(); i++) y[i] = float(bytes[i]) / 255.0f;
+      const PixelTargets t(rows, cols, 52);
       std::vector<std::vector<float>> dz, dz_bytes;
       std::vector<double> loss, loss_bytes;
       for (const std::string& k : kernels) {
         ASSERT_TRUE(loss_select_kernel(k));
         dz.emplace_back(z.size());
         dz_bytes.emplace_back(z.size());
-        loss.push_back(loss_and_grad(kind, z.data(), y.data(), z.size(), dz.back().data()));
+        loss.push_back(loss_and_grad(kind, z.data(), t.values.data(), z.size(), dz.back().data()));
         loss_bytes.push_back(
-            loss_and_grad_bytes(kind, z.data(), row_ptr.data(), rows, cols, dz_bytes.back().data()));
+            loss_and_grad_bytes(kind, z.data(), t.row_ptr.data(), rows, cols, dz_bytes.back().data()));
       }
       for (size_t k = 1; k < kernels.size(); k++) {
         SCOPED_TRACE(kernels[k] + " against " + kernels[0] + ", cols " + std::to_string(cols));
