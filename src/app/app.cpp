@@ -641,6 +641,7 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   rect("map", app.views.map_rect);
   j.number("timelinePoints", double(lab.run.timeline.size())).number("timelineShown", lab_scrub_index(lab));
   j.number("timelineBytes", double(timeline_bytes(lab.run.timeline)));
+  j.number("timelineBudgetBytes", double(kTimelineBudgetBytes));
   j.begin("lesson").string("title", app.lesson.title).string("note", app.lesson.note);
   std::vector<std::string> panels;
   for (int i = 0; i < kPanelCount; i++)

@@ -4,6 +4,7 @@
 // asked for; commands go there and snapshots come back as bytes (lab/wire.h). Every call that
 // may change what is shown wakes the main loop.
 #include <emscripten.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <string>
@@ -90,6 +91,8 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_state() {
   WebState& w = web();
   return give(app_state_json(w.app, w.announced_ready, [&](JsonWriter& j) {
     j.boolean("modelSettled", w.model_settled).boolean("mainLoopPaused", w.paused);
+    // the allocator's bytes in use (the heap itself only grows, in 20% steps: a leak shows here)
+    j.number("wasmHeapInUseBytes", double(mallinfo().uordblks));
   }));
 }
 
