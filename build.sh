@@ -229,47 +229,32 @@ run_tests() {
 
 # ---------------------------------------------------------------------------------------------
 # App and web. The same src/app/ code builds natively (Debian's SDL2 + OpenGL 3) and for the
-# browser (SDL2 built here from Debian's orig tarball with emcmake, WebGL2). The web build is a
+# browser (SDL2 built here from Debian's orig tarball by cmake/sdl2-wasm, WebGL2). The web build is a
 # folder of static files, build/web/, that `serve` serves and the browser tests load.
 SDL_WASM="$CACHE/sdl2-wasm"       # installed static SDL2 for Emscripten (CMake config under lib/cmake)
 SDL_WASM_MT="$CACHE/sdl2-wasm-mt" # the same built with -pthread, for the threaded variant
 WEB_OUT="$BUILD/web"
 FASHION_DIR=/usr/share/datasets/fashion-mnist # Debian's dataset-fashion-mnist
 
-# SDL 2.32.4 for wasm, built once into <prefix>. Its configure step runs ~350 checks, one emcc
-# each (~4 min); they come out the same with and without -pthread, so the first build keeps their
-# results (SDL_CHECKS) and the other starts from them: only what mentions threads, semaphores or
-# atomics is checked again. fetch_sdl_wasm <prefix> [extra compiler flags]
-SDL_CHECKS="$CACHE/sdl2-wasm-checks.cmake"
+# SDL 2.32.4 for wasm, built once into <prefix> by cmake/sdl2-wasm (SDL's own Emscripten
+# configuration and the sources it compiles, ~1 min; SDL's configure step took ~5 more, one emcc
+# per check). The prefix is rebuilt when that recipe changes. fetch_sdl_wasm <prefix> [threads]
 fetch_sdl_wasm() {
-  local prefix="$1" flags="${2:-}" name
+  local prefix="$1" threads="${2:-OFF}" name recipe
   name="$(basename "$prefix")"
   fetch_debian_pool pool/main/libs/libsdl2/$SDL_TAR d364cded8bf41f3f503014d3fb6473f1a7077ff468da1638dae4a6bec6ef2277
-  [ -f "$prefix/.done" ] && return 0
-  local src="$CACHE/$name-src" bld="$CACHE/$name-build" seed=()
+  recipe="$SDL_TAR $threads $(cat "$ROOT"/cmake/sdl2-wasm/* | sha256sum | cut -c1-16)"
+  [ "$(cat "$prefix/.done" 2>/dev/null)" = "$recipe" ] && return 0
+  local src="$CACHE/$name-src" bld="$CACHE/$name-build"
   rm -rf "$src" "$bld" "$prefix" && mkdir -p "$src"
   tar -xzf "$CACHE/dl/$SDL_TAR" -C "$src" --strip-components=1
-  # Emscripten 3.1.6 predates EM_JS_DEPS: define it away; the app's link asks for the JS
-  # functions it would have declared (cmake/em_js_deps.txt).
-  printf '%s\n' '#include <emscripten/em_js.h>' '#ifndef EM_JS_DEPS' '#define EM_JS_DEPS(tag, deps)' \
-    '#endif' >"$src/aelab_em_js_deps.h"
-  local minutes=5
-  [ -f "$SDL_CHECKS" ] && seed=(-C "$SDL_CHECKS") minutes=2
-  say "building SDL2 for wasm into .cache/$name (once, ~$minutes min)"
-  emcmake cmake "${seed[@]}" -S "$src" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_C_FLAGS="-include $src/aelab_em_js_deps.h $flags" \
-        -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DSDL_AUDIO=OFF >"$CACHE/$name-configure.log" 2>&1 ||
-    die "SDL2 wasm configure failed, see $CACHE/$name-configure.log"
-  if [ ${#seed[@]} = 0 ]; then # the checks' results: cached booleans (1 or empty) that are not CMake's own
-    grep -E '^[A-Za-z][A-Za-z0-9_]*:INTERNAL=1?$' "$bld/CMakeCache.txt" | grep -vE '^CMAKE_' |
-      grep -viE 'THREAD|SEM|ATOMIC' | sed -E 's/^([^:]*):INTERNAL=(.*)$/set(\1 "\2" CACHE INTERNAL "")/' \
-      >"$SDL_CHECKS.part" && mv "$SDL_CHECKS.part" "$SDL_CHECKS"
-  fi
-  cmake --build "$bld" -j "$JOBS" >"$CACHE/$name-build.log" 2>&1 ||
+  say "building SDL2 for wasm into .cache/$name (once, ~1 min)"
+  { emcmake cmake -S "$ROOT/cmake/sdl2-wasm" -B "$bld" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+          -DSDL_SOURCE="$src" -DSDL_THREADS="$threads" &&
+    cmake --build "$bld" -j "$JOBS" && cmake --install "$bld" --prefix "$prefix"; } >"$CACHE/$name-build.log" 2>&1 ||
     die "SDL2 wasm build failed, see $CACHE/$name-build.log"
-  cmake --install "$bld" >/dev/null
   rm -rf "$src" "$bld"
-  touch "$prefix/.done"
+  echo "$recipe" >"$prefix/.done"
 }
 
 # One variant of the web app: build_web_variant <build dir> <SDL2 prefix> [cmake options]
@@ -290,7 +275,7 @@ build_web() {
   setup_core
   fetch_app_deps
   fetch_sdl_wasm "$SDL_WASM"
-  fetch_sdl_wasm "$SDL_WASM_MT" -pthread
+  fetch_sdl_wasm "$SDL_WASM_MT" ON
   build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
   build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
