@@ -84,3 +84,35 @@ TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
   EXPECT_EQ(S.col_value[1 * 2], 1.0f);
   EXPECT_EQ(S.col_value[3 * 2], 51 / 255.0f);
 }
+
+// Each row's nonzeros against a plain loop, for every byte value, densities from empty to full,
+// and widths with a tail after the last 8 pixels (the vector paths take 8 at a time).
+TEST(Sparse, RowsMatchAPlainLoopForEveryByteDensityAndWidth) {
+  for (int pixels : {1, 7, 8, 9, 23, 784}) {
+    for (double density : {0.0, 0.05, 0.2, 0.6, 1.0}) {
+      const int n = 40;
+      auto p = sparse_pixels(n, pixels, density, uint64_t(pixels * 100 + int(density * 10)));
+      for (size_t i = 0; i < 256 && i < p.size(); i++) p[i] = uint8_t(i); // every byte at least once
+      std::vector<const uint8_t*> rows(static_cast<size_t>(n));
+      for (int r = 0; r < n; r++) rows[size_t(r)] = p.data() + size_t(r) * pixels;
+      SparseRows S;
+      sparse_rows_from_pixels(rows.data(), n, pixels, &S);
+      size_t total = 0;
+      for (int r = 0; r < n; r++) {
+        std::vector<int> col;
+        std::vector<float> value;
+        for (int k = 0; k < pixels; k++)
+          if (rows[size_t(r)][k]) col.push_back(k), value.push_back(float(rows[size_t(r)][k]) / 255.0f);
+        total += col.size();
+        const size_t at = size_t(r) * size_t(pixels);
+        ASSERT_EQ(S.row_count[size_t(r)], int(col.size())) << "pixels " << pixels << " row " << r;
+        EXPECT_EQ(std::vector<int>(S.col.begin() + long(at), S.col.begin() + long(at + col.size())), col)
+            << "pixels " << pixels << " density " << density << " row " << r;
+        EXPECT_EQ(std::vector<float>(S.value.begin() + long(at), S.value.begin() + long(at + col.size())),
+                  value)
+            << "pixels " << pixels << " density " << density << " row " << r;
+      }
+      EXPECT_EQ(S.nonzeros(), total);
+    }
+  }
+}
