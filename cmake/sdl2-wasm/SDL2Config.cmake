@@ -6,4 +6,3 @@ if(NOT TARGET SDL2::SDL2-static)
     IMPORTED_LOCATION "${_aelab_sdl2_prefix}/lib/libSDL2.a"
     INTERFACE_INCLUDE_DIRECTORIES "${_aelab_sdl2_prefix}/include;${_aelab_sdl2_prefix}/include/SDL2")
 endif()
-set(SDL2_FOUND TRUE)
