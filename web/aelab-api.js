@@ -468,7 +468,15 @@
   function floats(pointer, n) {
     return Array.from(heap(Float32Array).subarray(pointer >> 2, (pointer >> 2) + n));
   }
-  const choices = { loss: { bce: 0, mse: 1 }, optimizer: { adam: 0, sgd: 1 } };
+  // The settings table (src/lab/settings.h): each row's key, kind ('number', 'flag', 'choice',
+  // 'text'), choices, text example and alias. The app checks every value; the page only turns
+  // JavaScript values into what the app takes.
+  let settingRows = null;
+  function settingRow(key) {
+    if (!settingRows) settingRows = JSON.parse(Module.UTF8ToString(Module._aelab_settings()));
+    return settingRows.find((r) => r.key === key || r.alias === key);
+  }
+  const listed = (names) => names.map((n) => `'${n}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
   // A view's data from the app as JSON; its {error} becomes an exception naming the call.
   function viewData(call, text) {
     const data = JSON.parse(text);
@@ -501,28 +509,23 @@
     set(settings) {
       need();
       for (const [key, given] of Object.entries(settings)) {
-        // texts: noise and corrupt ('none', 'gaussian:0.2', 'mask:0.3', 'saltpepper:0.1'), dataset
-        // ('mnist', 'fashion', 'custom'), exclude or excludeClasses ('7', '3,5', [3, 5], 'none')
-        if (key === 'noise' || key === 'corrupt' || key === 'dataset' || key === 'exclude' || key === 'excludeClasses') {
-          const text = Array.isArray(given) && key.startsWith('exclude') ? (given.length ? given.join(',') : 'none')
-            : key.startsWith('exclude') && typeof given === 'number' ? String(given) : given;
-          const example = { dataset: "'mnist' or 'fashion'", exclude: "'7' or [3, 5]", excludeClasses: "[7] or '3,5'" }[key] || "'mask:0.3' or 'none'";
-          if (typeof text !== 'string')
-            throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a text such as ${example}`);
-          const error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key === 'excludeClasses' ? 'exclude' : key, text]);
-          if (error) throw new Error(`aelab.set: ${error}`);
-          continue;
+        const row = settingRow(key); // unknown keys go to the app, which lists the known ones
+        const refuse = (expected) => { throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected ${expected}`); };
+        let error;
+        if (row && row.kind === 'text') {
+          // a text ('mask:0.3', 'none'); a list of classes as an array ([3, 5]) or a number (7)
+          const text = Array.isArray(given) ? (given.length ? given.join(',') : 'none')
+            : typeof given === 'number' ? String(given) : given;
+          if (typeof text !== 'string') refuse(`a text such as ${row.example}`);
+          error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key, text]);
+        } else if (row && row.kind === 'choice') { // by name: 'bce', 'adam', 'fashion'
+          if (typeof given !== 'string') refuse(listed(row.choices));
+          error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key, given.toLowerCase()]);
+        } else {
+          const value = typeof given === 'boolean' ? (given ? 1 : 0) : given;
+          if (typeof value !== 'number' || !Number.isFinite(value)) refuse('a finite number');
+          error = Module.ccall('aelab_set', 'string', ['string', 'number'], [key, value]);
         }
-        let value = given;
-        if (choices[key]) value = choices[key][String(given).toLowerCase()];
-        else if (typeof given === 'boolean') value = given ? 1 : 0;
-        if (choices[key] && value === undefined) {
-          const names = Object.keys(choices[key]).map((k) => `'${k}'`).join(' or ');
-          throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected ${names}`);
-        }
-        if (typeof value !== 'number' || !Number.isFinite(value))
-          throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected a finite number`);
-        const error = Module.ccall('aelab_set', 'string', ['string', 'number'], [key, value]);
         if (error) throw new Error(`aelab.set: ${error}`);
       }
       return this.state();

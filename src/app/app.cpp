@@ -25,17 +25,10 @@ extern const unsigned aelab_ui_font_size;
 namespace aelab {
 namespace {
 
-constexpr float kFontPixels = 15; // ImGui pixels from the font's ascent to its descent
 // The glyphs the font holds (UI_FONT_GLYPHS in build.sh): Latin, dashes, quotes, bullet,
 // ellipsis, arrows, minus. Lesson titles and notes may use any of them.
 constexpr ImWchar kFontGlyphs[] = {0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201D, 0x2022, 0x2022,
                                    0x2026, 0x2026, 0x2190, 0x2193, 0x2212, 0x2212, 0};
-
-std::string json_number_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 // Panel rectangles for a window of w x h below a banner `top` tall: draw | latent | training
 // above, the views (tabs) | model below, each row sharing its width among the panels a lesson
@@ -248,26 +241,18 @@ void adapt_budget(App& app) {
   b.window_start_ms = now, b.window_frames = 0;
 }
 
-void request_data(App& app, DataTarget target) {
-  Lab& lab = app.lab;
-  lab_data_slot(lab, target).status = DataStatus::loading;
-  lab_data_slot(lab, target).progress = 0;
-  const DatasetKind kind = target == DataTarget::other ? lab.other_kind : lab.dataset;
-  if (app.platform.request_data) app.platform.request_data(target, kind, lab.data_generation);
-}
-
 void request_training_set_if_needed(App& app) {
   const bool wanted =
-      app.lab.run.status == RunStatus::waiting_for_data && app.lab.run.seq >= app.lab.dataset_seq;
+      app.lab.latest.status == RunStatus::waiting_for_data && app.lab.latest.seq >= app.lab.dataset_seq;
   if (!wanted || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
   app.training_set_requested = true;
-  request_data(app, DataTarget::train);
+  app_request_data(app, DataTarget::train);
 }
 
 // The Anomaly view compares the test set with another data set's: loaded when it is first shown.
 void request_other_set_if_needed(App& app) {
   if (app.views.view != View::anomaly || !app_panel_shown(app, Panel::views)) return;
-  if (app.lab.other.status == DataStatus::absent) request_data(app, DataTarget::other);
+  if (app.lab.other.status == DataStatus::absent) app_request_data(app, DataTarget::other);
 }
 
 void save_if_answered(App& app) {
@@ -543,266 +528,6 @@ bool digit_image(const char* id, const float* pixels, int width, int height, flo
   ImU32 border = ImGui::IsItemHovered() ? IM_COL32(255, 200, 80, 255) : IM_COL32(90, 90, 100, 255);
   dl->AddRect(pos, ImVec2(pos.x + side, pos.y + side), border);
   return clicked;
-}
-
-std::string app_state_json(const App& app, bool page_ready, const std::function<void(JsonWriter&)>& extra) {
-  const Lab& lab = app.lab;
-  const Snapshot& run = lab.run;
-  const ModelShape& shape = lab.model->shape;
-  JsonWriter j;
-  j.boolean("ready", app.frames > 0 && page_ready);
-  j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
-  j.begin("model")
-      .string("name", lab.model_name)
-      .number("input", shape.input_dim)
-      .number("hidden", shape.hidden_dim);
-  j.number("latent", shape.latent_dim).number("epochsBefore", run.epochs_before).end();
-  j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
-  j.string("notice", lab.model_notice);
-  for (const auto& [key, slot] :
-       {std::pair<const char*, const DataSlot*>{"testSet", &lab.test}, {"trainSet", &lab.train}})
-    j.begin(key)
-        .string("status", data_status_name(slot->status))
-        .number("progress", slot->progress)
-        .number("count", slot->count)
-        .string("error", slot->error)
-        .end();
-  j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
-  j.boolean("training", lab_training(lab));
-  j.string("runStatus", run_status_name(run.status));
-  j.number("epoch", run.epochs_done)
-      .number("epochs", lab.config.epochs)
-      .number("epochProgress", run.epoch_fraction);
-  j.number("step", double(run.steps));
-  j.null_or("trainLoss", run.steps > 0, run.smoothed_loss);
-  j.null_or("valLoss", run.val.loss >= 0, run.val.loss);
-  j.number("valEpoch", run.val.epoch).number("valStep", double(run.val.step));
-  j.boolean("validating", run.validation_progress >= 0);
-  j.number("samplesPerS", run.speed.samples_per_s)
-      .number("computeSamplesPerS", run.speed.compute_samples_per_s);
-  j.number("threads", thread_count());
-  j.number("lr", lab.config.optimizer.learning_rate).number("batch", lab.config.batch_size);
-  j.string("loss", lab.config.loss == LossKind::bce ? "bce" : "mse");
-  j.string("optimizer", lab.config.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
-  j.number("seed", double(lab.config.seed));
-  j.string("noise", noise_text(lab.config.noise));
-  j.string("dataset", dataset_name(lab.dataset)).string("datasetTitle", dataset_title(lab.dataset));
-  j.string("ownData", app.own_data_name);
-  j.string("exclude", excluded_text(lab.config.excluded_classes));
-  j.string("precision", precision_name(lab.config.precision))
-      .boolean("bf16Available", precision_problem(Precision::bf16).empty());
-  j.string("modelData", lab.model_data).boolean("modelDataMismatch", app_model_data_mismatch(app));
-  j.begin("otherSet")
-      .string("dataset", dataset_name(lab.other_kind))
-      .string("status", data_status_name(lab.other.status))
-      .number("progress", lab.other.progress)
-      .number("count", lab.other.count)
-      .string("error", lab.other.error)
-      .end();
-  j.string("corrupt", noise_text(lab.input.corrupt));
-  j.number("budgetMs", app.budget.ms).boolean("budgetAuto", app.budget.automatic);
-  j.string("trainingHost", host_kind_name(lab.host->kind()));
-  j.boolean("trainingThread", lab.host->kind() == HostKind::thread);
-  // the commands sent and applied, and the last step command's progress (the page's promises)
-  j.number("commandsSent", double(lab.sent_seq)).number("commandsApplied", double(run.seq));
-  j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
-  j.number("stepsWanted", double(run.steps_wanted));
-  j.boolean("settled", lab_settled(lab));
-  j.boolean("modelCurrent", lab_has_latest_weights(lab)); // the UI has the run's newest weights
-  j.boolean("preprocess", lab.input.preprocess).boolean("inputEmpty", lab.input.empty);
-  j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
-  const float z = app.zoom > 0 ? app.zoom : 1;
-  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels, not ImGui's
-    j.begin(key).number("x", r.x * z).number("y", r.y * z).number("w", r.w * z).number("h", r.h * z).end();
-  };
-  j.number("zoom", z);
-  j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
-  rect("drawCanvas", app.draw.canvas_rect);
-  rect("latentBars", app.latent.bars_rect);
-  j.boolean("codeEdited", lab.input.code_edited);
-  j.string("status", run.message);
-  j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
-  j.string("message", app.message.text);
-  j.string("view", view_name(app.views.view));
-  {
-    const AnomalyNumbers a = anomaly_numbers(app);
-    j.begin("anomaly")
-        .null_or("threshold", a.threshold >= 0, a.threshold)
-        .null_or("shareAbove", a.share_above >= 0, a.share_above)
-        .null_or("inputLoss", a.input_loss >= 0, a.input_loss)
-        .null_or("percentileOfInput", a.percentile_of_input >= 0, a.percentile_of_input)
-        .boolean("unusual", a.unusual)
-        .null_or("auc", a.auc >= 0, a.auc)
-        .number("builds", app.views.scores.builds)
-        .end();
-  }
-  j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
-  j.number("mapFrameMs", app.views.map_frame_ms);
-  rect("map", app.views.map_rect);
-  j.number("timelinePoints", double(lab.run.timeline.size())).number("timelineShown", lab_scrub_index(lab));
-  j.number("timelineBytes", double(timeline_bytes(lab.run.timeline)));
-  j.number("timelineBudgetBytes", double(kTimelineBudgetBytes));
-  j.begin("lesson").string("title", app.lesson.title).string("note", app.lesson.note);
-  std::vector<std::string> panels;
-  for (int i = 0; i < kPanelCount; i++)
-    if (app_panel_shown(app, Panel(i))) panels.push_back(kPanelNames[i]);
-  j.json("panels", json_strings(panels)).json("hidden", json_strings(app_hidden_controls(app)));
-  j.json("notices", json_strings(app.lesson.notices)).end();
-  const char* const modes[] = {"full", "compact", "phone"};
-  j.string("layoutMode", modes[int(app.layout)]).boolean("embed", app.embed);
-  j.begin("layout"); // the panels drawn this frame (the tabbed layouts draw one or two)
-  for (int i = 0; i < kPanelCount; i++)
-    if (app.panel_rects[i].w > 0) rect(kPanelNames[i], app.panel_rects[i]);
-  j.end();
-  rect("shareButton", app.share_button);
-  j.number("tourStep", app.tour_step);
-  rect("tourNext", app.tour_buttons[0]);
-  rect("tourSkip", app.tour_buttons[1]);
-  j.boolean("shareOpen", app.share_open);
-  std::vector<std::string> drawn;
-  for (int i = 0; i < kControlCount; i++)
-    if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
-  j.json("controlsDrawn", json_strings(drawn));
-  if (extra) extra(j);
-  return j.finish();
-}
-
-std::string excluded_text(uint32_t classes) {
-  std::string out;
-  for (int c = 0; c < 32; c++)
-    if ((classes >> c) & 1u) out += (out.empty() ? "" : ",") + std::to_string(c);
-  return out.empty() ? "none" : out;
-}
-
-std::string parse_excluded(const std::string& text, uint32_t* classes) {
-  *classes = 0;
-  if (text == "none" || text.empty()) return "";
-  size_t at = 0;
-  while (at <= text.size()) {
-    const size_t comma = std::min(text.find(',', at), text.size());
-    const std::string item = text.substr(at, comma - at);
-    char* end = nullptr;
-    const long c = item.empty() ? -1 : std::strtol(item.c_str(), &end, 10);
-    if (c < 0 || c > 31 || *end != 0)
-      return "exclude = '" + text +
-             "': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'";
-    *classes |= 1u << c;
-    at = comma + 1;
-  }
-  if ((*classes & 0x3ffu) == 0x3ffu)
-    return "exclude = '" + text + "': leaving out all ten classes leaves nothing to train on";
-  return "";
-}
-
-void app_request_test_set(App& app) {
-  if (app.lab.test.status == DataStatus::absent) request_data(app, DataTarget::test);
-}
-
-bool app_model_data_mismatch(const App& app) {
-  const Lab& lab = app.lab;
-  return !lab.model_data.empty() && lab.model_data != dataset_name(lab.dataset) && lab.scrub_id == 0;
-}
-
-void app_train_new_model(App& app) {
-  if (app_reset(app, app.lab.model->shape).empty()) lab_start(app.lab);
-}
-
-std::string app_set_dataset(App& app, DatasetKind kind) {
-  Lab& lab = app.lab;
-  if (kind == DatasetKind::custom && app.own_data_name.empty())
-    return std::string("dataset = 'custom': no data of your own was given yet (") +
-           (app.platform.web
-                ? "Your own data... in the Model and data panel, or drop the IDX files on the page)"
-                : "type a folder of IDX files in the Model and data panel)");
-  if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
-  lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
-  app.training_set_requested = false;
-  app.views.threshold = -1;
-  request_data(app, DataTarget::test);
-  if (app_model_data_mismatch(app))
-    app_message(app,
-                std::string("The model shown learned ") +
-                    (lab.model_data == "mnist" ? "MNIST digits" : lab.model_data) + ", not " +
-                    dataset_title(kind) + ": train a new one (Train panel)",
-                false);
-  return "";
-}
-
-std::string app_use_own_data(App& app, const std::string& name) {
-  app.own_data_name = name;
-  return app_set_dataset(app, DatasetKind::custom);
-}
-
-std::string app_set_text(App& app, const std::string& name, const std::string& value) {
-  if (name == "dataset") {
-    DatasetKind kind;
-    if (!dataset_from_name(value, &kind))
-      return "dataset = '" + value + "': expected 'mnist', 'fashion' or 'custom'";
-    return app_set_dataset(app, kind);
-  }
-  if (name == "exclude") {
-    TrainConfig c = app.lab.config;
-    if (std::string e = parse_excluded(value, &c.excluded_classes); !e.empty()) return e;
-    return lab_set_config(app.lab, c);
-  }
-  if (name == "precision") {
-    TrainConfig c = app.lab.config;
-    if (!parse_precision(value, &c.precision))
-      return "precision = '" + value + "': expected 'fp32' or 'bf16'";
-    return lab_set_config(app.lab, c);
-  }
-  if (name != "noise" && name != "corrupt")
-    return name + ": not a text setting (noise, corrupt, dataset, exclude or precision)";
-  Noise noise;
-  if (std::string e = parse_noise(value, &noise); !e.empty())
-    return name == "noise" ? e : "corrupt" + e.substr(5);
-  if (name == "corrupt") return lab_set_corrupt(app.lab, noise);
-  TrainConfig c = app.lab.config;
-  c.noise = noise;
-  return lab_set_config(app.lab, c);
-}
-
-std::string app_set(App& app, const std::string& name, double value) {
-  Lab& lab = app.lab;
-  TrainConfig c = lab.config;
-  auto choice = [&](const char* what, const char* choices) -> std::string {
-    if (value == 0 || value == 1) return "";
-    return std::string(what) + " = " + json_number_text(value) + ": expected " + choices;
-  };
-  std::string error;
-  if (name == "lr") {
-    if ((error = check_limit(kLearningRateLimit, value)).empty()) c.optimizer.learning_rate = float(value);
-  } else if (name == "batch") {
-    if ((error = check_limit(kBatchLimit, value)).empty()) c.batch_size = int(value);
-  } else if (name == "epochs") {
-    if ((error = check_limit(kEpochsLimit, value)).empty()) c.epochs = int(value);
-  } else if (name == "seed") {
-    if ((error = check_limit(kSeedLimit, value)).empty()) c.seed = uint64_t(value);
-  } else if (name == "loss") {
-    if ((error = choice("loss", "'bce' or 'mse'")).empty())
-      c.loss = value == 0 ? LossKind::bce : LossKind::mse;
-  } else if (name == "optimizer") {
-    if ((error = choice("optimizer", "'adam' or 'sgd'")).empty())
-      c.optimizer.kind = value == 0 ? OptimizerKind::adam : OptimizerKind::sgd;
-  } else if (name == "preprocess") {
-    if ((error = choice("preprocess", "true or false")).empty()) lab_set_preprocess(lab, value != 0);
-    return error;
-  } else if (name == "budgetMs") {
-    if (!(error = check_limit(kBudgetMsLimit, value)).empty()) return error;
-    app.budget.ms = value;
-    app.budget.automatic = false; // as asked, no longer adapted
-    return "";
-  } else if (name == "latent" || name == "hidden") {
-    const bool latent = name == "latent";
-    if (!(error = check_limit(latent ? kLatentLimit : kHiddenLimit, value)).empty()) return error;
-    ModelShape shape = lab.model->shape;
-    (latent ? shape.latent_dim : shape.hidden_dim) = int(value);
-    return app_reset(app, shape);
-  } else {
-    return "unknown setting '" + name +
-           "' (lr, batch, epochs, loss, optimizer, seed, latent, hidden, preprocess, budgetMs)";
-  }
-  return error.empty() ? lab_set_config(lab, c) : error;
 }
 
 } // namespace aelab

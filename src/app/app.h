@@ -76,7 +76,7 @@ struct DrawState {
 // editing, the fields show the model's own shape.
 struct ShapeEdit {
   bool editing = false;
-  int hidden = 0, latent = 0;
+  ModelShape shape; // as typed
   bool confirm_open = false;
 };
 
@@ -164,33 +164,7 @@ constexpr int kPanelCount = 5;
 constexpr uint32_t kAllPanels = (1u << kPanelCount) - 1;
 inline constexpr const char* kPanelNames[] = {"draw", "latent", "train", "views", "model"};
 static_assert(std::size(kPanelNames) == kPanelCount, "a name per Panel");
-// The controls a link can hide (<name>_hide=1): the hyperparameters, Start/Pause, Step, Reset,
-// Load, Save, the MNIST preprocessing toggle, the dataset and noise choices to come, and the
-// Share button itself.
-enum class Control : uint8_t {
-  lr,
-  batch,
-  epochs,
-  loss,
-  optimizer,
-  seed,
-  latent,
-  hidden,
-  start,
-  step,
-  reset,
-  load,
-  save,
-  preprocess,
-  dataset,
-  noise,
-  share
-};
-constexpr int kControlCount = 17;
-inline constexpr const char* kControlNames[] = {
-    "lr",   "batch", "epochs", "loss", "optimizer",  "seed",    "latent", "hidden", "start",
-    "step", "reset", "load",   "save", "preprocess", "dataset", "noise",  "share"};
-static_assert(std::size(kControlNames) == kControlCount, "a name per Control (lesson links, state())");
+// The controls a link can hide (<name>_hide=1) are lab/settings.h's Control.
 
 struct Lesson {
   uint32_t panels = kAllPanels; // bit i: panel i is shown
@@ -246,6 +220,9 @@ struct App {
   bool tab_select = false;              // select `tab` in the tab strip next frame
 };
 
+// The UI font's size: ImGui pixels from its ascent to its descent.
+constexpr float kFontPixels = 15;
+
 // The colour the platform clears the window to: the panels' background. Panels draw no background
 // of their own, which spares a software renderer (SwiftShader) a blended layer over the window.
 constexpr float kBackground[3] = {0.06f, 0.065f, 0.075f};
@@ -283,12 +260,23 @@ std::string app_reset(App& app, const ModelShape& shape);
 class JsonWriter;
 std::string app_state_json(const App& app, bool page_ready = true,
                            const std::function<void(JsonWriter&)>& extra = {});
-// window.aelab.set({...}): one named setting; "" or an error line naming the value and range.
+// ---- the page's API (api.cpp): settings through the table of lab/settings.h
+// The lab's settings as one value: the config as last sent, the model's shape, the data set, ...
+Settings app_settings(const App& app);
+// Applies the part of `next` that `row` sets (a new config, shape, data set, ...): "" or why not.
+std::string app_apply_setting(App& app, const Setting& row, const Settings& next);
+// window.aelab.set({...}): one named setting as a number (a flag 0 or 1, a choice its index);
+// "" or an error line naming the value and what was expected.
 std::string app_set(App& app, const std::string& name, double value);
-// The settings whose values are texts: noise (the training's, "mask:0.3"), corrupt (the draw
-// panel's "corrupt the input"; "none" turns it off), dataset ("mnist", "fashion", "custom"),
-// exclude (the classes left out of training: "7", "3,5" or "none").
+// The same from its text: a number, "true", a choice's name ("mse"), a text setting's text
+// (noise "mask:0.3", corrupt "none", dataset "fashion", exclude "3,5").
 std::string app_set_text(App& app, const std::string& name, const std::string& value);
+// The table as the page's JavaScript needs it: [{key, kind, choices, min, max, integer, example,
+// alias, inLink}, ...] (window.aelab.set checks the JavaScript types with it; C++ checks values).
+std::string app_settings_json();
+// Asks the platform for a split: the test or training set of the data set chosen, or the other
+// data set's test set (the slot is marked loading).
+void app_request_data(App& app, DataTarget target);
 // Asks the platform for the test set of the data set chosen, unless it is loaded or loading.
 void app_request_test_set(App& app);
 // Chooses the data set and asks the platform for its test set ("" or why not: "custom" before
@@ -297,9 +285,6 @@ std::string app_set_dataset(App& app, DatasetKind kind);
 // The user's own data was given (the page's picker or drop, the desktop's folder): named for the
 // UI, and chosen.
 std::string app_use_own_data(App& app, const std::string& name);
-// The classes left out of training as text: "7", "3,5", "none"; and parsed from it ("" or why not).
-std::string excluded_text(uint32_t classes);
-std::string parse_excluded(const std::string& text, uint32_t* classes);
 // Whether the model shown learned from another data set than the one chosen (the Train panel
 // then says so and offers to train a new one).
 bool app_model_data_mismatch(const App& app);
@@ -330,6 +315,7 @@ std::vector<std::string> app_hidden_controls(const App& app); // their names, in
 void draw_panel(App& app, const Rect& r);
 void latent_panel(App& app, const Rect& r);
 void training_panel(App& app, const Rect& r);
+void hyperparameters(App& app);            // the Train panel's settings: a widget per row of the table
 void views_panel(App& app, const Rect& r); // the tabs of the big area (views_panel.cpp)
 void gallery_view(App& app);               // the Gallery tab
 void model_panel(App& app, const Rect& r);

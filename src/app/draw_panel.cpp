@@ -88,7 +88,7 @@ void draw_panel(App& app, const Rect& r) {
     same_line_if_fits("[x] corrupt");
     bool corrupt = corrupted;
     if (ImGui::Checkbox("corrupt", &corrupt)) {
-      const Noise training = lab.config.noise;
+      const Noise training = lab_config(lab).noise;
       lab_set_corrupt(lab, !corrupt                           ? Noise{}
                            : training.kind != NoiseKind::none ? training
                                                               : Noise{NoiseKind::mask, 0.3f});
@@ -96,9 +96,9 @@ void draw_panel(App& app, const Rect& r) {
     tip("Corrupt the input with %s noise (the training's, or mask 0.3 when it trains without):\n"
         "the network sees the corrupted picture; compare its reconstruction with the clean\n"
         "original. A model trained with noise (Train panel) cleans it; a plain one copies it.",
-        noise_text(corrupted                                  ? in.corrupt
-                   : lab.config.noise.kind != NoiseKind::none ? lab.config.noise
-                                                              : Noise{NoiseKind::mask, 0.3f})
+        noise_text(corrupted                                       ? in.corrupt
+                   : lab_config(lab).noise.kind != NoiseKind::none ? lab_config(lab).noise
+                                                                   : Noise{NoiseKind::mask, 0.3f})
             .c_str());
   }
 
@@ -136,9 +136,9 @@ void draw_panel(App& app, const Rect& r) {
   else if (in.test_digit >= 0 && lab.test.data)
     ImGui::TextWrapped("Test picture #%d (%s)   loss (%s): %.4f", in.test_digit,
                        label_text(lab, lab.test.data->labels[size_t(in.test_digit)]).c_str(),
-                       loss_name(lab.config.loss), in.loss);
+                       loss_name(lab_config(lab).loss), in.loss);
   else
-    ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab.config.loss), in.loss);
+    ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
   if (!in.empty)
     tip(corrupted ? "How far the reconstruction is from the clean original, averaged over the 784\n"
                     "pixels: how well the network undid the noise."

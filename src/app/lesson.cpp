@@ -48,24 +48,6 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-// The shortest text that reads back as the same float (0.002, not 0.00200000009).
-std::string float_text(float v) {
-  char buf[32];
-  for (int digits = 6; digits <= 9; digits++) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, double(v));
-    if (std::strtof(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
-// A number as the whole of `text` (no trailing junk), else false.
-bool parse_number(const std::string& text, double* out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  *out = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size();
-}
-
 // The pieces of `text` between `separator`s (empty ones too).
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> out;
@@ -117,7 +99,7 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
 
   // Read every pair first: the settings go in before the model is made (the seed makes it).
-  std::vector<std::pair<std::string, std::string>> settings; // app_set's keys, in order
+  std::vector<std::pair<const Setting*, std::string>> settings; // in the link's order
   std::string model, view;
   int tab = -1; // the panel the tabbed layouts open on
   ModelShape shape = lab.model->shape;
@@ -133,22 +115,19 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
     const std::string value = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
     double number = 0;
     bool flag = false;
-    if (key == "lr" || key == "batch" || key == "epochs" || key == "seed") {
-      if (parse_number(value, &number))
-        settings.push_back({key, value});
-      else
-        notice(key, value, "a number");
-    } else if (key == "loss" || key == "optimizer") {
-      settings.push_back({key, value});
-    } else if (key == "latent" || key == "hidden") {
-      const Limit& limit = key == "latent" ? kLatentLimit : kHiddenLimit;
+    const Setting* row = find_setting(key);
+    if (row && key == row->key && row->in_link != InLink::never) {
+      Settings next;
+      next.shape = shape;
       std::string error;
-      if (!parse_number(value, &number)) {
-        notice(key, value, "a whole number");
-      } else if (!(error = check_limit(limit, number)).empty()) {
+      if (row->kind == SettingKind::number && !parse_number(value, &number)) {
+        notice(key, value, "a number");
+      } else if (row->part != SettingPart::shape) {
+        settings.push_back({row, value}); // applied below, once every pair is read
+      } else if (!(error = setting_set_number(*row, number, &next)).empty()) {
         result.notices.push_back("lesson link: " + error);
       } else {
-        (key == "latent" ? shape.latent_dim : shape.hidden_dim) = int(number);
+        shape = next.shape; // the model is made last (below)
         shape_given = true;
       }
     } else if (key == "model") {
@@ -186,13 +165,6 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
         notice(key, value, joined(kPanelNames, kPanelCount));
     } else if (key == "title" || key == "note") {
       (key == "title" ? lesson.title : lesson.note) = value.substr(0, 300);
-    } else if (key == "dataset") {
-      if (value == "mnist" || value == "fashion")
-        settings.push_back({key, value});
-      else
-        notice(key, value, "'mnist' or 'fashion' (a link cannot bring data of your own)");
-    } else if (key == "noise" || key == "exclude") {
-      settings.push_back({key, value});
     } else if (key.size() > 5 && key.compare(key.size() - 5, 5, "_hide") == 0 &&
                index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5)) >= 0) {
       const int i = index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5));
@@ -208,21 +180,16 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
     }
   }
 
-  for (const auto& [key, value] : settings) {
-    double v = 0;
-    std::string error;
-    if (key == "noise" || key == "exclude" || key == "dataset")
-      error = app_set_text(app, key, value);
-    else if (key == "loss")
-      error = value == "bce" ? app_set(app, key, 0) : value == "mse" ? app_set(app, key, 1) : "x";
-    else if (key == "optimizer")
-      error = value == "adam" ? app_set(app, key, 0) : value == "sgd" ? app_set(app, key, 1) : "x";
-    else if (parse_number(value, &v))
-      error = app_set(app, key, v);
-    if (error == "x")
-      notice(key, value, key == "loss" ? "'bce' or 'mse'" : "'adam' or 'sgd'");
-    else if (!error.empty())
-      result.notices.push_back("lesson link: " + error);
+  for (const auto& [row, value] : settings) {
+    const int choice = row->kind == SettingKind::choice ? choice_index(*row, value) : -1;
+    if (row->kind == SettingKind::choice && (choice < 0 || choice >= row->link_choices)) {
+      notice(row->key, value, choices_text(*row, row->link_choices) + (row->link_note ? row->link_note : ""));
+      continue;
+    }
+    Settings next = app_settings(app);
+    std::string error = setting_set_text(*row, value, &next);
+    if (error.empty()) error = app_apply_setting(app, *row, next);
+    if (!error.empty()) result.notices.push_back("lesson link: " + error);
   }
 
   // The model: the shipped one if it fits the shape asked for, else random weights of that shape.
@@ -263,17 +230,16 @@ std::string lesson_from_file(const std::string& text) {
 
 std::string app_lesson_link(const App& app) {
   const Lab& lab = app.lab;
-  const TrainConfig& c = lab.config;
-  const ModelShape& s = lab.model->shape;
-  std::string out = "latent=" + std::to_string(s.latent_dim) + "&hidden=" + std::to_string(s.hidden_dim);
-  out += "&lr=" + float_text(c.optimizer.learning_rate) + "&batch=" + std::to_string(c.batch_size);
-  out += "&epochs=" + std::to_string(c.epochs) + "&loss=" + (c.loss == LossKind::bce ? "bce" : "mse");
-  out += std::string("&optimizer=") + (c.optimizer.kind == OptimizerKind::adam ? "adam" : "sgd");
-  // the user's own data cannot travel in a link: it says MNIST then
-  out += "&seed=" + std::to_string(c.seed) +
-         "&dataset=" + (lab.dataset == DatasetKind::fashion ? "fashion" : "mnist") +
-         "&noise=" + noise_text(c.noise);
-  if (c.excluded_classes != 0) out += "&exclude=" + excluded_text(c.excluded_classes);
+  const Settings settings = app_settings(app), defaults;
+  std::string out;
+  for (const Setting& row : kSettings) {
+    if (row.in_link == InLink::never) continue;
+    std::string text = setting_text(row, settings);
+    if (row.in_link == InLink::unless_default && text == setting_text(row, defaults)) continue;
+    if (row.kind == SettingKind::choice && row.get(settings) >= row.link_choices)
+      text = row.choices[0]; // a choice no link can bring (data of one's own): the first
+    out += (out.empty() ? "" : "&") + std::string(row.key) + "=" + text; // no character to escape
+  }
   const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
   out += std::string("&model=") + (shipped ? "shipped" : "random");
   out += std::string("&view=") + view_name(app.views.view);

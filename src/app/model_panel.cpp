@@ -89,9 +89,9 @@ void model_panel(App& app, const Rect& r) {
   tip("The units of each layer: 784 pixels in, %d hidden, a code of %d numbers, %d hidden,\n"
       "784 pixels out. Parameters: the weights and biases training adjusts.",
       s.hidden_dim, s.latent_dim, s.hidden_dim);
-  if (lab.run.epochs_before > 0)
+  if (lab.latest.epochs_before > 0)
     ImGui::TextWrapped("%s: %u epochs before this run, %d in it", lab.model_name.c_str(),
-                       lab.run.epochs_before, lab_epoch(lab));
+                       lab.latest.epochs_before, lab_epoch(lab));
   else
     ImGui::TextWrapped("%s: %d epochs in this run", lab.model_name.c_str(), lab_epoch(lab));
   tip("How many passes over the training digits the model has had: before it was loaded,\n"

@@ -49,15 +49,15 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
   }
   if (c.name == "train") {
     if (s.train_target < 0) {
-      s.train_target = app.lab.run.steps + c.count;
+      s.train_target = app.lab.latest.steps + c.count;
       lab_start(app.lab);
     }
-    if (app.lab.run.steps < s.train_target) {
+    if (app.lab.latest.steps < s.train_target) {
       // a run that stopped by itself (finished, or diverged) will not reach the target
       if (!lab_training(app.lab) && lab_settled(app.lab)) {
         fail(s, c,
-             "train: training stopped after " + std::to_string(app.lab.run.steps) +
-                 " steps: " + app.lab.run.message);
+             "train: training stopped after " + std::to_string(app.lab.latest.steps) +
+                 " steps: " + app.lab.latest.message);
         s.train_target = -1;
         return true;
       }
@@ -119,8 +119,8 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
   }
   if (c.name == "check") {
     if (c.what == "drawn" && app.lab.input.empty) fail(s, c, "check drawn: the input is empty");
-    if (c.what == "trained" && app.lab.run.steps < c.count)
-      fail(s, c, "check trained: " + std::to_string(app.lab.run.steps) + " steps");
+    if (c.what == "trained" && app.lab.latest.steps < c.count)
+      fail(s, c, "check trained: " + std::to_string(app.lab.latest.steps) + " steps");
     if (c.what == "test-set" && app.lab.test.status != DataStatus::ready)
       fail(s, c, "check test-set: not loaded");
     if (c.what == "map" && !app_map_now(app)) fail(s, c, "check map: no test set to map");
@@ -128,10 +128,10 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
       fail(s, c,
            std::string("check dataset: the lab has ") + dataset_name(app.lab.dataset) + ", its test set " +
                data_status_name(app.lab.test.status) + " " + app.lab.test.error);
-    if (c.what == "precision" && precision_name(app.lab.config.precision) != c.path)
+    if (c.what == "precision" && precision_name(lab_config(app.lab).precision) != c.path)
       fail(s, c,
            std::string("check precision: the lab's products are ") +
-               precision_name(app.lab.config.precision));
+               precision_name(lab_config(app.lab).precision));
     if (c.what == "auc") { // the Anomaly view's: the other data set's pictures against the test set's
       const bool scored =
           scores_finish(app.views.scores, app.lab) && scores_finish(app.views.other_scores, app.lab);
@@ -143,8 +143,8 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
         std::printf("aelab_app: script line %d: AUC %.4f of %s against %s\n", c.line, auc,
                     dataset_title(app.lab.other_kind), dataset_title(app.lab.dataset));
     }
-    if (c.what == "timeline" && int64_t(app.lab.run.timeline.size()) < c.count)
-      fail(s, c, "check timeline: " + std::to_string(app.lab.run.timeline.size()) + " snapshots");
+    if (c.what == "timeline" && int64_t(app.lab.latest.timeline.size()) < c.count)
+      fail(s, c, "check timeline: " + std::to_string(app.lab.latest.timeline.size()) + " snapshots");
     if (c.what == "lesson") {
       const std::string link = "&" + app_lesson_link(app) + "&";
       for (size_t at = 0; at <= c.path.size();) {
@@ -164,8 +164,8 @@ bool run_command(Script& s, App& app, const ScriptCommand& c) {
               fail(s, c, "check lesson: " + pair.substr(0, hide) + " is hidden but was drawn");
       }
     }
-    if (c.what == "diverged" && app.lab.run.divergence.empty())
-      fail(s, c, "check diverged: training did not diverge (" + app.lab.run.message + ")");
+    if (c.what == "diverged" && app.lab.latest.divergence.empty())
+      fail(s, c, "check diverged: training did not diverge (" + app.lab.latest.message + ")");
     return true;
   }
   if (c.name == "touch") {

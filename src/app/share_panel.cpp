@@ -14,10 +14,6 @@ namespace {
 
 const char* const kPanelTitles[kPanelCount] = {"Draw a digit", "Latent code", "Train", "Look inside",
                                                "Model and data"};
-const char* const kControlTitles[kControlCount] = {
-    "learning rate", "batch",         "epochs",      "loss",  "optimizer", "seed", "latent size",
-    "hidden size",   "Start / Pause", "Step",        "Reset", "Load",      "Save", "MNIST preprocessing",
-    "dataset",       "noise",         "Share button"};
 
 void copy(App& app, const std::string& text, const char* what) {
   std::string error;

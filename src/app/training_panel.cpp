@@ -14,224 +14,6 @@
 namespace aelab {
 namespace {
 
-constexpr int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
-
-// An integer field checked against its limit: a value out of range is shown with the range and
-// not applied (never clamped behind the user's back). True when `value` changed to a good one.
-bool limited_int(const char* label, int* value, int step, int step_fast, const Limit& limit, App& app) {
-  int typed = *value;
-  if (!ImGui::InputInt(label, &typed, step, step_fast)) return false;
-  std::string error = check_limit(limit, typed);
-  if (!error.empty()) {
-    app_message(app, error, true);
-    return false;
-  }
-  *value = typed;
-  return true;
-}
-
-// Rows of two labelled fields in two columns, filled left to right (a field a lesson hides simply
-// leaves its place to the next); each field takes what its column leaves after its own label, so
-// no label is cut off in a narrow panel.
-struct TwoColumns {
-  float x0 = ImGui::GetCursorPosX();
-  float half = std::floor((ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2);
-  int placed = 0; // fields on the rows so far
-  // The label (its text before any "##"), then the field's width for the widget that follows,
-  // which takes the label as its id only ("##" + label): labels read before their values.
-  void field(const char* label) {
-    if (placed++ % 2 == 1) ImGui::SameLine(x0 + half + ImGui::GetStyle().ItemSpacing.x);
-    const float label_w = ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().ItemInnerSpacing.x;
-    ImGui::AlignTextToFramePadding();
-    const char* hashes = std::strstr(label, "##");
-    ImGui::TextUnformatted(label, hashes ? hashes : label + std::strlen(label));
-    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-    ImGui::SetNextItemWidth(std::max(40.0f, half - label_w));
-  }
-  void new_row() { placed = 0; }
-};
-
-void hyperparameters(App& app) {
-  Lab& lab = app.lab;
-  TrainConfig c = lab.config;
-  bool changed = false;
-  TwoColumns cols;
-  const bool narrow = cols.half < 190;
-  auto shown = [&](Control control) { return app_control_shown(app, control); };
-
-  const ModelShape& s = lab.model->shape;
-  ShapeEdit& edit = app.shape_edit;
-  int hidden = edit.editing ? edit.hidden : s.hidden_dim, latent = edit.editing ? edit.latent : s.latent_dim;
-  bool typed = false;
-  if (shown(Control::hidden)) {
-    cols.field("hidden");
-    typed |= limited_int("##hidden", &hidden, 16, 64, kHiddenLimit, app);
-    tip("Hidden: the units of the layer between the 784 pixels and the code, on both sides.\n"
-        "A new size builds a new network (you are asked first).");
-  }
-  if (shown(Control::latent)) {
-    cols.field("latent");
-    typed |= limited_int("##latent", &latent, 1, 8, kLatentLimit, app);
-    tip("Latent: how many numbers the code keeps of the 784 pixels: the bottleneck.\n"
-        "Try 2: the map then shows the code itself, and much detail is lost.");
-  }
-  if (typed) edit.editing = true, edit.hidden = hidden, edit.latent = latent;
-  if (edit.editing && (edit.hidden != s.hidden_dim || edit.latent != s.latent_dim)) {
-    if (ImGui::Button("Build this model...")) edit.confirm_open = true;
-    ImGui::SameLine();
-    if (ImGui::Button("Keep the current one")) edit.editing = false;
-    cols.new_row();
-  }
-
-  if (shown(Control::lr)) {
-    float lr = c.optimizer.learning_rate;
-    const char* lr_label = narrow ? "lr###lr" : "learning rate###lr";
-    cols.field(lr_label);
-    if (ImGui::DragFloat("###lr", &lr, 0.005f, 1e-5f, 1e-1f, "%.5f", ImGuiSliderFlags_Logarithmic)) {
-      std::string error = check_limit(kLearningRateLimit, lr);
-      if (error.empty())
-        c.optimizer.learning_rate = lr, changed = true;
-      else
-        app_message(app, error, true);
-    }
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(
-          "Learning rate: the size of each optimizer step.\nDrag sideways, or double-click to type it.");
-  }
-  if (shown(Control::batch)) {
-    cols.field("batch");
-    char batch_label[16];
-    std::snprintf(batch_label, sizeof batch_label, "%d", c.batch_size);
-    if (ImGui::BeginCombo("##batch", batch_label)) {
-      for (int b : kBatchSizes)
-        if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch_size)) c.batch_size = b, changed = true;
-      ImGui::EndCombo();
-    }
-    tip("Batch: how many digits each step averages over before it changes the weights.%s",
-        lab.host->kind() == HostKind::frames
-            ? "\nTraining runs in this page's frames: a batch above 64 takes longer than a frame."
-            : "");
-  }
-
-  int loss = int(c.loss), opt = int(c.optimizer.kind);
-  if (shown(Control::loss)) {
-    cols.field("loss");
-    if (ImGui::Combo("##loss", &loss, "BCE\0MSE\0")) c.loss = LossKind(loss), changed = true;
-    tip("Loss: how the difference between a picture and its reconstruction is measured.\n"
-        "BCE: binary cross-entropy, for pixels between 0 and 1. MSE: mean squared error.");
-  }
-  if (shown(Control::optimizer)) {
-    const char* opt_label = narrow ? "opt.###optimizer" : "optimizer###optimizer";
-    cols.field(opt_label);
-    if (ImGui::Combo("###optimizer", &opt, "Adam\0SGD (momentum 0.9)\0"))
-      c.optimizer.kind = OptimizerKind(opt), changed = true;
-    tip("Optimizer: how each step turns the gradients into changes of the weights.");
-  }
-
-  int epochs = c.epochs, seed = int(std::min<uint64_t>(c.seed, 2147483647));
-  if (shown(Control::epochs)) {
-    cols.field("epochs");
-    if (limited_int("##epochs", &epochs, 1, 10, kEpochsLimit, app)) c.epochs = epochs, changed = true;
-    tip("Epochs: how many passes over the 60,000 training digits this run makes.");
-  }
-  if (shown(Control::seed)) {
-    cols.field("seed");
-    if (limited_int("##seed", &seed, 1, 10, kSeedLimit, app)) c.seed = uint64_t(seed), changed = true;
-    tip("Seed: picks the random starting weights and the batch order; it takes effect\n"
-        "at the next Reset, so the same seed gives the same run.");
-  }
-
-  if (shown(Control::noise)) { // denoising: the inputs corrupted, the targets clean
-    int kind = int(c.noise.kind);
-    cols.field("noise");
-    if (ImGui::Combo("##noise", &kind, "none\0gaussian\0mask\0salt & pepper\0")) {
-      c.noise.kind = NoiseKind(kind), changed = true;
-      if (c.noise.kind != NoiseKind::none && c.noise.amount == 0)
-        c.noise.amount = c.noise.kind == NoiseKind::gaussian ? 0.3f
-                         : c.noise.kind == NoiseKind::mask   ? 0.3f
-                                                             : 0.1f;
-    }
-    tip("Noise: train a denoising autoencoder. Each batch's inputs are corrupted afresh and the\n"
-        "loss compares the output with the clean digit, so the network learns to clean.\n"
-        "gaussian adds noise of that sigma, mask blanks that share of the pixels, salt &\n"
-        "pepper sets that share to black or white. Try mask 0.3, then corrupt the input in\n"
-        "the draw panel.");
-    if (c.noise.kind != NoiseKind::none) {
-      cols.field(c.noise.kind == NoiseKind::gaussian ? "sigma" : "share");
-      float amount = c.noise.amount;
-      if (ImGui::SliderFloat("##noise_amount", &amount, 0.0f, 1.0f, "%.2f"))
-        c.noise.amount = amount, changed = true;
-      tip(c.noise.kind == NoiseKind::gaussian ? "The noise's standard deviation, in pixel units (0 to 1)."
-                                              : "The share of pixels corrupted (0 to 1).");
-    }
-  }
-
-  // bf16 products: only offered where this CPU has them (never in the browser)
-  if (shown(Control::optimizer) &&
-      (c.precision == Precision::bf16 || precision_problem(Precision::bf16).empty())) {
-    int precision = int(c.precision);
-    cols.field("products");
-    if (ImGui::Combo("##precision", &precision, "float32\0bfloat16 (faster)\0"))
-      c.precision = Precision(precision), changed = true;
-    tip("The precision of the matrix products. float32 keeps 7 digits. bfloat16 rounds\n"
-        "weights and activations to 3 digits before multiplying (sums stay float32): this\n"
-        "CPU's AVX512-BF16 instructions then train an epoch in about three quarters of the\n"
-        "time, and the model learns as well (validation 0.0819 against 0.0820 after 50\n"
-        "epochs). Weights, gradients and Adam stay float32.");
-  }
-
-  if (shown(Control::dataset)) { // classes left out of training: their test pictures are the anomalies
-    cols.field("leave out");
-    const std::string current = excluded_text(c.excluded_classes);
-    if (ImGui::BeginCombo("##exclude", current.c_str())) {
-      for (int k = 0; k < 10; k++) {
-        bool on = (c.excluded_classes >> k) & 1u;
-        char label[48];
-        std::snprintf(label, sizeof label, "%d %s###exclude%d", k,
-                      lab.dataset == DatasetKind::fashion ? class_name(lab.dataset, k) : "", k);
-        if (ImGui::Checkbox(label, &on)) {
-          const uint32_t classes = on ? c.excluded_classes | (1u << k) : c.excluded_classes & ~(1u << k);
-          uint32_t checked = 0;
-          const std::string error = parse_excluded(excluded_text(classes), &checked);
-          if (error.empty())
-            c.excluded_classes = classes, changed = true;
-          else
-            app_message(app, error, true);
-        }
-      }
-      ImGui::EndCombo();
-    }
-    tip("Leave classes out of training: the network never sees them, so their test pictures\n"
-        "become the anomalies. Train, then open the Anomaly view: does an unseen class\n"
-        "reconstruct worse than the others?");
-  }
-
-  if (changed) {
-    std::string error = lab_set_config(lab, c);
-    if (!error.empty()) app_message(app, error, true);
-  }
-
-  if (edit.confirm_open) {
-    ImGui::OpenPopup("Build a new model?");
-    edit.confirm_open = false;
-  }
-  if (ImGui::BeginPopupModal("Build a new model?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("784-%d-%d-%d-784 with random weights (seed %d).", edit.hidden, edit.latent, edit.hidden,
-                int(lab.config.seed));
-    ImGui::TextUnformatted("The current weights are lost unless you save them first.");
-    if (ImGui::Button("Build it")) {
-      ModelShape shape = s;
-      shape.hidden_dim = edit.hidden, shape.latent_dim = edit.latent;
-      std::string error = app_reset(app, shape);
-      if (!error.empty()) app_message(app, error, true);
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
-  }
-}
-
 // Text wrapped at spaces only (ImGui's wrapping also breaks after a '.', which splits "0.0864").
 void text_wrapped_at_spaces(const std::string& text) {
   const float width = ImGui::GetContentRegionAvail().x;
@@ -253,9 +35,9 @@ void text_wrapped_at_spaces(const std::string& text) {
 void divergence_notice(App& app) {
   Lab& lab = app.lab;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.45f, 1.0f));
-  text_wrapped_at_spaces(lab.run.divergence + ".");
+  text_wrapped_at_spaces(lab.latest.divergence + ".");
   ImGui::PopStyleColor();
-  TrainConfig c = lab.config;
+  TrainConfig c = lab_config(lab);
   // a tenth, but no higher than the default: Adam blows up from about 0.1 on (train.h)
   const float lr = c.optimizer.learning_rate, lower = lr > 0.01f ? 0.001f : lr / 10;
   if (!check_limit(kLearningRateLimit, lower).empty()) return;
@@ -277,8 +59,8 @@ void divergence_notice(App& app) {
 
 // Where a timeline point falls on the epoch axis: its epoch plus the fraction of the next one.
 float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_step) {
-  const int batch = std::max(1, lab.config.batch_size);
-  const int64_t per_epoch = lab.run.train_count > 0 ? (lab.run.train_count + batch - 1) / batch : 0;
+  const int batch = std::max(1, lab_config(lab).batch_size);
+  const int64_t per_epoch = lab.latest.train_count > 0 ? (lab.latest.train_count + batch - 1) / batch : 0;
   if (per_epoch <= 0 || p.step <= epoch_start_step) return float(p.epoch);
   return float(p.epoch) + std::min(0.99f, float(p.step - epoch_start_step) / float(per_epoch));
 }
@@ -288,8 +70,8 @@ float timeline_x(const Lab& lab, const TimelinePoint& p, int64_t epoch_start_ste
 // tells its step and loss, clicking it scrubs there). Axes with ticks; linear or log loss.
 void loss_plot(App& app, ImVec2 size, bool log_y) {
   Lab& lab = app.lab;
-  const Curves& curves = lab.run.curves;
-  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  const Curves& curves = lab.latest.curves;
+  const std::vector<TimelinePoint>& t = lab.latest.timeline;
   size = ImVec2(std::max(size.x, 60.0f), std::max(size.y, 40.0f));
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("##lossplot", size);
@@ -300,8 +82,9 @@ void loss_plot(App& app, ImVec2 size, bool log_y) {
   const ImU32 train_color = IM_COL32(110, 170, 255, 255), val_color = IM_COL32(255, 200, 90, 255);
 
   // the epoch axis: steps / steps per epoch (steps until the training set's size is known)
-  const int batch = std::max(1, lab.config.batch_size);
-  const double per_epoch = lab.run.train_count > 0 ? double((lab.run.train_count + batch - 1) / batch) : 0;
+  const int batch = std::max(1, lab_config(lab).batch_size);
+  const double per_epoch =
+      lab.latest.train_count > 0 ? double((lab.latest.train_count + batch - 1) / batch) : 0;
   auto epoch_of_step = [&](double step) { return per_epoch > 0 ? step / per_epoch : step; };
   std::vector<ImVec2> train, val, dots;
   for (const CurvePoint& c : curves.train) train.push_back(ImVec2(float(epoch_of_step(c.x)), c.y));
@@ -409,7 +192,7 @@ void loss_plot(App& app, ImVec2 size, bool log_y) {
     ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the 10,000\n"
                       "test digits, after every epoch; each dot is a snapshot of the weights (click one).\n"
                       "Loss (%s): lower is better.",
-                      loss_name(lab.config.loss));
+                      loss_name(lab_config(lab).loss));
   }
 }
 
@@ -423,7 +206,7 @@ void confirm_reset_popup(App& app) {
     app.confirm_reset = ConfirmReset::none;
     return;
   }
-  const Snapshot& run = lab.run;
+  const Snapshot& run = lab.latest;
   ImGui::Text("%s has been trained for %u epochs%s.", lab.model_name.c_str(),
               run.epochs_before + uint32_t(lab_epoch(lab)), run.steps > 0 ? " (some of them here)" : "");
   ImGui::TextUnformatted(
@@ -448,13 +231,13 @@ void confirm_reset_popup(App& app) {
 // The timeline slider: scrub back through the snapshots; every view shows that model.
 void timeline_section(App& app) {
   Lab& lab = app.lab;
-  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  const std::vector<TimelinePoint>& t = lab.latest.timeline;
   const int n = int(t.size());
   const int shown = lab_scrub_index(lab);
   int at = shown < 0 ? n : shown; // n: now
   char label[96];
   if (shown < 0)
-    std::snprintf(label, sizeof label, "now (step %lld)", (long long)lab.run.steps);
+    std::snprintf(label, sizeof label, "now (step %lld)", (long long)lab.latest.steps);
   else
     std::snprintf(label, sizeof label, "step %lld, epoch %d: val %.4f", (long long)t[size_t(shown)].step,
                   t[size_t(shown)].epoch, t[size_t(shown)].val_loss);
@@ -486,7 +269,7 @@ void timeline_section(App& app) {
 }
 
 const char* status_text(const Lab& lab) {
-  switch (lab.run.status) {
+  switch (lab.latest.status) {
   case RunStatus::waiting_for_data:
     return "training starts when the training set is loaded";
   case RunStatus::training:
@@ -496,15 +279,15 @@ const char* status_text(const Lab& lab) {
   case RunStatus::idle:
     break;
   }
-  if (!lab.run.divergence.empty()) return "stopped"; // the notice below says why
-  return lab.run.message.c_str();
+  if (!lab.latest.divergence.empty()) return "stopped"; // the notice below says why
+  return lab.latest.message.c_str();
 }
 
 } // namespace
 
 void training_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
-  const Snapshot& run = lab.run;
+  const Snapshot& run = lab.latest;
   begin_panel("Train", r);
   panel_help(app, "train",
              "Start trains the network on the 60,000 training digits, a batch at a time; the validation loss "
@@ -581,7 +364,7 @@ void training_panel(App& app, const Rect& r) {
         app_reset(app, lab.model->shape);
     }
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab.config.seed));
+      ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab_config(lab).seed));
     ImGui::SameLine();
   }
   confirm_reset_popup(app);
@@ -594,15 +377,16 @@ void training_panel(App& app, const Rect& r) {
   // This run's progress, with the steps and the speed in the bar's tooltip
   char progress[96], short_progress[48];
   std::snprintf(progress, sizeof progress, "this run: epoch %d of %d, %.0f%%, step %lld", lab_epoch(lab) + 1,
-                lab.config.epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
+                lab_config(lab).epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
   std::snprintf(short_progress, sizeof short_progress, "epoch %d of %d, %.0f%%", lab_epoch(lab) + 1,
-                lab.config.epochs, 100.0f * run.epoch_fraction);
+                lab_config(lab).epochs, 100.0f * run.epoch_fraction);
   ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), fit_text(progress, short_progress));
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
     ImGui::Text("This run: epoch %d of the %d set below (a pass over the 60,000 training digits),\n"
                 "%.0f%% done; %lld steps so far (batches, each one update of the weights).",
-                lab_epoch(lab) + 1, lab.config.epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
+                lab_epoch(lab) + 1, lab_config(lab).epochs, 100.0f * run.epoch_fraction,
+                (long long)run.steps);
     if (lab.host->kind() != HostKind::frames)
       ImGui::Text("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.",
                   lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps);
@@ -616,7 +400,8 @@ void training_panel(App& app, const Rect& r) {
   }
 
   // The two losses on one line (the second wraps below if it does not fit)
-  const char* loss_words = lab.config.loss == LossKind::bce ? "binary cross-entropy" : "mean squared error";
+  const char* loss_words =
+      lab_config(lab).loss == LossKind::bce ? "binary cross-entropy" : "mean squared error";
   if (run.steps > 0)
     ImGui::Text("training loss %.4f", run.smoothed_loss);
   else

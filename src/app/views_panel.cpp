@@ -1154,8 +1154,8 @@ std::string app_timeline_json(const App& app) {
   const Lab& lab = app.lab;
   std::string points = "[";
   char buf[128];
-  for (size_t i = 0; i < lab.run.timeline.size(); i++) {
-    const TimelinePoint& p = lab.run.timeline[i];
+  for (size_t i = 0; i < lab.latest.timeline.size(); i++) {
+    const TimelinePoint& p = lab.latest.timeline[i];
     std::snprintf(buf, sizeof buf, "%s{\"step\":%lld,\"epoch\":%d,\"valLoss\":%.9g}", i ? "," : "",
                   (long long)p.step, p.epoch, double(p.val_loss));
     points += buf;
@@ -1163,7 +1163,7 @@ std::string app_timeline_json(const App& app) {
   JsonWriter j;
   j.json("points", points + "]");
   j.number("shown", lab_scrub_index(lab));
-  j.number("bytes", double(timeline_bytes(lab.run.timeline)))
+  j.number("bytes", double(timeline_bytes(lab.latest.timeline)))
       .number("budgetBytes", double(kTimelineBudgetBytes));
   return j.finish();
 }

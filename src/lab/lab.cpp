@@ -36,10 +36,10 @@ uint64_t lab_send(Lab& lab, Command command) {
 
 void lab_init(Lab& lab, std::unique_ptr<RunHost> host) {
   lab.host = std::move(host);
-  lab.config = default_lab_config();
+  lab.latest.config = default_lab_config(); // what the host's new run starts with
   lab.input.canvas.assign(size_t(kCanvasSide) * kCanvasSide, 0.0f);
   Autoencoder model = make_autoencoder(ModelShape{}); // what the host's new run starts with
-  init_glorot_uniform(model, lab.config.seed);
+  init_glorot_uniform(model, lab.latest.config.seed);
   lab.model = std::make_shared<const Autoencoder>(std::move(model));
   lab.model_name = "random weights (seed 0)";
   lab.model_notice = "No trained model loaded: random weights (seed 0).";
@@ -63,14 +63,18 @@ bool lab_test_set_ready(const Lab& lab) {
   return t.status == DataStatus::ready && t.data && t.data->count > 0 && t.data->pixels() == kPixels;
 }
 
+const TrainConfig& lab_config(const Lab& lab) {
+  return lab.config_seq > lab.latest.seq ? lab.sent_config : lab.latest.config;
+}
+
 bool lab_has_latest_weights(const Lab& lab) {
-  const uint64_t held = lab.scrub_id != 0 ? lab.run.model_version : lab.model_version;
-  return held == lab.run.weights_version;
+  const uint64_t held = lab.scrub_id != 0 ? lab.latest.model_version : lab.model_version;
+  return held == lab.latest.weights_version;
 }
 
 bool lab_settled(const Lab& lab) {
-  return lab.run.seq >= lab.sent_seq && lab.run.status != RunStatus::training &&
-         lab.run.validation_progress < 0 && lab_has_latest_weights(lab);
+  return lab.latest.seq >= lab.sent_seq && lab.latest.status != RunStatus::training &&
+         lab.latest.validation_progress < 0 && lab_has_latest_weights(lab);
 }
 
 // ---- model
@@ -85,10 +89,11 @@ std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, co
   Command load;
   load.kind = Command::Kind::load;
   load.bytes.assign(bytes, bytes + size);
-  lab_send(lab, std::move(load));
+  TrainConfig config = lab_config(lab);
+  if (file.has_optimizer) config.optimizer.kind = file.optimizer_kind; // the run decides the same
+  lab.sent_config = config, lab.config_seq = lab_send(lab, std::move(load));
   lab.model = std::make_shared<const Autoencoder>(std::move(file.model)); // until the run's snapshot
   lab.model_version = 0;
-  if (file.has_optimizer) lab.config.optimizer.kind = file.optimizer_kind;
   lab.model_name = name;
   lab.model_data.clear(); // what it learned from is not in the file
   lab.model_notice.clear();
@@ -122,9 +127,9 @@ std::string lab_reset(Lab& lab, const ModelShape& shape) {
   Command reset;
   reset.kind = Command::Kind::reset;
   reset.shape = shape;
-  reset.seed = lab.config.seed;
+  reset.seed = lab_config(lab).seed;
   lab_send(lab, reset);
-  lab.model_name = "random weights (seed " + std::to_string(lab.config.seed) + ")";
+  lab.model_name = "random weights (seed " + std::to_string(lab_config(lab).seed) + ")";
   lab.model_data.clear();
   lab.model_notice.clear();
   lab.input.code_edited = false;
@@ -138,28 +143,12 @@ void lab_save(Lab& lab) {
 }
 
 std::shared_ptr<const std::vector<uint8_t>> lab_take_saved(Lab& lab) {
-  if (lab.save_seq == 0 || lab.run.saved_seq < lab.save_seq || !lab.run.saved) return nullptr;
+  if (lab.save_seq == 0 || lab.latest.saved_seq < lab.save_seq || !lab.latest.saved) return nullptr;
   lab.save_seq = 0;
-  return lab.run.saved;
+  return lab.latest.saved;
 }
 
 // ---- data
-
-const char* dataset_name(DatasetKind kind) {
-  return kind == DatasetKind::fashion ? "fashion" : kind == DatasetKind::custom ? "custom" : "mnist";
-}
-
-const char* dataset_title(DatasetKind kind) {
-  return kind == DatasetKind::fashion  ? "Fashion-MNIST"
-         : kind == DatasetKind::custom ? "your own data"
-                                       : "MNIST";
-}
-
-bool dataset_from_name(const std::string& name, DatasetKind* out) {
-  for (int i = 0; i < kDatasetKinds; i++)
-    if (name == dataset_name(DatasetKind(i))) return *out = DatasetKind(i), true;
-  return false;
-}
 
 const char* class_name(DatasetKind kind, int label) {
   if (label < 0 || label > 9) return "?";
@@ -255,12 +244,11 @@ void lab_set_data_failed(Lab& lab, bool train, const std::string& error) {
 std::string lab_set_config(Lab& lab, const TrainConfig& config) {
   std::string error = check_train_config(config);
   if (!error.empty()) return error;
-  if (config.loss != lab.config.loss) lab.input.dirty = true;
-  lab.config = config;
+  if (config.loss != lab_config(lab).loss) lab.input.dirty = true;
   Command set;
   set.kind = Command::Kind::set_config;
   set.config = config;
-  lab_send(lab, set);
+  lab.sent_config = config, lab.config_seq = lab_send(lab, set);
   return "";
 }
 
@@ -284,10 +272,10 @@ uint64_t lab_step(Lab& lab, int64_t batches) {
 }
 
 bool lab_training(const Lab& lab) {
-  return lab.run.status == RunStatus::training || lab.run.status == RunStatus::waiting_for_data;
+  return lab.latest.status == RunStatus::training || lab.latest.status == RunStatus::waiting_for_data;
 }
 
-int lab_epoch(const Lab& lab) { return lab.run.epochs_done; }
+int lab_epoch(const Lab& lab) { return lab.latest.epochs_done; }
 
 // ---- input
 
@@ -398,25 +386,24 @@ void take_snapshot(Lab& lab) {
   Snapshot s;
   if (!lab.host->take(&s)) return;
   const bool settled = s.seq >= lab.sent_seq; // it has applied every command sent
-  merge_unread(s, std::move(lab.run));        // weights or a saved file not used yet
-  const int64_t steps_before = lab.run.steps;
-  lab.run = std::move(s);
-  if (settled && lab.run.steps > steps_before && lab.run.train_count > 0)
+  merge_unread(s, std::move(lab.latest));     // weights or a saved file not used yet
+  const int64_t steps_before = lab.latest.steps;
+  lab.latest = std::move(s);
+  if (settled && lab.latest.steps > steps_before && lab.latest.train_count > 0)
     lab.model_data = dataset_name(lab.dataset); // it trains on the chosen set
   // The weights are shown once the snapshot has applied every command sent (the UI may show a
   // loaded file's weights meanwhile), and only if a reset or a load has not replaced them since.
-  const Snapshot& run = lab.run;
+  const Snapshot& run = lab.latest;
   if (lab.scrub_id != 0 && lab_scrub_index(lab) < 0) lab_scrub(lab, -1); // a reset or load dropped it
   if (lab.scrub_id == 0 && settled && run.model && run.model_lineage == run.lineage &&
       run.model_version != lab.model_version) {
-    lab.model = lab.run.model;
-    lab.model_version = lab.run.model_version;
+    lab.model = lab.latest.model;
+    lab.model_version = lab.latest.model_version;
     lab.input.dirty = true;
   }
-  if (settled) lab.config = lab.run.config; // e.g. the optimizer a loaded file brought
-  if (run.seq >= lab.dataset_seq && lab.run.train_count > 0 && lab.train.status != DataStatus::ready) {
+  if (run.seq >= lab.dataset_seq && lab.latest.train_count > 0 && lab.train.status != DataStatus::ready) {
     lab.train.status = DataStatus::ready;
-    lab.train.count = lab.run.train_count;
+    lab.train.count = lab.latest.train_count;
     lab.train.progress = 1;
   }
 }
@@ -455,7 +442,7 @@ void compute_input(Lab& lab) {
   Matrix recon = decode(model, code);
   std::copy(recon.data(), recon.data() + kPixels, in.recon);
   in.code.assign(code.data(), code.data() + code.size());
-  sample_losses(model, seen, 0, 1, lab.config.loss, &in.loss, &one); // against the clean picture
+  sample_losses(model, seen, 0, 1, lab_config(lab).loss, &in.loss, &one); // against the clean picture
 
   // 3. the edited code, if any, through the decoder alone
   if (!in.code_edited || in.edited_code.size() != in.code.size()) {
@@ -481,8 +468,8 @@ void lab_update(Lab& lab) {
 
 int lab_scrub_index(const Lab& lab) {
   if (lab.scrub_id == 0) return -1;
-  for (size_t i = 0; i < lab.run.timeline.size(); i++)
-    if (lab.run.timeline[i].id == lab.scrub_id) return int(i);
+  for (size_t i = 0; i < lab.latest.timeline.size(); i++)
+    if (lab.latest.timeline[i].id == lab.scrub_id) return int(i);
   return -1;
 }
 
@@ -490,7 +477,7 @@ int lab_scrub_index(const Lab& lab) {
 constexpr uint64_t kScrubVersion = uint64_t(1) << 62;
 
 std::string lab_scrub(Lab& lab, int index) {
-  const std::vector<TimelinePoint>& t = lab.run.timeline;
+  const std::vector<TimelinePoint>& t = lab.latest.timeline;
   if (index < -1 || index >= int(t.size()))
     return "timeline point " + std::to_string(index) + ": expected -1 (live) or 0 to " +
            std::to_string(int(t.size()) - 1);
@@ -498,7 +485,7 @@ std::string lab_scrub(Lab& lab, int index) {
     return "timeline point " + std::to_string(index) + ": its weights have not arrived";
   if (index == -1) {
     lab.scrub_id = 0;
-    const Snapshot& run = lab.run;
+    const Snapshot& run = lab.latest;
     if (run.model && run.model_lineage == run.lineage)
       lab.model = run.model, lab.model_version = run.model_version;
   } else {

@@ -14,6 +14,7 @@
 #include "core/model.h"
 #include "core/noise.h"
 #include "lab/run_host.h"
+#include "lab/settings.h"
 
 namespace aelab {
 
@@ -23,13 +24,6 @@ constexpr int kCanvasSide = 4 * kDigitSide;      // the drawing canvas: 112x112,
 enum class DataStatus { absent, loading, ready, failed };
 const char* data_status_name(DataStatus status); // "absent", "loading", "ready", "failed"
 
-// The data sets the lab trains and looks at: MNIST's digits, Fashion-MNIST's clothing items
-// (the same 28x28 format), or the user's own IDX files.
-enum class DatasetKind : uint8_t { mnist, fashion, custom };
-constexpr int kDatasetKinds = 3;
-const char* dataset_name(DatasetKind kind);  // "mnist", "fashion", "custom"
-const char* dataset_title(DatasetKind kind); // "MNIST", "Fashion-MNIST", "your own data"
-bool dataset_from_name(const std::string& name, DatasetKind* out);
 // The class names of a data set's labels ("T-shirt/top", ...); digits for MNIST and custom data.
 const char* class_name(DatasetKind kind, int label);
 // The data set the Anomaly view scores against the lab's own: Fashion-MNIST for MNIST, MNIST for
@@ -73,10 +67,14 @@ struct Input {
 
 struct Lab {
   std::unique_ptr<RunHost> host;
-  Snapshot run; // the newest snapshot that has applied every command sent (its model may be null)
+  // The run's newest snapshot: what the UI knows of the run (its model may be null: the host
+  // sends weights only now and then).
+  Snapshot latest;
   std::shared_ptr<const Autoencoder> model; // the UI's copy of the weights, for everything it shows
   uint64_t model_version = 0;               // changes whenever `model` does
-  TrainConfig config; // the settings as last sent; the run's own once it has applied them
+  // The training config sent in command config_seq, until the run has applied it (lab_config).
+  TrainConfig sent_config;
+  uint64_t config_seq = 0;
   uint64_t sent_seq = 0;
   uint64_t save_seq = 0;    // a save asked for and not yet answered (0: none)
   std::string model_name;   // what is loaded, for the user: "shipped model", "random weights (seed 0)"
@@ -102,6 +100,8 @@ void lab_init(Lab& lab, std::unique_ptr<RunHost> host);
 void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host);
 // Sends a command, numbered; returns its number.
 uint64_t lab_send(Lab& lab, Command command);
+// The training config: the one sent last while the run has not applied it yet, else the run's.
+const TrainConfig& lab_config(const Lab& lab);
 // The run has applied every command sent, and has no work left (the UI may stop redrawing).
 bool lab_settled(const Lab& lab);
 // The lab holds the run's newest weights: it shows them, or keeps them while it shows a timeline
@@ -180,7 +180,7 @@ void lab_edit_code(Lab& lab, int unit, float value);
 void lab_snap_back_code(Lab& lab);
 
 // ---- the timeline (run.h): scrubbing shows an earlier model everywhere; training goes on
-// Shows point `index` of lab.run.timeline (-1: the live weights again): "" or why not.
+// Shows point `index` of lab.latest.timeline (-1: the live weights again): "" or why not.
 std::string lab_scrub(Lab& lab, int index);
 int lab_scrub_index(const Lab& lab); // the point shown, -1: live
 // Makes the shown point the current model and trains on from it (a rewind command): "" or why not.

@@ -406,37 +406,19 @@ bool run_work_unit(Run& run) {
 
 Snapshot run_snapshot(const Run& run, bool with_weights) {
   Snapshot s;
-  s.seq = run.seq;
-  s.weights_version = run.weights_version;
-  s.lineage = run.lineage;
+  static_cast<RunReport&>(s) = run; // what the run reports, as it is
   if (with_weights) {
     s.model = std::make_shared<const Autoencoder>(run.model);
     s.model_version = run.weights_version;
     s.model_lineage = run.lineage;
   }
-  s.epochs_before = run.epochs_before;
-  s.config = run.config;
   s.status = status_of(run);
-  s.steps = run.steps;
-  s.steps_wanted = run.steps_wanted;
-  s.step_seq = run.step_seq;
-  s.step_base = run.step_base;
-  s.epochs_done = run.epochs_done;
   if (run.trainer_ready && run.epoch_open && !run.trainer.order.empty())
     s.epoch_fraction = float(run.trainer.cursor) / float(run.trainer.order.size());
-  s.smoothed_loss = run.smoothed_loss;
-  s.curves = run.curves;
-  s.val = run.val;
   if (run.pass.next >= 0 && run.test_set)
     s.validation_progress = float(run.pass.next) / float(run.test_set->count);
-  s.speed = run.speed;
   s.train_count = run.train_set ? run.train_set->count : 0;
   s.test_count = run.test_set ? run.test_set->count : 0;
-  s.divergence = run.divergence;
-  s.message = run.message;
-  s.saved_seq = run.saved_seq;
-  s.saved = run.saved;
-  s.timeline = run.timeline;
   return s;
 }
 

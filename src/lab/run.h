@@ -91,66 +91,55 @@ struct Throughput {
   int64_t window_samples = 0;
 };
 
-struct Snapshot {
+// What a run says about itself: the run keeps these fields, and every snapshot is a copy of them
+// (one assignment, run_snapshot) plus what is worked out when it is taken. The wire format
+// writes them with one visit function (wire.cpp).
+struct RunReport {
   uint64_t seq = 0;             // the last command applied
   uint64_t weights_version = 0; // the run's weights: changes whenever they do
-  // The weights at model_version, if this snapshot carries them (hosts send them at most every
-  // few tens of milliseconds, and always when the run goes idle); never changed in place.
-  std::shared_ptr<const Autoencoder> model;
-  uint64_t model_version = 0;
-  // Which model the weights belong to: a reset or a load starts a new one. Weights copied before
-  // the current one began (model_lineage != lineage) are of no use any more.
-  uint64_t lineage = 0, model_lineage = 0;
+  // Which model the weights belong to: a reset or a load starts a new one.
+  uint64_t lineage = 0;
   uint32_t epochs_before = 0; // epochs the loaded model had been trained for
   TrainConfig config;
-  RunStatus status = RunStatus::idle;
   int64_t steps = 0;        // batches trained since the model was made or loaded
   int64_t steps_wanted = 0; // batches step commands still ask for
   uint64_t step_seq = 0;    // the last step command; steps - step_base of it have run
   int64_t step_base = 0;
-  int epochs_done = 0;      // epochs completed since then
-  float epoch_fraction = 0; // progress through the current epoch, 0-1
-  float smoothed_loss = 0;  // exponential moving average of the batch loss
+  int epochs_done = 0;     // epochs completed since then
+  float smoothed_loss = 0; // exponential moving average of the batch loss
   Curves curves;
   ValidationResult val;
-  float validation_progress = -1; // 0-1 while a validation pass runs, else -1
   Throughput speed;
-  int train_count = 0, test_count = 0; // samples in the sets the run has (0: none)
-  std::string divergence; // "" or why training stopped by itself: "training diverged at step 812 (...)"
-  std::string message;    // what the last command or unit did, one line
-  uint64_t saved_seq = 0; // the save command `saved` answers (0: none)
+  // "" or why training stopped by itself: "training diverged at step 812 (...)"; kept until
+  // training is started or changed again
+  std::string divergence;
+  std::string message;                               // what the last command or unit did, one line
+  uint64_t saved_seq = 0;                            // the save command `saved` answers (0: none)
   std::shared_ptr<const std::vector<uint8_t>> saved; // a model file with the optimizer state
   std::vector<TimelinePoint> timeline;
 };
 
-struct Run {
+struct Snapshot : RunReport {
+  // The weights at model_version, if this snapshot carries them (hosts send them at most every
+  // few tens of milliseconds, and always when the run goes idle); never changed in place.
+  // Weights copied before the current model began (model_lineage != lineage) are of no use.
+  std::shared_ptr<const Autoencoder> model;
+  uint64_t model_version = 0, model_lineage = 0;
+  RunStatus status = RunStatus::idle;
+  float epoch_fraction = 0;            // progress through the current epoch, 0-1
+  float validation_progress = -1;      // 0-1 while a validation pass runs, else -1
+  int train_count = 0, test_count = 0; // samples in the sets the run has (0: none)
+};
+
+struct Run : RunReport {
   Autoencoder model;
-  uint32_t epochs_before = 0;
-  uint64_t weights_version = 0;
-  uint64_t lineage = 0; // counts resets and loads
-  TrainConfig config;
   Trainer trainer;
   bool trainer_ready = false; // buffers sized for config and model
   bool epoch_open = false;    // begin_epoch called, end_epoch not yet
   bool training = false;      // started and not paused
-  int64_t steps_wanted = 0;   // batches the step commands still ask for
-  uint64_t step_seq = 0;      // the last step command, and run.steps when it was applied
-  int64_t step_base = 0;
   std::shared_ptr<const Dataset> train_set, test_set;
   std::shared_ptr<const Dataset> train_given; // the training set as given (train_set without exclusions)
-  int64_t steps = 0;
-  int epochs_done = 0;
-  float smoothed_loss = 0;
-  Curves curves;
   ValidationPass pass;
-  ValidationResult val;
-  Throughput speed;
-  uint64_t seq = 0;
-  std::string divergence; // the last divergence, until training is started or changed again
-  std::string message;
-  uint64_t saved_seq = 0;
-  std::shared_ptr<const std::vector<uint8_t>> saved;
-  std::vector<TimelinePoint> timeline;
   uint64_t timeline_next_id = 1;
   size_t timeline_budget = kTimelineBudgetBytes;
 };

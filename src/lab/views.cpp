@@ -107,7 +107,7 @@ void scores_start(ScoresState& s, const Lab& lab) {
   s.model = lab.model;
   s.data = *scored_data(s, lab);
   s.building_version = lab_view_version(lab);
-  s.loss = lab.config.loss;
+  s.loss = lab_config(lab).loss;
   s.next = 0;
   s.partial.assign(size_t(s.data->count), 0.0f);
 }

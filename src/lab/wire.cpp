@@ -2,117 +2,170 @@
 
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 namespace aelab {
 namespace {
 
+// The fields of each message, in order, once for both directions: f is a Writer (appends each
+// field's bytes) or a Reader (fills each field from them).
+template <class C, class F> void visit_config(C& c, F& f) {
+  f(c.batch_size), f(c.epochs), f(c.loss), f(c.seed);
+  f(c.optimizer.kind), f(c.optimizer.learning_rate), f(c.optimizer.beta1);
+  f(c.optimizer.beta2), f(c.optimizer.epsilon), f(c.optimizer.momentum);
+  f(c.noise.kind), f(c.noise.amount), f(c.excluded_classes), f(c.precision);
+}
+
+template <class C, class F> void visit_command(C& c, F& f) {
+  f(c.kind), f(c.seq), f(c.steps);
+  f(c.shape.input_dim), f(c.shape.hidden_dim), f(c.shape.latent_dim), f(c.seed);
+  f(c.config), f(c.train_split), f(c.bytes), f(c.timeline_id);
+}
+
+// What the run reports (RunReport, every field), then what its snapshot worked out.
+template <class R, class F> void visit_report(R& r, F& f) {
+  f(r.seq), f(r.weights_version), f(r.lineage), f(r.epochs_before), f(r.config);
+  f(r.steps), f(r.steps_wanted), f(r.step_seq), f(r.step_base), f(r.epochs_done), f(r.smoothed_loss);
+  f(r.curves.train), f(r.curves.val), f(r.curves.epoch_train);
+  f(r.val.loss), f(r.val.epoch), f(r.val.step);
+  f(r.speed.samples_per_s), f(r.speed.compute_samples_per_s), f(r.speed.batch_ms), f(r.speed.slice_ms);
+  f(r.divergence), f(r.message), f(r.saved_seq), f(r.saved), f(r.timeline);
+}
+template <class S, class F> void visit_snapshot(S& s, F& f) {
+  visit_report(s, f);
+  f(s.model), f(s.model_version), f(s.model_lineage), f(s.status);
+  f(s.epoch_fraction), f(s.validation_progress), f(s.train_count), f(s.test_count);
+}
+
+template <class T> constexpr bool kPlain = std::is_arithmetic_v<T> || std::is_enum_v<T>;
+
 struct Writer {
   std::vector<uint8_t> out;
-  template <class T> void put(const T& v) { // plain values, as their bytes (little-endian hosts)
+  template <class T> void operator()(const T& v) { // numbers and enums, as their bytes (little-endian hosts)
+    static_assert(kPlain<T>, "a field of a plain type");
     const auto* p = reinterpret_cast<const uint8_t*>(&v);
     out.insert(out.end(), p, p + sizeof(T));
   }
-  template <class T> void put_vector(const std::vector<T>& v) {
-    put(uint64_t(v.size()));
+  template <class T> void operator()(const std::vector<T>& v) {
+    static_assert(std::is_trivially_copyable_v<T>, "a vector of plain values");
+    (*this)(uint64_t(v.size()));
     const auto* p = reinterpret_cast<const uint8_t*>(v.data());
     out.insert(out.end(), p, p + v.size() * sizeof(T));
   }
-  void put_string(const std::string& s) { put_vector(std::vector<char>(s.begin(), s.end())); }
+  void operator()(const std::string& s) { (*this)(std::vector<char>(s.begin(), s.end())); }
+  void operator()(const TrainConfig& c) { visit_config(c, *this); }
+  void operator()(const std::shared_ptr<const std::vector<uint8_t>>& bytes) {
+    (*this)(uint8_t(bytes != nullptr));
+    if (bytes) (*this)(*bytes);
+  }
+  void operator()(const std::shared_ptr<const Autoencoder>& m) {
+    (*this)(uint8_t(m != nullptr));
+    if (!m) return;
+    (*this)(m->shape.input_dim), (*this)(m->shape.hidden_dim), (*this)(m->shape.latent_dim);
+    (*this)(std::vector<float>(m->params.begin(), m->params.end()));
+  }
+  void operator()(const std::vector<TimelinePoint>& timeline) {
+    (*this)(uint64_t(timeline.size()));
+    for (const TimelinePoint& p : timeline)
+      (*this)(p.id), (*this)(p.step), (*this)(p.epoch), (*this)(p.val_loss), (*this)(p.model);
+  }
 };
 
 struct Reader {
   const uint8_t* p;
   size_t left;
   bool ok = true;
-  template <class T> void get(T* v) {
+  template <class T> void operator()(T& v) {
+    static_assert(kPlain<T>, "a field of a plain type");
     if (left < sizeof(T)) {
       ok = false;
       return;
     }
-    std::memcpy(v, p, sizeof(T));
+    std::memcpy(&v, p, sizeof(T));
     p += sizeof(T), left -= sizeof(T);
   }
-  template <class T> void get_vector(std::vector<T>* v) {
+  void operator()(bool& v) { // any byte, never an invalid bool
+    uint8_t b = 0;
+    (*this)(b);
+    v = b != 0;
+  }
+  template <class T> void operator()(std::vector<T>& v) {
     uint64_t n = 0;
-    get(&n);
+    (*this)(n);
     if (!ok || n > left / sizeof(T)) {
       ok = false;
       return;
     }
-    v->resize(size_t(n));
-    if (n) std::memcpy(v->data(), p, size_t(n) * sizeof(T)); // an empty vector's data() may be null
+    v.resize(size_t(n));
+    if (n) std::memcpy(v.data(), p, size_t(n) * sizeof(T)); // an empty vector's data() may be null
     p += n * sizeof(T), left -= size_t(n) * sizeof(T);
   }
-  void get_string(std::string* s) {
+  void operator()(std::string& s) {
     std::vector<char> v;
-    get_vector(&v);
-    s->assign(v.begin(), v.end());
+    (*this)(v);
+    s.assign(v.begin(), v.end());
+  }
+  void operator()(TrainConfig& c) { visit_config(c, *this); }
+  void operator()(std::shared_ptr<const std::vector<uint8_t>>& bytes) {
+    bool present = false;
+    (*this)(present);
+    if (!present || !ok) return;
+    std::vector<uint8_t> v;
+    (*this)(v);
+    bytes = std::make_shared<const std::vector<uint8_t>>(std::move(v));
+  }
+  void operator()(std::shared_ptr<const Autoencoder>& m) {
+    bool present = false;
+    (*this)(present);
+    if (!present || !ok) return;
+    ModelShape shape;
+    (*this)(shape.input_dim), (*this)(shape.hidden_dim), (*this)(shape.latent_dim);
+    std::vector<float> params;
+    (*this)(params);
+    // only 28x28-digit models reach a run (lab_load_model_bytes): anything else is malformed
+    if (!ok || !check_model_shape(shape).empty() || shape.input_dim != 784 ||
+        params.size() != parameter_count(shape)) {
+      ok = false;
+      return;
+    }
+    Autoencoder model = make_autoencoder(shape);
+    std::copy(params.begin(), params.end(), model.params.begin());
+    m = std::make_shared<const Autoencoder>(std::move(model));
+  }
+  void operator()(std::vector<TimelinePoint>& timeline) {
+    uint64_t points = 0;
+    (*this)(points);
+    if (!ok || points > left / 25) { // each point takes at least 25 bytes
+      ok = false;
+      return;
+    }
+    timeline.resize(size_t(points));
+    for (TimelinePoint& t : timeline)
+      (*this)(t.id), (*this)(t.step), (*this)(t.epoch), (*this)(t.val_loss), (*this)(t.model);
   }
 };
 
-void put_config(Writer& w, const TrainConfig& c) {
-  w.put(c.batch_size), w.put(c.epochs), w.put(c.loss), w.put(c.seed);
-  w.put(c.optimizer.kind), w.put(c.optimizer.learning_rate), w.put(c.optimizer.beta1);
-  w.put(c.optimizer.beta2), w.put(c.optimizer.epsilon), w.put(c.optimizer.momentum);
-  w.put(c.noise.kind), w.put(c.noise.amount), w.put(c.excluded_classes), w.put(c.precision);
-}
-void get_config(Reader& r, TrainConfig* c) {
-  r.get(&c->batch_size), r.get(&c->epochs), r.get(&c->loss), r.get(&c->seed);
-  r.get(&c->optimizer.kind), r.get(&c->optimizer.learning_rate), r.get(&c->optimizer.beta1);
-  r.get(&c->optimizer.beta2), r.get(&c->optimizer.epsilon), r.get(&c->optimizer.momentum);
-  r.get(&c->noise.kind), r.get(&c->noise.amount), r.get(&c->excluded_classes), r.get(&c->precision);
-}
-
-void put_model(Writer& w, const Autoencoder& m) {
-  w.put(m.shape.input_dim), w.put(m.shape.hidden_dim), w.put(m.shape.latent_dim);
-  w.put_vector(std::vector<float>(m.params.begin(), m.params.end()));
-}
-std::shared_ptr<const Autoencoder> get_model(Reader& r) {
-  ModelShape shape;
-  r.get(&shape.input_dim), r.get(&shape.hidden_dim), r.get(&shape.latent_dim);
-  std::vector<float> params;
-  r.get_vector(&params);
-  // only 28x28-digit models reach a run (lab_load_model_bytes): anything else is malformed
-  if (!r.ok || !check_model_shape(shape).empty() || shape.input_dim != 784 ||
-      params.size() != parameter_count(shape)) {
-    r.ok = false;
-    return nullptr;
-  }
-  Autoencoder model = make_autoencoder(shape);
-  std::copy(params.begin(), params.end(), model.params.begin());
-  return std::make_shared<const Autoencoder>(std::move(model));
+bool known_kinds(const TrainConfig& c) {
+  return uint8_t(c.loss) <= uint8_t(LossKind::mse) &&
+         uint8_t(c.optimizer.kind) <= uint8_t(OptimizerKind::sgd);
 }
 
 } // namespace
 
 std::vector<uint8_t> command_to_bytes(const Command& c) {
   Writer w;
-  w.put(c.kind), w.put(c.seq), w.put(c.steps);
-  w.put(c.shape.input_dim), w.put(c.shape.hidden_dim), w.put(c.shape.latent_dim), w.put(c.seed);
-  put_config(w, c.config);
-  w.put(uint8_t(c.train_split));
-  w.put_vector(c.bytes);
-  w.put(c.timeline_id);
+  visit_command(c, w);
   return std::move(w.out);
 }
 
 bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
   Reader r{bytes, size};
-  r.get(&c->kind), r.get(&c->seq), r.get(&c->steps);
-  r.get(&c->shape.input_dim), r.get(&c->shape.hidden_dim), r.get(&c->shape.latent_dim), r.get(&c->seed);
-  get_config(r, &c->config);
-  uint8_t train = 0;
-  r.get(&train);
-  c->train_split = train != 0;
-  r.get_vector(&c->bytes);
-  r.get(&c->timeline_id);
+  visit_command(*c, r);
   // a set_dataset from the wire carries no data: it makes the run forget that split (a new
   // data set was chosen); the worker gets the data itself
   if (!r.ok || r.left != 0 || uint8_t(c->kind) > uint8_t(Command::Kind::rewind)) return false;
   // what the sender checked is checked again: a run must never see a config or shape it refuses
-  if (uint8_t(c->config.loss) > uint8_t(LossKind::mse) ||
-      uint8_t(c->config.optimizer.kind) > uint8_t(OptimizerKind::sgd))
-    return false;
+  if (!known_kinds(c->config)) return false;
   if (c->kind == Command::Kind::set_config && !check_train_config(c->config).empty()) return false;
   if (c->kind == Command::Kind::reset && !check_model_shape(c->shape).empty()) return false;
   return true;
@@ -120,78 +173,14 @@ bool command_from_bytes(const uint8_t* bytes, size_t size, Command* c) {
 
 std::vector<uint8_t> snapshot_to_bytes(const Snapshot& s) {
   Writer w;
-  w.put(s.seq), w.put(s.weights_version), w.put(s.lineage);
-  w.put(uint8_t(s.model != nullptr));
-  if (s.model) {
-    w.put(s.model_version), w.put(s.model_lineage);
-    put_model(w, *s.model);
-  }
-  w.put(s.epochs_before);
-  put_config(w, s.config);
-  w.put(s.status), w.put(s.steps), w.put(s.steps_wanted), w.put(s.step_seq), w.put(s.step_base);
-  w.put(s.epochs_done), w.put(s.epoch_fraction), w.put(s.smoothed_loss);
-  w.put_vector(s.curves.train), w.put_vector(s.curves.val), w.put_vector(s.curves.epoch_train);
-  w.put(s.val.loss), w.put(s.val.epoch), w.put(s.val.step), w.put(s.validation_progress);
-  w.put(s.speed.samples_per_s), w.put(s.speed.compute_samples_per_s), w.put(s.speed.batch_ms),
-      w.put(s.speed.slice_ms);
-  w.put(s.train_count), w.put(s.test_count);
-  w.put_string(s.divergence);
-  w.put_string(s.message);
-  w.put(s.saved_seq);
-  w.put(uint8_t(s.saved != nullptr));
-  if (s.saved) w.put_vector(*s.saved);
-  w.put(uint64_t(s.timeline.size()));
-  for (const TimelinePoint& p : s.timeline) {
-    w.put(p.id), w.put(p.step), w.put(p.epoch), w.put(p.val_loss);
-    w.put(uint8_t(p.model != nullptr));
-    if (p.model) put_model(w, *p.model);
-  }
+  visit_snapshot(s, w);
   return std::move(w.out);
 }
 
 bool snapshot_from_bytes(const uint8_t* bytes, size_t size, Snapshot* s) {
   Reader r{bytes, size};
-  r.get(&s->seq), r.get(&s->weights_version), r.get(&s->lineage);
-  uint8_t has_model = 0;
-  r.get(&has_model);
-  if (has_model) {
-    r.get(&s->model_version), r.get(&s->model_lineage);
-    s->model = get_model(r);
-    if (!r.ok) return false;
-  }
-  r.get(&s->epochs_before);
-  get_config(r, &s->config);
-  r.get(&s->status), r.get(&s->steps), r.get(&s->steps_wanted), r.get(&s->step_seq), r.get(&s->step_base);
-  r.get(&s->epochs_done), r.get(&s->epoch_fraction), r.get(&s->smoothed_loss);
-  r.get_vector(&s->curves.train), r.get_vector(&s->curves.val), r.get_vector(&s->curves.epoch_train);
-  r.get(&s->val.loss), r.get(&s->val.epoch), r.get(&s->val.step), r.get(&s->validation_progress);
-  r.get(&s->speed.samples_per_s), r.get(&s->speed.compute_samples_per_s), r.get(&s->speed.batch_ms);
-  r.get(&s->speed.slice_ms);
-  r.get(&s->train_count), r.get(&s->test_count);
-  r.get_string(&s->divergence);
-  r.get_string(&s->message);
-  r.get(&s->saved_seq);
-  uint8_t has_saved = 0;
-  r.get(&has_saved);
-  if (has_saved) {
-    std::vector<uint8_t> saved;
-    r.get_vector(&saved);
-    s->saved = std::make_shared<const std::vector<uint8_t>>(std::move(saved));
-  }
-  uint64_t points = 0;
-  r.get(&points);
-  if (!r.ok || points > r.left / 25) return false; // each point takes at least 25 bytes
-  s->timeline.resize(size_t(points));
-  for (TimelinePoint& p : s->timeline) {
-    r.get(&p.id), r.get(&p.step), r.get(&p.epoch), r.get(&p.val_loss);
-    uint8_t has = 0;
-    r.get(&has);
-    if (has) p.model = get_model(r);
-    if (!r.ok) return false;
-  }
-  return r.ok && r.left == 0 && uint8_t(s->status) <= uint8_t(RunStatus::finished) &&
-         uint8_t(s->config.loss) <= uint8_t(LossKind::mse) &&
-         uint8_t(s->config.optimizer.kind) <= uint8_t(OptimizerKind::sgd);
+  visit_snapshot(*s, r);
+  return r.ok && r.left == 0 && uint8_t(s->status) <= uint8_t(RunStatus::finished) && known_kinds(s->config);
 }
 
 } // namespace aelab

@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
           status = 1;
   }
   std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames,
-              app.fps, (long long)app.lab.run.steps, app.lab.run.speed.samples_per_s);
+              app.fps, (long long)app.lab.latest.steps, app.lab.latest.speed.samples_per_s);
   if (app.views.map.builds > 0)
     std::printf("aelab_app: %d latent maps built, the last in %.1f ms of compute\n", app.views.map.builds,
                 app.views.map.compute_ms);

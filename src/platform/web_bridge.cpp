@@ -108,6 +108,9 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_set_text(const char* name, const char* va
   return give(app_set_text(app(), name, value));
 }
 
+// The settings table (lab/settings.h), for aelab.set's checks of JavaScript types.
+EMSCRIPTEN_KEEPALIVE const char* aelab_settings() { return give(app_settings_json()); }
+
 EMSCRIPTEN_KEEPALIVE double aelab_reset() {
   App& a = app();
   app_reset(a, a.lab.model->shape);

@@ -30,7 +30,7 @@ TEST(AppSet, RefusesOutOfRangeAndFractionalValues_NamingTheRange) {
   EXPECT_EQ(app_set(app, "loss", 7), "loss = 7: expected 'bce' or 'mse'");
   EXPECT_EQ(app_set(app, "epochs", 0), "epochs = 0: expected an integer from 1 to 100000");
   EXPECT_EQ(app_set(app, "lr", std::nan("")), "lr = nan: expected a number from 1e-07 to 10");
-  EXPECT_EQ(app.lab.config.epochs, default_lab_config().epochs); // nothing was applied
+  EXPECT_EQ(lab_config(app.lab).epochs, default_lab_config().epochs); // nothing was applied
   EXPECT_EQ(app.lab.model->shape.latent_dim, 32);
 }
 
@@ -38,11 +38,11 @@ TEST(AppSet, AppliesGoodValues) {
   App app = make_app();
   EXPECT_EQ(app_set(app, "batch", 128), "");
   EXPECT_EQ(app_set(app, "seed", 12), "");
-  EXPECT_EQ(app.lab.config.batch_size, 128);
+  EXPECT_EQ(lab_config(app.lab).batch_size, 128);
   EXPECT_EQ(app_set(app, "latent", 2), "");
   lab_update(app.lab);
   EXPECT_EQ(app.lab.model->shape.latent_dim, 2);
-  EXPECT_EQ(app.lab.run.config.batch_size, 128); // the run applied it (frames host: at once)
+  EXPECT_EQ(app.lab.latest.config.batch_size, 128); // the run applied it (frames host: at once)
 }
 
 TEST(AppState, IsOneJsonObjectWithReadyFalseBeforeTheFirstFrame) {
@@ -75,20 +75,19 @@ TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
   App app = make_app();
   EXPECT_EQ(app_set_text(app, "noise", "mask:0.3"), "");
   lab_update(app.lab);
-  EXPECT_TRUE(app.lab.config.noise == (Noise{NoiseKind::mask, 0.3f}));
+  EXPECT_TRUE(lab_config(app.lab).noise == (Noise{NoiseKind::mask, 0.3f}));
   EXPECT_NE(app_lesson_link(app).find("&noise=mask:0.3"), std::string::npos);
   EXPECT_EQ(app_set_text(app, "noise", "blur:2"),
             "noise 'blur:2': expected none, gaussian:SIGMA, mask:P or saltpepper:P with the amount a number "
             "from 0 to 1 (e.g. mask:0.3)");
   EXPECT_EQ(app_set_text(app, "corrupt", "mask:7").rfind("corrupt 'mask:7': expected", 0), 0u);
-  EXPECT_EQ(app_set_text(app, "frob", "x"),
-            "frob: not a text setting (noise, corrupt, dataset, exclude or precision)");
+  EXPECT_EQ(app_set_text(app, "frob", "x").rfind("unknown setting 'frob' (hidden, latent, lr, ", 0), 0u);
   EXPECT_EQ(app_set_text(app, "precision", "fp16"), "precision = 'fp16': expected 'fp32' or 'bf16'");
   EXPECT_EQ(app_set_text(app, "precision", "fp32"), "");
   const LessonResult r = app_apply_lesson(app, "noise=gaussian:0.2");
   EXPECT_TRUE(r.notices.empty());
   lab_update(app.lab);
-  EXPECT_TRUE(app.lab.config.noise == (Noise{NoiseKind::gaussian, 0.2f}));
+  EXPECT_TRUE(lab_config(app.lab).noise == (Noise{NoiseKind::gaussian, 0.2f}));
 
   float pixels[kPixels];
   for (int i = 0; i < kPixels; i++)
@@ -192,7 +191,7 @@ TEST(AppData, ChoosingFashionAsksForItsTestSetAndSaysTheShippedModelLearnedDigit
       << app.message.text;
   app_train_new_model(app);
   EXPECT_FALSE(app_model_data_mismatch(app));
-  EXPECT_TRUE(lab_training(app.lab) || app.lab.run.seq < app.lab.sent_seq);
+  EXPECT_TRUE(lab_training(app.lab) || app.lab.latest.seq < app.lab.sent_seq);
 
   EXPECT_EQ(app_set_text(app, "dataset", "letters"),
             "dataset = 'letters': expected 'mnist', 'fashion' or 'custom'");
@@ -217,13 +216,13 @@ TEST(AppData, ExcludedClassesAreATextSettingAndALessonKey) {
       parse_excluded("7,x", &classes),
       "exclude = '7,x': expected class labels from 0 to 31 separated by commas ('7', '3,5'), or 'none'");
   EXPECT_EQ(app_set_text(app, "exclude", "7"), "");
-  EXPECT_EQ(app.lab.config.excluded_classes, 1u << 7);
+  EXPECT_EQ(lab_config(app.lab).excluded_classes, 1u << 7);
   const std::string link = app_lesson_link(app);
   EXPECT_NE(link.find("&exclude=7"), std::string::npos) << link;
   App other = make_app();
   const LessonResult r = app_apply_lesson(other, "exclude=7&dataset=fashion");
   EXPECT_TRUE(r.notices.empty()) << r.notices[0];
-  EXPECT_EQ(other.lab.config.excluded_classes, 1u << 7);
+  EXPECT_EQ(lab_config(other.lab).excluded_classes, 1u << 7);
   EXPECT_EQ(other.lab.dataset, DatasetKind::fashion);
   EXPECT_NE(app_lesson_link(other).find("&dataset=fashion"), std::string::npos);
 }
@@ -238,12 +237,12 @@ TEST(Lesson, AppliesSettingsShapeViewPanelsAndHiddenControls) {
   lab_update(app.lab);
   EXPECT_EQ(app.lab.model->shape.latent_dim, 2);
   EXPECT_EQ(app.lab.model->shape.hidden_dim, 64);
-  EXPECT_FLOAT_EQ(app.lab.config.optimizer.learning_rate, 0.003f);
-  EXPECT_EQ(app.lab.config.batch_size, 128);
-  EXPECT_EQ(app.lab.config.epochs, 7);
-  EXPECT_EQ(app.lab.config.loss, LossKind::mse);
-  EXPECT_EQ(app.lab.config.optimizer.kind, OptimizerKind::sgd);
-  EXPECT_EQ(app.lab.config.seed, 5u);
+  EXPECT_FLOAT_EQ(lab_config(app.lab).optimizer.learning_rate, 0.003f);
+  EXPECT_EQ(lab_config(app.lab).batch_size, 128);
+  EXPECT_EQ(lab_config(app.lab).epochs, 7);
+  EXPECT_EQ(lab_config(app.lab).loss, LossKind::mse);
+  EXPECT_EQ(lab_config(app.lab).optimizer.kind, OptimizerKind::sgd);
+  EXPECT_EQ(lab_config(app.lab).seed, 5u);
   EXPECT_EQ(app.views.view, View::grid);
   EXPECT_TRUE(app_panel_shown(app, Panel::draw));
   EXPECT_FALSE(app_panel_shown(app, Panel::train));
@@ -266,7 +265,7 @@ TEST(Lesson, TheLinkOfALabOpensAsTheSameLab) {
   EXPECT_EQ(b.lesson.title, "Caf\xC3\xA9 & co");
   EXPECT_EQ(b.lesson.note, "a=b");
   EXPECT_EQ(b.lab.model->shape.latent_dim, 3);
-  EXPECT_EQ(b.lab.config.seed, 9u);
+  EXPECT_EQ(lab_config(b.lab).seed, 9u);
   EXPECT_EQ(b.views.view, View::traverse);
 }
 
@@ -298,7 +297,7 @@ TEST(Lesson, BadValuesGiveANoticeEachAndTheRestStillApplies) {
   EXPECT_EQ(r.notices[3].rfind("lesson link: panels=draw,nosuch: expected a list of draw, latent", 0), 0u);
   EXPECT_EQ(r.notices[4], "lesson link: lr_hide=yes: expected 1 or 0");
   EXPECT_EQ(r.notices[5], "lesson link: loss=l1: expected 'bce' or 'mse'");
-  EXPECT_EQ(app.lab.config.seed, 3u);             // the good value went in
+  EXPECT_EQ(lab_config(app.lab).seed, 3u);        // the good value went in
   EXPECT_EQ(app.lab.model->shape.latent_dim, 32); // the bad ones did not
   EXPECT_EQ(app.lesson.panels, kAllPanels);
   EXPECT_EQ(app.lesson.notices, r.notices); // shown above the panels
@@ -349,4 +348,104 @@ TEST(Script, RefusesBadLinesNamingTheFileAndLine) {
     Script s;
     EXPECT_EQ(parse_script(std::string("# first line\n") + line + "\n", "s.txt", &s), error) << line;
   }
+}
+
+// ---- the settings table through the app (lab/settings.h)
+
+namespace {
+
+// What state() says of `key`: the text after "key": up to the next ',' or '}' (strings unquoted).
+std::string state_value(const std::string& json, const std::string& key) {
+  const std::string tag = "\"" + key + "\":";
+  const size_t at = json.find(tag);
+  if (at == std::string::npos) return "(absent)";
+  const size_t from = at + tag.size();
+  if (json[from] == '"') return json.substr(from + 1, json.find('"', from + 1) - from - 1);
+  return json.substr(from, json.find_first_of(",}", from) - from);
+}
+
+// A value of `row` other than the lab's default, valid here (bf16 only where this CPU has it).
+std::string other_value(const Setting& row) {
+  switch (row.kind) {
+  case SettingKind::number:
+    return number_text(row.limit.min + 1, row.limit.integer);
+  case SettingKind::flag:
+    return "false"; // preprocess is on by default
+  case SettingKind::choice:
+    if (std::string(row.key) == "precision" && !precision_problem(Precision::bf16).empty()) return "fp32";
+    return row.choices[1];
+  case SettingKind::text: {
+    const std::string e = row.example; // "'mask:0.3' or 'none'": its first value
+    return e.substr(1, e.find('\'', 1) - 1);
+  }
+  }
+  return "";
+}
+
+} // namespace
+
+// Every row of the table: set by its key (as aelab.set and the script do), read back from
+// state(), written into the lab's lesson link (where links carry it), and opened from that link
+// in a new lab, which then has the same value.
+TEST(SettingsTable, EveryRowRoundTripsThroughSetStateTheLinkAndANewLab) {
+  for (const Setting& row : kSettings) {
+    App app = make_app();
+    const std::string value = other_value(row);
+    ASSERT_EQ(app_set_text(app, row.key, value), "") << row.key << " = " << value;
+    lab_update(app.lab);
+    EXPECT_EQ(setting_text(row, app_settings(app)), value) << row.key;
+    const std::string state = state_value(app_state_json(app), row.key);
+    if (row.kind == SettingKind::number)
+      EXPECT_FLOAT_EQ(std::strtof(state.c_str(), nullptr), std::strtof(value.c_str(), nullptr)) << row.key;
+    else
+      EXPECT_EQ(state, value) << row.key;
+    const std::string link = app_lesson_link(app);
+    if (row.in_link == InLink::never) {
+      EXPECT_EQ(link.find(std::string(row.key) + "="), std::string::npos) << link;
+      continue;
+    }
+    EXPECT_NE(("&" + link).find("&" + std::string(row.key) + "=" + value + "&"), std::string::npos) << link;
+    App other = make_app();
+    const LessonResult r = app_apply_lesson(other, link);
+    EXPECT_TRUE(r.unknown.empty() && r.notices.empty())
+        << link << ": " << (r.notices.empty() ? "" : r.notices[0]);
+    lab_update(other.lab);
+    EXPECT_EQ(setting_text(row, app_settings(other)), value) << row.key << " from " << link;
+  }
+}
+
+// Every value out of a row's range or choices is refused by aelab.set with what was expected,
+// in a lesson link with a notice, and changes nothing.
+TEST(SettingsTable, EveryOutOfRangeValueIsRefusedWithItsRange_InTheApiAndInLinks) {
+  App app = make_app();
+  const std::string before = app_lesson_link(app);
+  for (const Setting& row : kSettings) {
+    if (row.kind == SettingKind::number) {
+      const double v = row.limit.max * 2 + 1;
+      EXPECT_EQ(app_set(app, row.key, v), check_limit(row.limit, v)) << row.key;
+      EXPECT_NE(check_limit(row.limit, v).find(" from "), std::string::npos);
+      if (row.in_link == InLink::never) continue;
+      const LessonResult r =
+          app_apply_lesson(app, std::string(row.key) + "=" + number_text(v, row.limit.integer));
+      ASSERT_EQ(r.notices.size(), 1u) << row.key;
+      EXPECT_EQ(r.notices[0].rfind("lesson link: " + std::string(row.key) + " = ", 0), 0u) << r.notices[0];
+      EXPECT_NE(r.notices[0].find(" from "), std::string::npos) << r.notices[0];
+    } else if (row.kind == SettingKind::choice) {
+      EXPECT_NE(app_set_text(app, row.key, "frob").find("expected " + choices_text(row)), std::string::npos);
+      if (row.in_link == InLink::never) continue;
+      const LessonResult r = app_apply_lesson(app, std::string(row.key) + "=frob");
+      ASSERT_EQ(r.notices.size(), 1u) << row.key;
+      EXPECT_EQ(r.notices[0].rfind("lesson link: " + std::string(row.key) + "=frob: expected " +
+                                       choices_text(row, row.link_choices),
+                                   0),
+                0u)
+          << r.notices[0];
+    } else if (row.kind == SettingKind::text) {
+      EXPECT_NE(app_set_text(app, row.key, "frob:2"), "") << row.key;
+    } else {
+      EXPECT_NE(app_set(app, row.key, 2), "") << row.key;
+    }
+  }
+  lab_update(app.lab);
+  EXPECT_EQ(app_lesson_link(app), before);
 }

@@ -371,17 +371,17 @@ TEST(LabView, TakesTheRunsWeightsOnceTheyChange_AndKeepsItsOwnCopy) {
   lab_set_dataset(lab, true, *random_digits(300, 2));
   lab_step(lab, 5);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!(lab.run.steps == 5 && lab_settled(lab)) && std::chrono::steady_clock::now() < deadline) {
+  while (!(lab.latest.steps == 5 && lab_settled(lab)) && std::chrono::steady_clock::now() < deadline) {
     lab.host->work(5);
     lab_update(lab);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_EQ(lab.run.steps, 5);
-  EXPECT_EQ(lab.model_version, lab.run.weights_version);
+  ASSERT_EQ(lab.latest.steps, 5);
+  EXPECT_EQ(lab.model_version, lab.latest.weights_version);
   const std::shared_ptr<const Autoencoder> held = lab.model;
   const Vector before = held->params;
   lab_step(lab, 3); // the run trains on; the model the UI holds is never changed in place
-  while (!(lab.run.steps == 8 && lab_settled(lab)) && std::chrono::steady_clock::now() < deadline) {
+  while (!(lab.latest.steps == 8 && lab_settled(lab)) && std::chrono::steady_clock::now() < deadline) {
     lab.host->work(5);
     lab_update(lab);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -463,11 +463,11 @@ TEST(LabView, AfterAPause_SettlesWithTheRunsLastWeights) {
   lab_set_dataset(lab, true, *random_digits(3000, 2));
   lab_start(lab);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (lab.run.steps < 30 && std::chrono::steady_clock::now() < deadline) {
+  while (lab.latest.steps < 30 && std::chrono::steady_clock::now() < deadline) {
     lab.host->work(5);
     lab_update(lab);
   }
-  ASSERT_GE(lab.run.steps, 30);
+  ASSERT_GE(lab.latest.steps, 30);
   lab_pause(lab);
   while (!lab_settled(lab) && std::chrono::steady_clock::now() < deadline) {
     lab.host->work(5);
@@ -475,9 +475,9 @@ TEST(LabView, AfterAPause_SettlesWithTheRunsLastWeights) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_TRUE(lab_settled(lab)) << "model " << lab.model_version << ", run's weights "
-                                << lab.run.weights_version;
-  EXPECT_EQ(lab.run.status, RunStatus::idle);
-  EXPECT_EQ(lab.run.val.step, lab.run.steps); // validated where it stopped
+                                << lab.latest.weights_version;
+  EXPECT_EQ(lab.latest.status, RunStatus::idle);
+  EXPECT_EQ(lab.latest.val.step, lab.latest.steps); // validated where it stopped
 }
 
 // ---- data sets (the app's choice of MNIST, Fashion-MNIST or the user's own)
@@ -547,8 +547,8 @@ TEST(LabData, ChoosingADataSetDropsDataForTheEarlierChoiceAndRefusesOtherSizes) 
   EXPECT_EQ(lab.train.status, DataStatus::absent);
   lab.host->work(1e9);
   lab_update(lab);
-  EXPECT_EQ(lab.run.train_count, 0);
-  EXPECT_EQ(lab.run.test_count, 0);
+  EXPECT_EQ(lab.latest.train_count, 0);
+  EXPECT_EQ(lab.latest.test_count, 0);
   EXPECT_EQ(lab.train.status, DataStatus::absent);
 
   std::string error;
@@ -568,7 +568,7 @@ TEST(LabData, ChoosingADataSetDropsDataForTheEarlierChoiceAndRefusesOtherSizes) 
   EXPECT_TRUE(lab_set_data(lab, DataTarget::other, *random_digits(70, 6), lab.data_generation, &error));
   lab.host->work(1e9);
   lab_update(lab);
-  EXPECT_EQ(lab.run.test_count, 60); // the other set stays in the UI: the run has no use for it
+  EXPECT_EQ(lab.latest.test_count, 60); // the other set stays in the UI: the run has no use for it
   EXPECT_EQ(lab.other.count, 70);
   EXPECT_EQ(lab.other_kind, DatasetKind::mnist);
 }
@@ -590,7 +590,7 @@ TEST(LabData, FollowsWhatTheModelLearnedFrom) {
   lab_step(lab, 2);
   lab.host->work(1e9);
   lab_update(lab);
-  EXPECT_EQ(lab.run.steps, 2);
+  EXPECT_EQ(lab.latest.steps, 2);
   EXPECT_EQ(lab.model_data, "fashion");
   ASSERT_EQ(lab_reset(lab, ModelShape{}), "");
   EXPECT_EQ(lab.model_data, "");

@@ -142,16 +142,16 @@ TEST(LabTimeline, ScrubShowsThePointsModel_ThenLiveAgain) {
   lab_set_dataset(lab, false, *random_digits(100, 1));
   lab_set_dataset(lab, true, *random_digits(300, 2));
   lab_step(lab, 25);
-  for (int i = 0; i < 10000 && !(lab.run.steps == 25 && lab_settled(lab)); i++) {
+  for (int i = 0; i < 10000 && !(lab.latest.steps == 25 && lab_settled(lab)); i++) {
     lab.host->work(5);
     lab_update(lab);
   }
-  ASSERT_GE(lab.run.timeline.size(), 2u); // step 0 and step 20 (and 25: the pass after the steps)
+  ASSERT_GE(lab.latest.timeline.size(), 2u); // step 0 and step 20 (and 25: the pass after the steps)
   const uint64_t live = lab.model_version;
   EXPECT_EQ(lab_scrub(lab, 0), "");
   EXPECT_EQ(lab_scrub_index(lab), 0);
-  EXPECT_EQ(lab.model, lab.run.timeline[0].model);
-  EXPECT_FLOAT_EQ(test_loss(*lab.model, *lab.test.data, LossKind::bce), lab.run.timeline[0].val_loss);
+  EXPECT_EQ(lab.model, lab.latest.timeline[0].model);
+  EXPECT_FLOAT_EQ(test_loss(*lab.model, *lab.test.data, LossKind::bce), lab.latest.timeline[0].val_loss);
   EXPECT_NE(lab_scrub(lab, 99), "");
   EXPECT_EQ(lab_scrub(lab, -1), "");
   EXPECT_EQ(lab.model_version, live);

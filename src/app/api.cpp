@@ -1,0 +1,256 @@
+// The page's API on the app, with no ImGui: window.aelab.set() and state() (the native script
+// and the lesson links use them too), the data set choice, and requests for data. Settings are
+// read and written through the one table (lab/settings.h).
+#include <functional>
+
+#include "app/app.h"
+#include "core/threads.h"
+#include "lab/json.h"
+
+namespace aelab {
+
+void app_request_data(App& app, DataTarget target) {
+  Lab& lab = app.lab;
+  lab_data_slot(lab, target).status = DataStatus::loading;
+  lab_data_slot(lab, target).progress = 0;
+  const DatasetKind kind = target == DataTarget::other ? lab.other_kind : lab.dataset;
+  if (app.platform.request_data) app.platform.request_data(target, kind, lab.data_generation);
+}
+
+std::string app_state_json(const App& app, bool page_ready, const std::function<void(JsonWriter&)>& extra) {
+  const Lab& lab = app.lab;
+  const Snapshot& run = lab.latest;
+  const ModelShape& shape = lab.model->shape;
+  JsonWriter j;
+  j.boolean("ready", app.frames > 0 && page_ready);
+  j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
+  j.begin("model")
+      .string("name", lab.model_name)
+      .number("input", shape.input_dim)
+      .number("hidden", shape.hidden_dim);
+  j.number("latent", shape.latent_dim).number("epochsBefore", run.epochs_before).end();
+  j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
+  j.string("notice", lab.model_notice);
+  for (const auto& [key, slot] :
+       {std::pair<const char*, const DataSlot*>{"testSet", &lab.test}, {"trainSet", &lab.train}})
+    j.begin(key)
+        .string("status", data_status_name(slot->status))
+        .number("progress", slot->progress)
+        .number("count", slot->count)
+        .string("error", slot->error)
+        .end();
+  j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
+  j.boolean("training", lab_training(lab));
+  j.string("runStatus", run_status_name(run.status));
+  j.number("epoch", run.epochs_done).number("epochProgress", run.epoch_fraction);
+  j.number("step", double(run.steps));
+  j.null_or("trainLoss", run.steps > 0, run.smoothed_loss);
+  j.null_or("valLoss", run.val.loss >= 0, run.val.loss);
+  j.number("valEpoch", run.val.epoch).number("valStep", double(run.val.step));
+  j.boolean("validating", run.validation_progress >= 0);
+  j.number("samplesPerS", run.speed.samples_per_s)
+      .number("computeSamplesPerS", run.speed.compute_samples_per_s);
+  j.number("threads", thread_count());
+  // every setting under its key (the settings as last sent: the run's own once it has applied them)
+  const Settings settings = app_settings(app);
+  for (const Setting& row : kSettings) {
+    if (row.kind == SettingKind::number)
+      j.number(row.key, row.get(settings));
+    else if (row.kind == SettingKind::flag)
+      j.boolean(row.key, row.get(settings) != 0);
+    else
+      j.string(row.key, setting_text(row, settings));
+  }
+  j.string("datasetTitle", dataset_title(lab.dataset));
+  j.string("ownData", app.own_data_name);
+  j.boolean("bf16Available", precision_problem(Precision::bf16).empty());
+  j.string("modelData", lab.model_data).boolean("modelDataMismatch", app_model_data_mismatch(app));
+  j.begin("otherSet")
+      .string("dataset", dataset_name(lab.other_kind))
+      .string("status", data_status_name(lab.other.status))
+      .number("progress", lab.other.progress)
+      .number("count", lab.other.count)
+      .string("error", lab.other.error)
+      .end();
+  j.boolean("budgetAuto", app.budget.automatic);
+  j.string("trainingHost", host_kind_name(lab.host->kind()));
+  j.boolean("trainingThread", lab.host->kind() == HostKind::thread);
+  // the commands sent and applied, and the last step command's progress (the page's promises)
+  j.number("commandsSent", double(lab.sent_seq)).number("commandsApplied", double(run.seq));
+  j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
+  j.number("stepsWanted", double(run.steps_wanted));
+  j.boolean("settled", lab_settled(lab));
+  j.boolean("modelCurrent", lab_has_latest_weights(lab)); // the UI has the run's newest weights
+  j.boolean("inputEmpty", lab.input.empty);
+  j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
+  const float z = app.zoom > 0 ? app.zoom : 1;
+  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels, not ImGui's
+    j.begin(key).number("x", r.x * z).number("y", r.y * z).number("w", r.w * z).number("h", r.h * z).end();
+  };
+  j.number("zoom", z);
+  j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
+  rect("drawCanvas", app.draw.canvas_rect);
+  rect("latentBars", app.latent.bars_rect);
+  j.boolean("codeEdited", lab.input.code_edited);
+  j.string("status", run.message);
+  j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
+  j.string("message", app.message.text);
+  j.string("view", view_name(app.views.view));
+  {
+    const AnomalyNumbers a = anomaly_numbers(app);
+    j.begin("anomaly")
+        .null_or("threshold", a.threshold >= 0, a.threshold)
+        .null_or("shareAbove", a.share_above >= 0, a.share_above)
+        .null_or("inputLoss", a.input_loss >= 0, a.input_loss)
+        .null_or("percentileOfInput", a.percentile_of_input >= 0, a.percentile_of_input)
+        .boolean("unusual", a.unusual)
+        .null_or("auc", a.auc >= 0, a.auc)
+        .number("builds", app.views.scores.builds)
+        .end();
+  }
+  j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
+  j.number("mapFrameMs", app.views.map_frame_ms);
+  rect("map", app.views.map_rect);
+  j.number("timelinePoints", double(lab.latest.timeline.size()))
+      .number("timelineShown", lab_scrub_index(lab));
+  j.number("timelineBytes", double(timeline_bytes(lab.latest.timeline)));
+  j.number("timelineBudgetBytes", double(kTimelineBudgetBytes));
+  j.begin("lesson").string("title", app.lesson.title).string("note", app.lesson.note);
+  std::vector<std::string> panels;
+  for (int i = 0; i < kPanelCount; i++)
+    if (app_panel_shown(app, Panel(i))) panels.push_back(kPanelNames[i]);
+  j.json("panels", json_strings(panels)).json("hidden", json_strings(app_hidden_controls(app)));
+  j.json("notices", json_strings(app.lesson.notices)).end();
+  const char* const modes[] = {"full", "compact", "phone"};
+  j.string("layoutMode", modes[int(app.layout)]).boolean("embed", app.embed);
+  j.begin("layout"); // the panels drawn this frame (the tabbed layouts draw one or two)
+  for (int i = 0; i < kPanelCount; i++)
+    if (app.panel_rects[i].w > 0) rect(kPanelNames[i], app.panel_rects[i]);
+  j.end();
+  rect("shareButton", app.share_button);
+  j.number("tourStep", app.tour_step);
+  rect("tourNext", app.tour_buttons[0]);
+  rect("tourSkip", app.tour_buttons[1]);
+  j.boolean("shareOpen", app.share_open);
+  std::vector<std::string> drawn;
+  for (int i = 0; i < kControlCount; i++)
+    if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
+  j.json("controlsDrawn", json_strings(drawn));
+  if (extra) extra(j);
+  return j.finish();
+}
+
+void app_request_test_set(App& app) {
+  if (app.lab.test.status == DataStatus::absent) app_request_data(app, DataTarget::test);
+}
+
+bool app_model_data_mismatch(const App& app) {
+  const Lab& lab = app.lab;
+  return !lab.model_data.empty() && lab.model_data != dataset_name(lab.dataset) && lab.scrub_id == 0;
+}
+
+void app_train_new_model(App& app) {
+  if (app_reset(app, app.lab.model->shape).empty()) lab_start(app.lab);
+}
+
+std::string app_set_dataset(App& app, DatasetKind kind) {
+  Lab& lab = app.lab;
+  if (kind == DatasetKind::custom && app.own_data_name.empty())
+    return std::string("dataset = 'custom': no data of your own was given yet (") +
+           (app.platform.web
+                ? "Your own data... in the Model and data panel, or drop the IDX files on the page)"
+                : "type a folder of IDX files in the Model and data panel)");
+  if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
+  lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
+  app.training_set_requested = false;
+  app.views.threshold = -1;
+  app_request_data(app, DataTarget::test);
+  if (app_model_data_mismatch(app))
+    app_message(app,
+                std::string("The model shown learned ") +
+                    (lab.model_data == "mnist" ? "MNIST digits" : lab.model_data) + ", not " +
+                    dataset_title(kind) + ": train a new one (Train panel)",
+                false);
+  return "";
+}
+
+std::string app_use_own_data(App& app, const std::string& name) {
+  app.own_data_name = name;
+  return app_set_dataset(app, DatasetKind::custom);
+}
+
+Settings app_settings(const App& app) {
+  Settings s;
+  s.config = lab_config(app.lab);
+  s.shape = app.lab.model->shape;
+  s.dataset = app.lab.dataset;
+  s.preprocess = app.lab.input.preprocess;
+  s.corrupt = app.lab.input.corrupt;
+  s.budget_ms = app.budget.ms;
+  return s;
+}
+
+std::string app_apply_setting(App& app, const Setting& row, const Settings& next) {
+  switch (row.part) {
+  case SettingPart::config:
+    return lab_set_config(app.lab, next.config);
+  case SettingPart::shape:
+    return app_reset(app, next.shape);
+  case SettingPart::dataset:
+    return app_set_dataset(app, next.dataset);
+  case SettingPart::preprocess:
+    lab_set_preprocess(app.lab, next.preprocess);
+    return "";
+  case SettingPart::corrupt:
+    return lab_set_corrupt(app.lab, next.corrupt);
+  case SettingPart::budget:
+    app.budget.ms = next.budget_ms;
+    app.budget.automatic = false; // as asked, no longer adapted
+    return "";
+  }
+  return "";
+}
+
+namespace {
+bool any_row(const Setting&) { return true; }
+std::string unknown_setting(const std::string& name) {
+  return "unknown setting '" + name + "' (" + setting_keys(any_row) + ")";
+}
+} // namespace
+
+std::string app_set(App& app, const std::string& name, double value) {
+  const Setting* row = find_setting(name);
+  if (!row) return unknown_setting(name);
+  Settings next = app_settings(app);
+  if (std::string error = setting_set_number(*row, value, &next); !error.empty()) return error;
+  return app_apply_setting(app, *row, next);
+}
+
+std::string app_set_text(App& app, const std::string& name, const std::string& text) {
+  const Setting* row = find_setting(name);
+  if (!row) return unknown_setting(name);
+  Settings next = app_settings(app);
+  if (std::string error = setting_set_text(*row, text, &next); !error.empty()) return error;
+  return app_apply_setting(app, *row, next);
+}
+
+std::string app_settings_json() {
+  std::string out = "[";
+  for (const Setting& row : kSettings) {
+    const char* const kinds[] = {"number", "flag", "choice", "text"};
+    JsonWriter j;
+    j.string("key", row.key).string("kind", kinds[int(row.kind)]);
+    std::vector<std::string> choices;
+    for (const char* c : row.choices)
+      if (c) choices.push_back(c);
+    j.json("choices", json_strings(choices));
+    if (row.kind == SettingKind::number)
+      j.number("min", row.limit.min).number("max", row.limit.max).boolean("integer", row.limit.integer);
+    j.string("example", row.example ? row.example : "").string("alias", row.alias ? row.alias : "");
+    j.boolean("inLink", row.in_link != InLink::never);
+    out += (out.size() > 1 ? "," : "") + j.finish();
+  }
+  return out + "]";
+}
+
+} // namespace aelab
