@@ -54,7 +54,7 @@ target_link_libraries(aelab_app_lib PUBLIC aelab_lab aelab_imgui)
 target_compile_options(aelab_app_lib PRIVATE ${AELAB_UI_OPT})
 
 if(EMSCRIPTEN)
-  add_executable(aelab_web src/platform/main_web.cpp src/platform/web_bridge.cpp)
+  add_executable(aelab_web src/platform/main_web.cpp src/platform/web_bridge.cpp src/platform/worker_host.cpp)
   target_link_libraries(aelab_web PRIVATE aelab_app_lib)
   target_compile_options(aelab_web PRIVATE ${AELAB_UI_OPT})
   # A hand-written page loads aelab.js (Debian's emcc crashes writing .html at -O1+). The C

@@ -96,18 +96,7 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
   j.string("message", app.message.text);
   j.string("view", view_name(app.views.view));
-  {
-    const AnomalyNumbers a = anomaly_numbers(app);
-    j.begin("anomaly")
-        .null_or("threshold", a.threshold >= 0, a.threshold)
-        .null_or("shareAbove", a.share_above >= 0, a.share_above)
-        .null_or("inputLoss", a.input_loss >= 0, a.input_loss)
-        .null_or("percentileOfInput", a.percentile_of_input >= 0, a.percentile_of_input)
-        .boolean("unusual", a.unusual)
-        .null_or("auc", a.auc >= 0, a.auc)
-        .number("builds", app.views.scores.builds)
-        .end();
-  }
+  anomaly_fields(j.begin("anomaly"), anomaly_numbers(app)).number("builds", app.views.scores.builds).end();
   j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
   j.number("mapFrameMs", app.views.map_frame_ms);
   rect("map", app.views.map_rect);
@@ -177,6 +166,15 @@ std::string app_set_dataset(App& app, DatasetKind kind) {
 std::string app_use_own_data(App& app, const std::string& name) {
   app.own_data_name = name;
   return app_set_dataset(app, DatasetKind::custom);
+}
+
+JsonWriter& anomaly_fields(JsonWriter& j, const AnomalyNumbers& a) {
+  return j.null_or("threshold", a.threshold >= 0, a.threshold)
+      .null_or("shareAbove", a.share_above >= 0, a.share_above)
+      .null_or("inputLoss", a.input_loss >= 0, a.input_loss)
+      .null_or("percentileOfInput", a.percentile_of_input >= 0, a.percentile_of_input)
+      .boolean("unusual", a.unusual)
+      .null_or("auc", a.auc >= 0, a.auc);
 }
 
 Settings app_settings(const App& app) {

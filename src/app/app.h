@@ -358,6 +358,8 @@ Rect item_rect();
 
 // From the scores as they are (scores_finish(app.views.scores, app.lab) first for up-to-date ones).
 AnomalyNumbers anomaly_numbers(const App& app);
+// The anomaly numbers as JSON fields (state().anomaly, aelab.anomaly()): null where there is none.
+JsonWriter& anomaly_fields(JsonWriter& j, const AnomalyNumbers& numbers);
 // Brings the AUC up to date with the scores (after scores_finish of both, for the API).
 void update_auc(ViewsState& v);
 

@@ -89,9 +89,8 @@ std::string lab_load_model_bytes(Lab& lab, const uint8_t* bytes, size_t size, co
   Command load;
   load.kind = Command::Kind::load;
   load.bytes.assign(bytes, bytes + size);
-  TrainConfig config = lab_config(lab);
-  if (file.has_optimizer) config.optimizer.kind = file.optimizer_kind; // the run decides the same
-  lab.sent_config = config, lab.config_seq = lab_send(lab, std::move(load));
+  lab.sent_config = config_for_file(lab_config(lab), file);
+  lab.config_seq = lab_send(lab, std::move(load));
   lab.model = std::make_shared<const Autoencoder>(std::move(file.model)); // until the run's snapshot
   lab.model_version = 0;
   lab.model_name = name;

@@ -182,8 +182,8 @@ void apply_load(Run& run, const std::vector<uint8_t>& bytes) {
   run.lineage++;
   run.epochs_before = file.epochs_trained;
   restart_training_state(run);
+  run.config = config_for_file(run.config, file);
   if (file.has_optimizer) { // resume exactly where the file's training stopped
-    run.config.optimizer.kind = file.optimizer_kind;
     ensure_trainer(run);
     run.trainer.optimizer = std::move(file.optimizer);
   }
@@ -364,6 +364,13 @@ void run_apply(Run& run, Command c) {
     break;
   }
 }
+
+TrainConfig config_for_file(TrainConfig config, const ModelFile& file) {
+  if (file.has_optimizer) config.optimizer.kind = file.optimizer_kind;
+  return config;
+}
+
+void run_skip(Run& run, uint64_t seq) { run.seq = std::max(run.seq, seq); }
 
 bool run_has_work(const Run& run) { return run.pass.next >= 0 || can_train(run); }
 

@@ -14,6 +14,7 @@
 
 #include "core/dataset.h"
 #include "core/model.h"
+#include "core/model_file.h"
 #include "core/train.h"
 
 namespace aelab {
@@ -144,10 +145,18 @@ struct Run : RunReport {
   size_t timeline_budget = kTimelineBudgetBytes;
 };
 
+// The config a loaded model file trains on: `config` with the file's optimizer kind where the
+// file carries the optimizer's state (training resumes exactly where it stopped). The run
+// applies it; the lab shows it until the run's snapshot does.
+TrainConfig config_for_file(TrainConfig config, const ModelFile& file);
+
 // A run with random weights (seed 0, the default shape) and the app's default config.
 void run_init(Run& run);
 // Applies a command at once (hosts call it between two units of work).
 void run_apply(Run& run, Command command);
+// A command that could not be carried out where the run lives (its data failed to load there):
+// counted as applied, so that the sender does not wait for it (the sender is told why).
+void run_skip(Run& run, uint64_t seq);
 bool run_has_work(const Run& run);
 // One unit of work: a validation slice if a pass runs, else a batch if training or steps are
 // wanted. Returns false if there was nothing to do.

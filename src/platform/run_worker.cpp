@@ -79,7 +79,7 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_worker_set_dataset(int train, const uint8
     c.seq = uint64_t(seq);
     run_apply(w.run, std::move(c));
   } else {
-    w.run.seq = std::max(w.run.seq, uint64_t(seq)); // answered, if with an error
+    run_skip(w.run, uint64_t(seq)); // answered: the error goes back to the page
   }
   w.changed = true;
   w.returned = error;
@@ -119,7 +119,7 @@ EMSCRIPTEN_KEEPALIVE int aelab_worker_pump(double budget_ms, int* more) {
 // The page's command `seq` could not be carried out here (its data failed to load): counted as
 // applied, so the page does not wait for it.
 EMSCRIPTEN_KEEPALIVE void aelab_worker_skip(double seq) {
-  worker().run.seq = std::max(worker().run.seq, uint64_t(seq));
+  run_skip(worker().run, uint64_t(seq));
   worker().changed = true;
 }
 

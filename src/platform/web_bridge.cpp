@@ -1,8 +1,6 @@
 // The C functions behind window.aelab and the page's loaders (web/aelab-api.js; see
-// docs/web-api.md), and the Web Worker host: in the single-thread page the run moves into a
-// dedicated worker (web/aelab-worker.js, src/platform/run_worker.cpp) when training is first
-// asked for; commands go there and snapshots come back as bytes (lab/wire.h). Every call that
-// may change what is shown wakes the main loop.
+// docs/web-api.md). Every call that may change what is shown wakes the main loop. The Web Worker
+// host the single-thread page moves its run into is in worker_host.cpp.
 #include <emscripten.h>
 #include <malloc.h>
 
@@ -14,12 +12,9 @@
 #include "lab/json.h"
 #include "lab/wire.h"
 #include "platform/web.h"
+#include "platform/worker_host.h"
 
 using namespace aelab;
-
-EM_JS(void, js_worker_post, (const uint8_t* bytes, int size),
-      { Module.aelabWorkerPost(HEAPU8.slice(bytes, bytes + size)); });
-EM_JS(void, js_worker_load, (int train, double seq), { Module.aelabWorkerLoad(train, seq); });
 
 namespace {
 
@@ -42,44 +37,6 @@ Lab& lab_read() {
 const char* give(const std::string& s) {
   web().returned = s;
   return web().returned.c_str();
-}
-
-// The run in the page's Web Worker: commands out as bytes; the worker fetches its own data (a
-// set_dataset becomes a request to load that split there).
-class WorkerHost : public RunHost {
-public:
-  HostKind kind() const override { return HostKind::worker; }
-  void send(Command c) override {
-    if (c.kind == Command::Kind::set_dataset && c.data) { // the worker loads its own copy
-      js_worker_load(c.train_split ? 1 : 0, double(c.seq));
-      return;
-    }
-    const std::vector<uint8_t> bytes = command_to_bytes(c);
-    js_worker_post(bytes.data(), int(bytes.size()));
-  }
-  bool take(Snapshot* out) override {
-    if (!fresh_) return false;
-    *out = std::move(latest_);
-    fresh_ = false;
-    return true;
-  }
-  bool receive(const uint8_t* bytes, size_t size) {
-    Snapshot s;
-    if (!snapshot_from_bytes(bytes, size, &s)) return false;
-    if (fresh_) merge_unread(s, std::move(latest_));
-    latest_ = std::move(s);
-    fresh_ = true;
-    return true;
-  }
-
-private:
-  Snapshot latest_;
-  bool fresh_ = false;
-};
-
-WorkerHost* worker_host() {
-  RunHost* host = web().app.lab.host.get();
-  return host->kind() == HostKind::worker ? static_cast<WorkerHost*>(host) : nullptr;
 }
 
 } // namespace
@@ -166,15 +123,9 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_anomaly() {
   if (!scores_finish(a.views.scores, a.lab))
     return give(JsonWriter().string("error", "the test set is not loaded yet").finish());
   if (scores_finish(a.views.other_scores, a.lab)) update_auc(a.views); // once the other set is there
-  const AnomalyNumbers n = anomaly_numbers(a);
-  return give(JsonWriter()
-                  .number("threshold", n.threshold)
-                  .number("shareAbove", n.share_above)
-                  .null_or("inputLoss", n.input_loss >= 0, n.input_loss)
-                  .null_or("percentileOfInput", n.percentile_of_input >= 0, n.percentile_of_input)
-                  .boolean("unusual", n.unusual)
-                  .null_or("auc", n.auc >= 0, n.auc)
-                  .finish());
+  JsonWriter j;
+  anomaly_fields(j, anomaly_numbers(a));
+  return give(j.finish());
 }
 EMSCRIPTEN_KEEPALIVE const char* aelab_decode_grid(int n) {
   lab_update(app().lab);
@@ -311,15 +262,14 @@ EMSCRIPTEN_KEEPALIVE void aelab_show_error(const char* text) { app_message(app()
 EMSCRIPTEN_KEEPALIVE void aelab_use_worker() {
   App& a = app();
   if (a.lab.host->kind() != HostKind::frames) return;
-  lab_switch_host(a.lab, std::make_unique<WorkerHost>());
-  js_worker_load(1, 0);
+  lab_switch_host(a.lab, make_worker_host());
+  worker_load(true, 0);
 }
 
 // A snapshot from the worker (bytes of snapshot_to_bytes); 0 if malformed.
 EMSCRIPTEN_KEEPALIVE int aelab_worker_snapshot(const uint8_t* bytes, int size) {
-  WorkerHost* host = worker_host();
   web_wake();
-  return host && host->receive(bytes, size_t(size)) ? 1 : 0;
+  return worker_host_receive(web().app.lab.host.get(), bytes, size_t(size)) ? 1 : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void aelab_wake() { web_wake(); }
