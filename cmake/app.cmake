@@ -47,10 +47,20 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/ui_font.cpp
           -DNAME=aelab_ui_font -P ${CMAKE_SOURCE_DIR}/cmake/embed_file.cmake
   DEPENDS ${AELAB_UI_FONT} ${CMAKE_SOURCE_DIR}/cmake/embed_file.cmake VERBATIM)
 
+# The page's API and the app's state without ImGui (settings, state(), lesson links, the views'
+# data, the script's reader): its tests link no ImGui. A file here that includes imgui.h fails
+# to build, since aelab_page does not see ImGui's headers.
+set(AELAB_PAGE_SOURCES api.cpp app_state.cpp lesson.cpp script_read.cpp view_data.cpp)
+list(TRANSFORM AELAB_PAGE_SOURCES PREPEND "${CMAKE_SOURCE_DIR}/src/app/")
+add_library(aelab_page STATIC ${AELAB_PAGE_SOURCES})
+target_link_libraries(aelab_page PUBLIC aelab_lab)
+target_compile_options(aelab_page PRIVATE ${AELAB_UI_OPT})
+
 # The app shared by both builds: the panels in src/app; the start-ups are in src/platform.
 file(GLOB AELAB_APP_SOURCES CONFIGURE_DEPENDS src/app/*.cpp)
+list(REMOVE_ITEM AELAB_APP_SOURCES ${AELAB_PAGE_SOURCES})
 add_library(aelab_app_lib STATIC ${AELAB_APP_SOURCES} ${CMAKE_BINARY_DIR}/ui_font.cpp)
-target_link_libraries(aelab_app_lib PUBLIC aelab_lab aelab_imgui)
+target_link_libraries(aelab_app_lib PUBLIC aelab_page aelab_imgui)
 target_compile_options(aelab_app_lib PRIVATE ${AELAB_UI_OPT})
 
 if(EMSCRIPTEN)
@@ -103,7 +113,7 @@ else()
   add_executable(aelab_reference tests/app/reference_loss.cpp)
   target_link_libraries(aelab_reference PRIVATE aelab_app_lib)
 
-  # The app's logic without a window: its state JSON and settings against the limits table.
+  # The page's API without a window and without ImGui: settings, state(), lesson links, the script.
   add_executable(app_tests tests/app/test_app.cpp)
-  target_link_libraries(app_tests PRIVATE aelab_app_lib GTest::gtest_main)
+  target_link_libraries(app_tests PRIVATE aelab_page GTest::gtest_main)
 endif()

@@ -1,0 +1,51 @@
+// The Decoded plane tab: the decoder's picture at each point of an n x n grid of the map's plane.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+#include "app/view_data.h"
+#include "app/view_widgets.h"
+
+namespace aelab {
+
+void grid_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (!need_test_set(lab, "The decoded plane")) return;
+  const LatentMap* map = current_map(app);
+  if (!map) {
+    ImGui::TextDisabled("building the latent map first...");
+    return;
+  }
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderInt("per side", &v.grid_n, 3, 20, "%d");
+  ImGui::SameLine();
+  update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
+  save_button(app);
+  ImGui::SameLine();
+  ImGui::TextDisabled(
+      "%s", fit_text("the decoder's output at each point of the map's plane", "decoder over the plane"));
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::max(60.0f, std::floor(std::min(avail.x, avail.y - 2 * text_h)));
+  ImGui::TextDisabled("up: %s, from %.2f to %.2f", axis_label(map->plane, 1).c_str(), map->plane.y0,
+                      map->plane.y1);
+  const ImVec2 pos = show_figure("##grid", v.grid_figure, side, side);
+  if (ImGui::IsItemHovered()) {
+    const int n = v.grid_n;
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int c = std::min(n - 1, int((m.x - pos.x) / side * float(n))),
+              r = std::min(n - 1, int((m.y - pos.y) / side * float(n)));
+    const float x = map->plane.x0 + (map->plane.x1 - map->plane.x0) * float(c) / float(n - 1);
+    const float y = map->plane.y1 - (map->plane.y1 - map->plane.y0) * float(r) / float(n - 1);
+    ImGui::SetTooltip("the decoder's image at (%.2f, %.2f) of the map's plane", x, y);
+  }
+  ImGui::TextDisabled("across: %s, from %.2f to %.2f", axis_label(map->plane, 0).c_str(), map->plane.x0,
+                      map->plane.x1);
+}
+
+} // namespace aelab

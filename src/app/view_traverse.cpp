@@ -1,0 +1,98 @@
+// The Traverse tab: one latent unit swept over the range it takes over the test set while the
+// others keep the input's code; or every unit, a row each.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+#include "app/view_data.h"
+#include "app/view_widgets.h"
+
+namespace aelab {
+
+void traverse_view(App& app) {
+  Lab& lab = app.lab;
+  ViewsState& v = app.views;
+  if (lab_test_set_ready(lab)) current_map(app);
+  const int latent = lab.model->shape.latent_dim;
+  if (lab.input.code.empty()) return;
+  v.unit = std::max(0, std::min(v.unit, latent - 1));
+  ImGui::RadioButton("one unit", &v.all_units, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("all units", &v.all_units, 1);
+  ImGui::SameLine();
+  if (!v.all_units) {
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("unit", &v.unit, 0, latent - 1, "z[%d]");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Or click a bar in the latent code panel.");
+    ImGui::SameLine();
+  }
+  const int k = v.all_units ? 7 : 9;
+  const std::vector<float>& code = lab.input.code;
+  uint64_t key =
+      mix(mix(mix(lab_view_version(lab), uint64_t(v.all_units)), uint64_t(v.unit)), uint64_t(v.map.builds));
+  key = mix_floats(key, code.data(), code.size());
+  std::vector<std::vector<float>> values;
+  const int rows_shown = std::min(latent, 128); // all units: a texture under 4096 pixels tall
+  for (int u = v.all_units ? 0 : v.unit; u < (v.all_units ? rows_shown : v.unit + 1); u++) {
+    float low, high;
+    unit_range(app, u, &low, &high);
+    values.push_back(sweep(low, high, k));
+  }
+  if (stale(app, &v.traverse_figure, key, mix(mix(uint64_t(k), uint64_t(v.all_units)), values.size()))) {
+    std::vector<float> images;
+    for (size_t row = 0; row < values.size(); row++) {
+      Matrix strip = traverse_unit(*lab.model, code.data(), v.all_units ? int(row) : v.unit, values[row]);
+      images.insert(images.end(), strip.begin(), strip.end());
+    }
+    v.traverse_figure.image =
+        render_tiles(images.data(), int(values.size()) * k, k, kDigitSide, kDigitSide, 1, 1);
+    v.traverse_figure.key = key;
+  }
+  save_button(app);
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (!v.all_units) {
+    const float w = std::min(avail.x, (avail.y - 3 * text_h) * float(k) * 0.95f);
+    const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
+    ImGui::Text(
+        "z[%d] from %.2f to %.2f (its range over the test set); the other %d units stay at the input's code",
+        v.unit, values[0].front(), values[0].back(), latent - 1);
+    const ImVec2 pos = show_figure("##traverse", v.traverse_figure, w, h);
+    // the input's own value, where it falls on the sweep
+    const float t = (code[size_t(v.unit)] - values[0].front()) / (values[0].back() - values[0].front());
+    if (t >= 0 && t <= 1) {
+      const float x = pos.x + w * (0.5f + t * float(k - 1)) / float(k);
+      ImGui::GetWindowDrawList()->AddTriangleFilled(ImVec2(x, pos.y + h + 2), ImVec2(x - 5, pos.y + h + 10),
+                                                    ImVec2(x + 5, pos.y + h + 10),
+                                                    IM_COL32(255, 255, 255, 255));
+    }
+    ImGui::Dummy(ImVec2(w, 10));
+    ImGui::TextDisabled("the triangle: the input's own value, %.2f", code[size_t(v.unit)]);
+    return;
+  }
+  ImGui::TextDisabled("%s",
+                      fit_text("one row per unit, each swept over its range, the others at the input's code",
+                               "a row per unit, swept over its range"));
+  if (rows_shown < latent)
+    ImGui::TextDisabled("units 0 to %d of %d (pick one unit to see the others)", rows_shown - 1, latent);
+  ImGui::BeginChild("##all", ImVec2(0, 0), false);
+  const float w = std::min(ImGui::GetContentRegionAvail().x - 60, 7 * 48.0f);
+  const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + 44);
+  show_figure("##traverse_all", v.traverse_figure, w, h);
+  const float row_h = h / float(rows_shown);
+  for (int u = 0; u < rows_shown; u++) {
+    char label[16];
+    std::snprintf(label, sizeof label, "z[%d]", u);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + row_h * (float(u) + 0.5f) - text_h / 2),
+                                        ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
+  }
+  ImGui::EndChild();
+}
+
+} // namespace aelab
