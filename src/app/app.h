@@ -315,7 +315,10 @@ std::vector<std::string> app_hidden_controls(const App& app); // their names, in
 void draw_panel(App& app, const Rect& r);
 void latent_panel(App& app, const Rect& r);
 void training_panel(App& app, const Rect& r);
-void hyperparameters(App& app);            // the Train panel's settings: a widget per row of the table
+void hyperparameters(App& app); // the Train panel's settings: a widget per row of the table
+// The Train panel's plot of the losses and the timeline's snapshots (loss_plot.cpp), w x h at the
+// cursor.
+void loss_plot(App& app, float w, float h, bool log_y);
 void views_panel(App& app, const Rect& r); // the tabs of the big area (views_panel.cpp)
 void gallery_view(App& app);               // the Gallery tab
 void model_panel(App& app, const Rect& r);

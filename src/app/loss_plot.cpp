@@ -1,0 +1,201 @@
+// The Train panel's plot of both losses on an axis of epochs: training (smoothed, per step) and
+// validation (per epoch), with the timeline's snapshots as dots on it (the one shown orange;
+// hovering one tells its step and loss, clicking it scrubs there). Axes with ticks; linear or
+// log loss.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+
+namespace aelab {
+namespace {
+
+constexpr ImU32 kTrainColor = IM_COL32(110, 170, 255, 255), kValColor = IM_COL32(255, 200, 90, 255);
+
+// The curves and the timeline's dots as (epoch, loss) points: steps become epochs once the
+// training set's size is known (until then the axis is of steps).
+struct PlotData {
+  std::vector<ImVec2> train, val, dots;
+  bool epochs = false; // the x axis counts epochs (else steps)
+};
+
+PlotData plot_data(const Lab& lab) {
+  PlotData d;
+  const int batch = std::max(1, lab_config(lab).batch_size);
+  const int64_t train_count = lab.latest.train_count;
+  const double per_epoch = train_count > 0 ? double((train_count + batch - 1) / batch) : 0;
+  d.epochs = per_epoch > 0;
+  for (const CurvePoint& c : lab.latest.curves.train)
+    d.train.push_back(ImVec2(float(d.epochs ? c.x / per_epoch : c.x), c.y));
+  if (d.epochs)
+    for (const CurvePoint& c : lab.latest.curves.val) d.val.push_back(ImVec2(c.x, c.y));
+  int64_t epoch_start = 0; // the step the point's epoch began at
+  int epoch_of_start = 0;
+  for (const TimelinePoint& p : lab.latest.timeline) {
+    if (p.epoch != epoch_of_start) epoch_start = p.step, epoch_of_start = p.epoch;
+    float x = float(p.step);
+    if (d.epochs) { // its epoch plus the fraction of the next one
+      x = float(p.epoch);
+      if (p.step > epoch_start) x += std::min(0.99f, float(double(p.step - epoch_start) / per_epoch));
+    }
+    d.dots.push_back(ImVec2(x, p.val_loss));
+  }
+  return d;
+}
+
+// The plot's frame: the data's ranges, and where a point (x, loss) goes on screen.
+struct PlotFrame {
+  ImVec2 pos, size, a, b; // the whole plot; the frame inside it (room for tick labels)
+  double x_hi = 1, lo = DBL_MAX, hi = -DBL_MAX, y_lo = 0, y_hi = 1;
+  bool log_y = false;
+  double fy(double v) const { return log_y ? std::log10(v) : v; }
+  ImVec2 at(double x, double y) const {
+    return ImVec2(a.x + float((b.x - a.x) * x / x_hi),
+                  b.y - float((b.y - a.y) * (fy(y) - y_lo) / (y_hi - y_lo)));
+  }
+};
+
+// False when there is nothing to draw yet.
+bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, PlotFrame* f) {
+  f->pos = pos, f->size = size, f->log_y = log_y, f->x_hi = d.epochs ? 1 : 10;
+  for (const auto* set : {&d.train, &d.val, &d.dots})
+    for (const ImVec2& v : *set)
+      if (std::isfinite(v.y) && v.y > 0)
+        f->x_hi = std::max(f->x_hi, double(v.x)), f->lo = std::min(f->lo, double(v.y)),
+        f->hi = std::max(f->hi, double(v.y));
+  if (f->lo > f->hi) return false;
+  if (f->hi - f->lo < 1e-4 * f->hi) f->lo *= 0.99, f->hi *= 1.01;
+  const double pad = 0.06 * (f->fy(f->hi) - f->fy(f->lo));
+  f->y_lo = f->fy(f->lo) - pad, f->y_hi = f->fy(f->hi) + pad;
+  float label_w = 0; // room for the widest tick label on the left, and a line below
+  char buf[32];
+  for (double v : nice_ticks(f->lo, f->hi, std::max(2, int(size.y / 40)))) {
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    label_w = std::max(label_w, ImGui::CalcTextSize(buf).x);
+  }
+  const float line_h = ImGui::GetTextLineHeight();
+  f->a = ImVec2(pos.x + label_w + 10, pos.y + line_h + 6);
+  f->b = ImVec2(pos.x + size.x - 8, pos.y + size.y - line_h - 6);
+  return true;
+}
+
+void plot_axes(const PlotFrame& f, bool epochs) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const float line_h = ImGui::GetTextLineHeight();
+  char buf[32];
+  for (double v : nice_ticks(f.lo, f.hi, std::max(2, int(f.size.y / 40)))) {
+    const ImVec2 p = f.at(0, v);
+    if (p.y < f.a.y - 1 || p.y > f.b.y + 1) continue;
+    dl->AddLine(ImVec2(f.a.x, p.y), ImVec2(f.b.x, p.y), IM_COL32(255, 255, 255, 22));
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    dl->AddText(ImVec2(f.a.x - 5 - ImGui::CalcTextSize(buf).x, p.y - line_h / 2), dim, buf);
+  }
+  for (double x : nice_ticks(0, f.x_hi, std::max(2, int(f.size.x / 70)))) {
+    const ImVec2 p = f.at(x, f.lo);
+    dl->AddLine(ImVec2(p.x, f.b.y), ImVec2(p.x, f.b.y + 3), dim);
+    std::snprintf(buf, sizeof buf, "%g", x);
+    dl->AddText(ImVec2(p.x - ImGui::CalcTextSize(buf).x / 2, f.b.y + 3), dim, buf);
+  }
+  dl->AddLine(ImVec2(f.a.x, f.a.y), ImVec2(f.a.x, f.b.y), dim);
+  dl->AddLine(ImVec2(f.a.x, f.b.y), ImVec2(f.b.x, f.b.y), dim);
+  const char* x_name = epochs ? "epoch" : "step";
+  dl->AddText(ImVec2(f.b.x - ImGui::CalcTextSize(x_name).x, f.b.y - line_h - 2), dim, x_name);
+}
+
+// The curves: training thinned to about two points per pixel, always ending at the latest.
+void plot_curves(const PlotFrame& f, const PlotData& d) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  std::vector<ImVec2> line;
+  const size_t stride = std::max<size_t>(1, d.train.size() / size_t(std::max(2.0f, 2 * (f.b.x - f.a.x))));
+  for (size_t i = 0; i < d.train.size(); i += stride) line.push_back(f.at(d.train[i].x, d.train[i].y));
+  if (!d.train.empty() && (d.train.size() - 1) % stride)
+    line.push_back(f.at(d.train.back().x, d.train.back().y));
+  if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), kTrainColor, 0, 1.5f);
+  line.clear();
+  for (const ImVec2& v : d.val) line.push_back(f.at(v.x, v.y));
+  if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), kValColor, 0, 2.0f);
+}
+
+// The timeline's dots (the one shown ringed); returns the dot nearest the mouse within 8 units
+// while `hovered` (-1: none).
+int plot_dots(const PlotFrame& f, const PlotData& d, int shown, bool hovered) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  int nearest = -1;
+  float best = 64;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  for (size_t i = 0; i < d.dots.size(); i++) {
+    const ImVec2 p = f.at(d.dots[i].x, d.dots[i].y);
+    dl->AddCircleFilled(p, 3, kValColor);
+    const float dist = (p.x - mouse.x) * (p.x - mouse.x) + (p.y - mouse.y) * (p.y - mouse.y);
+    if (hovered && dist < best) best = dist, nearest = int(i);
+  }
+  if (shown >= 0 && shown < int(d.dots.size())) {
+    const ImVec2 p = f.at(d.dots[size_t(shown)].x, d.dots[size_t(shown)].y);
+    dl->AddCircleFilled(p, 5, IM_COL32(255, 120, 40, 255));
+    dl->AddCircle(p, 6, IM_COL32(255, 255, 255, 255));
+  }
+  return nearest;
+}
+
+// The legend along the top, with the latest losses.
+void plot_legend(const PlotFrame& f, const Lab& lab) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line_h = ImGui::GetTextLineHeight();
+  float x = f.a.x;
+  auto key = [&](ImU32 color, const char* name) {
+    dl->AddLine(ImVec2(x, f.pos.y + 4 + line_h / 2), ImVec2(x + 14, f.pos.y + 4 + line_h / 2), color, 2);
+    dl->AddText(ImVec2(x + 18, f.pos.y + 3), ImGui::GetColorU32(ImGuiCol_Text), name);
+    x += 18 + ImGui::CalcTextSize(name).x + 12;
+  };
+  const Curves& curves = lab.latest.curves;
+  const std::vector<TimelinePoint>& t = lab.latest.timeline;
+  char text[48];
+  std::snprintf(text, sizeof text, "training %.4f", curves.train.empty() ? 0.0f : curves.train.back().y);
+  key(kTrainColor, curves.train.empty() ? "training" : text);
+  std::snprintf(text, sizeof text, "validation %.4f", t.empty() ? 0.0f : t.back().val_loss);
+  key(kValColor, t.empty() ? "validation" : text);
+}
+
+} // namespace
+
+void loss_plot(App& app, float w, float h, bool log_y) {
+  Lab& lab = app.lab;
+  const ImVec2 size(std::max(w, 60.0f), std::max(h, 40.0f));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("##lossplot", size);
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
+  const PlotData d = plot_data(lab);
+  PlotFrame f;
+  if (!plot_frame(d, pos, size, log_y, &f)) {
+    dl->AddText(ImVec2(pos.x + 8, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                "press Start: the losses appear here as it trains");
+    return;
+  }
+  dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+  plot_axes(f, d.epochs);
+  plot_curves(f, d);
+  const int nearest = plot_dots(f, d, lab_scrub_index(lab), hovered);
+  plot_legend(f, lab);
+  dl->PopClipRect();
+  if (nearest >= 0) {
+    const TimelinePoint& p = lab.latest.timeline[size_t(nearest)];
+    ImGui::SetTooltip(
+        "snapshot %d: step %lld, epoch %d, validation loss %.4f\nclick to show the model as it was", nearest,
+        (long long)p.step, p.epoch, p.val_loss);
+    if (clicked) lab_scrub(lab, nearest);
+  } else if (hovered) {
+    ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the 10,000\n"
+                      "test digits, after every epoch; each dot is a snapshot of the weights (click one).\n"
+                      "Loss (%s): lower is better.",
+                      loss_name(lab_config(lab).loss));
+  }
+}
+
+} // namespace aelab
