@@ -17,18 +17,18 @@ void app_request_data(App& app, DataTarget target) {
   if (app.platform.request_data) app.platform.request_data(target, kind, lab.data_generation);
 }
 
-std::string app_state_json(const App& app, bool page_ready, const std::function<void(JsonWriter&)>& extra) {
+namespace {
+
+// state()'s parts, in its order: the model and the data, the run, the settings, the commands
+// and the input, the screen (window pixels), the views, the lesson and the layout.
+void state_model_and_data(JsonWriter& j, const App& app) {
   const Lab& lab = app.lab;
-  const Snapshot& run = lab.latest;
   const ModelShape& shape = lab.model->shape;
-  JsonWriter j;
-  j.boolean("ready", app.frames > 0 && page_ready);
-  j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
   j.begin("model")
       .string("name", lab.model_name)
       .number("input", shape.input_dim)
       .number("hidden", shape.hidden_dim);
-  j.number("latent", shape.latent_dim).number("epochsBefore", run.epochs_before).end();
+  j.number("latent", shape.latent_dim).number("epochsBefore", lab.latest.epochs_before).end();
   j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
   j.string("notice", lab.model_notice);
   for (const auto& [key, slot] :
@@ -40,6 +40,10 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
         .string("error", slot->error)
         .end();
   j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
+}
+
+void state_run(JsonWriter& j, const Lab& lab) {
+  const Snapshot& run = lab.latest;
   j.boolean("training", lab_training(lab));
   j.string("runStatus", run_status_name(run.status));
   j.number("epoch", run.epochs_done).number("epochProgress", run.epoch_fraction);
@@ -51,7 +55,12 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.number("samplesPerS", run.speed.samples_per_s)
       .number("computeSamplesPerS", run.speed.compute_samples_per_s);
   j.number("threads", thread_count());
-  // every setting under its key (the settings as last sent: the run's own once it has applied them)
+}
+
+// Every setting under its key (the settings as last sent: the run's own once it has applied
+// them), and what goes with them.
+void state_settings(JsonWriter& j, const App& app) {
+  const Lab& lab = app.lab;
   const Settings settings = app_settings(app);
   for (const Setting& row : kSettings) {
     if (row.kind == SettingKind::number)
@@ -73,9 +82,14 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
       .string("error", lab.other.error)
       .end();
   j.boolean("budgetAuto", app.budget.automatic);
+}
+
+// The commands sent and applied, the last step command's progress (the page's promises), and
+// the input.
+void state_commands_and_input(JsonWriter& j, const Lab& lab) {
+  const Snapshot& run = lab.latest;
   j.string("trainingHost", host_kind_name(lab.host->kind()));
   j.boolean("trainingThread", lab.host->kind() == HostKind::thread);
-  // the commands sent and applied, and the last step command's progress (the page's promises)
   j.number("commandsSent", double(lab.sent_seq)).number("commandsApplied", double(run.seq));
   j.number("stepCommand", double(run.step_seq)).number("stepsOfCommand", double(run.steps - run.step_base));
   j.number("stepsWanted", double(run.steps_wanted));
@@ -83,27 +97,28 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.boolean("modelCurrent", lab_has_latest_weights(lab)); // the UI has the run's newest weights
   j.boolean("inputEmpty", lab.input.empty);
   j.number("inputLoss", lab.input.loss).number("testDigit", lab.input.test_digit);
+}
+
+// A rectangle in window (CSS) pixels, not ImGui's.
+void state_rect(JsonWriter& j, const App& app, const char* key, const Rect& r) {
   const float z = app.zoom > 0 ? app.zoom : 1;
-  auto rect = [&](const char* key, const Rect& r) { // in window (CSS) pixels, not ImGui's
-    j.begin(key).number("x", r.x * z).number("y", r.y * z).number("w", r.w * z).number("h", r.h * z).end();
-  };
-  j.number("zoom", z);
-  j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
-  rect("drawCanvas", app.draw.canvas_rect);
-  rect("latentBars", app.latent.bars_rect);
-  j.boolean("codeEdited", lab.input.code_edited);
-  j.string("status", run.message);
-  j.boolean("diverged", !run.divergence.empty()).string("divergence", run.divergence);
-  j.string("message", app.message.text);
+  j.begin(key).number("x", r.x * z).number("y", r.y * z).number("w", r.w * z).number("h", r.h * z).end();
+}
+
+void state_views(JsonWriter& j, const App& app) {
+  const Lab& lab = app.lab;
   j.string("view", view_name(app.views.view));
   anomaly_fields(j.begin("anomaly"), anomaly_numbers(app)).number("builds", app.views.scores.builds).end();
   j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
   j.number("mapFrameMs", app.views.map_frame_ms);
-  rect("map", app.views.map_rect);
+  state_rect(j, app, "map", app.views.map_rect);
   j.number("timelinePoints", double(lab.latest.timeline.size()))
       .number("timelineShown", lab_scrub_index(lab));
   j.number("timelineBytes", double(timeline_bytes(lab.latest.timeline)));
   j.number("timelineBudgetBytes", double(kTimelineBudgetBytes));
+}
+
+void state_lesson_and_layout(JsonWriter& j, const App& app) {
   j.begin("lesson").string("title", app.lesson.title).string("note", app.lesson.note);
   std::vector<std::string> panels;
   for (int i = 0; i < kPanelCount; i++)
@@ -114,17 +129,41 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.string("layoutMode", modes[int(app.layout)]).boolean("embed", app.embed);
   j.begin("layout"); // the panels drawn this frame (the tabbed layouts draw one or two)
   for (int i = 0; i < kPanelCount; i++)
-    if (app.panel_rects[i].w > 0) rect(kPanelNames[i], app.panel_rects[i]);
+    if (app.panel_rects[i].w > 0) state_rect(j, app, kPanelNames[i], app.panel_rects[i]);
   j.end();
-  rect("shareButton", app.share_button);
+  state_rect(j, app, "shareButton", app.share_button);
   j.number("tourStep", app.tour_step);
-  rect("tourNext", app.tour_buttons[0]);
-  rect("tourSkip", app.tour_buttons[1]);
+  state_rect(j, app, "tourNext", app.tour_buttons[0]);
+  state_rect(j, app, "tourSkip", app.tour_buttons[1]);
   j.boolean("shareOpen", app.share_open);
   std::vector<std::string> drawn;
   for (int i = 0; i < kControlCount; i++)
     if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
   j.json("controlsDrawn", json_strings(drawn));
+}
+
+} // namespace
+
+std::string app_state_json(const App& app, bool page_ready, const std::function<void(JsonWriter&)>& extra) {
+  const Lab& lab = app.lab;
+  JsonWriter j;
+  j.boolean("ready", app.frames > 0 && page_ready);
+  j.number("frames", app.frames).number("fps", app.fps).number("frameCpuMs", app.frame_cpu_ms);
+  state_model_and_data(j, app);
+  state_run(j, lab);
+  state_settings(j, app);
+  state_commands_and_input(j, lab);
+  const float z = app.zoom > 0 ? app.zoom : 1;
+  j.number("zoom", z);
+  j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
+  state_rect(j, app, "drawCanvas", app.draw.canvas_rect);
+  state_rect(j, app, "latentBars", app.latent.bars_rect);
+  j.boolean("codeEdited", lab.input.code_edited);
+  j.string("status", lab.latest.message);
+  j.boolean("diverged", !lab.latest.divergence.empty()).string("divergence", lab.latest.divergence);
+  j.string("message", app.message.text);
+  state_views(j, app);
+  state_lesson_and_layout(j, app);
   if (extra) extra(j);
   return j.finish();
 }

@@ -92,128 +92,153 @@ std::vector<std::string> app_hidden_controls(const App& app) {
   return out;
 }
 
-LessonResult app_apply_lesson(App& app, const std::string& text) {
-  LessonResult result;
-  Lab& lab = app.lab;
-  std::string body = text;
-  if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
+namespace {
 
-  // Read every pair first: the settings go in before the model is made (the seed makes it).
+// What a link says, read pair by pair before anything is applied: the settings go in before the
+// model is made (the seed makes it).
+struct LessonRead {
+  LessonResult result;
   std::vector<std::pair<const Setting*, std::string>> settings; // in the link's order
   std::string model, view;
   int tab = -1; // the panel the tabbed layouts open on
-  ModelShape shape = lab.model->shape;
+  ModelShape shape;
   bool shape_given = false;
-  Lesson lesson; // what this link says about panels, hidden controls, title and note
-  auto notice = [&](const std::string& key, const std::string& value, const std::string& expected) {
+  Lesson lesson; // panels, hidden controls, title and note
+  void notice(const std::string& key, const std::string& value, const std::string& expected) {
     result.notices.push_back("lesson link: " + key + "=" + value + ": expected " + expected);
-  };
-  for (const std::string& pair : split(body, '&')) {
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    const std::string key = url_decode(pair.substr(0, eq));
-    const std::string value = eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1));
-    double number = 0;
-    bool flag = false;
-    const Setting* row = find_setting(key);
-    if (row && key == row->key && row->in_link != InLink::never) {
-      Settings next;
-      next.shape = shape;
-      std::string error;
-      if (row->kind == SettingKind::number && !parse_number(value, &number)) {
-        notice(key, value, "a number");
-      } else if (row->part != SettingPart::shape) {
-        settings.push_back({row, value}); // applied below, once every pair is read
-      } else if (!(error = setting_set_number(*row, number, &next)).empty()) {
-        result.notices.push_back("lesson link: " + error);
-      } else {
-        shape = next.shape; // the model is made last (below)
-        shape_given = true;
-      }
-    } else if (key == "model") {
-      if (value == "shipped" || value == "random")
-        model = value;
-      else
-        notice(key, value, "'shipped' or 'random'");
-    } else if (key == "view") {
-      View v;
-      if (view_from_name(value, &v))
-        view = value;
-      else
-        notice(key, value, "map, grid, interpolate, traverse, weights, gallery or anomaly");
-    } else if (key == "panels") {
-      uint32_t mask = 0;
-      bool ok = true;
-      for (const std::string& name : split(value, ',')) {
-        if (name.empty()) continue;
-        const int i = index_of(kPanelNames, kPanelCount, name);
-        if (i < 0) {
-          ok = false;
-          notice(key, value, "a list of " + joined(kPanelNames, kPanelCount) + " ('" + name + "' is none)");
-          break;
-        }
-        mask |= 1u << i;
-      }
-      if (ok && mask == 0)
-        notice(key, value, "at least one of " + joined(kPanelNames, kPanelCount)), ok = false;
-      if (ok) lesson.panels = mask;
-    } else if (key == "tab") {
-      const int i = index_of(kPanelNames, kPanelCount, value);
-      if (i >= 0)
-        tab = i;
-      else
-        notice(key, value, joined(kPanelNames, kPanelCount));
-    } else if (key == "title" || key == "note") {
-      (key == "title" ? lesson.title : lesson.note) = value.substr(0, 300);
-    } else if (key.size() > 5 && key.compare(key.size() - 5, 5, "_hide") == 0 &&
-               index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5)) >= 0) {
-      const int i = index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5));
-      if (is_truthy(value, &flag))
-        lesson.hidden[i] = flag;
-      else
-        notice(key, value, "1 or 0");
-    } else if (key == "embed" || key == "parentOrigin" || key == "tour" || key == "threads" ||
-               key == "worker") {
-      // the page's own (web/aelab-api.js reads them)
-    } else {
-      result.unknown.push_back(key);
-    }
   }
+};
 
-  for (const auto& [row, value] : settings) {
+// A row of the settings table: its number checked now, applied after every pair is read; the
+// architecture kept for the model, which is made last.
+void read_setting(LessonRead& r, const Setting& row, const std::string& value) {
+  double number = 0;
+  Settings next;
+  next.shape = r.shape;
+  std::string error;
+  if (row.kind == SettingKind::number && !parse_number(value, &number))
+    r.notice(row.key, value, "a number");
+  else if (row.part != SettingPart::shape)
+    r.settings.push_back({&row, value});
+  else if (!(error = setting_set_number(row, number, &next)).empty())
+    r.result.notices.push_back("lesson link: " + error);
+  else
+    r.shape = next.shape, r.shape_given = true;
+}
+
+void read_panels(LessonRead& r, const std::string& key, const std::string& value) {
+  uint32_t mask = 0;
+  for (const std::string& name : split(value, ',')) {
+    if (name.empty()) continue;
+    const int i = index_of(kPanelNames, kPanelCount, name);
+    if (i < 0)
+      return r.notice(key, value,
+                      "a list of " + joined(kPanelNames, kPanelCount) + " ('" + name + "' is none)");
+    mask |= 1u << i;
+  }
+  if (mask == 0) return r.notice(key, value, "at least one of " + joined(kPanelNames, kPanelCount));
+  r.lesson.panels = mask;
+}
+
+// The control a key "<name>_hide" hides (-1: not such a key).
+int hidden_control(const std::string& key) {
+  if (key.size() <= 5 || key.compare(key.size() - 5, 5, "_hide") != 0) return -1;
+  return index_of(kControlNames, kControlCount, key.substr(0, key.size() - 5));
+}
+
+void read_pair(LessonRead& r, const std::string& key, const std::string& value) {
+  const Setting* row = find_setting(key);
+  View view;
+  bool flag = false;
+  if (row && key == row->key && row->in_link != InLink::never) {
+    read_setting(r, *row, value);
+  } else if (key == "model") {
+    if (value == "shipped" || value == "random")
+      r.model = value;
+    else
+      r.notice(key, value, "'shipped' or 'random'");
+  } else if (key == "view") {
+    if (view_from_name(value, &view))
+      r.view = value;
+    else
+      r.notice(key, value, "map, grid, interpolate, traverse, weights, gallery or anomaly");
+  } else if (key == "panels") {
+    read_panels(r, key, value);
+  } else if (key == "tab") {
+    const int i = index_of(kPanelNames, kPanelCount, value);
+    if (i >= 0)
+      r.tab = i;
+    else
+      r.notice(key, value, joined(kPanelNames, kPanelCount));
+  } else if (key == "title" || key == "note") {
+    (key == "title" ? r.lesson.title : r.lesson.note) = value.substr(0, 300);
+  } else if (hidden_control(key) >= 0) {
+    if (is_truthy(value, &flag))
+      r.lesson.hidden[hidden_control(key)] = flag;
+    else
+      r.notice(key, value, "1 or 0");
+  } else if (key != "embed" && key != "parentOrigin" && key != "tour" && key != "threads" &&
+             key != "worker") {
+    r.result.unknown.push_back(key); // (those are the page's own: web/aelab-api.js reads them)
+  }
+}
+
+// The settings in the link's order, each as aelab.set applies it; a choice a link cannot bring
+// (data of one's own) is refused with why.
+void apply_settings(App& app, LessonRead& r) {
+  for (const auto& [row, value] : r.settings) {
     const int choice = row->kind == SettingKind::choice ? choice_index(*row, value) : -1;
     if (row->kind == SettingKind::choice && (choice < 0 || choice >= row->link_choices)) {
-      notice(row->key, value, choices_text(*row, row->link_choices) + (row->link_note ? row->link_note : ""));
+      r.notice(row->key, value,
+               choices_text(*row, row->link_choices) + (row->link_note ? row->link_note : ""));
       continue;
     }
     Settings next = app_settings(app);
     std::string error = setting_set_text(*row, value, &next);
     if (error.empty()) error = app_apply_setting(app, *row, next);
-    if (!error.empty()) result.notices.push_back("lesson link: " + error);
+    if (!error.empty()) r.result.notices.push_back("lesson link: " + error);
   }
+}
 
-  // The model: the shipped one if it fits the shape asked for, else random weights of that shape.
-  const bool other_shape = !(shape == lab.model->shape);
+// The model: the shipped one if it fits the shape asked for, else random weights of that shape.
+void apply_model(App& app, LessonRead& r) {
+  Lab& lab = app.lab;
   std::string error;
-  if (model == "random" || (shape_given && other_shape)) {
-    if (model == "shipped") {
+  if (r.model == "random" || (r.shape_given && !(r.shape == lab.model->shape))) {
+    if (r.model == "shipped") {
       const ModelShape& m = lab.model->shape;
-      result.notices.push_back("lesson link: model=shipped: the shipped model is 784-" +
-                               std::to_string(m.hidden_dim) + "-" + std::to_string(m.latent_dim) +
-                               ", so this lab starts from random weights");
+      r.result.notices.push_back("lesson link: model=shipped: the shipped model is 784-" +
+                                 std::to_string(m.hidden_dim) + "-" + std::to_string(m.latent_dim) +
+                                 ", so this lab starts from random weights");
     }
-    error = app_reset(app, shape);
-  } else if (model == "shipped" && !(lab.model_name == "shipped model")) {
+    error = app_reset(app, r.shape);
+  } else if (r.model == "shipped" && !(lab.model_name == "shipped model")) {
     error = lab.shipped_model.empty() ? "lesson link: model=shipped: no shipped model was loaded"
                                       : lab_back_to_shipped(lab);
   }
-  if (!error.empty()) result.notices.push_back(error);
-  if (!view.empty()) app_view(app, view);
+  if (!error.empty()) r.result.notices.push_back(error);
+}
 
-  app.lesson = lesson;
-  if (tab >= 0) app.tab = Panel(tab), app.tab_select = true;
-  app.lesson.notices = result.notices; // shown above the panels until dismissed
-  return result;
+} // namespace
+
+LessonResult app_apply_lesson(App& app, const std::string& text) {
+  std::string body = text;
+  if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
+  LessonRead r;
+  r.shape = app.lab.model->shape;
+  for (const std::string& pair : split(body, '&')) {
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    read_pair(r, url_decode(pair.substr(0, eq)),
+              eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1)));
+  }
+  apply_settings(app, r);
+  apply_model(app, r);
+  if (!r.view.empty()) app_view(app, r.view);
+  app.lesson = r.lesson;
+  if (r.tab >= 0) app.tab = Panel(r.tab), app.tab_select = true;
+  app.lesson.notices = r.result.notices; // shown above the panels until dismissed
+  return r.result;
 }
 
 std::string lesson_from_file(const std::string& text) {
