@@ -92,33 +92,18 @@ void load_data(App& app, const Options& o, DataTarget target, DatasetKind kind, 
   }
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-  Options options;
-  if (!parse_options(argc, argv, &options)) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  Script script;
-  if (!options.script_path.empty()) {
-    std::string error = load_script(options.script_path, &script);
-    if (!error.empty()) {
-      std::fprintf(stderr, "aelab_app: %s\n", error.c_str());
-      return 2;
-    }
-  }
-
+// The window with an OpenGL 3.2 context (null, said why, if there is none).
+SDL_Window* open_window(SDL_GLContext* gl) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "aelab_app: cannot start SDL: %s\n", SDL_GetError());
-    return 1;
+    return nullptr;
   }
   // With no display SDL falls back to an invisible driver; say so unless it was asked for.
   std::string driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
   if ((driver == "offscreen" || driver == "dummy") && !SDL_getenv("SDL_VIDEODRIVER")) {
     std::fprintf(stderr,
                  "aelab_app: no display to open a window on (set DISPLAY, or run it under xvfb-run)\n");
-    return 1;
+    return nullptr;
   }
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
@@ -128,118 +113,155 @@ int main(int argc, char** argv) {
   auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
   SDL_Window* window = SDL_CreateWindow("aelab: an autoencoder you can draw on and train",
                                         SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
-  SDL_GLContext gl = window ? SDL_GL_CreateContext(window) : nullptr;
-  if (!gl) {
+  *gl = window ? SDL_GL_CreateContext(window) : nullptr;
+  if (!*gl) {
     std::fprintf(stderr, "aelab_app: cannot open an OpenGL 3.2 window: %s\n", SDL_GetError());
-    return 1;
+    return nullptr;
   }
-  SDL_GL_MakeCurrent(window, gl);
+  SDL_GL_MakeCurrent(window, *gl);
   SDL_GL_SetSwapInterval(1);
+  return window;
+}
+
+// The app, its model (or random weights, said so), the test set (the training set is read when
+// training first starts), and the lesson asked for. Training gets a thread of its own and all
+// cores but one for its products (the UI and the window system keep one).
+void start_app(App& app, const Options& options) {
+  set_thread_count(std::max(1, thread_count_max() - 1));
+  gemm_select_fastest_kernel(); // avx512 or avx2, the same results: the faster at these threads
+  Platform platform;
+  platform.request_data = [&app, &options](DataTarget target, DatasetKind kind, uint64_t generation) {
+    load_data(app, options, target, kind, generation);
+  };
+  platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) {
+    return replace_file_bytes(path, bytes.data(), bytes.size());
+  };
+  platform.load_model = [&app](const std::string& path) { return load_model_file(app, path); };
+  platform.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
+    return replace_file_bytes(name, bytes.data(), bytes.size());
+  };
+  app_init(app, platform, make_thread_host());
+  std::vector<uint8_t> bytes;
+  std::string error = read_file_bytes(options.model_path, &bytes, model_size_from_head);
+  if (error.empty()) error = lab_set_shipped_model(app.lab, std::move(bytes), "shipped model");
+  if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
+  if (options.own_dir.empty()) {
+    load_data(app, options, DataTarget::test, DatasetKind::mnist, app.lab.data_generation);
+  } else {
+    std::snprintf(app.data_path, sizeof app.data_path, "%s", options.own_dir.c_str());
+    if (std::string e = app_use_own_data(app, options.own_dir); !e.empty())
+      std::fprintf(stderr, "aelab_app: %s\n", e.c_str());
+  }
+  if (options.lesson.empty()) return;
+  std::string text = options.lesson; // after the shipped model: a lesson may start from it
+  if (read_file_bytes(options.lesson, &bytes).empty())
+    text = lesson_from_file(std::string(bytes.begin(), bytes.end()));
+  const LessonResult r = app_apply_lesson(app, text);
+  for (const std::string& key : r.unknown)
+    std::fprintf(stderr, "aelab_app: lesson: unknown key '%s' ignored\n", key.c_str());
+  for (const std::string& notice : r.notices) std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
+}
+
+// The window's events (*any: there were some): false when it is to close. A model file dropped
+// on the window loads.
+bool handle_events(App& app, bool* any) {
+  bool open = true;
+  SDL_Event event;
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    *any = true;
+    if (event.type == SDL_QUIT) open = false;
+    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) open = false;
+    if (event.type == SDL_DROPFILE) {
+      std::string error = load_model_file(app, event.drop.file);
+      if (!error.empty()) app_message(app, error, true);
+      SDL_free(event.drop.file);
+    }
+  }
+  return open;
+}
+
+// One frame: the app's panels drawn into the window.
+void draw_frame(App& app, SDL_Window* window, Script* script) {
+  int window_w = 0, window_h = 0, drawable_w = 0, drawable_h = 0;
+  SDL_GetWindowSize(window, &window_w, &window_h);
+  SDL_GL_GetDrawableSize(window, &drawable_w, &drawable_h);
+  const float pixel_ratio = window_w > 0 ? float(drawable_w) / float(window_w) : 1.0f; // HiDPI
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  if (app_begin_frame(app, float(window_w), float(window_h), pixel_ratio)) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  if (script) script_before_frame(*script, app); // after the backend's mouse
+  ImGui::NewFrame();
+  app_frame(app);
+  ImGui::Render();
+  glViewport(0, 0, drawable_w, drawable_h);
+  glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  SDL_GL_SwapWindow(window);
+}
+
+// What the run did, and whether the script passed (the exit status).
+int report(const App& app, const Options& options, const Script& script) {
+  int status = 0;
+  if (!options.script_path.empty() && !script.failure.empty())
+    std::fprintf(stderr, "aelab_app: %s\n", script.failure.c_str()), status = 1;
+  else if (!options.script_path.empty() && !script.finished)
+    std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames),
+        status = 1;
+  std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames,
+              app.fps, (long long)app.lab.latest.steps, app.lab.latest.speed.samples_per_s);
+  if (app.views.map.builds > 0)
+    std::printf("aelab_app: %d latent maps built, the last in %.1f ms of compute\n", app.views.map.builds,
+                app.views.map.compute_ms);
+  return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse_options(argc, argv, &options)) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  Script script;
+  const bool scripted = !options.script_path.empty();
+  if (scripted) {
+    std::string error = load_script(options.script_path, &script);
+    if (!error.empty()) {
+      std::fprintf(stderr, "aelab_app: %s\n", error.c_str());
+      return 2;
+    }
+  }
+  SDL_GLContext gl = nullptr;
+  SDL_Window* window = open_window(&gl);
+  if (!window) return 1;
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr; // the layout is computed from the window, nothing to save
   ImGui_ImplSDL2_InitForOpenGL(window, gl);
   ImGui_ImplOpenGL3_Init("#version 150");
-
-  // The app, its model (or random weights, said so) and the test set; the training set is read
-  // when training first starts.
-  // Training gets a thread of its own and all cores but one for its products (the UI and the
-  // window system keep one).
-  set_thread_count(std::max(1, thread_count_max() - 1));
-  gemm_select_fastest_kernel(); // avx512 or avx2, the same results: the faster at these threads
   App app;
-  Platform platform;
-  platform.request_data = [&](DataTarget target, DatasetKind kind, uint64_t generation) {
-    load_data(app, options, target, kind, generation);
-  };
-  platform.save_model = [](const std::vector<uint8_t>& bytes, const std::string& path) {
-    return replace_file_bytes(path, bytes.data(), bytes.size());
-  };
-  platform.load_model = [&](const std::string& path) { return load_model_file(app, path); };
-  platform.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
-    return replace_file_bytes(name, bytes.data(), bytes.size());
-  };
-  app_init(app, platform, make_thread_host());
-  {
-    std::vector<uint8_t> bytes;
-    std::string error = read_file_bytes(options.model_path, &bytes, model_size_from_head);
-    if (error.empty()) error = lab_set_shipped_model(app.lab, std::move(bytes), "shipped model");
-    if (!error.empty()) app.lab.model_notice = error + " - using random weights (seed 0).";
-  }
-  if (options.own_dir.empty()) {
-    load_data(app, options, DataTarget::test, DatasetKind::mnist, app.lab.data_generation);
-  } else {
-    std::snprintf(app.data_path, sizeof app.data_path, "%s", options.own_dir.c_str());
-    const std::string error = app_use_own_data(app, options.own_dir);
-    if (!error.empty()) std::fprintf(stderr, "aelab_app: %s\n", error.c_str());
-  }
-  if (!options.lesson.empty()) { // after the shipped model: a lesson may start from it
-    std::vector<uint8_t> bytes;
-    std::string text = options.lesson;
-    if (read_file_bytes(options.lesson, &bytes).empty())
-      text = lesson_from_file(std::string(bytes.begin(), bytes.end()));
-    const LessonResult r = app_apply_lesson(app, text);
-    for (const std::string& key : r.unknown)
-      std::fprintf(stderr, "aelab_app: lesson: unknown key '%s' ignored\n", key.c_str());
-    for (const std::string& notice : r.notices) std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
-  }
+  start_app(app, options);
 
   int quiet_frames = 0; // frames drawn since the app last had something changing on its own
   for (bool done = false; !done;) {
     // Idle (no training, loading or input): wait for the next event instead of redrawing. A few
     // frames are drawn after each change so ImGui's hover and focus states settle.
     quiet_frames = app_animating(app) ? 0 : quiet_frames + 1;
-    if (quiet_frames > 3 && options.script_path.empty()) SDL_WaitEventTimeout(nullptr, 5000);
-    SDL_Event event;
-    while (SDL_PollEvent(&event)) {
-      ImGui_ImplSDL2_ProcessEvent(&event);
-      quiet_frames = 0;
-      if (event.type == SDL_QUIT) done = true;
-      if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) done = true;
-      if (event.type == SDL_DROPFILE) { // a model file dropped on the window
-        std::string error = load_model_file(app, event.drop.file);
-        if (!error.empty()) app_message(app, error, true);
-        SDL_free(event.drop.file);
-      }
-    }
-    int window_w = 0, window_h = 0, drawable_w = 0, drawable_h = 0;
-    SDL_GetWindowSize(window, &window_w, &window_h);
-    SDL_GL_GetDrawableSize(window, &drawable_w, &drawable_h);
-    const float pixel_ratio = window_w > 0 ? float(drawable_w) / float(window_w) : 1.0f; // HiDPI
-
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplSDL2_NewFrame();
-    if (app_begin_frame(app, float(window_w), float(window_h), pixel_ratio)) {
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
-    if (!options.script_path.empty()) script_before_frame(script, app); // after the backend's mouse
-    ImGui::NewFrame();
-    app_frame(app);
-    ImGui::Render();
-    if (!options.script_path.empty() && script.finished) done = true;
-    if (options.frames > 0 && app.frames >= options.frames) done = true;
-    glViewport(0, 0, drawable_w, drawable_h);
-    glClearColor(kBackground[0], kBackground[1], kBackground[2], 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    SDL_GL_SwapWindow(window);
+    if (quiet_frames > 3 && !scripted) SDL_WaitEventTimeout(nullptr, 5000);
+    bool any_events = false;
+    done = !handle_events(app, &any_events);
+    if (any_events) quiet_frames = 0;
+    draw_frame(app, window, scripted ? &script : nullptr);
+    if ((scripted && script.finished) || (options.frames > 0 && app.frames >= options.frames)) done = true;
   }
-
-  int status = 0;
-  if (!options.script_path.empty()) {
-    if (!script.failure.empty())
-      std::fprintf(stderr, "aelab_app: %s\n", script.failure.c_str()), status = 1;
-    else if (!script.finished)
-      std::fprintf(stderr, "aelab_app: the script did not finish within %ld frames\n", options.frames),
-          status = 1;
-  }
-  std::printf("aelab_app: %d frames, %.0f fps at the end, %lld training steps, %.0f samples/s\n", app.frames,
-              app.fps, (long long)app.lab.latest.steps, app.lab.latest.speed.samples_per_s);
-  if (app.views.map.builds > 0)
-    std::printf("aelab_app: %d latent maps built, the last in %.1f ms of compute\n", app.views.map.builds,
-                app.views.map.compute_ms);
+  const int status = report(app, options, script);
   app.lab.host.reset(); // stops the training thread
 
   ImGui_ImplOpenGL3_Shutdown();
