@@ -36,23 +36,17 @@ void canvas_widget(App& app, float side) {
   }
 }
 
-} // namespace
+// Sizes in the panel: the canvas above, the images below; the rest is the controls (one row, or
+// two where they do not fit), the images' labels and the text under them (as many lines as it
+// wraps to).
+struct DrawLayout {
+  float canvas_side = 0, image_side = 0;
+};
 
-void draw_panel(App& app, const Rect& r) {
-  Lab& lab = app.lab;
-  begin_panel("Draw a digit", r);
-  panel_help(
-      app, "draw",
-      "Draw a digit with the mouse, a pen or a finger. The input is what the network sees: your drawing "
-      "shrunk to 28x28 and centred the way every MNIST digit was. The reconstruction is what the network "
-      "draws back from the code alone. Try a careful 4, then a sloppy one, then something that is not a "
-      "digit at all, and watch the loss: the worse the network knows such pictures, the higher it is.");
+DrawLayout draw_layout(App& app, int images) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float line = ImGui::GetFrameHeightWithSpacing();
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-
-  // canvas above, the images below; the rest is the controls (one row, or two where they do not
-  // fit), the images' labels and the text under them (as many lines as it wraps to)
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float check_w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + style.ItemSpacing.x;
   const float controls_w =
       ImGui::CalcTextSize("Clear").x + 2 * style.FramePadding.x + style.ItemSpacing.x +
@@ -65,85 +59,101 @@ void draw_panel(App& app, const Rect& r) {
                           false, avail.x)
           .y +
       style.ItemSpacing.y;
-  float rest_h = std::max(0.0f, avail.y - float(1 + control_rows) * line - text_h - 2 * style.ItemSpacing.y);
-  const Input& in = lab.input;
-  const bool corrupted = in.corrupt.kind != NoiseKind::none;
-  const int images = corrupted ? 3 : 2; // corrupted: noisy input, reconstruction, clean original
-  float image_side = std::floor(
+  const float rest_h =
+      std::max(0.0f, avail.y - float(1 + control_rows) * line - text_h - 2 * style.ItemSpacing.y);
+  DrawLayout l;
+  l.image_side = std::floor(
       std::min((avail.x - float(images - 1) * style.ItemSpacing.x) / float(images), 0.4f * rest_h));
-  float canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - image_side)));
+  l.canvas_side = std::floor(std::max(56.0f, std::min(avail.x, rest_h - l.image_side)));
+  return l;
+}
 
+// Clear, MNIST preprocessing and "corrupt the input".
+void draw_controls(App& app) {
+  Lab& lab = app.lab;
+  const Input& in = lab.input;
   if (ImGui::Button("Clear")) lab_clear(lab);
   if (app_control_shown(app, Control::preprocess)) {
     ImGui::SameLine();
-    bool preprocess = lab.input.preprocess;
+    bool preprocess = in.preprocess;
     if (ImGui::Checkbox("MNIST preprocessing", &preprocess)) lab_set_preprocess(lab, preprocess);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Crop to the ink, scale it into 20x20 keeping its aspect, centre it by its\n"
                         "centre of mass in 28x28: what was done to every MNIST digit. Turn it off to\n"
                         "see what an uncentred drawing does to the reconstruction.");
   }
+  if (!app_control_shown(app, Control::noise)) return;
+  same_line_if_fits("[x] corrupt");
+  const bool corrupted = in.corrupt.kind != NoiseKind::none;
+  const Noise training = lab_config(lab).noise;
+  const Noise offered = training.kind != NoiseKind::none ? training : Noise{NoiseKind::mask, 0.3f};
+  bool corrupt = corrupted;
+  if (ImGui::Checkbox("corrupt", &corrupt)) lab_set_corrupt(lab, corrupt ? offered : Noise{});
+  tip("Corrupt the input with %s noise (the training's, or mask 0.3 when it trains without):\n"
+      "the network sees the corrupted picture; compare its reconstruction with the clean\n"
+      "original. A model trained with noise (Train panel) cleans it; a plain one copies it.",
+      noise_text(corrupted ? in.corrupt : offered).c_str());
+}
 
-  if (app_control_shown(app, Control::noise)) {
-    same_line_if_fits("[x] corrupt");
-    bool corrupt = corrupted;
-    if (ImGui::Checkbox("corrupt", &corrupt)) {
-      const Noise training = lab_config(lab).noise;
-      lab_set_corrupt(lab, !corrupt                           ? Noise{}
-                           : training.kind != NoiseKind::none ? training
-                                                              : Noise{NoiseKind::mask, 0.3f});
-    }
-    tip("Corrupt the input with %s noise (the training's, or mask 0.3 when it trains without):\n"
-        "the network sees the corrupted picture; compare its reconstruction with the clean\n"
-        "original. A model trained with noise (Train panel) cleans it; a plain one copies it.",
-        noise_text(corrupted                                       ? in.corrupt
-                   : lab_config(lab).noise.kind != NoiseKind::none ? lab_config(lab).noise
-                                                                   : Noise{NoiseKind::mask, 0.3f})
-            .c_str());
-  }
-
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail.x - canvas_side) / 2));
-  canvas_widget(app, canvas_side);
-
+// The input, its reconstruction and (corrupted) the clean original, side by side, with labels
+// no wider than their image (a wider one would push the second image off the panel).
+void draw_images(const Input& in, float side) {
+  const bool corrupted = in.corrupt.kind != NoiseKind::none;
   const char* input_label = corrupted            ? "corrupted input"
                             : in.test_digit >= 0 ? "input: test digit"
                             : in.direct          ? "input: set by the page"
                             : in.preprocess      ? "input (processed)"
                                                  : "input (raw, not centred)";
-  // labels no wider than their image (a wider one would push the second image off the panel)
-  auto fitting = [&](const char* label, const char* short_label) {
-    return ImGui::CalcTextSize(label).x <= image_side ? label : short_label;
-  };
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted(fitting(input_label, "input"));
-  digit_image("##input", in.pixels, kDigitSide, kDigitSide, image_side);
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted(fitting("reconstruction", "output"));
-  digit_image("##recon", in.recon, kDigitSide, kDigitSide, image_side);
-  ImGui::EndGroup();
-  if (corrupted) {
-    ImGui::SameLine();
+  auto image = [&](const char* label, const char* short_label, const char* id, const float* pixels) {
     ImGui::BeginGroup();
-    ImGui::TextUnformatted(fitting("clean original", "clean"));
-    digit_image("##clean", in.clean, kDigitSide, kDigitSide, image_side);
+    ImGui::TextUnformatted(ImGui::CalcTextSize(label).x <= side ? label : short_label);
+    digit_image(id, pixels, kDigitSide, kDigitSide, side);
     ImGui::EndGroup();
-  }
+  };
+  image(input_label, "input", "##input", in.pixels);
+  ImGui::SameLine();
+  image("reconstruction", "output", "##recon", in.recon);
+  if (!corrupted) return;
+  ImGui::SameLine();
+  image("clean original", "clean", "##clean", in.clean);
+}
 
+// The reconstruction's loss (and which test picture it is), or what to do first.
+void draw_loss_line(const Lab& lab) {
+  const Input& in = lab.input;
   if (in.empty)
-    text_disabled_wrapped("Draw a digit above, or click one in the Gallery or on the Latent map.");
-  else if (in.test_digit >= 0 && lab.test.data)
+    return text_disabled_wrapped("Draw a digit above, or click one in the Gallery or on the Latent map.");
+  if (in.test_digit >= 0 && lab.test.data)
     ImGui::TextWrapped("Test picture #%d (%s)   loss (%s): %.4f", in.test_digit,
                        label_text(lab, lab.test.data->labels[size_t(in.test_digit)]).c_str(),
                        loss_name(lab_config(lab).loss), in.loss);
   else
     ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
-  if (!in.empty)
-    tip(corrupted ? "How far the reconstruction is from the clean original, averaged over the 784\n"
-                    "pixels: how well the network undid the noise."
-                  : "How far the reconstruction is from the input, averaged over the 784 pixels:\n"
-                    "0 would be a perfect copy. Digits like the training set's score lowest.");
+  tip(in.corrupt.kind != NoiseKind::none
+          ? "How far the reconstruction is from the clean original, averaged over the 784\n"
+            "pixels: how well the network undid the noise."
+          : "How far the reconstruction is from the input, averaged over the 784 pixels:\n"
+            "0 would be a perfect copy. Digits like the training set's score lowest.");
+}
+
+} // namespace
+
+void draw_panel(App& app, const Rect& r) {
+  Lab& lab = app.lab;
+  begin_panel("Draw a digit", r);
+  panel_help(
+      app, "draw",
+      "Draw a digit with the mouse, a pen or a finger. The input is what the network sees: your drawing "
+      "shrunk to 28x28 and centred the way every MNIST digit was. The reconstruction is what the network "
+      "draws back from the code alone. Try a careful 4, then a sloppy one, then something that is not a "
+      "digit at all, and watch the loss: the worse the network knows such pictures, the higher it is.");
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  const DrawLayout l = draw_layout(app, lab.input.corrupt.kind != NoiseKind::none ? 3 : 2);
+  draw_controls(app);
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail_w - l.canvas_side) / 2));
+  canvas_widget(app, l.canvas_side);
+  draw_images(lab.input, l.image_side);
+  draw_loss_line(lab);
   ImGui::End();
 }
 

@@ -9,6 +9,78 @@
 
 namespace aelab {
 
+namespace {
+
+// The bars' full scale: jumps up at once, comes down slowly, so bars do not jitter while
+// drawing; held while a bar is dragged (else a value dragged past the top would raise the top).
+float bars_scale(App& app, const std::vector<float>& shown) {
+  float top = 1;
+  for (float v : shown) top = std::max(top, v * 1.15f);
+  float& scale = app.latent.scale;
+  if (!app.latent.dragging) scale = top > scale ? top : scale + 0.02f * (top - scale);
+  return scale;
+}
+
+// Each value as a bar up to `top` (edited ones orange, with a line where the encoder put them;
+// the Traverse tab's unit framed), or a hint on a blank canvas.
+void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing) {
+  const Input& in = app.lab.input;
+  const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
+  const int n = int(shown.size());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(20, 22, 28, 255));
+  if (nothing) {
+    const char* hint = n > 0 ? "draw a digit to see its code" : "";
+    const ImVec2 text = ImGui::CalcTextSize(hint);
+    dl->AddText(ImVec2(pos.x + std::max(4.0f, 0.5f * (size.x - text.x)), pos.y + 0.5f * (size.y - text.y)),
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
+    return;
+  }
+  const float bar_w = size.x / float(std::max(1, n));
+  for (int i = 0; i < n; ++i) {
+    const float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
+    const float h = std::min(1.0f, shown[size_t(i)] / top) * size.y;
+    const bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
+    const ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
+    dl->AddRectFilled(ImVec2(x0, pos.y + size.y - h), ImVec2(x1, pos.y + size.y), colour);
+    if (i == app.views.unit && app.views.view == View::traverse)
+      dl->AddRect(ImVec2(x0 - 1, pos.y), ImVec2(x1 + 1, pos.y + size.y), IM_COL32(255, 200, 80, 200));
+    if (edited) { // where the encoder put it
+      const float y = pos.y + size.y - std::min(1.0f, in.code[size_t(i)] / top) * size.y;
+      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
+    }
+  }
+}
+
+// The bars, w x h at the cursor: a press chooses the Traverse tab's unit, a drag edits the value.
+void code_bars(App& app, float w, float h) {
+  Lab& lab = app.lab;
+  const Input& in = lab.input;
+  const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
+  const int n = int(shown.size());
+  const float top = bars_scale(app, shown);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  app.latent.bars_rect = {pos.x, pos.y, w, h};
+  ImGui::InvisibleButton("##bars", ImVec2(w, h));
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const float bar_w = n > 0 ? w / float(n) : w;
+  const int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
+  if (ImGui::IsItemActivated() && under >= 0) app.views.unit = under; // the Traverse tab's unit
+  app.latent.dragging = active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0;
+  if (app.latent.dragging) // from 0 (codes come out of a ReLU: never negative) to the top of the scale
+    lab_edit_code(lab, under, std::min(top, std::max(0.0f, (pos.y + h - mouse.y) / h * top)));
+  const bool nothing = in.empty && !in.code_edited; // the code of a blank canvas says nothing
+  draw_bars(app, pos, ImVec2(w, h), top, nothing);
+  if ((hovered || active) && under >= 0 && !nothing)
+    ImGui::SetTooltip(
+        "z[%d] = %.3f%s", under, shown[size_t(under)],
+        in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str()
+                       : "");
+}
+
+} // namespace
+
 void latent_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
   begin_panel("Latent code", r);
@@ -19,68 +91,16 @@ void latent_panel(App& app, const Rect& r) {
              "them, and a bar at zero is a unit that stays silent for this input.");
   const ImGuiStyle& style = ImGui::GetStyle();
   const Input& in = lab.input;
-  const int n = int(in.code.size());
   ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
                      "change one and see what the decoder makes of it.",
-                     n);
-
-  ImVec2 avail = ImGui::GetContentRegionAvail();
-  float text_h = ImGui::GetTextLineHeightWithSpacing();
-  float image_side =
+                     int(in.code.size()));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float text_h = ImGui::GetTextLineHeightWithSpacing();
+  const float image_side =
       std::floor(std::min((avail.x - style.ItemSpacing.x) / 2, 0.42f * (avail.y - 2 * text_h)));
-  float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h - ImGui::GetFrameHeightWithSpacing() -
-                                     2 * style.ItemSpacing.y);
-  const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
-
-  // full scale: jumps up at once, comes down slowly, so bars do not jitter while drawing; held
-  // while a bar is dragged (else a value dragged past the top would raise the top, and so on)
-  float top = 1;
-  for (float v : shown) top = std::max(top, v * 1.15f);
-  float& scale = app.latent.scale;
-  if (!app.latent.dragging) scale = top > scale ? top : scale + 0.02f * (top - scale);
-  top = scale;
-
-  ImVec2 pos = ImGui::GetCursorScreenPos();
-  app.latent.bars_rect = {pos.x, pos.y, avail.x, bars_h};
-  ImGui::InvisibleButton("##bars", ImVec2(avail.x, bars_h));
-  bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(pos, ImVec2(pos.x + avail.x, pos.y + bars_h), IM_COL32(20, 22, 28, 255));
-  float bar_w = n > 0 ? avail.x / float(n) : avail.x;
-  ImVec2 mouse = ImGui::GetIO().MousePos;
-  int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
-  if (ImGui::IsItemActivated() && under >= 0) app.views.unit = under; // the Traverse tab's unit
-  app.latent.dragging = active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0;
-  if (app.latent.dragging) {
-    // from 0 (codes come out of a ReLU: never negative) to the top of the scale, not beyond
-    const float value = std::min(top, std::max(0.0f, (pos.y + bars_h - mouse.y) / bars_h * top));
-    lab_edit_code(lab, under, value);
-  }
-  const bool nothing = in.empty && !in.code_edited; // the code of a blank canvas says nothing
-  if (nothing) {
-    const char* hint = n > 0 ? "draw a digit to see its code" : "";
-    const ImVec2 size = ImGui::CalcTextSize(hint);
-    dl->AddText(ImVec2(pos.x + std::max(4.0f, 0.5f * (avail.x - size.x)), pos.y + 0.5f * (bars_h - size.y)),
-                ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
-  }
-  for (int i = 0; i < n && !nothing; ++i) {
-    float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
-    float h = std::min(1.0f, shown[size_t(i)] / top) * bars_h;
-    bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
-    ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
-    dl->AddRectFilled(ImVec2(x0, pos.y + bars_h - h), ImVec2(x1, pos.y + bars_h), colour);
-    if (i == app.views.unit && app.views.view == View::traverse)
-      dl->AddRect(ImVec2(x0 - 1, pos.y), ImVec2(x1 + 1, pos.y + bars_h), IM_COL32(255, 200, 80, 200));
-    if (edited) { // where the encoder put it
-      float y = pos.y + bars_h - std::min(1.0f, in.code[size_t(i)] / top) * bars_h;
-      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
-    }
-  }
-  if ((hovered || active) && under >= 0 && !nothing)
-    ImGui::SetTooltip(
-        "z[%d] = %.3f%s", under, shown[size_t(under)],
-        in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str()
-                       : "");
+  const float bars_h = std::max(40.0f, avail.y - image_side - 2 * text_h -
+                                           ImGui::GetFrameHeightWithSpacing() - 2 * style.ItemSpacing.y);
+  code_bars(app, avail.x, bars_h);
 
   ImGui::BeginDisabled(!in.code_edited);
   if (ImGui::Button(fit_text("Snap back to the encoder's code###snap", "Snap back###snap")))

@@ -39,48 +39,38 @@ void endpoint_picker(App& app, const char* name, Endpoint* e) {
   ImGui::PopID();
 }
 
-} // namespace
-
-void interpolate_view(App& app) {
-  Lab& lab = app.lab;
+// The two strips (decoded above, cross-fade below), drawn again when the ends or the model
+// changed; false (with why, on the line) without both ends.
+bool update_line_figure(App& app, int k) {
   ViewsState& v = app.views;
-  if (v.a.kind == Endpoint::Kind::point || v.b.kind == Endpoint::Kind::point) current_map(app);
-  endpoint_picker(app, "A", &v.a);
-  same_line_if_fits("B: a test digit  ##########");
-  endpoint_picker(app, "B", &v.b);
-  ImGui::SetNextItemWidth(120);
-  ImGui::SliderInt("steps", &v.steps, 3, 16);
   std::vector<float> a_code, b_code, a_px, b_px;
   std::string error = endpoint_code(app, v.a, &a_code, &a_px);
   if (error.empty()) error = endpoint_code(app, v.b, &b_code, &b_px);
   if (!error.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", error.c_str());
-    return;
+    return false;
   }
-  const int k = v.steps;
-  v.scrub = std::max(0, std::min(v.scrub, k - 1));
-  uint64_t key = mix(lab_view_version(lab), uint64_t(k));
+  uint64_t key = mix(lab_view_version(app.lab), uint64_t(k));
   key = mix_floats(mix_floats(key, a_code.data(), a_code.size()), b_code.data(), b_code.size());
   key = mix_floats(mix_floats(key, a_px.data(), a_px.size()), b_px.data(), b_px.size());
-  Matrix &line = v.line, &fade = v.fade;
-  if (stale(app, &v.line_figure, key, uint64_t(k))) {
-    line = interpolate_codes(*lab.model, a_code.data(), b_code.data(), k);
-    fade = crossfade(a_px.data(), b_px.data(), kPixels, k);
-    std::vector<float> both(line.begin(), line.end());
-    both.insert(both.end(), fade.begin(), fade.end());
-    v.line_figure.image = render_tiles(both.data(), 2 * k, k, kDigitSide, kDigitSide, 1, 1);
-    v.line_figure.key = key;
-  }
-  ImGui::SameLine();
-  save_button(app);
+  if (!stale(app, &v.line_figure, key, uint64_t(k))) return true;
+  v.line = interpolate_codes(*app.lab.model, a_code.data(), b_code.data(), k);
+  v.fade = crossfade(a_px.data(), b_px.data(), kPixels, k);
+  std::vector<float> both(v.line.begin(), v.line.end());
+  both.insert(both.end(), v.fade.begin(), v.fade.end());
+  v.line_figure.image = render_tiles(both.data(), 2 * k, k, kDigitSide, kDigitSide, 1, 1);
+  v.line_figure.key = key;
+  return true;
+}
 
-  const ImGuiStyle& style = ImGui::GetStyle();
+// The strips across the width with their labels, the scrubbed step framed; pressing on a step
+// shows it large.
+void strips(App& app, int k) {
+  ViewsState& v = app.views;
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float label_w = ImGui::CalcTextSize("pixel fade").x + style.ItemSpacing.x;
-  // the strips take the width; the scrubbed pair below takes what height is left
-  const float strip_w = std::max(100.0f, avail.x - label_w);
+  const float label_w = ImGui::CalcTextSize("pixel fade").x + ImGui::GetStyle().ItemSpacing.x;
+  const float strip_w = std::max(100.0f, ImGui::GetContentRegionAvail().x - label_w);
   const float strip_h = strip_w * float(v.line_figure.image.height) / float(v.line_figure.image.width);
   const ImVec2 start = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(label_w, 0));
@@ -92,29 +82,33 @@ void interpolate_view(App& app) {
     ImGui::SetTooltip("step %d of %d (t = %.2f); click to show it large", i, k - 1, float(i) / float(k - 1));
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.25f - text_h / 2), ImGui::GetColorU32(ImGuiCol_Text),
-              "decoded");
-  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.75f - text_h / 2), ImGui::GetColorU32(ImGuiCol_Text),
-              "pixel fade");
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.25f - text_h / 2), text, "decoded");
+  dl->AddText(ImVec2(start.x, start.y + strip_h * 0.75f - text_h / 2), text, "pixel fade");
   const float cell = strip_w / float(k);
   dl->AddRect(ImVec2(pos.x + cell * float(v.scrub), pos.y),
               ImVec2(pos.x + cell * float(v.scrub + 1), pos.y + strip_h), IM_COL32(255, 200, 80, 255), 0, 0,
               2);
+}
 
-  ImGui::SetNextItemWidth(std::min(avail.x, 300.0f));
+// The scrubbed step large, decoded beside faded, and what the two rows show.
+void scrubbed_step(App& app, int k, float avail_w) {
+  ViewsState& v = app.views;
+  ImGui::SetNextItemWidth(std::min(avail_w, 300.0f));
   ImGui::SliderInt("##scrub", &v.scrub, 0, k - 1, "step %d");
   ImGui::SameLine();
   ImGui::TextDisabled("from %s to %s", endpoint_name(v.a).c_str(), endpoint_name(v.b).c_str());
-  const float big = std::floor(std::min(ImGui::GetContentRegionAvail().y - text_h, 0.3f * avail.x));
+  const float big = std::floor(
+      std::min(ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing(), 0.3f * avail_w));
   if (big >= 40) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted("decoded");
-    digit_image("##line_big", &line(v.scrub, 0), kDigitSide, kDigitSide, big);
+    digit_image("##line_big", &v.line(v.scrub, 0), kDigitSide, kDigitSide, big);
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::TextUnformatted("pixel fade");
-    digit_image("##fade_big", &fade(v.scrub, 0), kDigitSide, kDigitSide, big);
+    digit_image("##fade_big", &v.fade(v.scrub, 0), kDigitSide, kDigitSide, big);
     ImGui::EndGroup();
     ImGui::SameLine();
   }
@@ -124,6 +118,26 @@ void interpolate_view(App& app) {
       "Bottom: the pixels of A and B mixed. The decoded row stays digit-like all the way; the "
       "fade is two ghosts on top of each other. The code space is not pixel space.");
   ImGui::EndGroup();
+}
+
+} // namespace
+
+void interpolate_view(App& app) {
+  ViewsState& v = app.views;
+  if (v.a.kind == Endpoint::Kind::point || v.b.kind == Endpoint::Kind::point) current_map(app);
+  endpoint_picker(app, "A", &v.a);
+  same_line_if_fits("B: a test digit  ##########");
+  endpoint_picker(app, "B", &v.b);
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderInt("steps", &v.steps, 3, 16);
+  const int k = v.steps;
+  v.scrub = std::max(0, std::min(v.scrub, k - 1));
+  if (!update_line_figure(app, k)) return;
+  ImGui::SameLine();
+  save_button(app);
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  strips(app, k);
+  scrubbed_step(app, k, avail_w);
 }
 
 } // namespace aelab

@@ -148,27 +148,29 @@ static std::string check_finite_half(const uint8_t* p, size_t n) {
   return "";
 }
 
-std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out) {
-  if (size >= 8 && memcmp(bytes, kMagic, 8) != 0)
-    return name + ": not an aelab model (expected magic AELABMDL)";
-  if (size < kHeaderBytes + kCrcBytes)
-    return name + ": truncated: expected at least " + std::to_string(kHeaderBytes + kCrcBytes) +
-           " bytes, found " + std::to_string(size);
+namespace {
 
+// What the fixed header says, checked against itself and the file's size.
+struct Header {
+  ModelShape shape;
+  bool has_optimizer = false, has_noise = false, half = false;
+  uint32_t epochs = 0;
+  uint64_t P = 0;          // parameters
+  uint64_t params_end = 0; // where the weights end
+  OptimizerKind kind = OptimizerKind::adam;
+};
+
+// The format's version, the layer sizes and the flags: "" or what is wrong.
+std::string read_header_fields(const uint8_t* bytes, const std::string& name, Header* h) {
   uint32_t version = get_u32(bytes + 8);
   if (version != kVersion)
     return name + ": unknown format version " + std::to_string(version) + " (this build reads version 1)";
-
   uint32_t dims[3] = {get_u32(bytes + 12), get_u32(bytes + 16), get_u32(bytes + 20)};
   for (uint32_t d : dims)
     if (d > 0x7FFFFFFFu) return name + ": absurd layer size " + std::to_string(d);
-  ModelShape shape;
-  shape.input_dim = int(dims[0]);
-  shape.hidden_dim = int(dims[1]);
-  shape.latent_dim = int(dims[2]);
-  std::string shape_error = check_model_shape(shape);
+  h->shape.input_dim = int(dims[0]), h->shape.hidden_dim = int(dims[1]), h->shape.latent_dim = int(dims[2]);
+  std::string shape_error = check_model_shape(h->shape);
   if (!shape_error.empty()) return name + ": " + shape_error;
-
   uint32_t flags = get_u32(bytes + 24);
   if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf)) {
     char text[16];
@@ -176,83 +178,106 @@ std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::strin
     return name + ": unknown flags " + text +
            " (this build knows bit 0, optimizer state, bit 1, training noise, and bit 2, float16 weights)";
   }
-  const bool has_optimizer = (flags & kFlagOptimizer) != 0, has_noise = (flags & kFlagNoise) != 0;
-  const bool half = (flags & kFlagHalf) != 0;
-  if (half && has_optimizer)
+  h->has_optimizer = (flags & kFlagOptimizer) != 0, h->has_noise = (flags & kFlagNoise) != 0;
+  h->half = (flags & kFlagHalf) != 0;
+  if (h->half && h->has_optimizer)
     return name + ": a float16 file (flag bit 2) cannot carry optimizer state (flag bit 0)";
-  const uint64_t param_bytes = half ? 2 : 4;
-  uint32_t epochs = get_u32(bytes + 28);
-
-  uint64_t P = get_u64(bytes + 32), expected_P = parameter_count(shape);
-  if (P != expected_P)
-    return name + ": expected " + std::to_string(expected_P) + " parameters for a " + shape_text(shape) +
-           " model, found " + std::to_string(P);
-
+  h->epochs = get_u32(bytes + 28);
+  h->P = get_u64(bytes + 32);
+  const uint64_t expected_P = parameter_count(h->shape);
+  if (h->P != expected_P)
+    return name + ": expected " + std::to_string(expected_P) + " parameters for a " + shape_text(h->shape) +
+           " model, found " + std::to_string(h->P);
   // Sizes in u64: 4P can pass 4 GiB in a hostile header even though size_t is 32-bit on wasm32.
-  const uint64_t params_end = kHeaderBytes + param_bytes * P;
-  uint64_t expected_size = params_end + kCrcBytes;
-  OptimizerKind kind = OptimizerKind::adam;
-  if (has_optimizer) {
-    if (uint64_t(size) <= params_end) // cut before the optimizer kind: SGD's is the smallest state
+  h->params_end = kHeaderBytes + (h->half ? 2 : 4) * h->P;
+  return "";
+}
+
+// The file's size against what the header says it holds (the optimizer kind, read on the way).
+std::string check_size(const uint8_t* bytes, size_t size, const std::string& name, Header* h) {
+  uint64_t expected_size = h->params_end + kCrcBytes;
+  if (h->has_optimizer) {
+    if (uint64_t(size) <= h->params_end) // cut before the optimizer kind: SGD's is the smallest state
       return name + ": truncated: expected at least " +
-             std::to_string(expected_size + kOptimizerHeaderBytes + 4 * P) + " bytes, found " +
+             std::to_string(expected_size + kOptimizerHeaderBytes + 4 * h->P) + " bytes, found " +
              std::to_string(size);
-    uint8_t kind_byte = bytes[params_end];
+    uint8_t kind_byte = bytes[h->params_end];
     if (kind_byte != uint8_t(OptimizerKind::adam) && kind_byte != uint8_t(OptimizerKind::sgd))
       return name + ": unknown optimizer kind " + std::to_string(kind_byte);
-    kind = OptimizerKind(kind_byte);
-    expected_size += kOptimizerHeaderBytes + 4 * P * (optimizer_has_v(kind) ? 2 : 1);
+    h->kind = OptimizerKind(kind_byte);
+    expected_size += kOptimizerHeaderBytes + 4 * h->P * (optimizer_has_v(h->kind) ? 2 : 1);
   }
-  if (has_noise) expected_size += kNoiseBytes;
+  if (h->has_noise) expected_size += kNoiseBytes;
   if (uint64_t(size) < expected_size)
     return name + ": truncated: expected " + std::to_string(expected_size) + " bytes, found " +
            std::to_string(size);
   if (uint64_t(size) > expected_size)
     return name + ": expected " + std::to_string(expected_size) + " bytes, found " + std::to_string(size) +
            " (data after the end of the model)";
+  return "";
+}
 
-  uint32_t stored_crc = get_u32(bytes + size - kCrcBytes);
-  uint32_t crc = crc32_update(0, bytes, size - kCrcBytes);
-  if (crc != stored_crc) return name + ": checksum mismatch: the file is corrupt";
+// The checksum, every number finite, and the noise record: "" or what is wrong.
+std::string check_contents(const uint8_t* bytes, size_t size, const std::string& name, const Header& h,
+                           Noise* noise) {
+  if (get_u32(bytes + size - kCrcBytes) != crc32_update(0, bytes, size - kCrcBytes))
+    return name + ": checksum mismatch: the file is corrupt";
+  const size_t n = size_t(h.P); // fits: it equals parameter_count(), a size_t
+  const size_t m_offset = kHeaderBytes + 4 * n + kOptimizerHeaderBytes, v_offset = m_offset + 4 * n;
+  std::string error =
+      h.half ? check_finite_half(bytes + kHeaderBytes, n) : check_finite(bytes + kHeaderBytes, n, "weight");
+  if (error.empty() && h.has_optimizer) error = check_finite(bytes + m_offset, n, "optimizer moment m");
+  if (error.empty() && h.has_optimizer && optimizer_has_v(h.kind))
+    error = check_finite(bytes + v_offset, n, "optimizer moment v");
+  if (!error.empty()) return name + ": " + error;
+  if (!h.has_noise) return "";
+  const uint8_t* at = bytes + size - kCrcBytes - kNoiseBytes; // inside the file: the sizes were checked
+  noise->kind = NoiseKind(at[0]);
+  noise->amount = get_f32(at + 4);
+  if (at[0] > uint8_t(NoiseKind::saltpepper) || at[0] == uint8_t(NoiseKind::none) ||
+      !check_noise(*noise).empty())
+    return name + ": bad training noise record (kind " + std::to_string(at[0]) + ")";
+  return "";
+}
 
-  const size_t n = size_t(P); // fits: it equals parameter_count(), a size_t
+} // namespace
+
+std::string model_from_bytes(const uint8_t* bytes, size_t size, const std::string& name, ModelFile* out) {
+  if (size >= 8 && memcmp(bytes, kMagic, 8) != 0)
+    return name + ": not an aelab model (expected magic AELABMDL)";
+  if (size < kHeaderBytes + kCrcBytes)
+    return name + ": truncated: expected at least " + std::to_string(kHeaderBytes + kCrcBytes) +
+           " bytes, found " + std::to_string(size);
+  Header h;
+  Noise noise;
+  std::string error = read_header_fields(bytes, name, &h);
+  if (error.empty()) error = check_size(bytes, size, name, &h);
+  if (error.empty()) error = check_contents(bytes, size, name, h, &noise);
+  if (!error.empty()) return error;
+
+  const size_t n = size_t(h.P);
   const uint8_t* params = bytes + kHeaderBytes;
   const size_t m_offset = kHeaderBytes + 4 * n + kOptimizerHeaderBytes, v_offset = m_offset + 4 * n;
-  const bool has_m = has_optimizer, has_v = has_optimizer && optimizer_has_v(kind);
-  std::string error = half ? check_finite_half(params, n) : check_finite(params, n, "weight");
-  if (error.empty() && has_m) error = check_finite(bytes + m_offset, n, "optimizer moment m");
-  if (error.empty() && has_v) error = check_finite(bytes + v_offset, n, "optimizer moment v");
-  if (!error.empty()) return name + ": " + error;
-  Noise noise;
-  if (has_noise) { // the sizes were checked above: these 8 bytes are inside the file
-    const uint8_t* at = bytes + size - kCrcBytes - kNoiseBytes;
-    noise.kind = NoiseKind(at[0]);
-    noise.amount = get_f32(at + 4);
-    if (at[0] > uint8_t(NoiseKind::saltpepper) || at[0] == uint8_t(NoiseKind::none) ||
-        !check_noise(noise).empty())
-      return name + ": bad training noise record (kind " + std::to_string(at[0]) + ")";
-  }
-
   ModelFile file;
-  file.model = make_autoencoder(shape);
+  file.model = make_autoencoder(h.shape);
   if (file.model.params.size() != n) // make_autoencoder and parameter_count disagree: a bug
     return name + ": internal error: the model has " + std::to_string(file.model.params.size()) +
            " parameters, expected " + std::to_string(n);
-  if (half)
+  if (h.half)
     for (size_t i = 0; i < n; i++) file.model.params[i] = half_at(params, n, i);
   else
     copy_f32s(params, n, file.model.params.data());
-  file.half = half;
-  file.has_optimizer = has_optimizer;
-  file.optimizer_kind = kind;
-  file.epochs_trained = epochs;
+  file.half = h.half;
+  file.has_optimizer = h.has_optimizer;
+  file.optimizer_kind = h.kind;
+  file.epochs_trained = h.epochs;
   file.noise = noise;
-  if (has_m) {
+  if (h.has_optimizer) {
     file.optimizer.step = get_u64(bytes + m_offset - 8);
     file.optimizer.m = Vector::from_shape({n});
     copy_f32s(bytes + m_offset, n, file.optimizer.m.data());
   }
-  if (has_v) {
+  if (h.has_optimizer && optimizer_has_v(h.kind)) {
     file.optimizer.v = Vector::from_shape({n});
     copy_f32s(bytes + v_offset, n, file.optimizer.v.data());
   }
