@@ -279,7 +279,7 @@ build_web() {
   build_web_variant "$BUILD/wasm-app" "$SDL_WASM" -DAELAB_WASM_THREADS=OFF
   build_web_variant "$BUILD/wasm-app-mt" "$SDL_WASM_MT" -DAELAB_WASM_THREADS=ON
   rm -rf "$WEB_OUT" && mkdir -p "$WEB_OUT/data"
-  cp "$ROOT/web/index.html" "$ROOT/web/embed-example.html" "$ROOT/web/aelab-api.js" "$ROOT/web/aelab-host.js" "$ROOT/web/aelab-fetch.js" "$ROOT/web/aelab-worker.js" "$BUILD/wasm-app/aelab.js" \
+  cp "$ROOT/web/index.html" "$ROOT/web/embed-example.html" "$ROOT/web/aelab-api.js" "$ROOT/web/aelab-host.js" "$ROOT/web/aelab-load.js" "$ROOT/web/aelab-page.js" "$ROOT/web/aelab-worker.js" "$BUILD/wasm-app/aelab.js" \
      "$BUILD/wasm-app/aelab.wasm" "$BUILD/wasm-app/aelab-run.js" "$BUILD/wasm-app/aelab-run.wasm" "$WEB_OUT/"
   cp "$BUILD/wasm-app-mt/aelab-mt.js" "$BUILD/wasm-app-mt/aelab-mt.wasm" "$WEB_OUT/"
   [ -f "$BUILD/wasm-app-mt/aelab-mt.worker.js" ] && cp "$BUILD/wasm-app-mt/aelab-mt.worker.js" "$WEB_OUT/"

@@ -166,7 +166,7 @@ run_bench() {
 # What a first visit to the single-thread page downloads (the files tests/web/e2e.cjs counts),
 # gzip -9 as a static server would send them.
 first_download() {
-  local files=(index.html aelab-fetch.js aelab-api.js aelab.js aelab.wasm model.aelab) f sizes="" total=0 n
+  local files=(index.html aelab-load.js aelab-page.js aelab-api.js aelab-host.js aelab.js aelab.wasm model.aelab) f sizes="" total=0 n
   for f in "${files[@]}"; do
     n=$(gzip -9 -n -c "$WEB_OUT/$f" | wc -c)
     total=$((total + n))

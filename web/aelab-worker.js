@@ -29,8 +29,7 @@ self.Module = {
   },
 };
 
-importScripts('aelab-fetch.js');
-const fetchBytes = self.aelabFetchBytes;
+importScripts('aelab-load.js');
 
 function heapCopy(bytes) {
   const p = Module._malloc(Math.max(1, bytes.length));
@@ -45,14 +44,8 @@ async function loadSplit(m) {
   const train = m.train === 1 || m.train === true, seq = m.seq, gen = m.gen || 0;
   latestGen = Math.max(latestGen, gen);
   try {
-    let split = m.own;
-    if (!split) {
-      const prefix = `${m.dir || 'data/'}${train ? 'train' : 't10k'}`;
-      const progress = (f) => self.postMessage({ type: 'progress', train, gen, fraction: 0.97 * f });
-      split = { imagesName: `${prefix}-images-idx3-ubyte.gz`, labelsName: `${prefix}-labels-idx1-ubyte.gz` };
-      split.images = await fetchBytes(split.imagesName, progress);
-      split.labels = await fetchBytes(split.labelsName);
-    }
+    const progress = (f) => self.postMessage({ type: 'progress', train, gen, fraction: 0.97 * f });
+    const split = m.own || await self.aelabLoad.fetchSplit(m.dir || self.aelabLoad.dataDirs.mnist, train, progress);
     inbox.push(gen < latestGen ? { type: 'skip', seq } : { type: 'dataset', train, seq, gen, ...split });
     schedule();
   } catch (e) {

@@ -271,6 +271,15 @@ std::string app_set_text(App& app, const std::string& name, const std::string& t
   return app_apply_setting(app, *row, next);
 }
 
+std::string app_limits_json() {
+  return JsonWriter()
+      .number("pixels", kPixels)
+      .number("maxStrokePoints", kMaxStrokePoints)
+      .number("maxCoordinate", kMaxCoordinate)
+      .number("maxStepBatches", double(kMaxStepBatches))
+      .finish();
+}
+
 std::string app_settings_json() {
   std::string out = "[";
   for (const Setting& row : kSettings) {

@@ -274,6 +274,9 @@ std::string app_set_text(App& app, const std::string& name, const std::string& v
 // The table as the page's JavaScript needs it: [{key, kind, choices, min, max, integer, example,
 // alias, inLink}, ...] (window.aelab.set checks the JavaScript types with it; C++ checks values).
 std::string app_settings_json();
+// The limits the page's JavaScript checks types against: {pixels, maxStrokePoints, maxCoordinate,
+// maxStepBatches} (the settings' are the table's, app_settings_json).
+std::string app_limits_json();
 // Asks the platform for a split: the test or training set of the data set chosen, or the other
 // data set's test set (the slot is marked loading).
 void app_request_data(App& app, DataTarget target);

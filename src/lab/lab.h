@@ -164,6 +164,7 @@ void lab_set_input_pixels(Lab& lab, const float* pixels);
 // for stroke i (0 to kMaxStrokePoints each, 2 floats per point, all of `xy` used), coordinates
 // finite and within kMaxCoordinate of the canvas.
 constexpr int kMaxStrokePoints = 10000;
+constexpr int64_t kMaxStepBatches = 1000000; // one step command (aelab.step)
 constexpr float kMaxCoordinate = 1e6f;
 std::string lab_set_input_checked(Lab& lab, const float* pixels, size_t count);
 std::string lab_set_strokes_checked(Lab& lab, const float* xy, size_t floats, const int32_t* counts,

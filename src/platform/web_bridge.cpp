@@ -67,6 +67,8 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_set_text(const char* name, const char* va
 
 // The settings table (lab/settings.h), for aelab.set's checks of JavaScript types.
 EMSCRIPTEN_KEEPALIVE const char* aelab_settings() { return give(app_settings_json()); }
+// The limits of setInput and step, for the page's type checks (the app checks the values too).
+EMSCRIPTEN_KEEPALIVE const char* aelab_limits() { return give(app_limits_json()); }
 
 EMSCRIPTEN_KEEPALIVE double aelab_reset() {
   App& a = app();
