@@ -359,6 +359,9 @@ run_app_tests() {
   say "lesson links, host-page messages and embedding (headless Chromium, two origins)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/teach.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the teaching test of the page failed"
+  say "the settings table in the page: every row through aelab.set, state() and a link; the Train panel by mouse and keys (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/settings.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the settings test of the page failed"
   say "desktop soak (Xvfb)"
   bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }

@@ -63,6 +63,9 @@
 
   window.aelab = {
     ready,
+    // The settings set() takes, from the app's table (src/lab/settings.h): [{key, kind ('number',
+    // 'flag', 'choice' or 'text'), choices, min, max, integer, example, alias, inLink}, ...].
+    settings() { read(); settingRow(''); return JSON.parse(JSON.stringify(settingRows)); },
     // Never throws: before the app is up it says {ready: false}.
     state() {
       const s = page.runtime ? JSON.parse(Module.UTF8ToString(Module._aelab_state())) : { ready: false };

@@ -140,6 +140,10 @@ void state_lesson_and_layout(JsonWriter& j, const App& app) {
   for (int i = 0; i < kControlCount; i++)
     if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
   j.json("controlsDrawn", json_strings(drawn));
+  j.begin("settingWidgets"); // the Train panel's widget of each setting drawn last frame
+  for (size_t i = 0; i < app.setting_rects.size() && int(i) < kSettings.count; i++)
+    if (app.setting_rects[i].w > 0) state_rect(j, app, kSettings.rows[i].key, app.setting_rects[i]);
+  j.end();
 }
 
 } // namespace
@@ -219,7 +223,7 @@ JsonWriter& anomaly_fields(JsonWriter& j, const AnomalyNumbers& a) {
 Settings app_settings(const App& app) {
   Settings s;
   s.config = lab_config(app.lab);
-  s.shape = app.lab.model->shape;
+  s.shape = lab_shape(app.lab);
   s.dataset = app.lab.dataset;
   s.preprocess = app.lab.input.preprocess;
   s.corrupt = app.lab.input.corrupt;

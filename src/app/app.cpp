@@ -356,6 +356,7 @@ void app_frame(App& app) {
   const float banner_h = lesson_banner_height(app);
   lesson_banner(app, w, banner_h);
   app.controls_drawn = 0;
+  app.setting_rects.assign(size_t(kSettings.count), Rect{});
   app.share_button = {};
   Layout l;
   if (app.layout == LayoutMode::full) {

@@ -205,12 +205,13 @@ struct App {
   char model_path[512] = "model.aelab"; // model panel (desktop)
   ViewsState views;
   Lesson lesson;
-  bool share_open = false;       // the Share / make a lesson window
-  Rect panel_rects[kPanelCount]; // the layout of the last frame (state().layout); zero: not shown
-  Rect share_button;             // where the Share button was drawn last frame
-  bool wheel_wanted = false;     // the mouse is over something the wheel scrolls (set each frame)
-  uint32_t controls_drawn = 0;   // bit i: control i was drawn last frame
-  bool log_loss_plot = false;    // the Train panel's loss plot on a log scale
+  bool share_open = false;         // the Share / make a lesson window
+  Rect panel_rects[kPanelCount];   // the layout of the last frame (state().layout); zero: not shown
+  Rect share_button;               // where the Share button was drawn last frame
+  bool wheel_wanted = false;       // the mouse is over something the wheel scrolls (set each frame)
+  uint32_t controls_drawn = 0;     // bit i: control i was drawn last frame
+  std::vector<Rect> setting_rects; // the Train panel's widget of each row of the settings table, last frame
+  bool log_loss_plot = false;      // the Train panel's loss plot on a log scale
   ConfirmReset confirm_reset = ConfirmReset::none;
   int tour_step = -1;   // the first-visit tour's step shown (tour.cpp), -1: none
   Rect tour_buttons[2]; // where its Next (or Done) and Skip buttons were drawn last frame

@@ -32,6 +32,12 @@ struct TwoColumns {
   void new_row() { placed = 0; }
 };
 
+// Where the row's widget is (the last item), for state().settingWidgets.
+void note_rect(App& app, const Setting& row) {
+  app.setting_rects.resize(size_t(kSettings.count));
+  app.setting_rects[size_t(&row - kSettings.begin())] = item_rect();
+}
+
 // The value in `next` checked by the table and written there; else the error is shown and
 // `next` stays as it was. True when it changed.
 bool put_number(App& app, const Setting& row, double value, Settings* next) {
@@ -89,6 +95,7 @@ bool noise_widget(App& app, const Setting& row, Settings* next, TwoColumns& cols
     if (noise.kind != NoiseKind::none && noise.amount == 0)
       noise.amount = noise.kind == NoiseKind::saltpepper ? 0.1f : 0.3f;
   }
+  note_rect(app, row);
   ImGui::PushID("amount");
   if (row.tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", row.tooltip);
   if (noise.kind != NoiseKind::none) {
@@ -148,7 +155,8 @@ bool setting_widget(App& app, const Setting& row, Settings* next, TwoColumns& co
   case Widget::none:
     break;
   }
-  if (row.ui.widget != Widget::noise) // the noise widget's tip is on its first field
+  if (row.ui.widget != Widget::noise) note_rect(app, row); // (the noise widget notes its first field's)
+  if (row.ui.widget != Widget::noise)                      // the noise widget's tip is on its first field
     tip("%s%s%s", row.tooltip, row.ui.frames_note && app.lab.host->kind() == HostKind::frames ? "\n" : "",
         row.ui.frames_note && app.lab.host->kind() == HostKind::frames ? row.ui.frames_note : "");
   ImGui::PopID();

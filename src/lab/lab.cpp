@@ -67,6 +67,10 @@ const TrainConfig& lab_config(const Lab& lab) {
   return lab.config_seq > lab.latest.seq ? lab.sent_config : lab.latest.config;
 }
 
+const ModelShape& lab_shape(const Lab& lab) {
+  return lab.shape_seq > lab.latest.seq ? lab.sent_shape : lab.model->shape;
+}
+
 bool lab_has_latest_weights(const Lab& lab) {
   const uint64_t held = lab.scrub_id != 0 ? lab.latest.model_version : lab.model_version;
   return held == lab.latest.weights_version;
@@ -127,7 +131,7 @@ std::string lab_reset(Lab& lab, const ModelShape& shape) {
   reset.kind = Command::Kind::reset;
   reset.shape = shape;
   reset.seed = lab_config(lab).seed;
-  lab_send(lab, reset);
+  lab.sent_shape = shape, lab.shape_seq = lab_send(lab, reset);
   lab.model_name = "random weights (seed " + std::to_string(lab_config(lab).seed) + ")";
   lab.model_data.clear();
   lab.model_notice.clear();

@@ -75,6 +75,9 @@ struct Lab {
   // The training config sent in command config_seq, until the run has applied it (lab_config).
   TrainConfig sent_config;
   uint64_t config_seq = 0;
+  // The architecture a reset sent in command shape_seq, until the run has applied it (lab_shape).
+  ModelShape sent_shape;
+  uint64_t shape_seq = 0;
   uint64_t sent_seq = 0;
   uint64_t save_seq = 0;    // a save asked for and not yet answered (0: none)
   std::string model_name;   // what is loaded, for the user: "shipped model", "random weights (seed 0)"
@@ -102,6 +105,9 @@ void lab_switch_host(Lab& lab, std::unique_ptr<RunHost> host);
 uint64_t lab_send(Lab& lab, Command command);
 // The training config: the one sent last while the run has not applied it yet, else the run's.
 const TrainConfig& lab_config(const Lab& lab);
+// The model's architecture: the one a reset asked for while the run has not made it yet, else
+// the model's.
+const ModelShape& lab_shape(const Lab& lab);
 // The run has applied every command sent, and has no work left (the UI may stop redrawing).
 bool lab_settled(const Lab& lab);
 // The lab holds the run's newest weights: it shows them, or keeps them while it shows a timeline
