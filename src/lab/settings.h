@@ -2,8 +2,8 @@
 // aelab.set({...}), in a lesson link, in state() and in the script's `set`; its label and tooltip
 // are the Train panel's; its limit or choices say what it may be; and two small functions read it
 // from and write it to a Settings value. aelab.set, the lesson link's reader and writer, state(),
-// the Train panel and the page's JavaScript (through aelab_settings_json) all loop over kSettings,
-// so a new setting is one row here plus the code that uses it. The ranges are core/limits.h's.
+// the Train panel and the page's JavaScript (through aelab_settings, app_settings_json) all loop over
+// kSettings, so a new setting is one row here plus the code that uses it. The ranges are core/limits.h's.
 #pragma once
 #include <array>
 #include <cstdint>
