@@ -43,10 +43,11 @@
   // 'text'), choices, text example and alias. The app checks every value; the page only turns
   // JavaScript values into what the app takes.
   let settingRows = null;
-  function settingRow(key) {
+  function settingTable() {
     if (!settingRows) settingRows = JSON.parse(Module.UTF8ToString(Module._aelab_settings()));
-    return settingRows.find((r) => r.key === key || r.alias === key);
+    return settingRows;
   }
+  function settingRow(key) { return settingTable().find((r) => r.key === key || r.alias === key); }
   const listed = (names) => names.map((n) => `'${n}'`).join(', ').replace(/, ([^,]*)$/, ' or $1');
   // A view's data from the app as JSON; its {error} becomes an exception naming the call.
   function viewData(call, text) {
@@ -65,7 +66,7 @@
     ready,
     // The settings set() takes, from the app's table (src/lab/settings.h): [{key, kind ('number',
     // 'flag', 'choice' or 'text'), choices, min, max, integer, example, alias, inLink}, ...].
-    settings() { read(); settingRow(''); return JSON.parse(JSON.stringify(settingRows)); },
+    settings() { read(); return JSON.parse(JSON.stringify(settingTable())); },
     // Never throws: before the app is up it says {ready: false}.
     state() {
       const s = page.runtime ? JSON.parse(Module.UTF8ToString(Module._aelab_state())) : { ready: false };

@@ -415,7 +415,7 @@
 
   // What window.aelab (aelab-api.js) works with; it calls start() once it is defined.
   self.aelabPage = {
-    page, ready, heap, withHeap, linkText,
+    page, ready, heap, linkText,
     start() { loadApp(self.crossOriginIsolated === true && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']); },
   };
 })();

@@ -193,10 +193,8 @@ void apply_settings(App& app, LessonRead& r) {
                choices_text(*row, row->link_choices) + (row->link_note ? row->link_note : ""));
       continue;
     }
-    Settings next = app_settings(app);
-    std::string error = setting_set_text(*row, value, &next);
-    if (error.empty()) error = app_apply_setting(app, *row, next);
-    if (!error.empty()) r.result.notices.push_back("lesson link: " + error);
+    if (const std::string error = app_set_text(app, row->key, value); !error.empty())
+      r.result.notices.push_back("lesson link: " + error);
   }
 }
 
