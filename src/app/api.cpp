@@ -140,6 +140,13 @@ void state_lesson_and_layout(JsonWriter& j, const App& app) {
   for (int i = 0; i < kControlCount; i++)
     if ((app.controls_drawn >> i) & 1u) drawn.push_back(kControlNames[i]);
   j.json("controlsDrawn", json_strings(drawn));
+  j.begin("widgets"); // named widgets drawn last frame (mark_item): what a journey clicks
+  for (const auto& [name, rect] : app.widgets) state_rect(j, app, name.c_str(), rect);
+  j.end();
+  std::vector<std::string> working;
+  for (int i = 0; i < int(Work::count); i++)
+    if ((app.working >> i) & 1u) working.push_back(kWorkNames[i]);
+  j.json("working", json_strings(working));
   j.begin("settingWidgets"); // the Train panel's widget of each setting drawn last frame
   for (size_t i = 0; i < app.setting_rects.size() && int(i) < kSettings.count; i++)
     if (app.setting_rects[i].w > 0) state_rect(j, app, kSettings.rows[i].key, app.setting_rects[i]);
@@ -194,6 +201,7 @@ std::string app_set_dataset(App& app, DatasetKind kind) {
                 : "type a folder of IDX files in the Model and data panel)");
   if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
   lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
+  lab_set_preprocess(lab, kind == DatasetKind::mnist); // MNIST's centring is for digits only
   app.training_set_requested = false;
   app.views.threshold = -1;
   app_request_data(app, DataTarget::test);

@@ -135,7 +135,9 @@ void tab_strip(App& app, const Rect& r, uint32_t column) {
           app.tab_select && app.tab == Panel(i) ? ImGuiTabItemFlags_SetSelected : 0;
       char label[48];
       std::snprintf(label, sizeof label, "%s###tab%d", narrow ? short_titles[i] : titles[i], i);
-      if (ImGui::BeginTabItem(label, nullptr, tab_flags)) {
+      const bool open = ImGui::BeginTabItem(label, nullptr, tab_flags);
+      mark_item(app, std::string("tab:") + kPanelNames[i]);
+      if (open) {
         if (!app.tab_select) app.tab = Panel(i);
         ImGui::EndTabItem();
       }
@@ -338,6 +340,8 @@ void app_frame(App& app) {
   ImGuiIO& io = ImGui::GetIO();
   app.frames++;
   app.fps = io.Framerate;
+  app.working = 0;
+  app.widgets.clear();
 
   if (app.lab.host->kind() == HostKind::frames) {
     adapt_budget(app);
@@ -386,6 +390,7 @@ void app_frame(App& app) {
   for (const ImGuiWindow* w = ImGui::GetCurrentContext()->HoveredWindow; w; w = w->ParentWindow)
     if (w->ScrollMax.y > 0 && !(w->Flags & ImGuiWindowFlags_NoScrollWithMouse)) app.wheel_wanted = true;
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
+  app_lab_work(app);
 }
 
 const char* fit_text(const char* long_text, const char* short_text) {
@@ -416,6 +421,8 @@ Rect item_rect() {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   return {a.x, a.y, b.x - a.x, b.y - a.y};
 }
+
+void mark_item(App& app, const std::string& name) { app.widgets.emplace_back(name, item_rect()); }
 
 void tip(const char* fmt, ...) {
   if (!ImGui::IsItemHovered()) return;

@@ -174,6 +174,25 @@ struct Lesson {
   std::vector<std::string> notices; // the bad values of the last link opened
 };
 
+// ---- work in progress (app_state.cpp): the one way the app keeps drawing frames. Every job that
+// is not finished says so each frame it runs (app_working); the platform draws the next frame
+// while any did (app_animating) and may sleep until an input event otherwise. state().working
+// lists them by name.
+enum class Work : uint8_t {
+  run,     // the run trains, validates, or answers a command
+  data,    // a data set or the model downloads (or waits to retry)
+  save,    // a model file is being written
+  message, // a message is on screen until it times out
+  map,     // the latent map is being built
+  scores,  // the anomaly view scores the test set (or the other data set)
+  figure,  // a view's picture waits for its next redraw
+  select,  // a tab chosen by the API or a script is selected next frame
+  count
+};
+inline constexpr const char* kWorkNames[] = {"run", "data",   "save",   "message",
+                                             "map", "scores", "figure", "select"};
+static_assert(std::size(kWorkNames) == size_t(Work::count), "a name per Work");
+
 // What the Train panel asks before it throws away a trained model.
 enum class ConfirmReset : uint8_t { none, reset, reset_and_start };
 
@@ -219,6 +238,10 @@ struct App {
   LayoutMode layout = LayoutMode::full; // this frame's
   Panel tab = Panel::views;             // the panel the compact and phone layouts show
   bool tab_select = false;              // select `tab` in the tab strip next frame
+  uint32_t working = 0;                 // bit i: Work(i) is unfinished this frame (app_working)
+  // Named widgets drawn this frame, where they are (state().widgets): what a person's journey
+  // clicks. mark_item() adds the last item drawn.
+  std::vector<std::pair<std::string, Rect>> widgets;
 };
 
 // The UI font's size: ImGui pixels from its ascent to its descent.
@@ -232,8 +255,12 @@ void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host)
 // Builds this frame's UI (and, on the frames host, advances training within the frame's budget).
 // Call between ImGui::NewFrame() and ImGui::Render().
 void app_frame(App& app);
-// True while something changes on its own (training, validation, loading, a message timing
-// out, commands in flight): the platform keeps drawing frames. Else it may wait for an event.
+// Job `work` is unfinished this frame: the platform draws another.
+void app_working(App& app, Work work);
+// The lab's own jobs (the run, downloads, a save, a message on screen) as Work; app_frame calls it.
+void app_lab_work(App& app);
+// True while any job said it is unfinished this frame (app_working): the platform keeps drawing
+// frames. Else it may wait for an event.
 bool app_animating(const App& app);
 // Sets up ImGui's style and font (the font's pixels per ImGui pixel: `raster_scale`; the caller
 // rebuilds the font texture). app_begin_frame calls it.
@@ -354,6 +381,14 @@ bool app_map_now(App& app);
 
 // A label as the lab shows it: "label 7", or with its class name ("label 9, Ankle boot").
 std::string label_text(const Lab& lab, int label);
+// What a data set of the lab holds, in words: "60,000 training digits", "10,000 test pictures"
+// (Fashion-MNIST and the user's own data hold pictures), its real count once it is loaded.
+std::string samples_text(const Lab& lab, DataTarget target);
+// "digits" for MNIST, "pictures" for the others.
+const char* samples_noun(const Lab& lab);
+// The run's progress as the Train panel says it: "this run: epoch 3 of 20, 45%, step 1234" (short:
+// "epoch 3 of 20, 45%"); a finished run says "epoch 20 of 20, done", never "21 of 20".
+std::string progress_text(const Lab& lab, bool short_text);
 
 // `long_text` if it fits in the rest of the line, else `short_text`.
 const char* fit_text(const char* long_text, const char* short_text);
@@ -362,6 +397,8 @@ void text_disabled_wrapped(const char* fmt, ...);
 
 // The last item's rectangle (window coordinates).
 Rect item_rect();
+// Records the last item drawn as widget `name` of state().widgets (what a journey clicks).
+void mark_item(App& app, const std::string& name);
 
 // From the scores as they are (scores_finish(app.views.scores, app.lab) first for up-to-date ones).
 AnomalyNumbers anomaly_numbers(const App& app);

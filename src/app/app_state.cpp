@@ -46,16 +46,50 @@ std::string app_reset(App& app, const ModelShape& shape) {
   return error;
 }
 
-bool app_animating(const App& app) {
+void app_working(App& app, Work work) { app.working |= 1u << int(work); }
+
+void app_lab_work(App& app) {
   const Lab& lab = app.lab;
-  const bool loading = lab.test.status == DataStatus::loading || lab.train.status == DataStatus::loading ||
-                       lab.other.status == DataStatus::loading;
-  const bool message_showing = !app.message.text.empty() && now_ms() < app.message.until_ms;
-  const View view = app.views.view;
-  const bool map_shown = view == View::map || view == View::grid || view == View::traverse;
-  const bool map_building = map_shown && map_busy(app.views.map, lab);
-  return !lab_settled(lab) || loading || message_showing || lab.save_seq != 0 || map_building ||
-         app.views.select;
+  if (!lab_settled(lab)) app_working(app, Work::run);
+  for (const DataSlot* slot : {&lab.test, &lab.train, &lab.other})
+    if (slot->status == DataStatus::loading) app_working(app, Work::data);
+  if (lab.save_seq != 0) app_working(app, Work::save);
+  if (!app.message.text.empty() && now_ms() < app.message.until_ms) app_working(app, Work::message);
+  if (app.views.select) app_working(app, Work::select);
+}
+
+bool app_animating(const App& app) { return app.working != 0; }
+
+const char* samples_noun(const Lab& lab) { return lab.dataset == DatasetKind::mnist ? "digits" : "pictures"; }
+
+std::string samples_text(const Lab& lab, DataTarget target) {
+  const bool train = target == DataTarget::train;
+  int count = train ? lab.train.count : lab.test.count;
+  if (count <= 0 && train) count = lab.latest.train_count;
+  if (count <= 0) count = train ? 60000 : 10000; // MNIST's and Fashion-MNIST's sizes
+  std::string digits = std::to_string(count), grouped;
+  for (size_t i = 0; i < digits.size(); i++) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped + (train ? " training " : " test ") + samples_noun(lab);
+}
+
+std::string progress_text(const Lab& lab, bool short_text) {
+  const Snapshot& run = lab.latest;
+  const int epochs = lab_config(lab).epochs;
+  const bool done = lab_epoch(lab) >= epochs;
+  const int epoch = done ? epochs : lab_epoch(lab) + 1;
+  char text[96];
+  if (done)
+    std::snprintf(text, sizeof text, "%sepoch %d of %d, done%s", short_text ? "" : "this run: ", epoch,
+                  epochs, short_text ? "" : (", step " + std::to_string(run.steps)).c_str());
+  else if (short_text)
+    std::snprintf(text, sizeof text, "epoch %d of %d, %.0f%%", epoch, epochs, 100.0f * run.epoch_fraction);
+  else
+    std::snprintf(text, sizeof text, "this run: epoch %d of %d, %.0f%%, step %lld", epoch, epochs,
+                  100.0f * run.epoch_fraction, (long long)run.steps);
+  return text;
 }
 
 std::string label_text(const Lab& lab, int label) {

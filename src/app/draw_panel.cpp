@@ -55,8 +55,9 @@ DrawLayout draw_layout(App& app, int images) {
       (app_control_shown(app, Control::noise) ? check_w + ImGui::CalcTextSize("corrupt").x : 0);
   const int control_rows = controls_w <= avail.x ? 1 : 2;
   const float text_h =
-      ImGui::CalcTextSize("Draw a digit above, or click one in the Gallery or on the Latent map.", nullptr,
-                          false, avail.x)
+      ImGui::CalcTextSize("Reconstruction loss (bce): 0.0000, the test set's mean 0.0000, higher than 00% of "
+                          "the test pictures; lower is better rebuilt.",
+                          nullptr, false, avail.x)
           .y +
       style.ItemSpacing.y;
   const float rest_h =
@@ -118,29 +119,50 @@ void draw_images(const Input& in, float side) {
   image("clean original", "clean", "##clean", in.clean);
 }
 
-// The reconstruction's loss (and which test picture it is), or what to do first.
-void draw_loss_line(const Lab& lab) {
+// The reconstruction's loss (and which test picture it is) against the test set's (its mean, and
+// where this one falls among them once the Anomaly view has scored them), or what to do first.
+void draw_loss_line(App& app) {
+  const Lab& lab = app.lab;
   const Input& in = lab.input;
   if (in.empty)
-    return text_disabled_wrapped("Draw a digit above, or click one in the Gallery or on the Latent map.");
+    return text_disabled_wrapped(lab.dataset == DatasetKind::mnist
+                                     ? "Draw a digit above, or click one in the Gallery or on the Latent map."
+                                     : "Draw above, or click a picture in the Gallery or on the Latent map.");
+  std::string line;
   if (in.test_digit >= 0 && lab.test.data)
-    ImGui::TextWrapped("Test picture #%d (%s)   loss (%s): %.4f", in.test_digit,
-                       label_text(lab, lab.test.data->labels[size_t(in.test_digit)]).c_str(),
-                       loss_name(lab_config(lab).loss), in.loss);
+    line = "Test picture #" + std::to_string(in.test_digit) + " (" +
+           label_text(lab, lab.test.data->labels[size_t(in.test_digit)]) + "), loss";
   else
-    ImGui::TextWrapped("Reconstruction loss (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
+    line = "Reconstruction loss";
+  char text[160];
+  std::snprintf(text, sizeof text, " (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
+  line += text;
+  const AnomalyNumbers a = anomaly_numbers(app);
+  const bool scored = a.percentile_of_input >= 0 && app.views.scores.version == lab_view_version(lab);
+  if (lab.latest.val.loss >= 0 && lab_scrub_index(lab) < 0) {
+    std::snprintf(text, sizeof text, ", the test set's mean %.4f", lab.latest.val.loss);
+    line += text;
+  }
+  if (scored) {
+    std::snprintf(text, sizeof text, ", higher than %.0f%% of the test %s", a.percentile_of_input,
+                  samples_noun(lab));
+    line += text;
+  }
+  ImGui::TextWrapped("%s; lower is better rebuilt.", line.c_str());
   tip(in.corrupt.kind != NoiseKind::none
           ? "How far the reconstruction is from the clean original, averaged over the 784\n"
-            "pixels: how well the network undid the noise."
+            "pixels: how well the network undid the noise. 0 would be a perfect copy."
           : "How far the reconstruction is from the input, averaged over the 784 pixels:\n"
-            "0 would be a perfect copy. Digits like the training set's score lowest.");
+            "0 would be a perfect copy. Pictures like the training set's score lowest; the\n"
+            "test set's mean is the validation loss, and the Anomaly view ranks this one\n"
+            "among the test set's.");
 }
 
 } // namespace
 
 void draw_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
-  begin_panel("Draw a digit", r);
+  begin_panel(lab.dataset == DatasetKind::mnist ? "Draw a digit###draw" : "Draw a picture###draw", r);
   panel_help(
       app, "draw",
       "Draw a digit with the mouse, a pen or a finger. The input is what the network sees: your drawing "
@@ -153,7 +175,7 @@ void draw_panel(App& app, const Rect& r) {
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail_w - l.canvas_side) / 2));
   canvas_widget(app, l.canvas_side);
   draw_images(lab.input, l.image_side);
-  draw_loss_line(lab);
+  draw_loss_line(app);
   ImGui::End();
 }
 

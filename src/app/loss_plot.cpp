@@ -191,10 +191,10 @@ void loss_plot(App& app, float w, float h, bool log_y) {
         (long long)p.step, p.epoch, p.val_loss);
     if (clicked) lab_scrub(lab, nearest);
   } else if (hovered) {
-    ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the 10,000\n"
-                      "test digits, after every epoch; each dot is a snapshot of the weights (click one).\n"
-                      "Loss (%s): lower is better.",
-                      loss_name(lab_config(lab).loss));
+    ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the\n"
+                      "%s, measured where its dots are; each dot is a snapshot of the\n"
+                      "weights (click one). Loss (%s): lower is better.",
+                      samples_text(lab, DataTarget::test).c_str(), loss_name(lab_config(lab).loss));
   }
 }
 

@@ -234,17 +234,16 @@ void progress_bar(App& app) {
   const Lab& lab = app.lab;
   const Snapshot& run = lab.latest;
   const int epochs = lab_config(lab).epochs;
-  char progress[96], short_progress[48];
-  std::snprintf(progress, sizeof progress, "this run: epoch %d of %d, %.0f%%, step %lld", lab_epoch(lab) + 1,
-                epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
-  std::snprintf(short_progress, sizeof short_progress, "epoch %d of %d, %.0f%%", lab_epoch(lab) + 1, epochs,
-                100.0f * run.epoch_fraction);
-  ImGui::ProgressBar(run.epoch_fraction, ImVec2(-FLT_MIN, 0), fit_text(progress, short_progress));
+  const bool done = lab_epoch(lab) >= epochs;
+  const std::string progress = progress_text(lab, false), short_progress = progress_text(lab, true);
+  ImGui::ProgressBar(done ? 1.0f : run.epoch_fraction, ImVec2(-FLT_MIN, 0),
+                     fit_text(progress.c_str(), short_progress.c_str()));
   if (!ImGui::IsItemHovered()) return;
   ImGui::BeginTooltip();
-  ImGui::Text("This run: epoch %d of the %d set below (a pass over the 60,000 training digits),\n"
+  ImGui::Text("This run: epoch %d of the %d set below (a pass over the %s),\n"
               "%.0f%% done; %lld steps so far (batches, each one update of the weights).",
-              lab_epoch(lab) + 1, epochs, 100.0f * run.epoch_fraction, (long long)run.steps);
+              done ? epochs : lab_epoch(lab) + 1, epochs, samples_text(lab, DataTarget::train).c_str(),
+              done ? 100.0f : 100.0f * run.epoch_fraction, (long long)run.steps);
   if (lab.host->kind() != HostKind::frames)
     ImGui::Text("Training runs on a %s of its own; the UI (%.0f fps now) shows its snapshots.",
                 lab.host->kind() == HostKind::thread ? "thread" : "Web Worker", app.fps);
@@ -285,13 +284,14 @@ void loss_lines(const Lab& lab) {
     ImGui::SameLine(0, 3 * ImGui::GetStyle().ItemSpacing.x);
   if (run.val.loss >= 0) {
     ImGui::TextUnformatted(val);
-    tip("The %s over the 10,000 test digits, which it never trains on,\n"
+    tip("The %s over the %s, which it never trains on,\n"
         "measured after step %lld (epoch %d). Lower is better: the reconstructions\n"
-        "of digits it has not seen are closer to them.",
-        loss_words, (long long)run.val.step, run.val.epoch);
+        "of %s it has not seen are closer to them.",
+        loss_words, samples_text(lab, DataTarget::test).c_str(), (long long)run.val.step, run.val.epoch,
+        samples_noun(lab));
   } else {
     ImGui::TextDisabled("%s", val);
-    tip("The loss over the 10,000 test digits, which it never trains on.");
+    tip("The loss over the %s, which it never trains on.", samples_text(lab, DataTarget::test).c_str());
   }
   if (lab.train.status == DataStatus::loading) {
     char text[64];
@@ -321,12 +321,15 @@ void losses_section(App& app) {
 
 void training_panel(App& app, const Rect& r) {
   begin_panel("Train", r);
-  panel_help(app, "train",
-             "Start trains the network on the 60,000 training digits, a batch at a time; the validation loss "
-             "is measured on the 10,000 test digits it never trains on, so it says how well it does on "
-             "pictures it has not seen. The timeline keeps snapshots of the weights: slide back to see every "
-             "view as the model was then. Keys, once you have clicked into the lab: Space starts or pauses, "
-             "S trains one batch, C clears the drawing, Escape gives the keyboard back to the page.");
+  const std::string help =
+      "Start trains the network on the " + samples_text(app.lab, DataTarget::train) +
+      ", a batch at a time; the validation loss is measured on the " +
+      samples_text(app.lab, DataTarget::test) +
+      " it never trains on, so it says how well it does on pictures it has not seen. The timeline keeps "
+      "snapshots of the weights: slide back to see every "
+      "view as the model was then. Keys, once you have clicked into the lab: Space starts or pauses, "
+      "S trains one batch, C clears the drawing, Escape gives the keyboard back to the page.";
+  panel_help(app, "train", help.c_str());
   if (app_model_data_mismatch(app)) data_mismatch_notice(app);
   run_buttons(app);
   if (!app.lab.latest.divergence.empty()) divergence_notice(app);

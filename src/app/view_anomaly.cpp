@@ -168,9 +168,12 @@ void histogram(App& app, const AnomalyNumbers& a, bool other, float plot_h) {
 
 // The threshold and the share above it, and where the input falls.
 void anomaly_lines(App& app, const AnomalyNumbers& a) {
-  ImGui::Text("threshold %.4f: %.1f%% of the test digits are above it", a.threshold, a.share_above);
+  const Lab& lab = app.lab;
+  ImGui::Text("threshold %.4f: %.1f%% of the test %s are above it", a.threshold, a.share_above,
+              samples_noun(lab));
   tip("A loss above the threshold counts as unusual. It starts at the 99th percentile of the test\n"
-      "digits' losses, so 1%% of them are flagged; drag it on the histogram.");
+      "%s' losses, so 1%% of them are flagged; drag it on the histogram.",
+      samples_noun(lab));
   if (app.views.threshold >= 0) {
     ImGui::SameLine();
     if (ImGui::SmallButton("back to the 99th percentile")) app.views.threshold = -1;
@@ -179,13 +182,14 @@ void anomaly_lines(App& app, const AnomalyNumbers& a) {
     ImGui::TextDisabled("draw something to see where it falls");
   else if (a.unusual)
     ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.35f, 1.0f),
-                       "your input: loss %.4f, higher than %.1f%% of the test digits: unusual", a.input_loss,
-                       a.percentile_of_input);
+                       "your input: loss %.4f, higher than %.1f%% of the test %s: unusual", a.input_loss,
+                       a.percentile_of_input, samples_noun(lab));
   else
-    ImGui::Text("your input: loss %.4f, higher than %.1f%% of the test digits: usual", a.input_loss,
-                a.percentile_of_input);
-  tip("Your input's reconstruction loss and where it falls among the 10,000 test digits'.\n"
-      "Draw a digit, then a scribble, a letter or a face, and compare.");
+    ImGui::Text("your input: loss %.4f, higher than %.1f%% of the test %s: usual", a.input_loss,
+                a.percentile_of_input, samples_noun(lab));
+  tip("Your input's reconstruction loss and where it falls among the %s'.\n"
+      "Draw something, then a scribble, a letter or a face, and compare.",
+      samples_text(lab, DataTarget::test).c_str());
 }
 
 // The ten worst-reconstructed test digits, `thumbs` units each (a click loads one).
@@ -219,15 +223,18 @@ void anomaly_view(App& app) {
   ViewsState& v = app.views;
   if (!need_test_set(lab, "The anomaly view")) return;
   const double frame_ms = app.fps > 1 ? 1000.0 / app.fps : 16.7;
-  scores_update(v.scores, lab, std::max(1.0, std::min(5.0, frame_ms / 12)));
+  if (scores_update(v.scores, lab, std::max(1.0, std::min(5.0, frame_ms / 12))))
+    app_working(app, Work::scores);
   if (!v.scores.sorted) {
     const float done = v.scores.next >= 0 ? float(v.scores.next) / float(lab.test.data->count) : 0.0f;
     char text[64];
-    std::snprintf(text, sizeof text, "scoring the %d test digits: %.0f%%", lab.test.data->count, 100 * done);
+    std::snprintf(text, sizeof text, "scoring the %d test %s: %.0f%%", lab.test.data->count,
+                  samples_noun(lab), 100 * done);
     ImGui::ProgressBar(done, ImVec2(-FLT_MIN, 0), text);
     return;
   }
-  scores_update(v.other_scores, lab, 2.0); // the other data set's, once it is loaded
+  if (scores_update(v.other_scores, lab, 2.0))
+    app_working(app, Work::scores); // the other data set's, once loaded
   update_auc(v);
   const bool other = v.other_scores.sorted && v.other_scores.version == v.scores.version;
   const AnomalyNumbers a = anomaly_numbers(app);

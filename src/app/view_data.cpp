@@ -82,6 +82,7 @@ const LatentMap* current_map(App& app, bool now) {
     map_finish(v.map, app.lab);
   else
     map_update(v.map, app.lab, std::max(1.0, std::min(5.0, frame_ms / 12)));
+  if (map_busy(v.map, app.lab)) app_working(app, Work::map);
   v.map_frame_ms = now_ms() - t0;
   return v.map.map.get();
 }
@@ -130,12 +131,15 @@ std::string endpoint_name(const Endpoint& e) {
 // Whether figure f is to be redrawn for `key`: at once when the run is idle or the figure's shape
 // changed (a picture of another size must never be read with the new sizes), at most every
 // kRefreshWhileTrainingMs while the run trains.
-bool stale(const App& app, Figure* f, uint64_t key, uint64_t shape) {
+bool stale(App& app, Figure* f, uint64_t key, uint64_t shape) {
   const ModelShape& m = app.lab.model->shape;
   shape = mix(mix(mix(shape, uint64_t(m.input_dim)), uint64_t(m.hidden_dim)), uint64_t(m.latent_dim));
   if (f->key == key && f->shape == shape) return false;
   const double now = now_ms();
-  if (f->shape == shape && lab_training(app.lab) && now - f->ms < kRefreshWhileTrainingMs) return false;
+  if (f->shape == shape && lab_training(app.lab) && now - f->ms < kRefreshWhileTrainingMs) {
+    app_working(app, Work::figure); // redrawn in a later frame
+    return false;
+  }
   f->ms = now;
   f->shape = shape;
   return true;

@@ -22,7 +22,7 @@ std::string endpoint_code(App& app, const Endpoint& e, std::vector<float>* code,
 std::string endpoint_name(const Endpoint& e);
 // Whether figure f is to be redrawn for `key`: at once when the run is idle or the figure's shape
 // changed, at most every kRefreshWhileTrainingMs while the run trains.
-bool stale(const App& app, Figure* f, uint64_t key, uint64_t shape);
+bool stale(App& app, Figure* f, uint64_t key, uint64_t shape);
 // The decoded plane as a figure: the decoder over an n x n grid of the map's plane.
 void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f);
 // The range unit u takes over the test set (from the map), else 0 to twice the input's value.

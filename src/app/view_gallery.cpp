@@ -22,7 +22,10 @@ void refresh_reconstructions(App& app) {
   const bool moved = g.cache_first != g.first;
   const double now = now_ms();
   if (!moved && g.cache_version == lab_view_version(lab)) return;
-  if (!moved && lab_training(lab) && now - g.cache_ms < kRefreshWhileTrainingMs) return;
+  if (!moved && lab_training(lab) && now - g.cache_ms < kRefreshWhileTrainingMs) {
+    app_working(app, Work::figure); // redrawn in a later frame
+    return;
+  }
   Matrix x({size_t(n), size_t(kPixels)});
   images_to_float(*lab.test.data, g.first, n, x.data());
   Matrix recon = reconstruct(*lab.model, x);

@@ -181,7 +181,8 @@ ImVec2 map_picture(App& app, const LatentMap& map, float side) {
 void map_progress(const Lab& lab, const MapState& m) {
   const float done = m.next >= 0 ? float(m.next) / float(lab.test.data->count) : 0;
   char text[64];
-  std::snprintf(text, sizeof text, "encoding the %d test digits: %.0f%%", lab.test.data->count, 100 * done);
+  std::snprintf(text, sizeof text, "encoding the %d test %s: %.0f%%", lab.test.data->count, samples_noun(lab),
+                100 * done);
   ImGui::ProgressBar(done, ImVec2(-FLT_MIN, 0), text);
 }
 
@@ -228,10 +229,10 @@ void map_view(App& app) {
     across_hovered = ImGui::IsItemHovered();
   }
   if (across_hovered || (hovered && nearest < 0))
-    ImGui::SetTooltip("Each dot is one of the %d test digits, placed by its %d-number code%s;\n"
+    ImGui::SetTooltip("Each dot is one of the %d test %s, placed by its %d-number code%s;\n"
                       "the colour is its label. The white ring is your input. The map is rebuilt\n"
                       "about once a second while training (last build %.0f ms of compute).",
-                      map->count(), lab.model->shape.latent_dim,
+                      map->count(), samples_noun(lab), lab.model->shape.latent_dim,
                       map->plane.pca ? " projected on its two main directions (PCA)" : "", v.map.compute_ms);
 }
 

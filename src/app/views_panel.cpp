@@ -38,7 +38,9 @@ void views_panel(App& app, const Rect& r) {
       const ImGuiTabItemFlags flags = v.select && int(v.view) == i ? ImGuiTabItemFlags_SetSelected : 0;
       char label[48];
       std::snprintf(label, sizeof label, "%s###view%d", narrow ? short_titles[i] : kViewTitles[i], i);
-      if (ImGui::BeginTabItem(label, nullptr, flags)) {
+      const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+      mark_item(app, std::string("view:") + view_name(View(i)));
+      if (open) {
         if (ImGui::IsItemHovered() && narrow) ImGui::SetTooltip("%s", kViewTitles[i]);
         if (!v.select) v.view = View(i);
         kViewDraw[i](app);

@@ -131,11 +131,12 @@ void scores_slice(ScoresState& s) {
 
 } // namespace
 
-void scores_update(ScoresState& s, const Lab& lab, double budget_ms) {
-  if (!scored_data(s, lab)) return;
+bool scores_update(ScoresState& s, const Lab& lab, double budget_ms) {
+  if (!scored_data(s, lab)) return false;
   if (scores_due(s, lab, now_ms()) && (s.next < 0 || !lab_training(lab))) scores_start(s, lab);
   const double start = now_ms();
   while (s.next >= 0 && (s.next == 0 || now_ms() - start < budget_ms)) scores_slice(s);
+  return s.next >= 0 || s.version != lab_view_version(lab);
 }
 
 bool scores_finish(ScoresState& s, const Lab& lab) {

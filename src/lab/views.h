@@ -48,7 +48,8 @@ struct ScoresState {
   int next = -1;
   std::vector<float> partial;
 };
-void scores_update(ScoresState& state, const Lab& lab, double budget_ms);
+// Returns true while the scores are unfinished: a pass runs or one is due.
+bool scores_update(ScoresState& state, const Lab& lab, double budget_ms);
 // Completes the scores of the model shown now; false without the pictures to score.
 bool scores_finish(ScoresState& state, const Lab& lab);
 

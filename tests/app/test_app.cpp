@@ -127,6 +127,12 @@ TEST(AppAnomaly, ScoresThresholdAndPercentileAgreeWithTheLosses) {
   const double mean = evaluate(*app.lab.model, test, LossKind::bce).mean_loss;
   lab_set_dataset(app.lab, false, test);
   lab_update(app.lab);
+  // scores_update says the pass is unfinished (the app keeps drawing frames) until it is done
+  // (200 pictures: one slice)
+  EXPECT_FALSE(app.views.scores.sorted);
+  EXPECT_FALSE(scores_update(app.views.scores, app.lab, 0.01));
+  EXPECT_TRUE(app.views.scores.sorted);
+  EXPECT_FALSE(scores_update(app.views.scores, app.lab, 0.01));
   ASSERT_TRUE(scores_finish(app.views.scores, app.lab));
   const std::vector<float>& losses = *app.views.scores.losses;
   ASSERT_EQ(losses.size(), 200u);
@@ -181,8 +187,12 @@ TEST(AppData, ChoosingFashionAsksForItsTestSetAndSaysTheShippedModelLearnedDigit
   EXPECT_EQ(asked, std::vector<std::string>{"1 mnist 1"});
   EXPECT_FALSE(app_model_data_mismatch(app));
 
+  EXPECT_TRUE(app.lab.input.preprocess);
+  EXPECT_EQ(samples_text(app.lab, DataTarget::train), "60,000 training digits");
   EXPECT_EQ(app_set_text(app, "dataset", "fashion"), "");
   EXPECT_EQ(asked.back(), "1 fashion 2");
+  EXPECT_FALSE(app.lab.input.preprocess); // MNIST's centring is for digits, not clothes
+  EXPECT_EQ(samples_text(app.lab, DataTarget::test), "10,000 test pictures");
   EXPECT_TRUE(app_model_data_mismatch(app)); // the shipped model learned MNIST
   const std::string json = app_state_json(app);
   EXPECT_NE(json.find("\"dataset\":\"fashion\""), std::string::npos) << json;
@@ -200,6 +210,33 @@ TEST(AppData, ChoosingFashionAsksForItsTestSetAndSaysTheShippedModelLearnedDigit
   EXPECT_EQ(app_use_own_data(app, "my folder"), "");
   EXPECT_EQ(app.lab.dataset, DatasetKind::custom);
   EXPECT_EQ(asked.back(), "1 custom 3");
+}
+
+// A run that finished its epochs says "epoch 2 of 2, done", never "epoch 3 of 2" (a classroom
+// found "epoch 21 of 20" after a run of 20).
+TEST(AppProgress, AFinishedRunSaysItsLastEpochNotTheNext) {
+  App app = make_app();
+  Dataset train;
+  train.count = 64, train.rows = 28, train.cols = 28;
+  train.images.assign(size_t(train.count) * kPixels, 0);
+  train.labels.assign(size_t(train.count), 0);
+  for (size_t i = 0; i < train.images.size(); i += 7) train.images[i] = 255;
+  lab_set_dataset(app.lab, true, train);
+  lab_set_dataset(app.lab, false, train);
+  ASSERT_EQ(app_set(app, "epochs", 2), "");
+  ASSERT_EQ(app_set(app, "batch", 32), "");
+  lab_update(app.lab);
+  EXPECT_EQ(progress_text(app.lab, true), "epoch 1 of 2, 0%");
+  lab_start(app.lab);
+  for (int i = 0; i < 1000 && app.lab.latest.status != RunStatus::finished; i++) {
+    app.lab.host->work(50);
+    lab_update(app.lab);
+  }
+  ASSERT_EQ(app.lab.latest.status, RunStatus::finished);
+  EXPECT_EQ(lab_epoch(app.lab), 2);
+  EXPECT_EQ(progress_text(app.lab, true), "epoch 2 of 2, done");
+  EXPECT_EQ(progress_text(app.lab, false), "this run: epoch 2 of 2, done, step 4");
+  EXPECT_EQ(samples_text(app.lab, DataTarget::train), "64 training digits");
 }
 
 TEST(AppData, ExcludedClassesAreATextSettingAndALessonKey) {
