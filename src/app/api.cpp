@@ -147,6 +147,10 @@ void state_lesson_and_layout(JsonWriter& j, const App& app) {
   for (int i = 0; i < int(Work::count); i++)
     if ((app.working >> i) & 1u) working.push_back(kWorkNames[i]);
   j.json("working", json_strings(working));
+  // the question asked before trained weights are thrown away (null: none open)
+  j.json("question", app.question.action == Discard::none
+                         ? "null"
+                         : json_string(kDiscardNames[int(app.question.action)]));
   j.begin("settingWidgets"); // the Train panel's widget of each setting drawn last frame
   for (size_t i = 0; i < app.setting_rects.size() && int(i) < kSettings.count; i++)
     if (app.setting_rects[i].w > 0) state_rect(j, app, kSettings.rows[i].key, app.setting_rects[i]);

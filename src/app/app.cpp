@@ -384,6 +384,7 @@ void app_frame(App& app) {
   for (int i = 0; i < kPanelCount; i++)
     if (app_panel_shown(app, Panel(i)) && l.panels[i].w > 0) draw[i](app, l.panels[i]);
   share_window(app);
+  discard_popup(app);
   tour_window(app);
   keyboard_shortcuts(app);
   app.wheel_wanted = false;

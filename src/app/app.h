@@ -77,7 +77,6 @@ struct DrawState {
 struct ShapeEdit {
   bool editing = false;
   ModelShape shape; // as typed
-  bool confirm_open = false;
 };
 
 struct GalleryState {
@@ -193,8 +192,28 @@ inline constexpr const char* kWorkNames[] = {"run", "data",   "save",   "message
                                              "map", "scores", "figure", "select"};
 static_assert(std::size(kWorkNames) == size_t(Work::count), "a name per Work");
 
-// What the Train panel asks before it throws away a trained model.
-enum class ConfirmReset : uint8_t { none, reset, reset_and_start };
+// An action that replaces the weights: the UI asks first where it would throw away a network
+// trained here (app_ask), offering to save it first (discard.cpp draws the question).
+enum class Discard : uint8_t {
+  none,
+  reset,   // new random weights, same shape
+  fresh,   // new random weights, then training starts
+  shipped, // back to the shipped model
+  load,    // a model file the person picks
+  dataset, // another data set (the network trained here learned the old one)
+  shape,   // a new architecture, random weights
+  lesson,  // a lesson link opened in this tab
+  count
+};
+inline constexpr const char* kDiscardNames[] = {"none", "reset",   "fresh", "shipped",
+                                                "load", "dataset", "shape", "lesson"};
+static_assert(std::size(kDiscardNames) == size_t(Discard::count), "a name per Discard");
+struct PendingDiscard {
+  Discard action = Discard::none;
+  DatasetKind dataset = DatasetKind::mnist; // dataset: the one chosen
+  ModelShape shape;                         // shape: the one typed in
+  std::string lesson;                       // lesson: the link
+};
 
 // How the panels are laid out (app.cpp): all five at once; the draw panel beside one tabbed
 // area (an embedded lab, or a window under about 1000x680); one panel at a time (a phone).
@@ -231,10 +250,10 @@ struct App {
   uint32_t controls_drawn = 0;     // bit i: control i was drawn last frame
   std::vector<Rect> setting_rects; // the Train panel's widget of each row of the settings table, last frame
   bool log_loss_plot = false;      // the Train panel's loss plot on a log scale
-  ConfirmReset confirm_reset = ConfirmReset::none;
-  int tour_step = -1;   // the first-visit tour's step shown (tour.cpp), -1: none
-  Rect tour_buttons[2]; // where its Next (or Done) and Skip buttons were drawn last frame
-  bool embed = false;   // ?embed=1: the compact layout at any size, with an "open the full lab" link
+  PendingDiscard question;         // the action asked about (action none: no question open)
+  int tour_step = -1;              // the first-visit tour's step shown (tour.cpp), -1: none
+  Rect tour_buttons[2];            // where its Next (or Done) and Skip buttons were drawn last frame
+  bool embed = false; // ?embed=1: the compact layout at any size, with an "open the full lab" link
   LayoutMode layout = LayoutMode::full; // this frame's
   Panel tab = Panel::views;             // the panel the compact and phone layouts show
   bool tab_select = false;              // select `tab` in the tab strip next frame
@@ -255,6 +274,16 @@ void app_init(App& app, const Platform& platform, std::unique_ptr<RunHost> host)
 // Builds this frame's UI (and, on the frames host, advances training within the frame's budget).
 // Call between ImGui::NewFrame() and ImGui::Render().
 void app_frame(App& app);
+// Weights trained in this lab that a reset, a load or a lesson would throw away (steps trained
+// here; Reset also counts a loaded model's epochs).
+bool app_would_discard(const App& app, Discard action);
+// Does `p` now, or, where it would throw away trained weights, keeps it as app.question for the
+// person to answer (discard.cpp: do it, save first, or cancel). "" or why it failed.
+std::string app_ask(App& app, const PendingDiscard& p);
+// Does `p` without asking: the answer's "do it".
+std::string app_do(App& app, const PendingDiscard& p);
+// The question's popup (ImGui); app_frame calls it at the top level.
+void discard_popup(App& app);
 // Job `work` is unfinished this frame: the platform draws another.
 void app_working(App& app, Work work);
 // The lab's own jobs (the run, downloads, a save, a message on screen) as Work; app_frame calls it.
@@ -386,6 +415,17 @@ std::string label_text(const Lab& lab, int label);
 std::string samples_text(const Lab& lab, DataTarget target);
 // "digits" for MNIST, "pictures" for the others.
 const char* samples_noun(const Lab& lab);
+// The loss plot's points (x: epochs once the training set's size is known, else steps): the
+// smoothed training loss, every validation pass where it was measured (each epoch's end and the
+// early passes of the first epoch, which are the timeline's snapshots), and the snapshots' dots.
+struct LossPoint {
+  float x, y;
+};
+struct LossPlotData {
+  std::vector<LossPoint> train, val, dots;
+  bool epochs = false; // the x axis counts epochs (else steps)
+};
+LossPlotData loss_plot_data(const Lab& lab);
 // The run's progress as the Train panel says it: "this run: epoch 3 of 20, 45%, step 1234" (short:
 // "epoch 3 of 20, 45%"); a finished run says "epoch 20 of 20, done", never "21 of 20".
 std::string progress_text(const Lab& lab, bool short_text);
@@ -409,6 +449,9 @@ void update_auc(ViewsState& v);
 
 // Axis ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi].
 std::vector<double> nice_ticks(double lo, double hi, int count);
+// A log axis's ticks over [lo, hi] (lo > 0): 1, 2 and 5 times each power of ten (only the powers
+// of ten where that gives more than `count`); within less than that, nice_ticks's.
+std::vector<double> log_ticks(double lo, double hi, int count);
 
 // The last item's tooltip while it is hovered: what a number or control on screen is.
 void tip(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -46,6 +46,54 @@ std::string app_reset(App& app, const ModelShape& shape) {
   return error;
 }
 
+bool app_would_discard(const App& app, Discard action) {
+  const Snapshot& run = app.lab.latest;
+  if (action == Discard::shape) return true; // always asked ("Build this model...")
+  const bool reset = action == Discard::reset || action == Discard::fresh;
+  return run.steps > 0 || (reset && run.epochs_before > 0);
+}
+
+std::string app_ask(App& app, const PendingDiscard& p) {
+  if (!app_would_discard(app, p.action)) return app_do(app, p);
+  app.question = p;
+  return "";
+}
+
+std::string app_do(App& app, const PendingDiscard& p) {
+  Lab& lab = app.lab;
+  std::string error;
+  switch (p.action) {
+  case Discard::none:
+  case Discard::count:
+    break;
+  case Discard::reset:
+  case Discard::fresh:
+    error = app_reset(app, lab.model->shape);
+    if (error.empty() && p.action == Discard::fresh) lab_start(lab);
+    break;
+  case Discard::shipped:
+    error = lab_back_to_shipped(lab);
+    app.shape_edit.editing = false;
+    app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
+    return error;
+  case Discard::load:
+    error =
+        app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
+    break;
+  case Discard::dataset:
+    error = app_set_dataset(app, p.dataset);
+    break;
+  case Discard::shape:
+    error = app_reset(app, p.shape);
+    break;
+  case Discard::lesson:
+    app_apply_lesson(app, p.lesson);
+    break;
+  }
+  if (!error.empty()) app_message(app, error, true);
+  return error;
+}
+
 void app_working(App& app, Work work) { app.working |= 1u << int(work); }
 
 void app_lab_work(App& app) {
@@ -73,6 +121,66 @@ std::string samples_text(const Lab& lab, DataTarget target) {
     grouped += digits[i];
   }
   return grouped + (train ? " training " : " test ") + samples_noun(lab);
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || count < 1) return ticks;
+  const double raw = (hi - lo) / count, power = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw / power < 1.5   ? power
+                      : raw / power < 3.5 ? 2 * power
+                      : raw / power < 7.5 ? 5 * power
+                                          : 10 * power;
+  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) ticks.push_back(t);
+  return ticks;
+}
+
+std::vector<double> log_ticks(double lo, double hi, int count) {
+  std::vector<double> ticks;
+  if (!(lo > 0) || !(hi > lo)) return ticks;
+  for (double decade = std::pow(10.0, std::floor(std::log10(lo))); decade <= hi; decade *= 10)
+    for (double m : {1.0, 2.0, 5.0})
+      if (m * decade >= lo * (1 - 1e-9) && m * decade <= hi * (1 + 1e-9)) ticks.push_back(m * decade);
+  if (int(ticks.size()) > count) { // many decades: their 1s only
+    std::vector<double> ones;
+    for (double t : ticks)
+      if (std::fabs(std::log10(t) - std::round(std::log10(t))) < 1e-9) ones.push_back(t);
+    if (ones.size() >= 2) ticks = ones;
+  }
+  return ticks.size() >= 2 ? ticks : nice_ticks(lo, hi, count); // within a decade: linear steps
+}
+
+LossPlotData loss_plot_data(const Lab& lab) {
+  LossPlotData d;
+  const int batch = std::max(1, lab_config(lab).batch_size);
+  const int64_t train_count = lab.latest.train_count;
+  const double per_epoch = train_count > 0 ? double((train_count + batch - 1) / batch) : 0;
+  d.epochs = per_epoch > 0;
+  for (const CurvePoint& c : lab.latest.curves.train)
+    d.train.push_back({float(d.epochs ? c.x / per_epoch : c.x), c.y});
+  int64_t epoch_start = 0; // the step the point's epoch began at
+  int epoch_of_start = 0;
+  for (const TimelinePoint& p : lab.latest.timeline) {
+    if (p.epoch != epoch_of_start) epoch_start = p.step, epoch_of_start = p.epoch;
+    float x = float(p.step);
+    if (d.epochs) { // its epoch plus the fraction of the next one
+      x = float(p.epoch);
+      if (p.step > epoch_start) x += std::min(0.99f, float(double(p.step - epoch_start) / per_epoch));
+    }
+    d.dots.push_back({x, p.val_loss});
+  }
+  if (!d.epochs) return d;
+  // validation: each epoch's point, and every snapshot's pass between them (the timeline may have
+  // thinned its snapshots; the epochs' points stay)
+  d.val = d.dots;
+  for (const CurvePoint& c : lab.latest.curves.val) d.val.push_back({c.x, c.y});
+  std::stable_sort(d.val.begin(), d.val.end(),
+                   [](const LossPoint& a, const LossPoint& b) { return a.x < b.x; });
+  d.val.erase(
+      std::unique(d.val.begin(), d.val.end(),
+                  [](const LossPoint& a, const LossPoint& b) { return std::fabs(a.x - b.x) < 1e-4f; }),
+      d.val.end());
+  return d;
 }
 
 std::string progress_text(const Lab& lab, bool short_text) {

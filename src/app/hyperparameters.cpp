@@ -167,31 +167,14 @@ bool setting_widget(App& app, const Setting& row, Settings* next, TwoColumns& co
 void shape_buttons(App& app, TwoColumns& cols) {
   ShapeEdit& edit = app.shape_edit;
   if (!edit.editing || edit.shape == app.lab.model->shape) return;
-  if (ImGui::Button("Build this model...")) edit.confirm_open = true;
+  if (ImGui::Button("Build this model...")) {
+    PendingDiscard p{Discard::shape};
+    p.shape = edit.shape;
+    app_ask(app, p);
+  }
   ImGui::SameLine();
   if (ImGui::Button("Keep the current one")) edit.editing = false;
   cols.new_row();
-}
-
-void build_model_popup(App& app) {
-  ShapeEdit& edit = app.shape_edit;
-  if (edit.confirm_open) {
-    ImGui::OpenPopup("Build a new model?");
-    edit.confirm_open = false;
-  }
-  if (!ImGui::BeginPopupModal("Build a new model?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  const ModelShape& s = edit.shape;
-  ImGui::Text("784-%d-%d-%d-784 with random weights (seed %d).", s.hidden_dim, s.latent_dim, s.hidden_dim,
-              int(lab_config(app.lab).seed));
-  ImGui::TextUnformatted("The current weights are lost unless you save them first.");
-  if (ImGui::Button("Build it")) {
-    std::string error = app_reset(app, s);
-    if (!error.empty()) app_message(app, error, true);
-    ImGui::CloseCurrentPopup();
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
 }
 
 } // namespace
@@ -214,10 +197,16 @@ void hyperparameters(App& app) {
       edit.editing = true, edit.shape = next.shape;
       continue;
     }
+    if (row.part == SettingPart::dataset &&
+        next.dataset != now.dataset) { // the trained network is asked about
+      PendingDiscard p{Discard::dataset};
+      p.dataset = next.dataset;
+      app_ask(app, p);
+      continue;
+    }
     if (const std::string error = app_apply_setting(app, row, next); !error.empty())
       app_message(app, error, true);
   }
-  build_model_popup(app);
 }
 
 } // namespace aelab

@@ -16,34 +16,19 @@ namespace {
 
 constexpr ImU32 kTrainColor = IM_COL32(110, 170, 255, 255), kValColor = IM_COL32(255, 200, 90, 255);
 
-// The curves and the timeline's dots as (epoch, loss) points: steps become epochs once the
-// training set's size is known (until then the axis is of steps).
+// The curves and the dots in ImGui's points.
 struct PlotData {
   std::vector<ImVec2> train, val, dots;
   bool epochs = false; // the x axis counts epochs (else steps)
 };
 
 PlotData plot_data(const Lab& lab) {
+  const LossPlotData l = loss_plot_data(lab);
   PlotData d;
-  const int batch = std::max(1, lab_config(lab).batch_size);
-  const int64_t train_count = lab.latest.train_count;
-  const double per_epoch = train_count > 0 ? double((train_count + batch - 1) / batch) : 0;
-  d.epochs = per_epoch > 0;
-  for (const CurvePoint& c : lab.latest.curves.train)
-    d.train.push_back(ImVec2(float(d.epochs ? c.x / per_epoch : c.x), c.y));
-  if (d.epochs)
-    for (const CurvePoint& c : lab.latest.curves.val) d.val.push_back(ImVec2(c.x, c.y));
-  int64_t epoch_start = 0; // the step the point's epoch began at
-  int epoch_of_start = 0;
-  for (const TimelinePoint& p : lab.latest.timeline) {
-    if (p.epoch != epoch_of_start) epoch_start = p.step, epoch_of_start = p.epoch;
-    float x = float(p.step);
-    if (d.epochs) { // its epoch plus the fraction of the next one
-      x = float(p.epoch);
-      if (p.step > epoch_start) x += std::min(0.99f, float(double(p.step - epoch_start) / per_epoch));
-    }
-    d.dots.push_back(ImVec2(x, p.val_loss));
-  }
+  d.epochs = l.epochs;
+  for (const LossPoint& p : l.train) d.train.push_back(ImVec2(p.x, p.y));
+  for (const LossPoint& p : l.val) d.val.push_back(ImVec2(p.x, p.y));
+  for (const LossPoint& p : l.dots) d.dots.push_back(ImVec2(p.x, p.y));
   return d;
 }
 
@@ -53,6 +38,11 @@ struct PlotFrame {
   double x_hi = 1, lo = DBL_MAX, hi = -DBL_MAX, y_lo = 0, y_hi = 1;
   bool log_y = false;
   double fy(double v) const { return log_y ? std::log10(v) : v; }
+  // the loss axis's ticks over the frame's range (padding included)
+  std::vector<double> ticks(int count) const {
+    const double a = log_y ? std::pow(10.0, y_lo) : y_lo, b = log_y ? std::pow(10.0, y_hi) : y_hi;
+    return log_y ? log_ticks(a, b, count) : nice_ticks(a, b, count);
+  }
   ImVec2 at(double x, double y) const {
     return ImVec2(a.x + float((b.x - a.x) * x / x_hi),
                   b.y - float((b.y - a.y) * (fy(y) - y_lo) / (y_hi - y_lo)));
@@ -73,7 +63,7 @@ bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, PlotFram
   f->y_lo = f->fy(f->lo) - pad, f->y_hi = f->fy(f->hi) + pad;
   float label_w = 0; // room for the widest tick label on the left, and a line below
   char buf[32];
-  for (double v : nice_ticks(f->lo, f->hi, std::max(2, int(size.y / 40)))) {
+  for (double v : f->ticks(std::max(2, int(size.y / 40)))) {
     std::snprintf(buf, sizeof buf, "%.3g", v);
     label_w = std::max(label_w, ImGui::CalcTextSize(buf).x);
   }
@@ -88,7 +78,7 @@ void plot_axes(const PlotFrame& f, bool epochs) {
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const float line_h = ImGui::GetTextLineHeight();
   char buf[32];
-  for (double v : nice_ticks(f.lo, f.hi, std::max(2, int(f.size.y / 40)))) {
+  for (double v : f.ticks(std::max(2, int(f.size.y / 40)))) {
     const ImVec2 p = f.at(0, v);
     if (p.y < f.a.y - 1 || p.y > f.b.y + 1) continue;
     dl->AddLine(ImVec2(f.a.x, p.y), ImVec2(f.b.x, p.y), IM_COL32(255, 255, 255, 22));

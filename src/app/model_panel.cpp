@@ -40,9 +40,10 @@ void data_choice(App& app) {
   ImGui::SetNextItemWidth(-FLT_MIN);
   const char* items = app.own_data_name.empty() ? "MNIST digits\0Fashion-MNIST clothes\0"
                                                 : "MNIST digits\0Fashion-MNIST clothes\0your own data\0";
-  if (ImGui::Combo("##dataset", &kind, items)) {
-    const std::string error = app_set_dataset(app, DatasetKind(kind));
-    if (!error.empty()) app_message(app, error, true);
+  if (ImGui::Combo("##dataset", &kind, items) && DatasetKind(kind) != lab.dataset) {
+    PendingDiscard p{Discard::dataset};
+    p.dataset = DatasetKind(kind);
+    app_ask(app, p);
   }
   tip("What the network learns from and is tested on: MNIST's handwritten digits,\n"
       "Fashion-MNIST's pictures of clothes (the same 28x28 format), or IDX files of your own.\n"
@@ -110,21 +111,16 @@ void model_panel(App& app, const Rect& r) {
   if (save) {
     if (ImGui::Button(app.platform.web ? "Save (download)" : "Save"))
       lab_save(lab); // saved when the run answers
+    mark_item(app, "save");
     same_line_if_fits("Load...");
   }
   if (load) { // Load, and Back to the shipped model (both replace the model)
-    if (ImGui::Button(app.platform.web ? "Load..." : "Load")) {
-      std::string error =
-          app.platform.load_model ? app.platform.load_model(app.model_path) : "loading is not available here";
-      if (!error.empty()) app_message(app, error, true);
-    }
+    if (ImGui::Button(app.platform.web ? "Load..." : "Load")) app_ask(app, {Discard::load});
+    mark_item(app, "load");
     same_line_if_fits("Back to the shipped model");
     ImGui::BeginDisabled(lab.shipped_model.empty());
-    if (ImGui::Button("Back to the shipped model")) {
-      std::string error = lab_back_to_shipped(lab);
-      app.shape_edit.editing = false;
-      app_message(app, error.empty() ? "shipped model loaded" : error, !error.empty());
-    }
+    if (ImGui::Button("Back to the shipped model")) app_ask(app, {Discard::shipped});
+    mark_item(app, "shipped");
     ImGui::EndDisabled();
   }
 

@@ -57,38 +57,6 @@ void divergence_notice(App& app) {
                       "The weights from just before it happened are back in the model.");
 }
 
-// "Throw away the trained weights?": Reset and Train a fresh network ask first.
-void confirm_reset_popup(App& app) {
-  Lab& lab = app.lab;
-  if (app.confirm_reset != ConfirmReset::none && !ImGui::IsPopupOpen("Throw away the trained weights?"))
-    ImGui::OpenPopup("Throw away the trained weights?");
-  if (!ImGui::BeginPopupModal("Throw away the trained weights?", nullptr,
-                              ImGuiWindowFlags_AlwaysAutoResize)) {
-    app.confirm_reset = ConfirmReset::none;
-    return;
-  }
-  const Snapshot& run = lab.latest;
-  ImGui::Text("%s has been trained for %u epochs%s.", lab.model_name.c_str(),
-              run.epochs_before + uint32_t(lab_epoch(lab)), run.steps > 0 ? " (some of them here)" : "");
-  ImGui::TextUnformatted(
-      lab.shipped_model.empty()
-          ? "New random weights replace it; save it first to keep it."
-          : "New random weights replace it (\"Back to the shipped model\" brings that one back).");
-  const bool start = app.confirm_reset == ConfirmReset::reset_and_start;
-  if (ImGui::Button(start ? "Train from scratch" : "Reset")) {
-    const std::string error = app_reset(app, lab.model->shape);
-    if (!error.empty())
-      app_message(app, error, true);
-    else if (start)
-      lab_start(lab);
-    app.confirm_reset = ConfirmReset::none;
-    ImGui::CloseCurrentPopup();
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("Cancel")) app.confirm_reset = ConfirmReset::none, ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
-}
-
 // The timeline slider: scrub back through the snapshots; every view shows that model.
 void timeline_section(App& app) {
   Lab& lab = app.lab;
@@ -157,7 +125,7 @@ void data_mismatch_notice(App& app) {
   if (app_control_shown(app, Control::start) && app_control_shown(app, Control::reset)) {
     char label[64];
     std::snprintf(label, sizeof label, "Train a new one on %s", dataset_title(lab.dataset));
-    if (ImGui::Button(label)) app_train_new_model(app);
+    if (ImGui::Button(label)) app_ask(app, {Discard::fresh});
     tip("Random weights, then training starts on the chosen data. \"Back to the shipped model\"\n"
         "(Model and data panel) brings the trained one back.");
   }
@@ -184,7 +152,7 @@ void continue_or_fresh_buttons(App& app) {
                       app.lab.latest.epochs_before);
   ImGui::SameLine();
   if (ImGui::Button(long_labels ? "Train a fresh network...###fresh" : "Train fresh...###fresh"))
-    app.confirm_reset = ConfirmReset::reset_and_start;
+    app_ask(app, {Discard::fresh});
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Random weights, then training from scratch: watch a network learn.");
   ImGui::SameLine();
@@ -194,7 +162,6 @@ void continue_or_fresh_buttons(App& app) {
 void run_buttons(App& app) {
   Lab& lab = app.lab;
   const Snapshot& run = lab.latest;
-  const bool trained = run.epochs_before > 0 || run.steps > 0;
   const bool untouched = run.epochs_before > 0 && run.steps == 0 && !lab_training(lab);
   if (!app_control_shown(app, Control::start)) {
   } else if (lab_training(lab)) {
@@ -213,17 +180,11 @@ void run_buttons(App& app) {
     ImGui::SameLine();
   }
   if (app_control_shown(app, Control::reset)) {
-    if (ImGui::Button("Reset")) {
-      if (trained)
-        app.confirm_reset = ConfirmReset::reset; // a trained model is asked about first
-      else
-        app_reset(app, lab.model->shape);
-    }
+    if (ImGui::Button("Reset")) app_ask(app, {Discard::reset}); // a trained model is asked about first
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab_config(lab).seed));
     ImGui::SameLine();
   }
-  confirm_reset_popup(app);
   const char* status = status_text(lab);
   if (ImGui::CalcTextSize(status).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine(); // its own line
   ImGui::TextDisabled("%s", status);
@@ -340,18 +301,6 @@ void training_panel(App& app, const Rect& r) {
   hyperparameters(app);
   losses_section(app);
   ImGui::End();
-}
-
-std::vector<double> nice_ticks(double lo, double hi, int count) {
-  std::vector<double> ticks;
-  if (!(hi > lo) || count < 1) return ticks;
-  const double raw = (hi - lo) / count, power = std::pow(10.0, std::floor(std::log10(raw)));
-  const double step = raw / power < 1.5   ? power
-                      : raw / power < 3.5 ? 2 * power
-                      : raw / power < 7.5 ? 5 * power
-                                          : 10 * power;
-  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step) ticks.push_back(t);
-  return ticks;
 }
 
 } // namespace aelab

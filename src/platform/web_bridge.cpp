@@ -156,8 +156,16 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_save_projector() {
   return give(app_save_projector(app()));
 }
 
-// Opens a lesson link's settings (the URL hash): {"unknown": [keys], "notices": [lines]}.
+// Opens a lesson link's settings (the URL hash): {"unknown": [keys], "notices": [lines]}. Over a
+// network trained here it asks first (the answer opens it): {"asked": true}.
 EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
+  if (app_would_discard(app(), Discard::lesson)) {
+    PendingDiscard p{Discard::lesson};
+    p.lesson = text;
+    app_ask(app(), p);
+    web_wake();
+    return give("{" asked ":true," unknown ":[]," notices ":[]}");
+  }
   const LessonResult r = app_apply_lesson(app(), text);
   lab_update(app().lab);
   return give("{\"unknown\":" + json_strings(r.unknown) + ",\"notices\":" + json_strings(r.notices) + "}");

@@ -239,6 +239,94 @@ TEST(AppProgress, AFinishedRunSaysItsLastEpochNotTheNext) {
   EXPECT_EQ(samples_text(app.lab, DataTarget::train), "64 training digits");
 }
 
+// Every action that replaces weights trained here asks first (a classroom lost 20 epochs to
+// "Back to the shipped model"); with nothing trained here they act at once.
+TEST(AppDiscard, ActionsOverANetworkTrainedHereAskFirst) {
+  App app = make_app();
+  Dataset train;
+  train.count = 64, train.rows = 28, train.cols = 28;
+  train.images.assign(size_t(train.count) * kPixels, 0);
+  train.labels.assign(size_t(train.count), 0);
+  for (size_t i = 0; i < train.images.size(); i += 5) train.images[i] = 255;
+  lab_set_dataset(app.lab, true, train);
+  for (Discard d : {Discard::reset, Discard::shipped, Discard::load, Discard::dataset, Discard::lesson})
+    EXPECT_FALSE(app_would_discard(app, d)) << kDiscardNames[int(d)];
+  EXPECT_TRUE(app_would_discard(app, Discard::shape)); // a new architecture is always asked about
+  lab_step(app.lab, 3);
+  for (int i = 0; i < 100 && app.lab.latest.steps < 3; i++) app.lab.host->work(20), lab_update(app.lab);
+  ASSERT_EQ(app.lab.latest.steps, 3);
+  const uint64_t version = app.lab.model_version;
+  for (Discard d : {Discard::reset, Discard::fresh, Discard::shipped, Discard::load, Discard::dataset,
+                    Discard::shape, Discard::lesson}) {
+    PendingDiscard p{d};
+    p.dataset = DatasetKind::fashion;
+    p.shape = app.lab.model->shape;
+    p.lesson = "latent=2";
+    EXPECT_TRUE(app_would_discard(app, d)) << kDiscardNames[int(d)];
+    EXPECT_EQ(app_ask(app, p), "");
+    EXPECT_EQ(app.question.action, d); // asked, not done
+    app.lab.host->work(5), lab_update(app.lab);
+    EXPECT_EQ(app.lab.model_version, version) << kDiscardNames[int(d)];
+    EXPECT_EQ(app.lab.dataset, DatasetKind::mnist);
+    EXPECT_NE(app_state_json(app).find(std::string("\"question\":\"") + kDiscardNames[int(d)] + "\""),
+              std::string::npos);
+    app.question = PendingDiscard{};
+  }
+  PendingDiscard lesson{Discard::lesson};
+  lesson.lesson = "latent=2";
+  EXPECT_EQ(app_do(app, lesson), ""); // the answer "Open the lesson"
+  lab_update(app.lab);
+  EXPECT_EQ(app.lab.model->shape.latent_dim, 2);
+}
+
+// The loss plot draws validation where it was measured: the first epoch's early passes (steps
+// 20, 100, 300) lie between epoch 0 and epoch 1 on the line, not only as dots beside a straight
+// line from 0 to 1.
+TEST(LossPlot, ValidationIsDrawnThroughEveryPassWhereItWasMeasured) {
+  App app = make_app();
+  Dataset train;
+  train.count = 400 * 8, train.rows = 28, train.cols = 28; // 400 steps of 8 an epoch
+  train.images.assign(size_t(train.count) * kPixels, 0);
+  train.labels.assign(size_t(train.count), 0);
+  for (size_t i = 0; i < train.images.size(); i += 3) train.images[i] = 255;
+  Dataset test = train;
+  test.count = 64, test.images.resize(size_t(64) * kPixels), test.labels.resize(64);
+  lab_set_dataset(app.lab, true, train);
+  lab_set_dataset(app.lab, false, test);
+  ASSERT_EQ(app_set(app, "batch", 8), "");
+  ASSERT_EQ(app_set(app, "epochs", 1), "");
+  lab_update(app.lab);
+  lab_start(app.lab);
+  for (int i = 0; i < 4000 && app.lab.latest.status != RunStatus::finished; i++)
+    app.lab.host->work(20), lab_update(app.lab);
+  ASSERT_EQ(app.lab.latest.status, RunStatus::finished);
+  const LossPlotData d = loss_plot_data(app.lab);
+  ASSERT_TRUE(d.epochs);
+  std::vector<float> xs;
+  for (const LossPoint& p : d.val) xs.push_back(p.x);
+  // epoch 0 (before training), steps 20, 100 and 300 of 400, epoch 1
+  const std::vector<float> expected = {0, 0.05f, 0.25f, 0.75f, 1};
+  ASSERT_EQ(xs.size(), expected.size()) << ::testing::PrintToString(xs);
+  for (size_t i = 0; i < xs.size(); i++) EXPECT_NEAR(xs[i], expected[i], 1e-4) << i;
+  for (const LossPoint& dot : d.dots) { // every dot lies on the line
+    bool on = false;
+    for (const LossPoint& p : d.val) on = on || (p.x == dot.x && p.y == dot.y);
+    EXPECT_TRUE(on) << dot.x;
+  }
+}
+
+// A log loss axis has ticks below 0.2 (a classroom saw none): 1, 2 and 5 of each decade.
+TEST(LossPlot, LogTicksAreDecadesWith2And5) {
+  EXPECT_EQ(log_ticks(0.07, 0.7, 6), (std::vector<double>{0.1, 0.2, 0.5}));
+  const std::vector<double> t = log_ticks(0.06, 0.45, 6);
+  EXPECT_EQ(t, (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(log_ticks(0.001, 10, 4), (std::vector<double>{0.001, 0.01, 0.1, 1, 10})); // the 1s only
+  const std::vector<double> narrow = log_ticks(0.081, 0.089, 4); // within a decade: linear steps
+  ASSERT_GE(narrow.size(), 2u);
+  EXPECT_GE(narrow.front(), 0.081);
+  EXPECT_LE(narrow.back(), 0.089);
+}
+
 TEST(AppData, ExcludedClassesAreATextSettingAndALessonKey) {
   App app = make_app();
   uint32_t classes = 0;
