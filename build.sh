@@ -362,6 +362,9 @@ run_app_tests() {
   say "the settings table in the page: every row through aelab.set, state() and a link; the Train panel by mouse and keys (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/settings.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the settings test of the page failed"
+  say "a classroom's journeys by mouse, touch and keys alone: nothing stalls untouched, a lesson carries a trained model, a flaky network (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/classroom.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the classroom journeys failed"
   say "desktop soak (Xvfb)"
   bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }

@@ -72,6 +72,7 @@
       const s = page.runtime ? JSON.parse(Module.UTF8ToString(Module._aelab_state())) : { ready: false };
       s.readyMs = page.readyMs;
       s.script = page.script; // aelab-mt.js or aelab.js
+      s.threadsFallback = page.threadsFallback || null; // why the threaded build was not used
       s.crossOriginIsolated = self.crossOriginIsolated === true;
       s.pageErrors = page.errors.slice();
       s.copied = page.copied || null; // the last text a Copy button put on the clipboard
@@ -86,7 +87,10 @@
         const row = settingRow(key); // unknown keys go to the app, which lists the known ones
         const refuse = (expected) => { throw new Error(`aelab.set: ${key} = ${JSON.stringify(given)}: expected ${expected}`); };
         let error;
-        if (row && row.kind === 'text') {
+        if (key === 'model') { // what the lab shows: 'shipped', 'random', or a model file's address
+          if (typeof given !== 'string') refuse("'shipped', 'random' or a .aelab or .npz file");
+          error = Module.ccall('aelab_set_text', 'string', ['string', 'string'], [key, given]);
+        } else if (row && row.kind === 'text') {
           // a text ('mask:0.3', 'none'); a list of classes as an array ([3, 5]) or a number (7)
           const text = Array.isArray(given) ? (given.length ? given.join(',') : 'none')
             : typeof given === 'number' ? String(given) : given;

@@ -12,11 +12,50 @@ self.aelabLoad = (function () {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
-  // The whole body of a URL as bytes, gunzipped; onProgress(fraction, loaded, total) as it comes.
-  async function fetchBytes(url, onProgress) {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
-    const total = Number(response.headers.get('Content-Length')) || 0;
+  // A failed fetch is tried again after these waits (15 s in all) before it fails: a classroom's
+  // network drops for a moment. Not after an HTTP answer that another try cannot change (404).
+  const retryWaitsMs = [1000, 2000, 4000, 8000];
+  const waiting = new Set(); // the waits in progress: retryNow() ends them at once
+  function retryNow() { for (const wake of [...waiting]) wake(); }
+  const transient = (status) => status === 408 || status === 429 || status >= 500;
+
+  // The whole body of a URL as bytes, gunzipped; onProgress(fraction, loaded, total) as it comes
+  // (fraction and total 0 where the size is not known: a server that compresses on the fly sends
+  // the compressed size); onWait(text) says what a retry waits for ('' once it tries again).
+  async function fetchBytes(url, onProgress, onWait) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const bytes = await fetchOnce(url, onProgress);
+        if (attempt > 0 && onWait) onWait('');
+        return bytes;
+      } catch (e) {
+        if (e.final || attempt >= retryWaitsMs.length) throw e;
+        const ms = retryWaitsMs[attempt];
+        if (onWait) onWait(`${e.message}; trying again in ${ms / 1000} s (try ${attempt + 2} of ${retryWaitsMs.length + 1})`);
+        await new Promise((resolve) => {
+          const wake = () => { clearTimeout(timer); waiting.delete(wake); resolve(); };
+          const timer = setTimeout(wake, ms);
+          waiting.add(wake);
+        });
+        if (onWait) onWait(`trying ${url} again`);
+      }
+    }
+  }
+
+  async function fetchOnce(url, onProgress) {
+    let response;
+    try {
+      response = await fetch(url);
+    } catch (e) {
+      throw new Error(`${url}: ${e.message} (offline?)`);
+    }
+    if (!response.ok) {
+      const e = new Error(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
+      e.final = !transient(response.status);
+      throw e;
+    }
+    const encoding = (response.headers.get('Content-Encoding') || 'identity').toLowerCase();
+    const total = encoding === 'identity' ? Number(response.headers.get('Content-Length')) || 0 : 0;
     const reader = response.body.getReader();
     const chunks = [];
     let loaded = 0;
@@ -25,7 +64,7 @@ self.aelabLoad = (function () {
       if (done) break;
       chunks.push(value);
       loaded += value.byteLength;
-      if (onProgress && total) onProgress(Math.min(1, loaded / total), loaded, total);
+      if (onProgress) onProgress(total >= loaded ? loaded / total : 0, loaded, total >= loaded ? total : 0);
     }
     const bytes = new Uint8Array(loaded);
     for (let i = 0, at = 0; i < chunks.length; at += chunks[i].byteLength, i++) bytes.set(chunks[i], at);
@@ -39,10 +78,10 @@ self.aelabLoad = (function () {
     return { imagesName: `${prefix}-images-idx3-ubyte.gz`, labelsName: `${prefix}-labels-idx1-ubyte.gz` };
   }
   // A split's images and labels, fetched from `dir`: {images, labels, imagesName, labelsName}.
-  async function fetchSplit(dir, train, onProgress) {
+  async function fetchSplit(dir, train, onProgress, onWait) {
     const split = splitNames(dir, train);
-    split.images = await fetchBytes(split.imagesName, onProgress);
-    split.labels = await fetchBytes(split.labelsName);
+    split.images = await fetchBytes(split.imagesName, onProgress && ((f) => f > 0 && onProgress(f)), onWait);
+    split.labels = await fetchBytes(split.labelsName, null, onWait);
     return split;
   }
 
@@ -105,5 +144,5 @@ self.aelabLoad = (function () {
     return all;
   }
 
-  return { gunzip, fetchBytes, dataDirs, splitNames, fetchSplit, be32, idxKind, storedNpz };
+  return { gunzip, fetchBytes, retryNow, dataDirs, splitNames, fetchSplit, be32, idxKind, storedNpz };
 })();

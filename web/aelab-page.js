@@ -60,11 +60,15 @@
   }
 
   // The model downloads while the app does; the overlay shows its progress.
+  // (the size is known only where the server sends the bytes as they are: one that compresses on
+  // the fly sends the compressed size, which the decoded bytes pass)
   const modelProgress = (fraction, loaded, total) => {
     if (page.readyMs === null && !statusText.className)
-      setStatus(`Loading the trained network: ${(loaded / 1e6).toFixed(2)} of ${(total / 1e6).toFixed(2)} MB`, fraction);
+      setStatus(total ? `Loading the trained network: ${(loaded / 1e6).toFixed(2)} of ${(total / 1e6).toFixed(2)} MB`
+                      : `Loading the trained network: ${(loaded / 1e6).toFixed(2)} MB`, total ? fraction : undefined);
   };
-  const modelFetch = load.fetchBytes('model.aelab', modelProgress).then((bytes) => ({ bytes }), (error) => ({ error }));
+  const modelWait = (text) => { if (page.readyMs === null && text) setStatus(`Loading the trained network: ${text}`); };
+  const modelFetch = load.fetchBytes('model.aelab', modelProgress, modelWait).then((bytes) => ({ bytes }), (error) => ({ error }));
 
   async function handOverModel() {
     setStatus('Starting the lab...');
@@ -93,11 +97,13 @@
     return load.fetchSplit(load.dataDirs[dataset], train, progress);
   }
 
+  // What a download waits for before it tries again ('' once it does): shown by its progress bar.
+  const dataWaiting = (target, gen, text) => Module.ccall('aelab_data_waiting', null, ['number', 'string', 'number'], [target, text, gen]);
   async function loadSplit(target, dataset, gen) {
     const progress = (f) => Module._aelab_data_progress(target, f);
     try {
       progress(0);
-      const split = await fetchSplit(dataset, target === 0, (f) => progress(0.97 * f));
+      const split = await fetchSplit(dataset, target === 0, (f) => progress(0.97 * f), (text) => dataWaiting(target, gen, text));
       // the images go straight into the buffer the app keeps them in (no second copy)
       const at = Module._aelab_image_buffer(split.images.length); // may grow the memory: view it after
       heap(Uint8Array).set(split.images, at);
@@ -183,6 +189,8 @@
         withHeap([bytes], (p) => Module._aelab_worker_snapshot(p, bytes.length));
       } else if (m.type === 'progress' && m.train) { // the page has its own test set already
         if (m.gen === page.data.gen) Module._aelab_data_progress(0, m.fraction);
+      } else if (m.type === 'waiting' && m.train) {
+        dataWaiting(0, m.gen, m.text);
       } else if (m.type === 'failed' || m.type === 'fatal') {
         page.errors.push(m.error);
         Module.ccall('aelab_data_failed', null, ['number', 'string', 'number'],
@@ -230,14 +238,16 @@
   });
   window.addEventListener('error', (e) => page.errors.push(String(e.message)));
 
-  // Emscripten's Module: settings for aelab.js, and the functions the app calls (main_web.cpp).
-  window.Module = {
+  // Emscripten's Module: settings for aelab.js, and the functions the app calls (main_web.cpp). A
+  // fresh one for each build tried (a threaded build that failed may have left its marks).
+  const makeModule = () => ({
     canvas,
     locateFile: (path) => path, // next to this page, whatever folder it is served from
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     onAbort: (what) => fatal(`The app stopped: ${what}`),
     onRuntimeInitialized() {
+      if (this !== window.Module) return; // a build given up on (loadApp) that started after all
       page.runtime = true;
       if (embedded) Module._aelab_set_embed(1);
       handOverModel().then(() => {
@@ -268,6 +278,25 @@
       else page.worker.postMessage({ type: 'load', train, seq, gen, dir: load.dataDirs[dataset] || load.dataDirs.mnist });
     },
     aelabOpenModelPicker: () => fileInput.click(),
+    // A lesson link's model=FILE: relative to this page, or an absolute address; retried like
+    // every download. An .npz from Keras or PyTorch is rewritten as the app reads it.
+    async aelabFetchModel(name) {
+      try {
+        const url = new URL(name, location.href).href;
+        let bytes = await load.fetchBytes(url, null, (text) => text && page.errors.push(`model ${name}: ${text}`));
+        if (/\.npz$/i.test(name)) bytes = await load.storedNpz(bytes);
+        const error = withHeap([bytes], (p) => Module.ccall('aelab_model_file', 'string',
+          ['number', 'number', 'string'], [p, bytes.length, name]));
+        if (error) page.errors.push(error);
+      } catch (e) {
+        Module.ccall('aelab_model_file_failed', null, ['string', 'string'], [name, e.message]);
+      }
+    },
+    // The Retry button: every download waiting to try again tries now, the worker's too.
+    aelabRetryDownloads() {
+      load.retryNow();
+      if (page.worker) page.worker.postMessage({ type: 'retry' });
+    },
     aelabOpenDataPicker: () => fileInput.click(),
     aelabDownload(bytes, name) {
       download(bytes, name);
@@ -319,7 +348,8 @@
       if (tour === '1' || (tour !== '0' && !seen && !inFrame)) Module._aelab_start_tour();
       resolveReady();
     },
-  };
+  });
+  window.Module = makeModule();
   if (typeof WebAssembly !== 'object') fatal('This browser has no WebAssembly.');
 
   // ---- lesson links: the URL hash holds the lab's settings (docs/teaching.md); the lab reads
@@ -379,17 +409,38 @@
     setTimeout(announce, 500);
   }
 
-  // Start the app: the threaded build if this page may use shared memory, else (or if it fails
-  // to load) the single-thread one.
+  // Start the app: the threaded build if this page may use shared memory, else the single-thread
+  // one. A threaded build that fails to load, throws (WebKitGTK says crossOriginIsolated but has no
+  // SharedArrayBuffer), or has not started within kThreadedStartMs gives way to the single-thread
+  // one with a fresh Module; state().threadsFallback says why.
+  const kThreadedStartMs = 12000;
   function loadApp(names) {
     const script = document.createElement('script');
+    let settled = false;
+    const giveUp = (why) => {
+      if (settled || page.runtime) return;
+      settled = true;
+      script.remove();
+      if (names.length > 1) {
+        page.threadsFallback = `${names[0]}: ${why}; using ${names[1]}`;
+        page.errors.push(page.threadsFallback);
+        window.Module = makeModule();
+        loadApp(names.slice(1));
+      } else {
+        fatal(`Could not load ${names[0]}: ${why}.`);
+      }
+    };
     script.src = names[0];
     script.async = true;
-    script.onerror = () => {
-      script.remove();
-      if (names.length > 1) loadApp(names.slice(1));
-      else fatal(`Could not load ${names[0]}.`);
-    };
+    script.onerror = () => giveUp('it did not load');
+    if (names.length > 1) {
+      const thrown = (e) => {
+        if (e.filename && e.filename.endsWith(names[0])) giveUp(`it stopped: ${e.message}`);
+      };
+      window.addEventListener('error', thrown);
+      script.onload = () => setTimeout(() => giveUp(`it had not started after ${kThreadedStartMs / 1000} s`), kThreadedStartMs);
+      ready.then(() => window.removeEventListener('error', thrown));
+    }
     page.script = names[0];
     document.body.appendChild(script);
   }
@@ -416,6 +467,11 @@
   // What window.aelab (aelab-api.js) works with; it calls start() once it is defined.
   self.aelabPage = {
     page, ready, heap, linkText,
-    start() { loadApp(self.crossOriginIsolated === true && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']); },
+    start() {
+      // shared memory needs both: WebKitGTK is isolated yet has no SharedArrayBuffer
+      const shared = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+      if (self.crossOriginIsolated === true && !shared) page.threadsFallback = 'no SharedArrayBuffer in this browser; using aelab.js';
+      loadApp(shared && threadsAllowed ? ['aelab-mt.js', 'aelab.js'] : ['aelab.js']);
+    },
   };
 })();

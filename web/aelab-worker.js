@@ -9,9 +9,11 @@
 //                    data/fashion/ for Fashion-MNIST) and give it to the run
 //                  {type: 'load', train, seq, gen, own: {images, labels, imagesName, labelsName}}
 //                    the same with the user's own files, which the page has
-//   to the page:   {type: 'ready'}, {type: 'snapshot', bytes}, {type: 'progress', train, gen, fraction},
-//                  {type: 'failed', train, gen, error}, {type: 'fatal', error}
 //                  {type: 'gen', gen} a new data set was chosen (after the commands that forget the old)
+//                  {type: 'retry'} a download waiting to try again tries now (the lab's Retry)
+//   to the page:   {type: 'ready'}, {type: 'snapshot', bytes}, {type: 'progress', train, gen, fraction},
+//                  {type: 'waiting', train, gen, text} a download waits to try again ('' done),
+//                  {type: 'failed', train, gen, error}, {type: 'fatal', error}
 // gen numbers the page's data set choices: a split loaded for an older choice is dropped.
 'use strict';
 const inbox = [];
@@ -45,7 +47,8 @@ async function loadSplit(m) {
   latestGen = Math.max(latestGen, gen);
   try {
     const progress = (f) => self.postMessage({ type: 'progress', train, gen, fraction: 0.97 * f });
-    const split = m.own || await self.aelabLoad.fetchSplit(m.dir || self.aelabLoad.dataDirs.mnist, train, progress);
+    const wait = (text) => self.postMessage({ type: 'waiting', train, gen, text });
+    const split = m.own || await self.aelabLoad.fetchSplit(m.dir || self.aelabLoad.dataDirs.mnist, train, progress, wait);
     inbox.push(gen < latestGen ? { type: 'skip', seq } : { type: 'dataset', train, seq, gen, ...split });
     schedule();
   } catch (e) {
@@ -104,6 +107,7 @@ self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'load') loadSplit(m);
   else if (m.type === 'gen') latestGen = Math.max(latestGen, m.gen); // a new data set was chosen
+  else if (m.type === 'retry') self.aelabLoad.retryNow();
   else inbox.push(m);
   schedule();
 };

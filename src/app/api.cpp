@@ -9,10 +9,21 @@
 
 namespace aelab {
 
+void app_retry_data(App& app, DataTarget target) {
+  const DataSlot& slot = lab_data_slot(app.lab, target);
+  if (slot.status == DataStatus::loading) {
+    if (app.platform.retry_downloads) app.platform.retry_downloads();
+    return;
+  }
+  if (target == DataTarget::train) app.training_set_asked_at = int64_t(app.lab.starts);
+  app_request_data(app, target);
+}
+
 void app_request_data(App& app, DataTarget target) {
   Lab& lab = app.lab;
   lab_data_slot(lab, target).status = DataStatus::loading;
   lab_data_slot(lab, target).progress = 0;
+  lab_data_slot(lab, target).waiting.clear();
   const DatasetKind kind = target == DataTarget::other ? lab.other_kind : lab.dataset;
   if (app.platform.request_data) app.platform.request_data(target, kind, lab.data_generation);
 }
@@ -37,6 +48,7 @@ void state_model_and_data(JsonWriter& j, const App& app) {
         .string("status", data_status_name(slot->status))
         .number("progress", slot->progress)
         .number("count", slot->count)
+        .string("waiting", slot->waiting)
         .string("error", slot->error)
         .end();
   j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
@@ -206,7 +218,7 @@ std::string app_set_dataset(App& app, DatasetKind kind) {
   if (kind == lab.dataset && lab.test.status != DataStatus::failed && kind != DatasetKind::custom) return "";
   lab_choose_dataset(lab, kind); // the user's own data: chosen again, its files may be new
   lab_set_preprocess(lab, kind == DatasetKind::mnist); // MNIST's centring is for digits only
-  app.training_set_requested = false;
+  app.training_set_asked_at = -1;
   app.views.threshold = -1;
   app_request_data(app, DataTarget::test);
   if (app_model_data_mismatch(app))
@@ -280,6 +292,7 @@ std::string app_set(App& app, const std::string& name, double value) {
 }
 
 std::string app_set_text(App& app, const std::string& name, const std::string& text) {
+  if (name == "model") return app_open_model_file(app, text); // not a setting: what the lab shows
   const Setting* row = find_setting(name);
   if (!row) return unknown_setting(name);
   Settings next = app_settings(app);

@@ -146,6 +146,7 @@ void tab_strip(App& app, const Rect& r, uint32_t column) {
       if (ImGui::TabItemButton(narrow ? "Share" : "Share / make a lesson", ImGuiTabItemFlags_Trailing))
         app.share_open = true;
       app.share_button = item_rect();
+      mark_item(app, "share");
     }
     if (app.embed && app.platform.open_full_lab) {
       if (ImGui::TabItemButton(narrow ? "Full lab" : "Open the full lab", ImGuiTabItemFlags_Trailing))
@@ -245,8 +246,12 @@ void adapt_budget(App& app) {
 void request_training_set_if_needed(App& app) {
   const bool wanted =
       app.lab.latest.status == RunStatus::waiting_for_data && app.lab.latest.seq >= app.lab.dataset_seq;
-  if (!wanted || app.lab.train.status != DataStatus::absent || app.training_set_requested) return;
-  app.training_set_requested = true;
+  if (!wanted) return;
+  const DataStatus status = app.lab.train.status;
+  const bool first = status == DataStatus::absent && app.training_set_asked_at < 0;
+  const bool again = status == DataStatus::failed && app.training_set_asked_at != int64_t(app.lab.starts);
+  if (!first && !again) return;
+  app.training_set_asked_at = int64_t(app.lab.starts);
   app_request_data(app, DataTarget::train);
 }
 
@@ -421,6 +426,40 @@ void same_line_if_fits(const char* next_label) {
 Rect item_rect() {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   return {a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void data_status_line(App& app, const char* name, DataTarget target, const char* absent_text) {
+  const DataSlot& slot = lab_data_slot(app.lab, target);
+  const char* const ids[] = {"retry:train", "retry:test", "retry:other"};
+  auto retry_button = [&] {
+    if (ImGui::Button(slot.status == DataStatus::failed ? "Retry" : "Retry now")) app_retry_data(app, target);
+    mark_item(app, ids[int(target)]);
+  };
+  switch (slot.status) {
+  case DataStatus::ready:
+    ImGui::Text("%s: %d images", name, slot.count);
+    break;
+  case DataStatus::absent:
+    ImGui::TextDisabled("%s: %s", name, absent_text);
+    break;
+  case DataStatus::failed:
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
+    ImGui::TextWrapped("%s: %s", name, slot.error.c_str());
+    ImGui::PopStyleColor();
+    retry_button();
+    break;
+  case DataStatus::loading: {
+    char text[96];
+    std::snprintf(text, sizeof text, "loading the %s: %.0f%%", name, 100 * slot.progress);
+    ImGui::ProgressBar(slot.progress, ImVec2(-FLT_MIN, 0), text);
+    if (slot.waiting.empty()) break;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
+    ImGui::TextWrapped("%s", slot.waiting.c_str());
+    ImGui::PopStyleColor();
+    retry_button();
+    break;
+  }
+  }
 }
 
 void mark_item(App& app, const std::string& name) { app.widgets.emplace_back(name, item_rect()); }

@@ -18,6 +18,12 @@ namespace aelab {
 // What the desktop and the browser do differently.
 struct Platform {
   bool web = false;
+  // Fetches a model file that a lesson link names (model=FILE: relative to the page, or an
+  // absolute URL; on the desktop a path): the platform later calls app_model_file_arrived or
+  // app_model_file_failed with the same name. Unset: links cannot name files.
+  std::function<void(const std::string& file)> fetch_model;
+  // The downloads waiting to try again try now (the Retry button); may be unset.
+  std::function<void()> retry_downloads;
   // Starts loading data for `target`: the training or test split of `dataset` (the other target
   // takes that data set's test split). The browser fetches it (the training set into its Web
   // Worker where the run lives there; the user's own files from the page); the desktop reads it
@@ -165,9 +171,19 @@ inline constexpr const char* kPanelNames[] = {"draw", "latent", "train", "views"
 static_assert(std::size(kPanelNames) == kPanelCount, "a name per Panel");
 // The controls a link can hide (<name>_hide=1) are lab/settings.h's Control.
 
+// A lesson's model file (lesson_model_file): the model as it is now, weights only, float16 like the shipped
+// one (float32 where a weight does not fit), named by a checksum of its bytes
+// ("aelab-lesson-1a2b3c4d.aelab").
+struct LessonModelFile {
+  std::string name;
+  std::vector<uint8_t> bytes;
+};
+
 struct Lesson {
   uint32_t panels = kAllPanels; // bit i: panel i is shown
   int model = 0;                // what the link starts from: 0 the model as now, 1 shipped, 2 random
+  std::string model_file;       // the model file the link opened (model=FILE), "" none
+  std::string downloaded_file;  // the model file the Share window last downloaded
   bool hidden[kControlCount] = {};
   std::string title, note;          // shown at the top when set
   std::vector<std::string> notices; // the bad values of the last link opened
@@ -209,10 +225,13 @@ inline constexpr const char* kDiscardNames[] = {"none", "reset",   "fresh", "shi
                                                 "load", "dataset", "shape", "lesson"};
 static_assert(std::size(kDiscardNames) == size_t(Discard::count), "a name per Discard");
 struct PendingDiscard {
+  PendingDiscard() = default;
+  PendingDiscard(Discard a) : action(a) {} // NOLINT: app_ask(app, Discard::reset) reads well
   Discard action = Discard::none;
   DatasetKind dataset = DatasetKind::mnist; // dataset: the one chosen
   ModelShape shape;                         // shape: the one typed in
   std::string lesson;                       // lesson: the link
+  int lesson_model = -1;                    // the Share window's "starts from" once done (-1: unchanged)
 };
 
 // How the panels are laid out (app.cpp): all five at once; the draw panel beside one tabbed
@@ -229,7 +248,9 @@ struct App {
   int frames = 0;
   float fps = 0;
   float frame_cpu_ms = 0; // main-thread time of a frame (moving average), measured by the platform
-  bool training_set_requested = false;
+  // lab.starts when the training set was last asked for (-1: not for this data set): a Start or
+  // Step after its download failed asks again
+  int64_t training_set_asked_at = -1;
   // The user's own data: what it is, for the UI ("4 files: ..."; the desktop's folder); empty
   // until some was given (app_use_own_data).
   std::string own_data_name;
@@ -243,6 +264,9 @@ struct App {
   char model_path[512] = "model.aelab"; // model panel (desktop)
   ViewsState views;
   Lesson lesson;
+  // lesson_model_file's answer for one model version (the link asks for it every half second)
+  mutable uint64_t lesson_file_version = ~0ull;
+  mutable LessonModelFile lesson_file;
   bool share_open = false;         // the Share / make a lesson window
   Rect panel_rects[kPanelCount];   // the layout of the last frame (state().layout); zero: not shown
   Rect share_button;               // where the Share button was drawn last frame
@@ -251,6 +275,7 @@ struct App {
   std::vector<Rect> setting_rects; // the Train panel's widget of each row of the settings table, last frame
   bool log_loss_plot = false;      // the Train panel's loss plot on a log scale
   PendingDiscard question;         // the action asked about (action none: no question open)
+  std::string model_file_loading;  // the model file a lesson link asked the platform for, until it comes
   int tour_step = -1;              // the first-visit tour's step shown (tour.cpp), -1: none
   Rect tour_buttons[2];            // where its Next (or Done) and Skip buttons were drawn last frame
   bool embed = false; // ?embed=1: the compact layout at any size, with an "open the full lab" link
@@ -337,6 +362,11 @@ std::string app_limits_json();
 // Asks the platform for a split: the test or training set of the data set chosen, or the other
 // data set's test set (the slot is marked loading).
 void app_request_data(App& app, DataTarget target);
+// The Retry button: a download waiting to try again tries now; a failed one is asked for again.
+void app_retry_data(App& app, DataTarget target);
+// A data set's line: its progress while it downloads (and what a retry waits for), its count, or
+// why it failed; Retry where it waits or failed. `id` names the Retry button (state().widgets).
+void data_status_line(App& app, const char* name, DataTarget target, const char* absent_text);
 // Asks the platform for the test set of the data set chosen, unless it is loaded or loading.
 void app_request_test_set(App& app);
 // Chooses the data set and asks the platform for its test set ("" or why not: "custom" before
@@ -360,6 +390,20 @@ struct LessonResult {
 // then the model (the shipped one, or random weights of the shape asked for), the view, the
 // panels and hidden controls, the title and note. Never stops at a bad value.
 LessonResult app_apply_lesson(App& app, const std::string& text);
+// model=FILE: whether `name` can be a model file's name or URL (ends in .aelab or .npz, no spaces).
+bool is_model_file_name(const std::string& name);
+// Opens model file `name` as a lesson link does: the shipped model until it arrives (a notice if
+// it does not). "" or why the name cannot be one (aelab.set({model: ...}) also takes 'shipped'
+// and 'random').
+std::string app_open_model_file(App& app, const std::string& name);
+// The model file a link's model=FILE named has arrived, or could not be had ("" or the error).
+std::string app_model_file_arrived(App& app, const std::string& name, const uint8_t* bytes, size_t size);
+void app_model_file_failed(App& app, const std::string& name, const std::string& error);
+// The model as it is now as a lesson's file (lesson_model_file).
+LessonModelFile lesson_model_file(const App& app);
+// What "the model as it is now" puts in the link: "shipped", "random", the file a link opened
+// (untrained since), else lesson_model_file's name.
+std::string lesson_model_value(const App& app);
 // A lesson file's text as a link's settings: one "key=value" per line (values as in a link,
 // percent-encoded where they hold '&'), '#' starts a comment line.
 std::string lesson_from_file(const std::string& text);

@@ -90,6 +90,7 @@ std::string app_do(App& app, const PendingDiscard& p) {
     app_apply_lesson(app, p.lesson);
     break;
   }
+  if (error.empty() && p.lesson_model >= 0) app.lesson.model = p.lesson_model;
   if (!error.empty()) app_message(app, error, true);
   return error;
 }
@@ -102,6 +103,7 @@ void app_lab_work(App& app) {
   for (const DataSlot* slot : {&lab.test, &lab.train, &lab.other})
     if (slot->status == DataStatus::loading) app_working(app, Work::data);
   if (lab.save_seq != 0) app_working(app, Work::save);
+  if (!app.model_file_loading.empty()) app_working(app, Work::data);
   if (!app.message.text.empty() && now_ms() < app.message.until_ms) app_working(app, Work::message);
   if (app.views.select) app_working(app, Work::select);
 }

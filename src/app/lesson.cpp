@@ -2,11 +2,15 @@
 // as "key=value&key=value" text (the page's URL hash, the desktop's --lesson). One reader and
 // one writer, so a link the lab writes opens as the same lab. docs/teaching.md lists the keys.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "app/app.h"
+#include "core/checksum.h"
 #include "core/limits.h"
+#include "core/model_file.h"
 
 namespace aelab {
 
@@ -153,10 +157,10 @@ void read_pair(LessonRead& r, const std::string& key, const std::string& value) 
   if (row && key == row->key && row->in_link != InLink::never) {
     read_setting(r, *row, value);
   } else if (key == "model") {
-    if (value == "shipped" || value == "random")
+    if (value == "shipped" || value == "random" || is_model_file_name(value))
       r.model = value;
     else
-      r.notice(key, value, "'shipped' or 'random'");
+      r.notice(key, value, "'shipped', 'random' or a .aelab or .npz file");
   } else if (key == "view") {
     if (view_from_name(value, &view))
       r.view = value;
@@ -202,7 +206,9 @@ void apply_settings(App& app, LessonRead& r) {
 void apply_model(App& app, LessonRead& r) {
   Lab& lab = app.lab;
   std::string error;
-  if (r.model == "random" || (r.shape_given && !(r.shape == lab.model->shape))) {
+  if (is_model_file_name(r.model)) { // the shipped model until the file arrives (app_apply_lesson)
+    if (!lab.shipped_model.empty() && lab.model_name != "shipped model") error = lab_back_to_shipped(lab);
+  } else if (r.model == "random" || (r.shape_given && !(r.shape == lab.model->shape))) {
     if (r.model == "shipped") {
       const ModelShape& m = lab.model->shape;
       r.result.notices.push_back("lesson link: model=shipped: the shipped model is 784-" +
@@ -233,10 +239,85 @@ LessonResult app_apply_lesson(App& app, const std::string& text) {
   apply_settings(app, r);
   apply_model(app, r);
   if (!r.view.empty()) app_view(app, r.view);
+  const std::string opened = app.lesson.model_file; // kept while the model the link opened stays
   app.lesson = r.lesson;
+  app.lesson.model_file = r.model.empty() ? opened : "";
   if (r.tab >= 0) app.tab = Panel(r.tab), app.tab_select = true;
   app.lesson.notices = r.result.notices; // shown above the panels until dismissed
+  if (is_model_file_name(r.model)) app_open_model_file(app, r.model);
   return r.result;
+}
+
+bool is_model_file_name(const std::string& name) {
+  auto ends = [&](const char* suffix) {
+    const size_t n = std::strlen(suffix);
+    if (name.size() <= n) return false;
+    for (size_t i = 0; i < n; i++)
+      if (std::tolower(static_cast<unsigned char>(name[name.size() - n + i])) != suffix[i]) return false;
+    return true;
+  };
+  if (name.size() > 500 || !(ends(".aelab") || ends(".npz"))) return false;
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\') return false;
+  return true;
+}
+
+std::string app_open_model_file(App& app, const std::string& name) {
+  if (name == "shipped") return app_do(app, {Discard::shipped});
+  if (name == "random") return app_reset(app, app.lab.model->shape);
+  if (!is_model_file_name(name))
+    return "model = '" + name + "': expected 'shipped', 'random' or a .aelab or .npz file";
+  Lab& lab = app.lab;
+  if (!lab.shipped_model.empty() && lab.model_name != "shipped model") lab_back_to_shipped(lab);
+  if (!app.platform.fetch_model) return "model = '" + name + "': model files cannot be fetched here";
+  app.lesson.model_file = name;
+  app.model_file_loading = name;
+  app.platform.fetch_model(name);
+  return "";
+}
+
+std::string app_model_file_arrived(App& app, const std::string& name, const uint8_t* bytes, size_t size) {
+  if (name != app.model_file_loading) return ""; // a file asked for before another
+  app.model_file_loading.clear();
+  std::string error = app_load_model_bytes(app, bytes, size, name);
+  if (!error.empty()) app_model_file_failed(app, name, error);
+  return error;
+}
+
+void app_model_file_failed(App& app, const std::string& name, const std::string& error) {
+  if (!app.model_file_loading.empty() && name != app.model_file_loading) return;
+  app.model_file_loading.clear();
+  app.lesson.model_file.clear();
+  const std::string line = "lesson link: model=" + name + ": " + error + "; the lab starts from the " +
+                           (app.lab.shipped_model.empty() ? "random weights" : "shipped model");
+  app.lesson.notices.push_back(line);
+  app_message(app, line, true);
+}
+
+LessonModelFile lesson_model_file(const App& app) {
+  if (app.lesson_file_version == app.lab.model_version) return app.lesson_file;
+  ModelFile file;
+  file.model = *app.lab.model;
+  file.epochs_trained = app.lab.latest.epochs_before + uint32_t(std::max(0, lab_epoch(app.lab)));
+  file.half = check_half_range(file.model).empty();
+  LessonModelFile out;
+  out.bytes = model_to_bytes(file);
+  char name[48];
+  std::snprintf(name, sizeof name, "aelab-lesson-%08x.aelab",
+                unsigned(crc32_update(0, out.bytes.data(), out.bytes.size())));
+  out.name = name;
+  app.lesson_file_version = app.lab.model_version, app.lesson_file = out;
+  return out;
+}
+
+std::string lesson_model_value(const App& app) {
+  const Lab& lab = app.lab;
+  const bool untrained = lab.latest.steps == 0;
+  if (untrained && lab.model_name == "shipped model") return "shipped";
+  if (untrained && lab.model_name.rfind("random weights", 0) == 0) return "random";
+  if (untrained && !app.lesson.model_file.empty() && lab.model_name == app.lesson.model_file)
+    return app.lesson.model_file;
+  return lesson_model_file(app).name;
 }
 
 std::string lesson_from_file(const std::string& text) {
@@ -263,8 +344,9 @@ std::string app_lesson_link(const App& app) {
       text = row.choices[0]; // a choice no link can bring (data of one's own): the first
     out += (out.empty() ? "" : "&") + std::string(row.key) + "=" + text; // no character to escape
   }
-  const bool shipped = app.lesson.model == 0 ? lab.model_name == "shipped model" : app.lesson.model == 1;
-  out += std::string("&model=") + (shipped ? "shipped" : "random");
+  const char* const starts[] = {nullptr, "shipped", "random"};
+  out += "&model=" + (app.lesson.model == 0 ? url_encode(lesson_model_value(app))
+                                            : std::string(starts[app.lesson.model]));
   out += std::string("&view=") + view_name(app.views.view);
   if (app.lesson.panels != kAllPanels) {
     std::string list;

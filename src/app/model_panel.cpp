@@ -10,28 +10,6 @@
 namespace aelab {
 namespace {
 
-void data_line(const char* name, const DataSlot& slot, const char* absent_text) {
-  switch (slot.status) {
-  case DataStatus::ready:
-    ImGui::Text("%s: %d images", name, slot.count);
-    break;
-  case DataStatus::absent:
-    ImGui::TextDisabled("%s: %s", name, absent_text);
-    break;
-  case DataStatus::failed:
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.4f, 1));
-    ImGui::TextWrapped("%s: %s", name, slot.error.c_str());
-    ImGui::PopStyleColor();
-    break;
-  case DataStatus::loading: {
-    char text[64];
-    std::snprintf(text, sizeof text, "%s: %.0f%%", name, 100 * slot.progress);
-    ImGui::ProgressBar(slot.progress, ImVec2(-FLT_MIN, 0), text);
-    break;
-  }
-  }
-}
-
 // The data set: MNIST, Fashion-MNIST or the user's own IDX files (the page's picker and drop; the
 // desktop's folder field).
 void data_choice(App& app) {
@@ -129,10 +107,10 @@ void model_panel(App& app, const Rect& r) {
   const char* what = lab.dataset == DatasetKind::fashion ? "items"
                      : lab.dataset == DatasetKind::mnist ? "digits"
                                                          : "pictures";
-  data_line("test set", lab.test, "not loaded");
+  data_status_line(app, "test set", DataTarget::test, "not loaded");
   tip("The test %s of %s: the validation loss, the map, the gallery and the Anomaly view use them.", what,
       dataset_title(lab.dataset));
-  data_line("training set", lab.train, "loads when training starts");
+  data_status_line(app, "training set", DataTarget::train, "loads when training starts");
   tip("The training %s of %s the network learns from.", what, dataset_title(lab.dataset));
 
   ImGui::Separator();

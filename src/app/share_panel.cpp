@@ -37,6 +37,57 @@ bool string_field(const char* label, std::string* s, size_t capacity) {
   return true;
 }
 
+void download_model_file(App& app) {
+  const LessonModelFile file = lesson_model_file(app);
+  const std::string error = app.platform.save_figure ? app.platform.save_figure(file.bytes, file.name)
+                                                     : "saving is not available here";
+  if (error.empty()) app.lesson.downloaded_file = file.name;
+  app_message(app, error.empty() ? (app.platform.web ? "downloaded " : "saved ") + file.name : error,
+              !error.empty());
+}
+
+// What the link starts from. The lab behind the window shows it: the shipped model and random
+// weights are loaded here too (asked about first over a network trained here), and the model as
+// it is now goes into a file that the link names, downloaded for the teacher to put beside the page.
+void starts_from(App& app) {
+  Lesson& lesson = app.lesson;
+  ImGui::SeparatorText("Starts from");
+  const char* const labels[] = {"the model as it is now", "the shipped model", "random weights"};
+  for (int i = 0; i < 3; i++) {
+    if (i > 0) same_line_if_fits(labels[i]);
+    if (ImGui::RadioButton(labels[i], lesson.model == i) && lesson.model != i) {
+      PendingDiscard p{i == 1 ? Discard::shipped : Discard::reset};
+      p.lesson_model = i;
+      if (i == 0)
+        lesson.model = 0;
+      else if (i == 1 && app.lab.model_name == "shipped model" && app.lab.latest.steps == 0)
+        lesson.model = 1; // already the shipped one
+      else
+        app_ask(app, p);
+      const std::string value = lesson_model_value(app);
+      if (i == 0 && value != "shipped" && value != "random" && value != lesson.model_file &&
+          value != lesson.downloaded_file)
+        download_model_file(app);
+    }
+    mark_item(app, std::string("starts:") + (i == 0 ? "now" : i == 1 ? "shipped" : "random"));
+  }
+  if (lesson.model != 0) return;
+  const std::string value = lesson_model_value(app);
+  if (value == "shipped" || value == "random" || value == lesson.model_file) return;
+  text_disabled_wrapped("The link opens the model file %s: put it next to the page (the lab's own folder), "
+                        "where the link looks for it.",
+                        value.c_str());
+  if (ImGui::Button(value == lesson.downloaded_file ? "Download it again" : "Download the model file"))
+    download_model_file(app);
+  mark_item(app, "download-model");
+  if (value != lesson.downloaded_file) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s",
+                       lesson.downloaded_file.empty() ? "not downloaded yet"
+                                                      : "trained since the last download");
+  }
+}
+
 } // namespace
 
 std::string app_share_link(const App& app) {
@@ -71,12 +122,7 @@ void share_window(App& app) {
   string_field("title", &lesson.title, 300);
   string_field("note", &lesson.note, 300);
 
-  ImGui::SeparatorText("Starts from");
-  ImGui::RadioButton("the model as it is now", &lesson.model, 0);
-  ImGui::SameLine();
-  ImGui::RadioButton("the shipped model", &lesson.model, 1);
-  ImGui::SameLine();
-  ImGui::RadioButton("random weights", &lesson.model, 2);
+  starts_from(app);
 
   ImGui::SeparatorText("Panels shown");
   for (int i = 0; i < kPanelCount; i++) {
@@ -101,20 +147,30 @@ void share_window(App& app) {
 
   ImGui::SeparatorText(app.platform.page_address ? "Link" : "Settings (aelab_app --lesson '...')");
   const std::string link = app_share_link(app);
+  // the link in a box of at most four lines (it scrolls), so the buttons below stay on screen
+  const float wrap_w = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+  const float text_h = ImGui::CalcTextSize(link.c_str(), nullptr, false, wrap_w).y;
+  const float box_h = std::min(text_h, 4 * ImGui::GetTextLineHeightWithSpacing()) + 2;
+  ImGui::BeginChild("##link", ImVec2(-FLT_MIN, box_h), false);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.65f, 0.8f, 1.0f, 1.0f));
-  ImGui::TextWrapped("%s", link.c_str());
+  ImGui::PushTextWrapPos(wrap_w);
+  ImGui::TextUnformatted(link.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
+  ImGui::EndChild();
   if (ImGui::Button("Copy link")) copy(app, link, "link");
-  ImGui::SameLine();
+  mark_item(app, "copy-link");
+  same_line_if_fits("Copy iframe snippet");
   if (ImGui::Button("Copy iframe snippet")) copy(app, app_iframe_snippet(app), "iframe snippet");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("An <iframe> of 800x600 with ?embed=1, to paste into a course page.");
   if (app.platform.open_link) {
-    ImGui::SameLine();
+    same_line_if_fits("Open in a new tab");
     if (ImGui::Button("Open in a new tab")) app.platform.open_link(link);
   }
-  ImGui::SameLine();
+  same_line_if_fits("Close");
   if (ImGui::Button("Close")) app.share_open = false;
+  mark_item(app, "share-close");
   ImGui::End();
 }
 

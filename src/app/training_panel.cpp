@@ -146,6 +146,7 @@ void continue_or_fresh_buttons(App& app) {
                            ImGui::GetContentRegionAvail().x + st.ItemSpacing.x;
   if (ImGui::Button(long_labels ? "Continue training this one###start" : "Continue###start"))
     lab_start(app.lab);
+  mark_item(app, "start");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Train on from the loaded model (%u epochs so far): it changes little, it is\n"
                       "trained already.",
@@ -153,6 +154,7 @@ void continue_or_fresh_buttons(App& app) {
   ImGui::SameLine();
   if (ImGui::Button(long_labels ? "Train a fresh network...###fresh" : "Train fresh...###fresh"))
     app_ask(app, {Discard::fresh});
+  mark_item(app, "fresh");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Random weights, then training from scratch: watch a network learn.");
   ImGui::SameLine();
@@ -166,21 +168,25 @@ void run_buttons(App& app) {
   if (!app_control_shown(app, Control::start)) {
   } else if (lab_training(lab)) {
     if (ImGui::Button("Pause", ImVec2(70, 0))) lab_pause(lab);
+    mark_item(app, "pause");
     ImGui::SameLine();
   } else if (untouched) {
     continue_or_fresh_buttons(app);
   } else {
     if (ImGui::Button("Start", ImVec2(70, 0))) lab_start(lab);
+    mark_item(app, "start");
     ImGui::SameLine();
   }
   if (app_control_shown(app, Control::step)) {
     if (ImGui::Button("Step")) lab_step(lab, 1);
+    mark_item(app, "step");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Train one batch (the training set loads first if needed).");
     ImGui::SameLine();
   }
   if (app_control_shown(app, Control::reset)) {
     if (ImGui::Button("Reset")) app_ask(app, {Discard::reset}); // a trained model is asked about first
+    mark_item(app, "reset");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("New random weights (seed %d), same shape.", int(lab_config(lab).seed));
     ImGui::SameLine();
@@ -219,7 +225,8 @@ void progress_bar(App& app) {
 
 // The two losses on one line (the second wraps below if it does not fit), and the training set's
 // download while it loads.
-void loss_lines(const Lab& lab) {
+void loss_lines(App& app) {
+  const Lab& lab = app.lab;
   const Snapshot& run = lab.latest;
   const char* loss_words =
       lab_config(lab).loss == LossKind::bce ? "binary cross-entropy" : "mean squared error";
@@ -254,11 +261,9 @@ void loss_lines(const Lab& lab) {
     ImGui::TextDisabled("%s", val);
     tip("The loss over the %s, which it never trains on.", samples_text(lab, DataTarget::test).c_str());
   }
-  if (lab.train.status == DataStatus::loading) {
-    char text[64];
-    std::snprintf(text, sizeof text, "loading the training set: %.0f%%", 100 * lab.train.progress);
-    ImGui::ProgressBar(lab.train.progress, ImVec2(-FLT_MIN, 0), text);
-  }
+  if (lab.train.status == DataStatus::loading ||
+      (lab.train.status == DataStatus::failed && lab_training(lab)))
+    data_status_line(app, "training set", DataTarget::train, "");
 }
 
 // The "Losses" heading with the log-scale box at its right, one line for both, and the plot in
@@ -295,7 +300,7 @@ void training_panel(App& app, const Rect& r) {
   run_buttons(app);
   if (!app.lab.latest.divergence.empty()) divergence_notice(app);
   progress_bar(app);
-  loss_lines(app.lab);
+  loss_lines(app);
   timeline_section(app);
   ImGui::SeparatorText("Hyperparameters");
   hyperparameters(app);

@@ -51,6 +51,7 @@ void views_panel(App& app, const Rect& r) {
     if (app.layout == LayoutMode::full && app_control_shown(app, Control::share)) {
       if (ImGui::TabItemButton("Share / make a lesson", ImGuiTabItemFlags_Trailing)) app.share_open = true;
       app.share_button = item_rect();
+      mark_item(app, "share");
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("A link to this lab as it is now, with what to show and hide: for a lesson.");
     }

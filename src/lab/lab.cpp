@@ -256,6 +256,7 @@ std::string lab_set_config(Lab& lab, const TrainConfig& config) {
 }
 
 uint64_t lab_start(Lab& lab) {
+  lab.starts++;
   Command c;
   c.kind = Command::Kind::start;
   return lab_send(lab, c);
@@ -268,6 +269,7 @@ uint64_t lab_pause(Lab& lab) {
 }
 
 uint64_t lab_step(Lab& lab, int64_t batches) {
+  lab.starts++;
   Command c;
   c.kind = Command::Kind::step;
   c.steps = batches;

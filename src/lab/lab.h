@@ -38,7 +38,8 @@ struct DataSlot {
   std::shared_ptr<const Dataset> data; // null where only the run has it (the worker host)
   DataStatus status = DataStatus::absent;
   int count = 0;
-  float progress = 0; // 0-1 while loading
+  float progress = 0;  // 0-1 while loading
+  std::string waiting; // while loading: what a retry waits for ("" while it downloads)
   std::string error;
 };
 
@@ -95,6 +96,7 @@ struct Lab {
   DatasetKind other_kind = DatasetKind::fashion;
   Input input;
   uint64_t scrub_id = 0; // the timeline point shown instead of the live weights (0: live)
+  uint64_t starts = 0;   // Start and Step commands sent (a start after a failed download asks again)
 };
 
 // A fresh lab on `host`: random weights from seed 0 with the default shape, an empty canvas.

@@ -137,6 +137,16 @@ void start_app(App& app, const Options& options) {
     return replace_file_bytes(path, bytes.data(), bytes.size());
   };
   platform.load_model = [&app](const std::string& path) { return load_model_file(app, path); };
+  platform.fetch_model = [&app](const std::string& path) { // a lesson's model=FILE: a path here
+    std::vector<uint8_t> bytes;
+    std::string error = path.find("://") != std::string::npos
+                            ? "the desktop app opens model files by path, not by address"
+                            : read_file_bytes(path, &bytes, model_or_npz_size_from_head);
+    if (error.empty())
+      app_model_file_arrived(app, path, bytes.data(), bytes.size());
+    else
+      app_model_file_failed(app, path, error);
+  };
   platform.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
     return replace_file_bytes(name, bytes.data(), bytes.size());
   };
@@ -159,7 +169,8 @@ void start_app(App& app, const Options& options) {
   const LessonResult r = app_apply_lesson(app, text);
   for (const std::string& key : r.unknown)
     std::fprintf(stderr, "aelab_app: lesson: unknown key '%s' ignored\n", key.c_str());
-  for (const std::string& notice : r.notices) std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
+  for (const std::string& notice : app.lesson.notices) // the link's, and its model file's
+    std::fprintf(stderr, "aelab_app: %s\n", notice.c_str());
 }
 
 // The window's events (*any: there were some): false when it is to close. A model file dropped

@@ -43,6 +43,8 @@ EM_JS(void, js_copy_text, (const char* text), { Module.aelabCopyText(UTF8ToStrin
 EM_JS(void, js_open_link, (const char* link), { window.open(UTF8ToString(link), '_blank', 'noopener'); });
 EM_JS(void, js_open_full_lab, (), { Module.aelabOpenFullLab(); });
 EM_JS(void, js_tour_done, (), { Module.aelabTourDone(); });
+EM_JS(void, js_fetch_model, (const char* name), { Module.aelabFetchModel(UTF8ToString(name)); });
+EM_JS(void, js_retry_downloads, (), { Module.aelabRetryDownloads(); });
 
 namespace aelab {
 
@@ -55,6 +57,8 @@ WebState& web() {
       js_request_data(int(target), dataset_name(kind), double(generation));
     };
     p.open_data_picker = [] { js_open_data_picker(); };
+    p.fetch_model = [](const std::string& name) { js_fetch_model(name.c_str()); };
+    p.retry_downloads = [] { js_retry_downloads(); };
     p.save_model = [](const std::vector<uint8_t>& bytes, const std::string&) {
       js_download(bytes.data(), int(bytes.size()), "aelab-model.aelab");
       return std::string();

@@ -164,7 +164,7 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_apply_lesson(const char* text) {
     p.lesson = text;
     app_ask(app(), p);
     web_wake();
-    return give("{" asked ":true," unknown ":[]," notices ":[]}");
+    return give(R"({"asked":true,"unknown":[],"notices":[]})");
   }
   const LessonResult r = app_apply_lesson(app(), text);
   lab_update(app().lab);
@@ -217,6 +217,26 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_load_model(const uint8_t* bytes, int size
 // for by the app under data set choice `generation` (aelabRequestData).
 EMSCRIPTEN_KEEPALIVE void aelab_data_progress(int target, float fraction) {
   lab_set_data_progress(app().lab, DataTarget(std::clamp(target, 0, 2)), fraction);
+}
+// A lesson link's model file (model=FILE) has arrived: "" or why it could not be opened (the lab
+// then keeps the shipped model, with a notice).
+EMSCRIPTEN_KEEPALIVE const char* aelab_model_file(const uint8_t* bytes, int size, const char* name) {
+  const std::string error = app_model_file_arrived(app(), name, bytes, size_t(std::max(0, size)));
+  lab_update(app().lab);
+  web_wake();
+  return give(error);
+}
+EMSCRIPTEN_KEEPALIVE void aelab_model_file_failed(const char* name, const char* error) {
+  app_model_file_failed(app(), name, error);
+  web_wake();
+}
+// A download waits to try again: `text` says for what ("" once it tries).
+EMSCRIPTEN_KEEPALIVE void aelab_data_waiting(int target, const char* text, double generation) {
+  App& a = app();
+  if (uint64_t(generation) != a.lab.data_generation && target != 2) return; // for an earlier choice
+  DataSlot& slot = lab_data_slot(a.lab, DataTarget(std::clamp(target, 0, 2)));
+  if (slot.status == DataStatus::loading) slot.waiting = text;
+  web_wake();
 }
 EMSCRIPTEN_KEEPALIVE void aelab_data_failed(int target, const char* error, double generation) {
   App& a = app();

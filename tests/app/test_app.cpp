@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "app/app.h"
 #include "app/script.h"
 #include "core/anomaly.h"
+#include "core/model_file.h"
 
 using namespace aelab;
 
@@ -297,9 +299,10 @@ TEST(LossPlot, ValidationIsDrawnThroughEveryPassWhereItWasMeasured) {
   ASSERT_EQ(app_set(app, "epochs", 1), "");
   lab_update(app.lab);
   lab_start(app.lab);
-  for (int i = 0; i < 4000 && app.lab.latest.status != RunStatus::finished; i++)
+  for (int i = 0; i < 4000 && !(app.lab.latest.status == RunStatus::finished && lab_settled(app.lab)); i++)
     app.lab.host->work(20), lab_update(app.lab);
   ASSERT_EQ(app.lab.latest.status, RunStatus::finished);
+  ASSERT_TRUE(lab_settled(app.lab)); // the last epoch's validation too
   const LossPlotData d = loss_plot_data(app.lab);
   ASSERT_TRUE(d.epochs);
   std::vector<float> xs;
@@ -392,6 +395,83 @@ TEST(Lesson, TheLinkOfALabOpensAsTheSameLab) {
   EXPECT_EQ(b.lab.model->shape.latent_dim, 3);
   EXPECT_EQ(lab_config(b.lab).seed, 9u);
   EXPECT_EQ(b.views.view, View::traverse);
+}
+
+// A lesson carries a trained model: "the model as it is now" names a float16 file of the weights
+// (the Share window downloads it), and a link with model=FILE opens those weights in a new lab.
+// A missing or broken file gives a notice and the shipped model.
+TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
+  std::map<std::string, std::vector<uint8_t>> served; // what the "server" has
+  std::vector<std::string> asked;
+  auto make = [&](App& app) {
+    Platform p;
+    p.fetch_model = [&](const std::string& name) { asked.push_back(name); };
+    app_init(app, p, make_frames_host());
+    aelab::Run donor;
+    run_init(donor);
+    Command save;
+    save.kind = Command::Kind::save;
+    run_apply(donor, save);
+    ASSERT_EQ(lab_set_shipped_model(app.lab, *donor.saved, "shipped model"), "");
+    lab_update(app.lab);
+  };
+  App teacher;
+  make(teacher);
+  EXPECT_NE(app_lesson_link(teacher).find("&model=shipped"), std::string::npos);
+  Dataset train;
+  train.count = 64, train.rows = 28, train.cols = 28;
+  train.images.assign(size_t(train.count) * kPixels, 0);
+  train.labels.assign(size_t(train.count), 0);
+  for (size_t i = 0; i < train.images.size(); i += 5) train.images[i] = 255;
+  lab_set_dataset(teacher.lab, true, train);
+  lab_step(teacher.lab, 2);
+  for (int i = 0; i < 100 && teacher.lab.latest.steps < 2; i++) teacher.lab.host->work(20), lab_update(teacher.lab);
+  for (int i = 0; i < 100 && !lab_has_latest_weights(teacher.lab); i++) teacher.lab.host->work(5), lab_update(teacher.lab);
+  ASSERT_EQ(teacher.lab.latest.steps, 2);
+  const LessonModelFile file = lesson_model_file(teacher);
+  EXPECT_EQ(file.name.size(), std::string("aelab-lesson-12345678.aelab").size()) << file.name;
+  const std::string link = app_lesson_link(teacher);
+  EXPECT_NE(link.find("&model=" + file.name), std::string::npos) << link;
+  ModelFile read;
+  ASSERT_EQ(model_from_bytes(file.bytes.data(), file.bytes.size(), file.name, &read), "");
+  EXPECT_TRUE(read.half); // float16, as the shipped model
+  served[file.name] = file.bytes;
+
+  App student;
+  make(student);
+  app_apply_lesson(student, link);
+  ASSERT_EQ(asked.back(), file.name);
+  EXPECT_EQ(student.lab.model_name, "shipped model"); // until the file arrives
+  EXPECT_EQ(app_model_file_arrived(student, file.name, served[file.name].data(), served[file.name].size()), "");
+  lab_update(student.lab);
+  const Vector& w = student.lab.model->params;
+  const Vector& want = read.model.params;
+  ASSERT_EQ(w.size(), want.size());
+  EXPECT_TRUE(std::equal(w.begin(), w.end(), want.begin())); // the same weights, as the file has them
+  const Vector& trained = teacher.lab.model->params; // and those are the teacher's, to float16
+  for (size_t i = 0; i < w.size(); i += 97) EXPECT_NEAR(w[i], trained[i], 1e-3 * std::fabs(trained[i]) + 1e-7) << i;
+  EXPECT_NE(app_lesson_link(student).find("&model=" + file.name), std::string::npos); // its link names it too
+
+  App missing;
+  make(missing);
+  app_apply_lesson(missing, "model=gone.aelab&latent=32");
+  app_model_file_failed(missing, "gone.aelab", "gone.aelab: HTTP 404 Not Found");
+  EXPECT_EQ(missing.lab.model_name, "shipped model");
+  ASSERT_FALSE(missing.lesson.notices.empty());
+  EXPECT_EQ(missing.lesson.notices.back(),
+            "lesson link: model=gone.aelab: gone.aelab: HTTP 404 Not Found; the lab starts from the shipped model");
+  App broken;
+  make(broken);
+  app_apply_lesson(broken, "model=bad.npz");
+  const uint8_t junk[] = {1, 2, 3, 4};
+  EXPECT_NE(app_model_file_arrived(broken, "bad.npz", junk, sizeof junk), "");
+  EXPECT_EQ(broken.lab.model_name, "shipped model");
+  EXPECT_EQ(broken.lesson.notices.size(), 1u);
+  const LessonResult bad = app_apply_lesson(broken, "model=notes.txt");
+  ASSERT_EQ(bad.notices.size(), 1u);
+  EXPECT_EQ(bad.notices[0], "lesson link: model=notes.txt: expected 'shipped', 'random' or a .aelab or .npz file");
+  EXPECT_EQ(app_set_text(broken, "model", "x y.aelab"),
+            "model = 'x y.aelab': expected 'shipped', 'random' or a .aelab or .npz file");
 }
 
 // Every control can be hidden by name, the last in the table too (share_hide once read past the

@@ -1,0 +1,222 @@
+// A classroom's journeys, with real input only: mouse, touch and keyboard events, then waiting
+// with no input at all and no API call other than reading state() (reads do not wake the lab),
+// as a student who has stopped touching the page. Each journey ends with what the screen must
+// show (state()'s widgets and texts, and a screenshot).
+//   1. first visit: the tour, a stroke, "Train a fresh network" (asked about first), then the
+//      Anomaly view finishes scoring with nobody touching the page;
+//   2. a teacher makes a lesson with a trained model (the Share window downloads its file, the
+//      link names it), and a fresh browser opens the link: the same weights;
+//   4. the training set fails to download twice, then arrives with no reload; a download that
+//      fails every try shows Retry, and Retry (or Start again) fetches it.
+// (Journey 3, offline after a first visit, needs the service worker: not built yet.)
+// usage: node classroom.cjs WEB_DIR SCREENSHOT_DIR
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+const { serve } = require('../../tools/serve_child.cjs');
+const { results, check, sleep, chromiumOptions, returningVisitor } = require('./harness.cjs');
+
+const [webDir, shotDir] = process.argv.slice(2);
+if (!shotDir) {
+  console.error('usage: node classroom.cjs WEB_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+
+const state = (page) => page.evaluate(() => aelab.state());
+
+// Waits, reading only state(), until fn(state) holds; false after timeoutMs.
+async function quietlyUntil(page, fn, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const s = await page.evaluate(() => { try { return aelab.state(); } catch (e) { return { ready: false }; } });
+    if (s.ready && fn(s)) return s;
+    await sleep(250);
+  }
+  return null;
+}
+
+// A press at the middle of a widget that state().widgets names, as a person clicks; then the mouse
+// rests somewhere neutral (no hover left over the widget).
+async function click(page, name) {
+  const s = await state(page);
+  const r = s.widgets[name];
+  if (!r) throw new Error(`no widget '${name}' on screen (have: ${Object.keys(s.widgets).join(', ')})`);
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2, { steps: 4 });
+  await sleep(120);
+  await page.mouse.down();
+  await sleep(60);
+  await page.mouse.up();
+  await sleep(120);
+}
+
+async function stroke(page) {
+  const c = (await state(page)).drawCanvas;
+  const at = (fx, fy) => [c.x + fx * c.w, c.y + fy * c.h];
+  const points = [[0.35, 0.2], [0.6, 0.2], [0.62, 0.35], [0.45, 0.55], [0.4, 0.8]];
+  await page.mouse.move(...at(...points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(...p), { steps: 6 });
+  await page.mouse.up();
+}
+
+async function openPage(browser, url, { returning = true, viewport = { width: 1280, height: 800 } } = {}) {
+  const context = returning ? await returningVisitor(browser, { viewport, acceptDownloads: true })
+    : await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  const s = await quietlyUntil(page, (st) => st.testSet.status === 'ready', 90000);
+  if (!s) throw new Error(`the page never became ready: ${url}`);
+  return { context, page, errors };
+}
+
+// 1. A student's first visit, to the end of the anomaly view's scoring with no input.
+async function firstVisit(browser, url) {
+  const { context, page, errors } = await openPage(browser, url, { returning: false });
+  let s = await state(page);
+  check('a first visit starts the tour', s.tourStep === 0, `tour step ${s.tourStep}`);
+  for (let i = 0; i < 10 && (await state(page)).tourStep >= 0; i++) {
+    const t = await state(page);
+    await page.mouse.click(t.tourNext.x + t.tourNext.w / 2, t.tourNext.y + t.tourNext.h / 2);
+    await sleep(250);
+  }
+  check('Next to the end closes the tour', (await state(page)).tourStep === -1);
+  await stroke(page);
+  await sleep(300);
+  s = await state(page);
+  check('the stroke is the input', !s.inputEmpty && s.inputLoss > 0, `loss ${s.inputLoss}`);
+  await click(page, 'fresh');
+  s = await state(page);
+  check('"Train a fresh network" over the shipped model asks first', s.question === 'fresh', `question ${s.question}`);
+  await click(page, 'discard:do');
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.step > 30, 60000);
+  check('the fresh network trains with nobody touching the page', s !== null, s ? `step ${s.step}` : 'no steps');
+  await click(page, 'pause'); // a resting lab: nothing else keeps it drawing frames
+  s = await quietlyUntil(page, (st) => !st.training && st.settled, 20000);
+  check('Pause stops training', s !== null);
+  await click(page, 'view:anomaly');
+  await page.mouse.move(5, 795); // away, then no input at all
+  const t0 = Date.now();
+  s = await quietlyUntil(page, (st) => st.view === 'anomaly' && st.anomaly.threshold !== null && st.anomaly.builds > 0, 60000);
+  check('the Anomaly view finishes scoring with nobody touching the page (it stalled until the mouse moved)',
+        s !== null, s ? `scored in ${((Date.now() - t0) / 1000).toFixed(1)} s, threshold ${s.anomaly.threshold.toFixed(4)}`
+          : `still ${JSON.stringify((await state(page)).working)}`);
+  await page.screenshot({ path: path.join(shotDir, 'classroom-1-anomaly-untouched.png') });
+  check('no page errors in the first visit', errors.length === 0, errors.join(' | '));
+  await context.close();
+}
+
+// 2. A lesson that carries a trained model, opened in a fresh browser.
+async function lessonWithModel(browser, url, servedDir) {
+  const { context, page, errors } = await openPage(browser, url);
+  await page.mouse.click(5, 795); // into the lab (the canvas takes the keys)
+  for (let i = 0; i < 12; i++) { await page.keyboard.press('s'); await sleep(60); } // S: one batch each
+  let s = await quietlyUntil(page, (st) => st.step >= 12 && st.modelCurrent !== false, 60000);
+  check('S trains batches', s !== null, s ? `step ${s.step}` : '');
+  await click(page, 'share');
+  s = await state(page);
+  check('the Share window opens', s.shareOpen);
+  // "the model as it is now" is chosen already: its button downloads the file the link names
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }),
+                                        click(page, 'download-model')]);
+  const name = download.suggestedFilename();
+  check('the Share window downloads the model as a file the link names', /^aelab-lesson-[0-9a-f]{8}\.aelab$/.test(name), name);
+  const file = path.join(servedDir, name);
+  await download.saveAs(file);
+  const bytes = fs.readFileSync(file);
+  check('the lesson model file is float16 (flag bit 2), 2 bytes a weight',
+        (bytes.readUInt32LE(24) & 4) && bytes.length < 2.1 * 209968 + 100, `${bytes.length} bytes, flags ${bytes.readUInt32LE(24)}`);
+  await click(page, 'copy-link');
+  s = await state(page);
+  const link = s.copied;
+  check('the copied link names the file', link && link.includes(`model=${name}`), link);
+  await page.screenshot({ path: path.join(shotDir, 'classroom-2-share-model.png') });
+  await click(page, 'share-close');
+  await page.mouse.click(5, 795);
+  await page.keyboard.press('Escape');
+  // the teacher's reconstruction of test digit 7, to compare with the student's
+  const teacher = await page.evaluate(async () => { aelab.loadTestDigit(7); await new Promise((r) => setTimeout(r, 400)); return aelab.state().inputLoss; });
+  await context.close();
+
+  const student = await openPage(browser, link);
+  s = await quietlyUntil(student.page, (st) => st.model.name === name, 30000);
+  check('a fresh browser opening the link loads the model file', s !== null,
+        s ? s.model.name : (await state(student.page)).model.name);
+  const loss = await student.page.evaluate(async () => { aelab.loadTestDigit(7); await new Promise((r) => setTimeout(r, 400)); return aelab.state().inputLoss; });
+  check('the student sees the teacher\'s weights (test digit 7\'s loss, to float16)',
+        Math.abs(loss - teacher) <= 2e-3 * teacher, `teacher ${teacher.toFixed(6)}, student ${loss.toFixed(6)}`);
+  s = await state(student.page);
+  check('the student\'s lab has no notice', s.lesson.notices.length === 0, s.lesson.notices.join(' | '));
+  await student.page.screenshot({ path: path.join(shotDir, 'classroom-2-student.png') });
+  check('no page errors in the lesson journey', errors.length + student.errors.length === 0,
+        [...errors, ...student.errors].join(' | '));
+  await student.context.close();
+  fs.unlinkSync(file);
+
+  // a link naming a file that is not there: a notice, and the shipped model
+  const missing = await openPage(browser, `${url}#model=not-there.aelab`);
+  s = await quietlyUntil(missing.page, (st) => st.lesson.notices.length > 0, 40000);
+  check('a missing model file gives a notice and the shipped model', s && s.modelShipped &&
+        /model=not-there.aelab: .*404.*the lab starts from the shipped model/.test(s.lesson.notices[0]),
+        s ? s.lesson.notices.join(' | ') : 'no notice');
+  await missing.context.close();
+}
+
+// 4. The training set's download fails, twice and then for good, with nobody reloading.
+async function flakyNetwork(browser, url) {
+  const { context, page, errors } = await openPage(browser, url);
+  let failures = 2;
+  await context.route(/train-images-idx3-ubyte\.gz$/, (route) => (failures-- > 0 ? route.abort('internetdisconnected') : route.continue()));
+  await page.mouse.click(5, 795);
+  await page.keyboard.press('Space'); // Continue training the shipped model
+  await page.mouse.move(5, 790);
+  let s = await quietlyUntil(page, (st) => st.trainSet.status === 'ready' && st.step > 0, 60000);
+  check('the training set arrives after two failed tries, with no reload and no input', s !== null,
+        s ? `step ${s.step}` : JSON.stringify((await state(page)).trainSet));
+  await context.close();
+
+  // every try fails: it says so, with Retry; Retry fetches it once the network is back
+  const second = await openPage(browser, url);
+  let offline = true;
+  await second.context.route(/train-images-idx3-ubyte\.gz$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  await second.page.mouse.click(5, 795);
+  await second.page.keyboard.press('Space');
+  await second.page.mouse.move(5, 790);
+  s = await quietlyUntil(second.page, (st) => st.trainSet.waiting !== '', 20000);
+  check('a failed try says what it waits for', s !== null, s ? s.trainSet.waiting : '');
+  s = await quietlyUntil(second.page, (st) => st.trainSet.status === 'failed', 40000);
+  check('after its last try the training set is marked failed, with a Retry button', s && s.widgets['retry:train'],
+        s ? `${s.trainSet.error}; widgets ${Object.keys(s.widgets).filter((k) => k.startsWith('retry')).join()}` : 'never failed');
+  await second.page.screenshot({ path: path.join(shotDir, 'classroom-4-download-failed.png') });
+  offline = false;
+  await click(second.page, 'retry:train');
+  await second.page.mouse.move(5, 790);
+  s = await quietlyUntil(second.page, (st) => st.trainSet.status === 'ready' && st.step > 0, 60000);
+  check('Retry fetches it and training goes on, with no reload', s !== null,
+        s ? `step ${s.step}` : JSON.stringify((await state(second.page)).trainSet));
+  check('no page errors in the network journeys', errors.length + second.errors.length === 0,
+        [...errors, ...second.errors].join(' | '));
+  await second.context.close();
+}
+
+(async () => {
+  fs.mkdirSync(shotDir, { recursive: true });
+  const { server, url } = await serve(webDir, { isolated: false });
+  const browser = await chromium.launch(chromiumOptions());
+  const only = process.env.AELAB_JOURNEY;
+  try {
+    if (!only || only === '1') await firstVisit(browser, url);
+    if (!only || only === '2') await lessonWithModel(browser, url, webDir);
+    if (!only || only === '4') await flakyNetwork(browser, url);
+  } catch (e) {
+    check('the classroom journeys ran to the end', false, e.stack);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed ? 1 : 0);
+})();
