@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Serves a folder on 127.0.0.1 for the aelab web app: static files with the right MIME type for
-.wasm, no caching (so a rebuild shows at once), the two cross-origin isolation headers (COOP/COEP)
+.wasm, revalidated on every use (Cache-Control: no-cache, with an ETag and Last-Modified, so a
+rebuild shows at once and an unchanged file comes back as 304 Not Modified), the two cross-origin isolation headers (COOP/COEP)
 that let the page load its threaded build (--no-isolation leaves them out: the single-thread build
 then runs, as in an iframe on someone else's page), and .html/.js/.wasm/.aelab gzip-compressed
 for clients that accept it, as a production server would send them. The data files are already
@@ -47,21 +48,34 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if self.path.split("?", 1)[0].endswith("/") and os.path.isdir(path):
             path = os.path.join(path, "index.html")
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and path.endswith(COMPRESSED_TYPES) and os.path.isfile(path)):
-            return super().send_head()
+        if not os.path.isfile(path):
+            return super().send_head()  # folders and 404s as the standard handler answers them
+        st = os.stat(path)
+        compressible = path.endswith(COMPRESSED_TYPES)
+        gz = compressible and "gzip" in self.headers.get("Accept-Encoding", "")
+        # validators: a reload (Cache-Control: no-cache) asks again and gets 304 Not Modified
+        etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}{"-gzip" if gz else ""}"'
+        if etag in [t.strip() for t in self.headers.get("If-None-Match", "").split(",")]:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
         try:
-            body = self.server.gzip_cache.get(path)
+            body = io.BytesIO(self.server.gzip_cache.get(path)) if gz else open(path, "rb")
         except OSError:
             self.send_error(404, "File not found")
             return None
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
+        if gz:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body.getvalue()) if gz else st.st_size))
+        if compressible:
+            self.send_header("Vary", "Accept-Encoding")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", self.date_time_string(int(st.st_mtime)))
         self.end_headers()
-        return io.BytesIO(body)
+        return body
 
     def end_headers(self):
         if self.server.isolated:

@@ -278,6 +278,9 @@
       else page.worker.postMessage({ type: 'load', train, seq, gen, dir: load.dataDirs[dataset] || load.dataDirs.mnist });
     },
     aelabOpenModelPicker: () => fileInput.click(),
+    aelabMakeOffline: (fashion) => makeOffline(fashion), // the Model panel's "Make available offline"
+    // "About autoencoders": the page's text below the lab
+    aelabOpenAbout() { document.getElementById('about').scrollIntoView({ behavior: 'smooth' }); },
     // A lesson link's model=FILE: relative to this page, or an absolute address; retried like
     // every download. An .npz from Keras or PyTorch is rewritten as the app reads it.
     async aelabFetchModel(name) {
@@ -340,6 +343,7 @@
       // until a click into the lab.
       keepLinkInStep();
       announce();
+      startOffline();
       // the tour: on a first visit to the full page; in an iframe only with tour=1; never with tour=0
       const tour = params.get('tour') || new URLSearchParams(location.hash.slice(1)).get('tour');
       let seen = false;
@@ -351,6 +355,55 @@
   });
   window.Module = makeModule();
   if (typeof WebAssembly !== 'object') fatal('This browser has no WebAssembly.');
+
+  // ---- offline (aelab-sw.js): the service worker keeps what the lab fetches, so a second visit
+  // works with no network. Registered once the lab is up (its downloads come first), over http(s)
+  // only; state().offline says how far it has got.
+  page.offline = { status: 'unavailable', progress: 0, text: '' };
+  const offlineStatus = (status, progress, text) => {
+    page.offline = { status, progress, text };
+    const codes = { unavailable: 0, available: 1, working: 2, done: 3, failed: 4 };
+    if (page.runtime) Module.ccall('aelab_offline_status', null, ['number', 'number', 'string'], [codes[status], progress, text]);
+  };
+  // The files the lab has fetched before the worker took the page over: kept now.
+  const keepFiles = (files) => new Promise((resolve) => {
+    const sw = navigator.serviceWorker;
+    const answer = (e) => { if (e.data && e.data.type === 'aelab:kept') { sw.removeEventListener('message', answer); resolve(e.data); } };
+    sw.addEventListener('message', answer);
+    sw.ready.then((r) => r.active.postMessage({ type: 'aelab:keep', files }));
+  });
+  const appFiles = () => [page.script, page.script.replace(/\.js$/, '.wasm'),
+    ...(page.script === 'aelab-mt.js' ? ['aelab-mt.worker.js'] : ['aelab-worker.js', 'aelab-run.js', 'aelab-run.wasm']),
+    'model.aelab', ...['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map((f) => `${load.dataDirs.mnist}${f}`)];
+  function startOffline() {
+    if (!('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register('aelab-sw.js').then(() => navigator.serviceWorker.ready).then(async () => {
+      await keepFiles(appFiles());
+      offlineStatus('available', 0, '');
+    }).catch((e) => page.errors.push(`offline copy: ${e.message}`));
+  }
+  // "Make available offline": the app's files, then the training set (and Fashion-MNIST), fetched
+  // through the worker, which keeps them.
+  async function makeOffline(fashion) {
+    try {
+      offlineStatus('working', 0, 'keeping the app');
+      const kept = await keepFiles(appFiles());
+      if (kept.failed.length) throw new Error(`could not keep ${kept.failed.join(', ')}`);
+      const splits = [load.splitNames(load.dataDirs.mnist, true)];
+      if (fashion) splits.push(load.splitNames(load.dataDirs.fashion, true), load.splitNames(load.dataDirs.fashion, false));
+      const files = splits.flatMap((n) => [n.imagesName, n.labelsName]);
+      if (!navigator.serviceWorker.controller) throw new Error('reload the page once first');
+      for (let i = 0; i < files.length; i++) {
+        const said = files[i].replace(/-idx\d-ubyte\.gz$/, '');
+        await load.fetchBytes(files[i], (f) => offlineStatus('working', (i + f) / files.length, `keeping ${said}`),
+                              (text) => text && offlineStatus('working', i / files.length, text));
+      }
+      offlineStatus('done', 1, fashion ? 'the app, MNIST and Fashion-MNIST are kept in this browser'
+                                       : 'the app and MNIST are kept in this browser');
+    } catch (e) {
+      offlineStatus('failed', 0, e.message);
+    }
+  }
 
   // ---- lesson links: the URL hash holds the lab's settings (docs/teaching.md); the lab reads
   // and writes them (src/app/lesson.cpp), the page keeps its own URL in step.

@@ -51,6 +51,11 @@ void state_model_and_data(JsonWriter& j, const App& app) {
         .string("waiting", slot->waiting)
         .string("error", slot->error)
         .end();
+  j.begin("offline")
+      .string("status", kOfflineNames[int(app.offline.status)])
+      .number("progress", app.offline.progress)
+      .string("text", app.offline.text)
+      .end();
   j.boolean("datasetLoaded", lab.test.status == DataStatus::ready && lab.train.status == DataStatus::ready);
 }
 

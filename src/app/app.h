@@ -22,6 +22,9 @@ struct Platform {
   // absolute URL; on the desktop a path): the platform later calls app_model_file_arrived or
   // app_model_file_failed with the same name. Unset: links cannot name files.
   std::function<void(const std::string& file)> fetch_model;
+  // "Make available offline": fetches the app, the training set (and Fashion-MNIST) for the
+  // browser to keep; its progress arrives in App::offline. Unset on the desktop.
+  std::function<void(bool fashion)> make_offline;
   // The downloads waiting to try again try now (the Retry button); may be unset.
   std::function<void()> retry_downloads;
   // Starts loading data for `target`: the training or test split of `dataset` (the other target
@@ -50,8 +53,22 @@ struct Platform {
   std::function<void(const std::string& link)> open_link;
   // Opens this lab, as it is now, as the full page in a new tab (embed mode); unset on the desktop.
   std::function<void()> open_full_lab;
+  // Shows the page's "What is an autoencoder?" text below the lab; unset where there is none (the
+  // desktop, an embedded lab).
+  std::function<void()> open_about;
   // The tour was finished or skipped (the page remembers it); may be unset.
   std::function<void()> tour_done;
+};
+
+// The page's offline copy (its service worker): whether there is one, and how "Make available
+// offline" is getting on (state().offline).
+enum class OfflineStatus : uint8_t { unavailable, available, working, done, failed };
+inline constexpr const char* kOfflineNames[] = {"unavailable", "available", "working", "done", "failed"};
+struct OfflineState {
+  OfflineStatus status = OfflineStatus::unavailable;
+  float progress = 0;
+  std::string text;     // what it keeps now, what it kept, or why it failed
+  bool fashion = false; // Fashion-MNIST too
 };
 
 struct Rect {
@@ -275,10 +292,11 @@ struct App {
   std::vector<Rect> setting_rects; // the Train panel's widget of each row of the settings table, last frame
   bool log_loss_plot = false;      // the Train panel's loss plot on a log scale
   PendingDiscard question;         // the action asked about (action none: no question open)
-  std::string model_file_loading;  // the model file a lesson link asked the platform for, until it comes
-  int tour_step = -1;              // the first-visit tour's step shown (tour.cpp), -1: none
-  Rect tour_buttons[2];            // where its Next (or Done) and Skip buttons were drawn last frame
-  bool embed = false; // ?embed=1: the compact layout at any size, with an "open the full lab" link
+  std::string model_file_loading;
+  OfflineState offline; // the model file a lesson link asked the platform for, until it comes
+  int tour_step = -1;   // the first-visit tour's step shown (tour.cpp), -1: none
+  Rect tour_buttons[2]; // where its Next (or Done) and Skip buttons were drawn last frame
+  bool embed = false;   // ?embed=1: the compact layout at any size, with an "open the full lab" link
   LayoutMode layout = LayoutMode::full; // this frame's
   Panel tab = Panel::views;             // the panel the compact and phone layouts show
   bool tab_select = false;              // select `tab` in the tab strip next frame

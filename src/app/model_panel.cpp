@@ -51,6 +51,37 @@ void data_choice(App& app) {
   }
 }
 
+// "Make available offline" (the page with a service worker): a teacher's button before class.
+void offline_section(App& app) {
+  OfflineState& o = app.offline;
+  if (o.status == OfflineStatus::unavailable || !app.platform.make_offline) return;
+  ImGui::SeparatorText("Offline");
+  if (o.status == OfflineStatus::working) {
+    ImGui::ProgressBar(o.progress, ImVec2(-FLT_MIN, 0), o.text.c_str());
+    app_working(app, Work::data);
+    return;
+  }
+  if (o.status == OfflineStatus::done)
+    ImGui::TextColored(ImVec4(0.5f, 0.9f, 0.5f, 1), "%s", "available offline");
+  if (o.status == OfflineStatus::done || o.status == OfflineStatus::failed) {
+    ImGui::PushStyleColor(ImGuiCol_Text, o.status == OfflineStatus::failed
+                                             ? ImVec4(1, 0.4f, 0.4f, 1)
+                                             : ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", o.text.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Button(o.status == OfflineStatus::failed ? "Try again" : "Make available offline")) {
+    o.status = OfflineStatus::working, o.progress = 0, o.text = "starting";
+    app.platform.make_offline(o.fashion);
+  }
+  mark_item(app, "offline");
+  tip("Downloads the training set (9.7 MB) now and keeps it with the app in this browser:\n"
+      "it then loads, draws and trains with no network. Press it before class.");
+  same_line_if_fits("with Fashion-MNIST");
+  ImGui::Checkbox("with Fashion-MNIST", &o.fashion);
+  tip("Fashion-MNIST's training and test sets too (26 MB more).");
+}
+
 } // namespace
 
 void model_panel(App& app, const Rect& r) {
@@ -113,9 +144,13 @@ void model_panel(App& app, const Rect& r) {
   data_status_line(app, "training set", DataTarget::train, "loads when training starts");
   tip("The training %s of %s the network learns from.", what, dataset_title(lab.dataset));
 
+  offline_section(app);
   ImGui::Separator();
-  ImGui::TextDisabled("%.0f fps", app.fps);
-  tip("Frames per second the lab draws (it rests when nothing changes).");
+  if (app.platform.open_about && !app.embed) {
+    if (ImGui::Button("About autoencoders")) app.platform.open_about();
+    mark_item(app, "about");
+    tip("What an autoencoder is and what to try: the text below the lab (scroll down).");
+  }
   if (!app.message.text.empty() && now_ms() < app.message.until_ms)
     ImGui::TextWrapped("%s", app.message.text.c_str());
   ImGui::End();

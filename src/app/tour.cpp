@@ -33,7 +33,8 @@ const TourStep kTour[] = {
      "The Latent map shows every test digit's code as a dot: digits the network finds alike sit together. "
      "The other tabs decode the map, walk between digits and show what each unit looks for."},
     {Panel::model, "6. Ask the lab",
-     "Every panel has a ? in its title bar that says what it shows and what to try. Have fun!"},
+     "Every panel has a ? in its title bar that says what it shows and what to try. \"About autoencoders\", "
+     "at the bottom of this panel, opens the page's own explanation below the lab. Have fun!"},
 };
 constexpr int kTourSteps = int(sizeof kTour / sizeof kTour[0]);
 

@@ -230,6 +230,14 @@ EMSCRIPTEN_KEEPALIVE void aelab_model_file_failed(const char* name, const char* 
   app_model_file_failed(app(), name, error);
   web_wake();
 }
+// The offline copy's state (aelab-page.js): OfflineStatus, the progress, what it does or did.
+EMSCRIPTEN_KEEPALIVE void aelab_offline_status(int status, float progress, const char* text) {
+  App& a = app();
+  a.offline.status = OfflineStatus(std::clamp(status, 0, int(OfflineStatus::failed)));
+  a.offline.progress = progress;
+  a.offline.text = text;
+  web_wake();
+}
 // A download waits to try again: `text` says for what ("" once it tries).
 EMSCRIPTEN_KEEPALIVE void aelab_data_waiting(int target, const char* text, double generation) {
   App& a = app();

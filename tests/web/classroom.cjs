@@ -6,9 +6,10 @@
 //      Anomaly view finishes scoring with nobody touching the page;
 //   2. a teacher makes a lesson with a trained model (the Share window downloads its file, the
 //      link names it), and a fresh browser opens the link: the same weights;
+//   3. a teacher presses "Make available offline"; with the network gone the page reloads, draws
+//      and trains;
 //   4. the training set fails to download twice, then arrives with no reload; a download that
-//      fails every try shows Retry, and Retry (or Start again) fetches it.
-// (Journey 3, offline after a first visit, needs the service worker: not built yet.)
+//      fails every try shows Retry, and Retry fetches it.
 // usage: node classroom.cjs WEB_DIR SCREENSHOT_DIR
 'use strict';
 const { chromium } = require('playwright-core');
@@ -60,9 +61,9 @@ async function stroke(page) {
   await page.mouse.up();
 }
 
-async function openPage(browser, url, { returning = true, viewport = { width: 1280, height: 800 } } = {}) {
-  const context = returning ? await returningVisitor(browser, { viewport, acceptDownloads: true })
-    : await browser.newContext({ viewport, acceptDownloads: true });
+async function openPage(browser, url, { returning = true, viewport = { width: 1280, height: 800 }, serviceWorkers = 'allow' } = {}) {
+  const options = { viewport, acceptDownloads: true, serviceWorkers };
+  const context = returning ? await returningVisitor(browser, options) : await browser.newContext(options);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -165,9 +166,42 @@ async function lessonWithModel(browser, url, servedDir) {
   await missing.context.close();
 }
 
+// 3. A teacher makes the lab available offline before class; in class the network is gone: the
+// page reloads, draws and trains from what the browser kept.
+async function offline(browser, url) {
+  const { context, page, errors } = await openPage(browser, url);
+  let s = await quietlyUntil(page, (st) => st.offline.status === 'available', 30000);
+  check('the page has an offline copy (its service worker is up)', s !== null,
+        s ? s.offline.status : (await state(page)).offline.status);
+  await click(page, 'offline');
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.offline.status === 'done' || st.offline.status === 'failed', 60000);
+  check('"Make available offline" keeps the app and the training set', s && s.offline.status === 'done',
+        s ? `${s.offline.status}: ${s.offline.text}` : JSON.stringify((await state(page)).offline));
+  await page.screenshot({ path: path.join(shotDir, 'classroom-3-made-offline.png') });
+  await context.setOffline(true);
+  await page.reload();
+  s = await quietlyUntil(page, (st) => st.testSet.status === 'ready', 60000);
+  check('offline, the page reloads from what the browser kept, test set and all', s !== null);
+  if (s) {
+    await stroke(page);
+    await page.mouse.click(5, 795);
+    await page.keyboard.press('Space');
+    await page.mouse.move(5, 790);
+    s = await quietlyUntil(page, (st) => st.trainSet.status === 'ready' && st.step > 20, 60000);
+    const now = await state(page);
+    check('offline, it draws and trains', s !== null && !now.inputEmpty,
+          s ? `step ${s.step}, drawing loss ${now.inputLoss}` : JSON.stringify(now.trainSet));
+    await page.screenshot({ path: path.join(shotDir, 'classroom-3-offline-training.png') });
+  }
+  check('no page errors offline', errors.length === 0, errors.join(' | '));
+  await context.close();
+}
+
 // 4. The training set's download fails, twice and then for good, with nobody reloading.
 async function flakyNetwork(browser, url) {
-  const { context, page, errors } = await openPage(browser, url);
+  // (the routes stand for the network: no service worker between them and the page)
+  const { context, page, errors } = await openPage(browser, url, { serviceWorkers: 'block' });
   let failures = 2;
   await context.route(/train-images-idx3-ubyte\.gz$/, (route) => (failures-- > 0 ? route.abort('internetdisconnected') : route.continue()));
   await page.mouse.click(5, 795);
@@ -179,7 +213,7 @@ async function flakyNetwork(browser, url) {
   await context.close();
 
   // every try fails: it says so, with Retry; Retry fetches it once the network is back
-  const second = await openPage(browser, url);
+  const second = await openPage(browser, url, { serviceWorkers: 'block' });
   let offline = true;
   await second.context.route(/train-images-idx3-ubyte\.gz$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
   await second.page.mouse.click(5, 795);
@@ -210,6 +244,7 @@ async function flakyNetwork(browser, url) {
   try {
     if (!only || only === '1') await firstVisit(browser, url);
     if (!only || only === '2') await lessonWithModel(browser, url, webDir);
+    if (!only || only === '3') await offline(browser, url);
     if (!only || only === '4') await flakyNetwork(browser, url);
   } catch (e) {
     check('the classroom journeys ran to the end', false, e.stack);
