@@ -164,6 +164,7 @@ void state_lesson_and_layout(JsonWriter& j, const App& app) {
   for (int i = 0; i < int(Work::count); i++)
     if ((app.working >> i) & 1u) working.push_back(kWorkNames[i]);
   j.json("working", json_strings(working));
+  j.boolean("tooltip", app.tooltip_shown);
   // the question asked before trained weights are thrown away (null: none open)
   j.json("question", app.question.action == Discard::none
                          ? "null"

@@ -397,6 +397,8 @@ void app_frame(App& app) {
     if (w->ScrollMax.y > 0 && !(w->Flags & ImGuiWindowFlags_NoScrollWithMouse)) app.wheel_wanted = true;
   lab_update(app.lab); // show this frame's edits (strokes, code edits) next frame without delay
   app_lab_work(app);
+  const ImGuiWindow* tooltip = ImGui::FindWindowByName("##Tooltip_00");
+  app.tooltip_shown = tooltip && tooltip->Active;
 }
 
 const char* fit_text(const char* long_text, const char* short_text) {
@@ -459,6 +461,20 @@ void data_status_line(App& app, const char* name, DataTarget target, const char*
     retry_button();
     break;
   }
+  }
+}
+
+void text_after(const char* long_text, const char* short_text) {
+  const float right = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+  const float room = ImGui::GetWindowContentRegionMax().x - right;
+  const char* text = ImGui::CalcTextSize(long_text).x <= room    ? long_text
+                     : ImGui::CalcTextSize(short_text).x <= room ? short_text
+                                                                 : nullptr;
+  if (text) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", text);
+  } else {
+    text_disabled_wrapped("%s", long_text);
   }
 }
 

@@ -291,6 +291,8 @@ struct App {
   uint32_t controls_drawn = 0;     // bit i: control i was drawn last frame
   std::vector<Rect> setting_rects; // the Train panel's widget of each row of the settings table, last frame
   bool log_loss_plot = false;      // the Train panel's loss plot on a log scale
+  float settings_h = 0;            // the Train panel's hyperparameters' height, last frame
+  bool tooltip_shown = false;      // a tooltip was drawn last frame (state().tooltip)
   PendingDiscard question;         // the action asked about (action none: no question open)
   std::string model_file_loading;
   OfflineState offline; // the model file a lesson link asked the platform for, until it comes
@@ -499,6 +501,9 @@ void text_disabled_wrapped(const char* fmt, ...);
 
 // The last item's rectangle (window coordinates).
 Rect item_rect();
+// Dim text after the last item: on its line where it fits there (the long text, else the short),
+// else wrapped on a line of its own. Never cut at the panel's edge.
+void text_after(const char* long_text, const char* short_text);
 // Records the last item drawn as widget `name` of state().widgets (what a journey clicks).
 void mark_item(App& app, const std::string& name);
 

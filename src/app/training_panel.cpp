@@ -267,8 +267,8 @@ void loss_lines(App& app) {
 }
 
 // The "Losses" heading with the log-scale box at its right, one line for both, and the plot in
-// the rest of the panel.
-void losses_section(App& app) {
+// the panel's height but `below` (at least 80 pixels high).
+void losses_section(App& app, float below) {
   const float box_w =
       ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("log y").x;
   const float heading_x = ImGui::GetCursorPosX();
@@ -279,7 +279,8 @@ void losses_section(App& app) {
   ImGui::Checkbox("log y", &app.log_loss_plot);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Show the loss on a logarithmic scale: small late gains stay visible.");
-  const float plot_h = std::max(80.0f, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y);
+  const float plot_h =
+      std::max(80.0f, ImGui::GetContentRegionAvail().y - below - ImGui::GetStyle().ItemSpacing.y);
   loss_plot(app, ImGui::GetContentRegionAvail().x, std::floor(plot_h), app.log_loss_plot);
 }
 
@@ -302,9 +303,13 @@ void training_panel(App& app, const Rect& r) {
   progress_bar(app);
   loss_lines(app);
   timeline_section(app);
+  // the chart before the settings, as tall as leaves them room (their height of the last frame):
+  // where the panel is short, the settings scroll and the chart stays whole
+  losses_section(app, app.settings_h);
+  const float top = ImGui::GetCursorPosY();
   ImGui::SeparatorText("Hyperparameters");
   hyperparameters(app);
-  losses_section(app);
+  app.settings_h = ImGui::GetCursorPosY() - top;
   ImGui::End();
 }
 

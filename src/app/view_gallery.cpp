@@ -64,13 +64,12 @@ void gallery_view(App& app) {
   ImGui::SameLine();
   if (ImGui::Button("Save PNG")) app_save_view(app);
   g.first = std::max(0, std::min(g.first, count - kShown));
-  ImGui::SameLine();
   char range[96];
   std::snprintf(range, sizeof range, "#%d-#%d of %d. Click one to load it into the draw panel.", g.first,
                 g.first + kShown - 1, count);
   char short_range[48];
   std::snprintf(short_range, sizeof short_range, "#%d-#%d of %d", g.first, g.first + kShown - 1, count);
-  ImGui::TextDisabled("%s", fit_text(range, short_range));
+  text_after(range, short_range);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click a digit to load it into the draw panel.");
   refresh_reconstructions(app);
 

@@ -26,9 +26,7 @@ void grid_view(App& app) {
   ImGui::SameLine();
   update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
   save_button(app);
-  ImGui::SameLine();
-  ImGui::TextDisabled(
-      "%s", fit_text("the decoder's output at each point of the map's plane", "decoder over the plane"));
+  text_after("the decoder's output at each point of the map's plane", "decoder over the plane");
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::max(60.0f, std::floor(std::min(avail.x, avail.y - 2 * text_h)));

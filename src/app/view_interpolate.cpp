@@ -14,6 +14,15 @@
 namespace aelab {
 namespace {
 
+// The picker's width (its label, kind and digit or point).
+float endpoint_picker_width(const char* name, const Endpoint& e) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  float w = ImGui::CalcTextSize(name).x + ImGui::CalcTextSize(":").x + gap + 130;
+  if (e.kind == Endpoint::Kind::digit) w += gap + 100;
+  if (e.kind == Endpoint::Kind::point) w += gap + ImGui::CalcTextSize("(-00.00, -00.00)").x;
+  return w;
+}
+
 void endpoint_picker(App& app, const char* name, Endpoint* e) {
   ImGui::PushID(name);
   ImGui::AlignTextToFramePadding();
@@ -64,14 +73,21 @@ bool update_line_figure(App& app, int k) {
   return true;
 }
 
-// The strips across the width with their labels, the scrubbed step framed; pressing on a step
-// shows it large.
-void strips(App& app, int k) {
+constexpr const char* kExplanation =
+    "Top: the decoder at evenly spaced points on the straight line from A's code to B's. "
+    "Bottom: the pixels of A and B mixed. The decoded row stays digit-like all the way; the "
+    "fade is two ghosts on top of each other. The code space is not pixel space.";
+
+// The strips across the width (at most max_h high) with their labels, the scrubbed step framed;
+// pressing on a step shows it large.
+void strips(App& app, int k, float max_h) {
   ViewsState& v = app.views;
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const float label_w = ImGui::CalcTextSize("pixel fade").x + ImGui::GetStyle().ItemSpacing.x;
-  const float strip_w = std::max(100.0f, ImGui::GetContentRegionAvail().x - label_w);
-  const float strip_h = strip_w * float(v.line_figure.image.height) / float(v.line_figure.image.width);
+  const float aspect = float(v.line_figure.image.height) / float(v.line_figure.image.width);
+  float strip_w = std::max(100.0f, ImGui::GetContentRegionAvail().x - label_w);
+  float strip_h = strip_w * aspect;
+  if (strip_h > max_h) strip_h = std::max(20.0f, max_h), strip_w = strip_h / aspect;
   const ImVec2 start = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(label_w, 0));
   ImGui::SameLine(0, 0);
@@ -96,10 +112,14 @@ void scrubbed_step(App& app, int k, float avail_w) {
   ViewsState& v = app.views;
   ImGui::SetNextItemWidth(std::min(avail_w, 300.0f));
   ImGui::SliderInt("##scrub", &v.scrub, 0, k - 1, "step %d");
-  ImGui::SameLine();
-  ImGui::TextDisabled("from %s to %s", endpoint_name(v.a).c_str(), endpoint_name(v.b).c_str());
-  const float big = std::floor(
-      std::min(ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing(), 0.3f * avail_w));
+  const std::string from = "from " + endpoint_name(v.a) + " to " + endpoint_name(v.b);
+  text_after(from.c_str(), from.c_str());
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  float big = std::floor(std::min(avail_h - ImGui::GetTextLineHeightWithSpacing(), 0.3f * avail_w));
+  // the large pair only where the explanation still fits beside it
+  const float beside_w = avail_w - 2 * (big + style.ItemSpacing.x);
+  if (beside_w < 120 || ImGui::CalcTextSize(kExplanation, nullptr, false, beside_w).y > avail_h) big = 0;
   if (big >= 40) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted("decoded");
@@ -113,10 +133,7 @@ void scrubbed_step(App& app, int k, float avail_w) {
     ImGui::SameLine();
   }
   ImGui::BeginGroup();
-  text_disabled_wrapped(
-      "Top: the decoder at evenly spaced points on the straight line from A's code to B's. "
-      "Bottom: the pixels of A and B mixed. The decoded row stays digit-like all the way; the "
-      "fade is two ghosts on top of each other. The code space is not pixel space.");
+  text_disabled_wrapped("%s", kExplanation);
   ImGui::EndGroup();
 }
 
@@ -126,7 +143,10 @@ void interpolate_view(App& app) {
   ViewsState& v = app.views;
   if (v.a.kind == Endpoint::Kind::point || v.b.kind == Endpoint::Kind::point) current_map(app);
   endpoint_picker(app, "A", &v.a);
-  same_line_if_fits("B: a test digit  ##########");
+  const float right =
+      ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + 3 * ImGui::GetStyle().ItemSpacing.x;
+  if (right + endpoint_picker_width("B", v.b) <= ImGui::GetWindowContentRegionMax().x)
+    ImGui::SameLine(0, 3 * ImGui::GetStyle().ItemSpacing.x);
   endpoint_picker(app, "B", &v.b);
   ImGui::SetNextItemWidth(120);
   ImGui::SliderInt("steps", &v.steps, 3, 16);
@@ -136,7 +156,11 @@ void interpolate_view(App& app) {
   ImGui::SameLine();
   save_button(app);
   const float avail_w = ImGui::GetContentRegionAvail().x;
-  strips(app, k);
+  // the strips leave room below for the scrubber and the explanation (at full width)
+  const float below = ImGui::GetFrameHeightWithSpacing() +
+                      ImGui::CalcTextSize(kExplanation, nullptr, false, avail_w).y +
+                      2 * ImGui::GetStyle().ItemSpacing.y;
+  strips(app, k, ImGui::GetContentRegionAvail().y - below);
   scrubbed_step(app, k, avail_w);
 }
 

@@ -12,6 +12,7 @@
 #include <imgui_impl_sdl2.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 
@@ -139,6 +140,9 @@ void frame() {
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
+    // a finger lifted leaves nothing hovered: a tooltip would stay on the phone and cover controls
+    if (event.type == SDL_MOUSEBUTTONUP && event.button.which == SDL_TOUCH_MOUSEID)
+      ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
     w.quiet_frames = 0;
   }
   follow_canvas_size(w);

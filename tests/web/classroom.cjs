@@ -9,7 +9,8 @@
 //   3. a teacher presses "Make available offline"; with the network gone the page reloads, draws
 //      and trains;
 //   4. the training set fails to download twice, then arrives with no reload; a download that
-//      fails every try shows Retry, and Retry fetches it.
+//      fails every try shows Retry, and Retry fetches it;
+//   5. a phone, by touch: a tap on Step trains and leaves no tooltip over the controls.
 // usage: node classroom.cjs WEB_DIR SCREENSHOT_DIR
 'use strict';
 const { chromium } = require('playwright-core');
@@ -61,8 +62,9 @@ async function stroke(page) {
   await page.mouse.up();
 }
 
-async function openPage(browser, url, { returning = true, viewport = { width: 1280, height: 800 }, serviceWorkers = 'allow' } = {}) {
-  const options = { viewport, acceptDownloads: true, serviceWorkers };
+async function openPage(browser, url, { returning = true, viewport = { width: 1280, height: 800 }, serviceWorkers = 'allow',
+  hasTouch = false, isMobile = false } = {}) {
+  const options = { viewport, acceptDownloads: true, serviceWorkers, hasTouch, isMobile };
   const context = returning ? await returningVisitor(browser, options) : await browser.newContext(options);
   const page = await context.newPage();
   const errors = [];
@@ -198,6 +200,37 @@ async function offline(browser, url) {
   await context.close();
 }
 
+// 5. On a phone, by touch: a tap on a button with a tooltip trains a batch and leaves no tooltip
+// over the controls; the views' headers fit the narrow screen.
+async function phone(browser, url) {
+  const { context, page, errors } = await openPage(browser, url,
+    { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  // a finger's press: down, held as a person holds it (a tooltip shows meanwhile), lifted
+  const cdp = await context.newCDPSession(page);
+  const tap = async (name, holdMs = 120) => {
+    const r = (await state(page)).widgets[name];
+    if (!r) throw new Error(`no widget '${name}' on the phone`);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: r.x + r.w / 2, y: r.y + r.h / 2 }] });
+    await sleep(holdMs);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await sleep(400);
+  };
+  await tap('tab:train');
+  const before = (await state(page)).step;
+  await tap('step', 700);
+  let s = await quietlyUntil(page, (st) => st.step > before, 30000);
+  check('a tap on Step trains a batch', s !== null, s ? `step ${before} -> ${s.step}` : '');
+  await sleep(1500); // no input at all
+  s = await state(page);
+  check('no tooltip stays on the phone after a tap', !s.tooltip, `tooltip ${s.tooltip}`);
+  await tap('tab:views');
+  await tap('view:interpolate');
+  await sleep(800);
+  await page.screenshot({ path: path.join(shotDir, 'classroom-5-phone-interpolate.png') });
+  check('no page errors on the phone', errors.length === 0, errors.join(' | '));
+  await context.close();
+}
+
 // 4. The training set's download fails, twice and then for good, with nobody reloading.
 async function flakyNetwork(browser, url) {
   // (the routes stand for the network: no service worker between them and the page)
@@ -246,6 +279,7 @@ async function flakyNetwork(browser, url) {
     if (!only || only === '2') await lessonWithModel(browser, url, webDir);
     if (!only || only === '3') await offline(browser, url);
     if (!only || only === '4') await flakyNetwork(browser, url);
+    if (!only || only === '5') await phone(browser, url);
   } catch (e) {
     check('the classroom journeys ran to the end', false, e.stack);
   } finally {
