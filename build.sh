@@ -19,7 +19,7 @@ die() { printf '[aelab] error: %s\n' "$*" >&2; exit 1; }
 APT_BUILD=(g++ cmake ninja-build pkg-config curl xz-utils zlib1g-dev libgtest-dev googletest
            libsdl2-dev emscripten nodejs npm python3-numpy python3-torch python3-fonttools libstb-dev clang-format
            clang libclang-rt-14-dev time dataset-fashion-mnist zopfli)
-APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core)
+APT_TEST=(chromium xvfb xauth x11-apps imagemagick fonts-dejavu-core firefox-esr webkit2gtk-driver python3-selenium)
 
 apt_ensure() {
   local missing=()
@@ -342,6 +342,7 @@ run_app() {
 # The app's tests: the native app under Xvfb, then the page in headless Chromium (Debian's,
 # driven by playwright-core; no browser is ever downloaded). Screenshots go to build/screenshots.
 PLAYWRIGHT_NPM=playwright-core@1.65.0
+PUPPETEER_NPM=puppeteer-core@25.16.0 # Firefox over WebDriver BiDi
 run_app_tests() {
   apt_ensure "${APT_TEST[@]}"
   build_app
@@ -352,10 +353,11 @@ run_app_tests() {
   say "native app smoke test (Xvfb)"
   bash "$ROOT/tests/app/native_smoke.sh" "$BUILD/native-app/aelab_app" "$BUILD/screenshots"
   local node_dir="$BUILD/node"
-  if [ ! -f "$node_dir/node_modules/playwright-core/package.json" ]; then
+  if [ ! -f "$node_dir/node_modules/playwright-core/package.json" ] ||
+     [ ! -f "$node_dir/node_modules/puppeteer-core/package.json" ]; then
     mkdir -p "$node_dir"
     (cd "$node_dir" && npm install --silent --no-save --no-package-lock --no-audit --no-fund \
-       "$PLAYWRIGHT_NPM" >/dev/null) || die "npm install $PLAYWRIGHT_NPM failed"
+       "$PLAYWRIGHT_NPM" "$PUPPETEER_NPM" >/dev/null) || die "npm install $PLAYWRIGHT_NPM $PUPPETEER_NPM failed"
   fi
   say "browser end-to-end test (headless Chromium)"
   "$BUILD/native-app/aelab_reference" "$WEB_OUT/model.aelab" "$CACHE/mnist" 0 >"$BUILD/reference_loss.json"
@@ -381,6 +383,11 @@ run_app_tests() {
   say "a classroom's journeys by mouse, touch and keys alone: nothing stalls untouched, a lesson carries a trained model, a flaky network (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/classroom.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the classroom journeys failed"
+  say "every browser engine: Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, selenium), in windows under Xvfb"
+  NODE_PATH="$node_dir/node_modules" xvfb-run -a -s "-screen 0 1400x900x24" node "$ROOT/tests/web/firefox.cjs" \
+    "$WEB_OUT" "$BUILD/reference_loss.json" "$BUILD/screenshots" || die "the Firefox smoke test failed"
+  xvfb-run -a -s "-screen 0 1400x900x24" /usr/bin/python3 "$ROOT/tests/web/webkit.py" \
+    "$WEB_OUT" "$BUILD/reference_loss.json" "$BUILD/screenshots" || die "the WebKit smoke test failed"
   say "desktop soak (Xvfb)"
   bash "$ROOT/tests/app/soak.sh" "$BUILD/native-app/aelab_app" "$WEB_OUT/model.aelab" "$BUILD/screenshots"
 }

@@ -77,6 +77,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return body
 
+    def copyfile(self, source, outputfile):
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser stopped reading (a page closed mid-download): nothing to report
+
     def end_headers(self):
         if self.server.isolated:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
