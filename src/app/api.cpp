@@ -125,6 +125,11 @@ void state_rect(JsonWriter& j, const App& app, const char* key, const Rect& r) {
 void state_views(JsonWriter& j, const App& app) {
   const Lab& lab = app.lab;
   j.string("view", view_name(app.views.view));
+  const std::vector<bool> dead = dead_units(app); // null until the map of the model shown is built
+  std::vector<float> dead_list;
+  for (size_t u = 0; u < dead.size(); u++)
+    if (dead[u]) dead_list.push_back(float(u));
+  j.json("deadUnits", dead.empty() ? "null" : json_numbers(dead_list.data(), dead_list.size()));
   anomaly_fields(j.begin("anomaly"), anomaly_numbers(app)).number("builds", app.views.scores.builds).end();
   j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
   j.number("mapFrameMs", app.views.map_frame_ms);

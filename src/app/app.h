@@ -474,6 +474,12 @@ bool app_map_now(App& app);
 
 // A label as the lab shows it: "label 7", or with its class name ("label 9, Ankle boot").
 std::string label_text(const Lab& lab, int label);
+// The latent code's bars, w x h at the cursor (drag one to edit it): the Latent panel's, and the
+// phone's draw panel's strip under the drawing.
+void code_strip(App& app, float w, float h);
+// Dead code units: 0 for every test picture under the model shown (a ReLU that never fires), from
+// the latent map once it is built for that model; empty before.
+std::vector<bool> dead_units(const App& app);
 // What a data set of the lab holds, in words: "60,000 training digits", "10,000 test pictures"
 // (Fashion-MNIST and the user's own data hold pictures), its real count once it is loaded.
 std::string samples_text(const Lab& lab, DataTarget target);

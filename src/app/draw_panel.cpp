@@ -176,6 +176,12 @@ void draw_panel(App& app, const Rect& r) {
   canvas_widget(app, l.canvas_side);
   draw_images(lab.input, l.image_side);
   draw_loss_line(app);
+  // the phone shows one panel at a time: the code goes under the drawing, to watch while drawing
+  const float left = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing();
+  if (app.layout == LayoutMode::phone && left >= 60) {
+    ImGui::TextDisabled("its code, %d numbers (drag a bar; more in the Code tab)", int(lab.input.code.size()));
+    code_strip(app, ImGui::GetContentRegionAvail().x, std::min(left, 200.0f));
+  }
   ImGui::End();
 }
 

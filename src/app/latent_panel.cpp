@@ -25,12 +25,15 @@ float bars_scale(App& app, const std::vector<float>& shown) {
 // the Traverse tab's unit framed), or a hint on a blank canvas.
 void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing) {
   const Input& in = app.lab.input;
+  const std::vector<bool> dead = dead_units(app);
   const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
   const int n = int(shown.size());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), IM_COL32(20, 22, 28, 255));
   if (nothing) {
-    const char* hint = n > 0 ? "draw a digit to see its code" : "";
+    const char* hint = n == 0                                  ? ""
+                       : app.lab.dataset == DatasetKind::mnist ? "draw a digit to see its code"
+                                                               : "draw to see the code";
     const ImVec2 text = ImGui::CalcTextSize(hint);
     dl->AddText(ImVec2(pos.x + std::max(4.0f, 0.5f * (size.x - text.x)), pos.y + 0.5f * (size.y - text.y)),
                 ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
@@ -43,6 +46,9 @@ void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing)
     const bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
     const ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
     dl->AddRectFilled(ImVec2(x0, pos.y + size.y - h), ImVec2(x1, pos.y + size.y), colour);
+    if (size_t(i) < dead.size() && dead[size_t(i)] && !edited) // a dead unit: a grey stub, never a bar
+      dl->AddRectFilled(ImVec2(x0, pos.y + size.y - 4), ImVec2(x1, pos.y + size.y),
+                        IM_COL32(120, 120, 120, 255));
     if (i == app.views.unit && app.views.view == View::traverse)
       dl->AddRect(ImVec2(x0 - 1, pos.y), ImVec2(x1 + 1, pos.y + size.y), IM_COL32(255, 200, 80, 200));
     if (edited) { // where the encoder put it
@@ -72,7 +78,13 @@ void code_bars(App& app, float w, float h) {
     lab_edit_code(lab, under, std::min(top, std::max(0.0f, (pos.y + h - mouse.y) / h * top)));
   const bool nothing = in.empty && !in.code_edited; // the code of a blank canvas says nothing
   draw_bars(app, pos, ImVec2(w, h), top, nothing);
-  if ((hovered || active) && under >= 0 && !nothing)
+  const std::vector<bool> dead = dead_units(app);
+  if ((hovered || active) && under >= 0 && !nothing && size_t(under) < dead.size() && dead[size_t(under)])
+    ImGui::SetTooltip("z[%d] = %.3f: a dead unit, 0 for every test %s. It never fires, so the\n"
+                      "decoder learned nothing from it; drag it to see what its weights do anyway.",
+                      under, shown[size_t(under)],
+                      app.lab.dataset == DatasetKind::mnist ? "digit" : "picture");
+  else if ((hovered || active) && under >= 0 && !nothing)
     ImGui::SetTooltip(
         "z[%d] = %.3f%s", under, shown[size_t(under)],
         in.code_edited ? (" (encoder: " + std::to_string(in.code[size_t(under)]).substr(0, 5) + ")").c_str()
@@ -80,6 +92,8 @@ void code_bars(App& app, float w, float h) {
 }
 
 } // namespace
+
+void code_strip(App& app, float w, float h) { code_bars(app, w, h); }
 
 void latent_panel(App& app, const Rect& r) {
   Lab& lab = app.lab;
@@ -91,9 +105,14 @@ void latent_panel(App& app, const Rect& r) {
              "them, and a bar at zero is a unit that stays silent for this input.");
   const ImGuiStyle& style = ImGui::GetStyle();
   const Input& in = lab.input;
+  const std::vector<bool> dead = dead_units(app);
+  const int dead_count = int(std::count(dead.begin(), dead.end(), true));
   ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
-                     "change one and see what the decoder makes of it.",
-                     int(in.code.size()));
+                     "change one and see what the decoder makes of it.%s",
+                     int(in.code.size()),
+                     dead_count == 0   ? ""
+                     : dead_count == 1 ? " Grey: a dead unit, 0 for every test picture."
+                                       : " Grey: dead units, 0 for every test picture.");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const float image_side =

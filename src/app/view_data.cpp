@@ -155,6 +155,14 @@ void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f) {
 }
 
 // The range unit u takes over the test set (from the map), else 0 to twice the input's value.
+std::vector<bool> dead_units(const App& app) {
+  const LatentMap* map = app.views.map.map.get();
+  if (!map || app.views.map.version != lab_view_version(app.lab)) return {};
+  std::vector<bool> dead(map->plane.unit_high.size());
+  for (size_t u = 0; u < dead.size(); u++) dead[u] = map->plane.unit_high[u] <= 0;
+  return dead;
+}
+
 void unit_range(App& app, int u, float* low, float* high) {
   const LatentMap* map = app.views.map.map.get();
   if (map && u < int(map->plane.unit_low.size()) && app.views.map.version == lab_view_version(app.lab)) {

@@ -51,9 +51,18 @@ void one_unit(App& app, const std::vector<float>& values, int k) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float w = std::min(avail.x, (avail.y - 3 * ImGui::GetTextLineHeightWithSpacing()) * float(k) * 0.95f);
   const float h = w * float(v.traverse_figure.image.height) / float(v.traverse_figure.image.width);
-  ImGui::Text(
-      "z[%d] from %.2f to %.2f (its range over the test set); the other %d units stay at the input's code",
-      v.unit, values.front(), values.back(), app.lab.model->shape.latent_dim - 1);
+  const std::vector<bool> dead = dead_units(app);
+  if (size_t(v.unit) < dead.size() && dead[size_t(v.unit)]) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
+    ImGui::TextWrapped("z[%d] is a dead unit: 0 for every test picture, so the decoder never saw it change. "
+                       "Swept here from %.2f to %.2f anyway, values the encoder never gives it.",
+                       v.unit, values.front(), values.back());
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::TextWrapped(
+        "z[%d] from %.2f to %.2f (its range over the test set); the other %d units stay at the input's code",
+        v.unit, values.front(), values.back(), app.lab.model->shape.latent_dim - 1);
+  }
   const ImVec2 pos = show_figure("##traverse", v.traverse_figure, w, h);
   const float t = (code[size_t(v.unit)] - values.front()) / (values.back() - values.front());
   if (t >= 0 && t <= 1) {
@@ -82,9 +91,11 @@ void all_units(App& app) {
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + 44);
   show_figure("##traverse_all", v.traverse_figure, w, h);
   const float row_h = h / float(rows_shown), text_h = ImGui::GetTextLineHeightWithSpacing();
+  const std::vector<bool> dead = dead_units(app);
   for (int u = 0; u < rows_shown; u++) {
-    char label[16];
-    std::snprintf(label, sizeof label, "z[%d]", u);
+    char label[24];
+    const bool is_dead = size_t(u) < dead.size() && dead[size_t(u)];
+    std::snprintf(label, sizeof label, is_dead ? "z[%d]\ndead" : "z[%d]", u);
     ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x, pos.y + row_h * (float(u) + 0.5f) - text_h / 2),
                                         ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
   }

@@ -214,6 +214,41 @@ TEST(AppData, ChoosingFashionAsksForItsTestSetAndSaysTheShippedModelLearnedDigit
   EXPECT_EQ(asked.back(), "1 custom 3");
 }
 
+// A code unit that is 0 for every test picture is named dead (bars, Traverse, state()), from the
+// map of the model shown: here unit 5 made dead by a large negative bias before its ReLU.
+TEST(AppDeadUnits, AUnitZeroForEveryTestPictureIsDead) {
+  App app = make_app();
+  Dataset test;
+  test.count = 300, test.rows = 28, test.cols = 28;
+  test.images.resize(size_t(test.count) * kPixels);
+  test.labels.assign(size_t(test.count), 0);
+  for (size_t i = 0; i < test.images.size(); i++)
+    test.images[i] = uint8_t((i * 2654435761u >> 11) % 5 == 0 ? 255 : 0);
+  Autoencoder model = *app.lab.model;
+  model.bias(1)[5] = -1000; // layer 1 makes the code: unit 5 never fires
+  ModelFile file;
+  file.model = model;
+  const std::vector<uint8_t> bytes = model_to_bytes(file);
+  ASSERT_EQ(app_load_model_bytes(app, bytes.data(), bytes.size(), "dead.aelab"), "");
+  lab_set_dataset(app.lab, false, test);
+  lab_update(app.lab);
+  EXPECT_TRUE(dead_units(app).empty()); // no map yet: nothing is said
+  ASSERT_TRUE(map_finish(app.views.map, app.lab));
+  const std::vector<bool> dead = dead_units(app);
+  ASSERT_EQ(dead.size(), 32u);
+  for (int u = 0; u < 32; u++) {
+    // an independent look: does unit u fire for any test picture?
+    Matrix x({size_t(test.count), size_t(kPixels)});
+    images_to_float(test, 0, test.count, x.data());
+    const Matrix z = encode(*app.lab.model, x);
+    bool fires = false;
+    for (int i = 0; i < test.count; i++) fires = fires || z(size_t(i), size_t(u)) > 0;
+    EXPECT_EQ(dead[size_t(u)], !fires) << "unit " << u;
+  }
+  EXPECT_TRUE(dead[5]);
+  EXPECT_NE(app_state_json(app).find("\"deadUnits\":[5"), std::string::npos);
+}
+
 // A run that finished its epochs says "epoch 2 of 2, done", never "epoch 3 of 2" (a classroom
 // found "epoch 21 of 20" after a run of 20).
 TEST(AppProgress, AFinishedRunSaysItsLastEpochNotTheNext) {
@@ -425,8 +460,10 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   for (size_t i = 0; i < train.images.size(); i += 5) train.images[i] = 255;
   lab_set_dataset(teacher.lab, true, train);
   lab_step(teacher.lab, 2);
-  for (int i = 0; i < 100 && teacher.lab.latest.steps < 2; i++) teacher.lab.host->work(20), lab_update(teacher.lab);
-  for (int i = 0; i < 100 && !lab_has_latest_weights(teacher.lab); i++) teacher.lab.host->work(5), lab_update(teacher.lab);
+  for (int i = 0; i < 100 && teacher.lab.latest.steps < 2; i++)
+    teacher.lab.host->work(20), lab_update(teacher.lab);
+  for (int i = 0; i < 100 && !lab_has_latest_weights(teacher.lab); i++)
+    teacher.lab.host->work(5), lab_update(teacher.lab);
   ASSERT_EQ(teacher.lab.latest.steps, 2);
   const LessonModelFile file = lesson_model_file(teacher);
   EXPECT_EQ(file.name.size(), std::string("aelab-lesson-12345678.aelab").size()) << file.name;
@@ -442,14 +479,16 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   app_apply_lesson(student, link);
   ASSERT_EQ(asked.back(), file.name);
   EXPECT_EQ(student.lab.model_name, "shipped model"); // until the file arrives
-  EXPECT_EQ(app_model_file_arrived(student, file.name, served[file.name].data(), served[file.name].size()), "");
+  EXPECT_EQ(app_model_file_arrived(student, file.name, served[file.name].data(), served[file.name].size()),
+            "");
   lab_update(student.lab);
   const Vector& w = student.lab.model->params;
   const Vector& want = read.model.params;
   ASSERT_EQ(w.size(), want.size());
   EXPECT_TRUE(std::equal(w.begin(), w.end(), want.begin())); // the same weights, as the file has them
-  const Vector& trained = teacher.lab.model->params; // and those are the teacher's, to float16
-  for (size_t i = 0; i < w.size(); i += 97) EXPECT_NEAR(w[i], trained[i], 1e-3 * std::fabs(trained[i]) + 1e-7) << i;
+  const Vector& trained = teacher.lab.model->params;         // and those are the teacher's, to float16
+  for (size_t i = 0; i < w.size(); i += 97)
+    EXPECT_NEAR(w[i], trained[i], 1e-3 * std::fabs(trained[i]) + 1e-7) << i;
   EXPECT_NE(app_lesson_link(student).find("&model=" + file.name), std::string::npos); // its link names it too
 
   App missing;
@@ -458,8 +497,9 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   app_model_file_failed(missing, "gone.aelab", "gone.aelab: HTTP 404 Not Found");
   EXPECT_EQ(missing.lab.model_name, "shipped model");
   ASSERT_FALSE(missing.lesson.notices.empty());
-  EXPECT_EQ(missing.lesson.notices.back(),
-            "lesson link: model=gone.aelab: gone.aelab: HTTP 404 Not Found; the lab starts from the shipped model");
+  EXPECT_EQ(
+      missing.lesson.notices.back(),
+      "lesson link: model=gone.aelab: gone.aelab: HTTP 404 Not Found; the lab starts from the shipped model");
   App broken;
   make(broken);
   app_apply_lesson(broken, "model=bad.npz");
@@ -469,7 +509,8 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   EXPECT_EQ(broken.lesson.notices.size(), 1u);
   const LessonResult bad = app_apply_lesson(broken, "model=notes.txt");
   ASSERT_EQ(bad.notices.size(), 1u);
-  EXPECT_EQ(bad.notices[0], "lesson link: model=notes.txt: expected 'shipped', 'random' or a .aelab or .npz file");
+  EXPECT_EQ(bad.notices[0],
+            "lesson link: model=notes.txt: expected 'shipped', 'random' or a .aelab or .npz file");
   EXPECT_EQ(app_set_text(broken, "model", "x y.aelab"),
             "model = 'x y.aelab': expected 'shipped', 'random' or a .aelab or .npz file");
 }
