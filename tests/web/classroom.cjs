@@ -26,6 +26,7 @@ if (!shotDir) {
 }
 
 const state = (page) => page.evaluate(() => aelab.state());
+const total = (bytes) => (bytes ? `${(bytes / 1e6).toFixed(2)} MB` : 'a size not known (compressed on the fly)');
 
 // Waits, reading only state(), until fn(state) holds; false after timeoutMs.
 async function quietlyUntil(page, fn, timeoutMs) {
@@ -235,6 +236,16 @@ async function phone(browser, url) {
 async function flakyNetwork(browser, url) {
   // (the routes stand for the network: no service worker between them and the page)
   const { context, page, errors } = await openPage(browser, url, { serviceWorkers: 'block' });
+  // the loading bar said "0.42 of 0.36 MB": decoded bytes against a gzip Content-Length
+  const reports = await page.evaluate(async () => {
+    const seen = [];
+    await aelabLoad.fetchBytes('aelab.js', (fraction, loaded, total) => seen.push([fraction, loaded, total]));
+    return seen;
+  });
+  const last = reports[reports.length - 1] || [];
+  check('download progress never counts decoded bytes against a compressed size', reports.length > 0 &&
+        reports.every(([f, loaded, total]) => f >= 0 && f <= 1 && (total === 0 || loaded <= total)),
+        `${reports.length} reports, the last ${(last[1] / 1e6).toFixed(2)} MB of ${total(last[2])}`);
   let failures = 2;
   await context.route(/train-images-idx3-ubyte\.gz$/, (route) => (failures-- > 0 ? route.abort('internetdisconnected') : route.continue()));
   await page.mouse.click(5, 795);

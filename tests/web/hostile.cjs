@@ -125,7 +125,12 @@ async function main() {
     // Soak: 10+ epochs of training with 20 resets and model switches among them; heaps sampled.
     // the JS heap after a full collection (gc() is exposed by --expose-gc): what is still held,
     // not the garbage the collector has yet to take, which comes and goes by tens of MB
-    const sample = () => page.evaluate(() => {
+    // (collected twice, 200 ms apart: a download's buffers that a settled promise still held at the
+    // first collection went at the second; one run on 2026-12-04 read 105 MB right after the
+    // training set had arrived, which two runs since did not repeat)
+    const sample = () => page.evaluate(async () => {
+      if (window.gc) window.gc();
+      await new Promise((r) => setTimeout(r, 200));
       if (window.gc) window.gc();
       const s = aelab.state();
       return { wasm: s.wasmHeapBytes, inUse: s.wasmHeapInUseBytes, timeline: s.timelineBytes,
