@@ -51,7 +51,7 @@ Layout full_layout(float w, float h, float top, uint32_t shown) {
   };
   const bool upper = row_weight(0) > 0, lower = row_weight(1) > 0;
   const float inner_h = h - top - gap * (upper && lower ? 3 : 2);
-  float bottom_h = std::max(180.0f, std::min(0.42f * h, 560.0f));
+  float bottom_h = std::max(180.0f, std::min(0.45f * h, 600.0f)); // the views: as much as the top row spares
   if (!upper) bottom_h = inner_h;
   if (!lower) bottom_h = 0;
   const float top_h = inner_h - bottom_h;

@@ -179,7 +179,8 @@ void draw_panel(App& app, const Rect& r) {
   // the phone shows one panel at a time: the code goes under the drawing, to watch while drawing
   const float left = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing();
   if (app.layout == LayoutMode::phone && left >= 60) {
-    ImGui::TextDisabled("its code, %d numbers (drag a bar; more in the Code tab)", int(lab.input.code.size()));
+    ImGui::TextDisabled("its code, %d numbers (drag a bar; more in the Code tab)",
+                        int(lab.input.code.size()));
     code_strip(app, ImGui::GetContentRegionAvail().x, std::min(left, 200.0f));
   }
   ImGui::End();

@@ -27,11 +27,9 @@ void grid_view(App& app) {
   update_plane_figure(app, *map, v.grid_n, &v.grid_figure);
   save_button(app);
   text_after("the decoder's output at each point of the map's plane", "decoder over the plane");
-  const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::max(60.0f, std::floor(std::min(avail.x, avail.y - 2 * text_h)));
-  ImGui::TextDisabled("up: %s, from %.2f to %.2f", axis_label(map->plane, 1).c_str(), map->plane.y0,
-                      map->plane.y1);
+  const float side =
+      std::max(60.0f, std::floor(std::min(avail.x, avail.y - ImGui::GetStyle().ItemSpacing.y)));
   const ImVec2 pos = show_figure("##grid", v.grid_figure, side, side);
   if (ImGui::IsItemHovered()) {
     const int n = v.grid_n;
@@ -42,8 +40,24 @@ void grid_view(App& app) {
     const float y = map->plane.y1 - (map->plane.y1 - map->plane.y0) * float(r) / float(n - 1);
     ImGui::SetTooltip("the decoder's image at (%.2f, %.2f) of the map's plane", x, y);
   }
-  ImGui::TextDisabled("across: %s, from %.2f to %.2f", axis_label(map->plane, 0).c_str(), map->plane.x0,
-                      map->plane.x1);
+  // the axes' names beside the picture where there is room (it gets the panel's height), else
+  // over it, without the ranges
+  char up[96], across[96];
+  std::snprintf(up, sizeof up, "up: %s,\nfrom %.2f to %.2f", axis_label(map->plane, 1).c_str(), map->plane.y0,
+                map->plane.y1);
+  std::snprintf(across, sizeof across, "across: %s,\nfrom %.2f to %.2f", axis_label(map->plane, 0).c_str(),
+                map->plane.x0, map->plane.x1);
+  const float room = avail.x - side - 3 * ImGui::GetStyle().ItemSpacing.x;
+  if (room >= std::max(ImGui::CalcTextSize(up).x, ImGui::CalcTextSize(across).x)) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    const float x = pos.x + side + 3 * ImGui::GetStyle().ItemSpacing.x;
+    dl->AddText(ImVec2(x, pos.y), dim, up);
+    dl->AddText(ImVec2(x, pos.y + side - ImGui::CalcTextSize(across).y), dim, across);
+  } else {
+    overlay_label(pos, side, false, ("up: " + axis_label(map->plane, 1)).c_str());
+    overlay_label(pos, side, true, ("across: " + axis_label(map->plane, 0)).c_str());
+  }
 }
 
 } // namespace aelab

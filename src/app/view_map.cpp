@@ -33,9 +33,9 @@ MapLayout map_layout(const Lab& lab) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   MapLayout l;
   l.gap = 3 * style.ItemSpacing.x;
-  const float height = avail.y - 2 * text_h - style.ItemSpacing.y;
+  const float height = avail.y - style.ItemSpacing.y; // the axes' names go over the map
   auto side_for = [&](Plane arrangement, float legend_w) {
-    const float w = avail.x - legend_w, stacked_h = (height - text_h - l.gap) / 2;
+    const float w = avail.x - legend_w, stacked_h = (height - l.gap) / 2;
     return std::floor(arrangement == Plane::beside  ? std::min(height, (w - l.gap) / 2)
                       : arrangement == Plane::below ? std::min(stacked_h, w)
                                                     : std::min(height, w));
@@ -198,37 +198,37 @@ void map_view(App& app) {
   map_toolbar(app);
   const MapLayout l = map_layout(lab);
   const float beside_x = ImGui::GetStyle().WindowPadding.x + l.side + l.legend_w + l.gap;
-  const std::string x_label = axis_label(map->plane, 0), y_label = axis_label(map->plane, 1);
-  ImGui::TextDisabled("up: %s", y_label.c_str());
-  tip(map->plane.pca ? "The map's vertical axis: the second principal component of the codes, the\n"
-                       "direction along which they vary most after the first; the share of\n"
-                       "their variance it holds."
-                     : "The map's vertical axis: the code's second number.");
-  if (l.plane == Plane::beside) {
-    ImGui::SameLine(beside_x);
-    ImGui::TextDisabled("%s", fit_text("decoded plane: the decoder at each point", "decoded plane"));
-  }
+  const std::string x_label = "across: " + axis_label(map->plane, 0),
+                    y_label = "up: " + axis_label(map->plane, 1);
   const ImVec2 pos = map_picture(app, *map, l.side);
   const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
   const MapFrame f = map_frame(map->plane, int(l.side));
   map_marks(app, *map, f, pos);
+  overlay_label(pos, l.side, false, y_label.c_str());
+  overlay_label(pos, l.side, true, x_label.c_str());
   const int nearest = hovered ? map_hovered_digit(lab, *map, f, pos) : -1;
   if (clicked) map_click(app, f, pos, nearest);
   legend(lab, ImVec2(pos.x + l.side + 6, pos.y), legend_columns(l.side));
-  bool across_hovered = false;
-  if (l.plane == Plane::below) {
-    ImGui::TextDisabled("across: %s", x_label.c_str());
-    across_hovered = ImGui::IsItemHovered();
-    ImGui::Dummy(ImVec2(0, l.gap - ImGui::GetStyle().ItemSpacing.y));
-    ImGui::TextDisabled("decoded plane: the decoder at each point of the map");
-  }
   if (l.plane == Plane::beside) ImGui::SameLine(beside_x);
-  if (l.plane != Plane::none) decoded_plane(app, *map, f, l.side);
-  if (l.plane != Plane::below) {
-    ImGui::TextDisabled("across: %s", x_label.c_str());
-    across_hovered = ImGui::IsItemHovered();
+  if (l.plane == Plane::below) ImGui::Dummy(ImVec2(0, l.gap - ImGui::GetStyle().ItemSpacing.y));
+  if (l.plane != Plane::none) {
+    const ImVec2 plane_at = ImGui::GetCursorScreenPos();
+    decoded_plane(app, *map, f, l.side);
+    const char* title = "decoded plane: the decoder at each point of the map";
+    const float right =
+        ImGui::GetContentRegionMax().x - (plane_at.x - ImGui::GetWindowPos().x) - l.side - l.gap;
+    if (l.plane == Plane::beside && right >= 120) { // its name in the room beside it
+      ImGui::SameLine(0, l.gap);
+      ImGui::BeginGroup();
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right);
+      ImGui::TextDisabled("%s", title);
+      ImGui::PopTextWrapPos();
+      ImGui::EndGroup();
+    } else {
+      overlay_label(plane_at, l.side, false, "decoded plane");
+    }
   }
-  if (across_hovered || (hovered && nearest < 0))
+  if (hovered && nearest < 0)
     ImGui::SetTooltip("Each dot is one of the %d test %s, placed by its %d-number code%s;\n"
                       "the colour is its label. The white ring is your input. The map is rebuilt\n"
                       "about once a second while training (last build %.0f ms of compute).",

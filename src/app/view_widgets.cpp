@@ -71,4 +71,16 @@ void legend(const Lab& lab, const ImVec2& at, int columns) {
   }
 }
 
+void overlay_label(ImVec2 pos, float side, bool bottom, const char* text) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  const float pad = 3, w = std::min(size.x, side - 2 * pad - 2);
+  const ImVec2 at(pos.x + 1 + pad, bottom ? pos.y + side - 1 - pad - size.y : pos.y + 1 + pad);
+  dl->PushClipRect(pos, ImVec2(pos.x + side, pos.y + side), true);
+  dl->AddRectFilled(ImVec2(at.x - pad, at.y - pad + 1), ImVec2(at.x + w + pad, at.y + size.y + pad - 1),
+                    IM_COL32(16, 18, 22, 200), 3);
+  dl->AddText(at, ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
+  dl->PopClipRect();
+}
+
 } // namespace aelab

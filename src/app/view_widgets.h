@@ -18,6 +18,9 @@ void plane_placement(const MapFrame& f, int n, ImVec2 pos, ImVec2* corner, float
 float legend_column_w(const Lab& lab);
 int legend_columns(float side);
 void legend(const Lab& lab, const ImVec2& at, int columns);
+// A label drawn over a picture, on a dark backdrop: at its top left corner (bottom false) or its
+// bottom left (bottom true). The axes' names go there, so the picture gets the panel's height.
+void overlay_label(ImVec2 pos, float side, bool bottom, const char* text);
 
 void map_view(App& app);
 void grid_view(App& app);
