@@ -483,19 +483,29 @@
         fatal(`Could not load ${names[0]}: ${why}.`);
       }
     };
-    script.src = names[0];
     script.async = true;
     script.onerror = () => giveUp('it did not load');
     if (names.length > 1) {
       const thrown = (e) => {
-        if (e.filename && e.filename.endsWith(names[0])) giveUp(`it stopped: ${e.message}`);
+        if (e.filename && (e.filename === script.src || e.filename.endsWith(names[0]))) giveUp(`it stopped: ${e.message}`);
       };
       window.addEventListener('error', thrown);
       script.onload = () => setTimeout(() => giveUp(`it had not started after ${kThreadedStartMs / 1000} s`), kThreadedStartMs);
       ready.then(() => window.removeEventListener('error', thrown));
     }
     page.script = names[0];
-    document.body.appendChild(script);
+    if (names[0] !== 'aelab-mt.js') {
+      script.src = names[0];
+      document.body.appendChild(script);
+      return;
+    }
+    // the threaded build's script, fetched once: its threads start from the same bytes
+    // (Emscripten's mainScriptUrlOrBlob) instead of each fetching it again
+    fetch(names[0]).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`)))).then((blob) => {
+      window.Module.mainScriptUrlOrBlob = blob;
+      script.src = URL.createObjectURL(blob);
+      document.body.appendChild(script);
+    }, () => giveUp('it did not load'));
   }
   const params = new URLSearchParams(location.search);
   const threadsAllowed = params.get('threads') !== '1';

@@ -75,7 +75,13 @@ void timeline_section(App& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-FLT_MIN);
   ImGui::BeginDisabled(n == 0);
-  if (ImGui::SliderInt("##timeline", &at, 0, n, label)) lab_scrub(lab, at >= n ? -1 : at);
+  // a float slider for its thin grab (an integer one's grab is the width over the snapshots, which
+  // covered the label while there were few); the position rounds to a snapshot
+  float position = float(at);
+  if (ImGui::SliderFloat("##timeline", &position, 0, float(n), label, ImGuiSliderFlags_NoInput)) {
+    at = int(std::lround(position));
+    lab_scrub(lab, at >= n ? -1 : at);
+  }
   ImGui::EndDisabled();
   const double mb = double(timeline_bytes(t)) / (1 << 20), budget = double(kTimelineBudgetBytes) / (1 << 20);
   if (ImGui::IsItemHovered())
