@@ -275,9 +275,30 @@ async function flakyNetwork(browser, url) {
   s = await quietlyUntil(second.page, (st) => st.trainSet.status === 'ready' && st.step > 0, 60000);
   check('Retry fetches it and training goes on, with no reload', s !== null,
         s ? `step ${s.step}` : JSON.stringify((await state(second.page)).trainSet));
-  check('no page errors in the network journeys', errors.length + second.errors.length === 0,
-        [...errors, ...second.errors].join(' | '));
   await second.context.close();
+
+  // every try fails again; once the network is back, Start (Space, after Space paused the waiting
+  // run) asks for the training set again: it stranded the lab until a reload before
+  const third = await openPage(browser, url, { serviceWorkers: 'block' });
+  offline = true;
+  await third.context.route(/train-images-idx3-ubyte\.gz$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  await third.page.mouse.click(5, 795);
+  await third.page.keyboard.press('Space');
+  await third.page.mouse.move(5, 790);
+  s = await quietlyUntil(third.page, (st) => st.trainSet.status === 'failed', 40000);
+  check('the training set fails for good', s !== null);
+  offline = false;
+  await third.page.mouse.click(5, 795);
+  await third.page.keyboard.press('Space'); // pauses the run that waits for data
+  await sleep(300);
+  await third.page.keyboard.press('Space'); // starts it again: the training set is asked for again
+  await third.page.mouse.move(5, 790);
+  s = await quietlyUntil(third.page, (st) => st.trainSet.status === 'ready' && st.step > 0, 60000);
+  check('after a failed download, Start asks for the training set again and trains, with no reload', s !== null,
+        s ? `step ${s.step}` : JSON.stringify((await state(third.page)).trainSet));
+  check('no page errors in the network journeys', errors.length + second.errors.length + third.errors.length === 0,
+        [...errors, ...second.errors, ...third.errors].join(' | '));
+  await third.context.close();
 }
 
 (async () => {
