@@ -281,8 +281,8 @@ struct App {
   char model_path[512] = "model.aelab"; // model panel (desktop)
   ViewsState views;
   Lesson lesson;
-  // lesson_model_file's answer for one model version (the link asks for it every half second)
-  mutable uint64_t lesson_file_version = ~0ull;
+  // lesson_model_file's answer for the weights shown (the link asks for it every half second)
+  mutable std::shared_ptr<const Autoencoder> lesson_file_model;
   mutable LessonModelFile lesson_file;
   bool share_open = false;         // the Share / make a lesson window
   Rect panel_rects[kPanelCount];   // the layout of the last frame (state().layout); zero: not shown

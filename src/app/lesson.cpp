@@ -295,18 +295,21 @@ void app_model_file_failed(App& app, const std::string& name, const std::string&
 }
 
 LessonModelFile lesson_model_file(const App& app) {
-  if (app.lesson_file_version == app.lab.model_version) return app.lesson_file;
+  // the weights shown are one object until they change (versions restart after a reset or a load)
+  if (app.lesson_file_model == app.lab.model) return app.lesson_file;
   ModelFile file;
   file.model = *app.lab.model;
   file.epochs_trained = app.lab.latest.epochs_before + uint32_t(std::max(0, lab_epoch(app.lab)));
   file.half = check_half_range(file.model).empty();
   LessonModelFile out;
   out.bytes = model_to_bytes(file);
+  // named by the CRC-32 the file ends with (of every byte before it; the CRC of the whole file,
+  // trailer included, is the same for every file: CRC-32's residue)
   char name[48];
   std::snprintf(name, sizeof name, "aelab-lesson-%08x.aelab",
-                unsigned(crc32_update(0, out.bytes.data(), out.bytes.size())));
+                unsigned(crc32_update(0, out.bytes.data(), out.bytes.size() - 4)));
   out.name = name;
-  app.lesson_file_version = app.lab.model_version, app.lesson_file = out;
+  app.lesson_file_model = app.lab.model, app.lesson_file = out;
   return out;
 }
 

@@ -108,7 +108,9 @@ void share_window(App& app) {
   if (!app.share_open) return;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   // as wide as fits, up to 640; as tall as its contents (height 0), within the window
-  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, display.x - 20), 0), ImGuiCond_Appearing);
+  // as tall as its contents every frame (they change: the model file's line, the link), up to the
+  // window's height, where it scrolls
+  ImGui::SetNextWindowSize(ImVec2(std::min(640.0f, display.x - 20), 0), ImGuiCond_Always);
   ImGui::SetNextWindowSizeConstraints(ImVec2(200, 100), ImVec2(display.x - 10, display.y - 10));
   ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::Begin("Share / make a lesson", &app.share_open, ImGuiWindowFlags_NoCollapse)) {

@@ -453,6 +453,8 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   App teacher;
   make(teacher);
   EXPECT_NE(app_lesson_link(teacher).find("&model=shipped"), std::string::npos);
+  const LessonModelFile shipped_file = lesson_model_file(teacher); // the shipped weights as a lesson file
+  const Vector shipped_params = teacher.lab.model->params;
   Dataset train;
   train.count = 64, train.rows = 28, train.cols = 28;
   train.images.assign(size_t(train.count) * kPixels, 0);
@@ -465,8 +467,10 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   for (int i = 0; i < 100 && !lab_has_latest_weights(teacher.lab); i++)
     teacher.lab.host->work(5), lab_update(teacher.lab);
   ASSERT_EQ(teacher.lab.latest.steps, 2);
+  ASSERT_FALSE(std::equal(shipped_params.begin(), shipped_params.end(), teacher.lab.model->params.begin()));
   const LessonModelFile file = lesson_model_file(teacher);
   EXPECT_EQ(file.name.size(), std::string("aelab-lesson-12345678.aelab").size()) << file.name;
+  EXPECT_NE(file.name, shipped_file.name); // the trained weights, not the ones it started from
   const std::string link = app_lesson_link(teacher);
   EXPECT_NE(link.find("&model=" + file.name), std::string::npos) << link;
   ModelFile read;

@@ -131,6 +131,9 @@ async function lessonWithModel(browser, url, servedDir) {
   const file = path.join(servedDir, name);
   await download.saveAs(file);
   const bytes = fs.readFileSync(file);
+  const shipped = fs.readFileSync(path.join(servedDir, 'model.aelab'));
+  check('the lesson model file holds the weights trained here, not the shipped ones', !bytes.equals(shipped),
+        `${bytes.length} bytes against the shipped model's ${shipped.length}`);
   check('the lesson model file is float16 (flag bit 2), 2 bytes a weight',
         (bytes.readUInt32LE(24) & 4) && bytes.length < 2.1 * 209968 + 100, `${bytes.length} bytes, flags ${bytes.readUInt32LE(24)}`);
   await click(page, 'copy-link');
