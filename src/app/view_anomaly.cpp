@@ -31,9 +31,18 @@ void other_set_line(App& app, const AnomalyNumbers& a, bool scored) {
     ImGui::TextWrapped("%s: %s", theirs, lab.other.error.c_str());
   else if (lab.other.status == DataStatus::ready)
     ImGui::Text("scoring %s's test pictures...", theirs);
+  else if (!lab.other.waiting.empty())
+    ImGui::TextWrapped("%s: %s", theirs, lab.other.waiting.c_str());
   else
     ImGui::Text("loading %s's test pictures to compare: %.0f%%", theirs, 100 * lab.other.progress);
   ImGui::PopStyleColor();
+  const bool stuck = lab.other.status == DataStatus::failed ||
+                     (lab.other.status == DataStatus::loading && !lab.other.waiting.empty());
+  if (stuck) { // a download that failed or waits to try again: Retry, as the Model panel's lines have
+    same_line_if_fits("Retry");
+    if (ImGui::SmallButton("Retry")) app_retry_data(app, DataTarget::other);
+    mark_item(app, "retry:other");
+  }
   tip("The same model scores another data set's test pictures: pictures it never learned.\n"
       "ROC AUC: the chance that one of them has a higher loss than one of the test set's\n"
       "(1: a threshold separates them perfectly, 0.5: no better than chance).");

@@ -299,6 +299,20 @@ async function flakyNetwork(browser, url) {
   s = await quietlyUntil(third.page, (st) => st.trainSet.status === 'ready' && st.step > 0, 60000);
   check('after a failed download, Start asks for the training set again and trains, with no reload', s !== null,
         s ? `step ${s.step}` : JSON.stringify((await state(third.page)).trainSet));
+  // the Anomaly view's other data set (Fashion-MNIST's test set) fails for good: its line has Retry
+  let fashionOffline = true;
+  await third.context.route(/fashion\/t10k-images-idx3-ubyte\.gz$/,
+                            (route) => (fashionOffline ? route.abort('internetdisconnected') : route.continue()));
+  await click(third.page, 'view:anomaly');
+  await third.page.mouse.move(5, 790);
+  s = await quietlyUntil(third.page, (st) => st.otherSet.status === 'failed' && st.widgets['retry:other'], 40000);
+  check('the Anomaly view\'s other data set, failed for good, says so with a Retry button', s !== null,
+        s ? s.otherSet.error : JSON.stringify((await state(third.page)).otherSet));
+  fashionOffline = false;
+  if (s) await click(third.page, 'retry:other');
+  await third.page.mouse.move(5, 790);
+  s = await quietlyUntil(third.page, (st) => st.otherSet.status === 'ready', 60000);
+  check('its Retry fetches it, with no reload', s !== null, s ? `${s.otherSet.count} pictures` : '');
   check('no page errors in the network journeys', errors.length + second.errors.length + third.errors.length === 0,
         [...errors, ...second.errors, ...third.errors].join(' | '));
   await third.context.close();
