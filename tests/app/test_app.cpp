@@ -21,6 +21,16 @@ App make_app() {
   return app;
 }
 
+// `count` 28x28 pictures, label 0, with every `stride`-th pixel (over the whole set) white.
+Dataset striped_set(int count, size_t stride) {
+  Dataset d;
+  d.count = count, d.rows = 28, d.cols = 28;
+  d.images.assign(size_t(count) * kPixels, 0);
+  d.labels.assign(size_t(count), 0);
+  for (size_t i = 0; i < d.images.size(); i += stride) d.images[i] = 255;
+  return d;
+}
+
 } // namespace
 
 TEST(AppSet, RefusesOutOfRangeAndFractionalValues_NamingTheRange) {
@@ -253,11 +263,7 @@ TEST(AppDeadUnits, AUnitZeroForEveryTestPictureIsDead) {
 // found "epoch 21 of 20" after a run of 20).
 TEST(AppProgress, AFinishedRunSaysItsLastEpochNotTheNext) {
   App app = make_app();
-  Dataset train;
-  train.count = 64, train.rows = 28, train.cols = 28;
-  train.images.assign(size_t(train.count) * kPixels, 0);
-  train.labels.assign(size_t(train.count), 0);
-  for (size_t i = 0; i < train.images.size(); i += 7) train.images[i] = 255;
+  Dataset train = striped_set(64, 7);
   lab_set_dataset(app.lab, true, train);
   lab_set_dataset(app.lab, false, train);
   ASSERT_EQ(app_set(app, "epochs", 2), "");
@@ -280,11 +286,7 @@ TEST(AppProgress, AFinishedRunSaysItsLastEpochNotTheNext) {
 // "Back to the shipped model"); with nothing trained here they act at once.
 TEST(AppDiscard, ActionsOverANetworkTrainedHereAskFirst) {
   App app = make_app();
-  Dataset train;
-  train.count = 64, train.rows = 28, train.cols = 28;
-  train.images.assign(size_t(train.count) * kPixels, 0);
-  train.labels.assign(size_t(train.count), 0);
-  for (size_t i = 0; i < train.images.size(); i += 5) train.images[i] = 255;
+  Dataset train = striped_set(64, 5);
   lab_set_dataset(app.lab, true, train);
   for (Discard d : {Discard::reset, Discard::shipped, Discard::load, Discard::dataset, Discard::lesson})
     EXPECT_FALSE(app_would_discard(app, d)) << kDiscardNames[int(d)];
@@ -321,11 +323,7 @@ TEST(AppDiscard, ActionsOverANetworkTrainedHereAskFirst) {
 // line from 0 to 1.
 TEST(LossPlot, ValidationIsDrawnThroughEveryPassWhereItWasMeasured) {
   App app = make_app();
-  Dataset train;
-  train.count = 400 * 8, train.rows = 28, train.cols = 28; // 400 steps of 8 an epoch
-  train.images.assign(size_t(train.count) * kPixels, 0);
-  train.labels.assign(size_t(train.count), 0);
-  for (size_t i = 0; i < train.images.size(); i += 3) train.images[i] = 255;
+  Dataset train = striped_set(400 * 8, 3); // 400 steps of 8 an epoch
   Dataset test = train;
   test.count = 64, test.images.resize(size_t(64) * kPixels), test.labels.resize(64);
   lab_set_dataset(app.lab, true, train);
@@ -455,11 +453,7 @@ TEST(Lesson, ALinkCarriesATrainedModelAsAFileItNames) {
   EXPECT_NE(app_lesson_link(teacher).find("&model=shipped"), std::string::npos);
   const LessonModelFile shipped_file = lesson_model_file(teacher); // the shipped weights as a lesson file
   const Vector shipped_params = teacher.lab.model->params;
-  Dataset train;
-  train.count = 64, train.rows = 28, train.cols = 28;
-  train.images.assign(size_t(train.count) * kPixels, 0);
-  train.labels.assign(size_t(train.count), 0);
-  for (size_t i = 0; i < train.images.size(); i += 5) train.images[i] = 255;
+  Dataset train = striped_set(64, 5);
   lab_set_dataset(teacher.lab, true, train);
   lab_step(teacher.lab, 2);
   for (int i = 0; i < 100 && teacher.lab.latest.steps < 2; i++)
