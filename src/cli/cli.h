@@ -13,6 +13,7 @@ int cmd_reconstruct(int argc, char** argv);
 int cmd_encode(int argc, char** argv);
 int cmd_decode(int argc, char** argv);
 int cmd_export(int argc, char** argv);
+int cmd_sample(int argc, char** argv);
 int cmd_convert(int argc, char** argv);
 int cmd_figure(int argc, char** argv); // cmd_figure.cpp: aelab figure KIND and aelab map
 int cmd_map(int argc, char** argv);

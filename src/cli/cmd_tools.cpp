@@ -13,7 +13,10 @@
 #include "cli/cli.h"
 #include "core/anomaly.h"
 #include "core/dataset.h"
+#include "core/explore.h"
+#include "core/figures.h"
 #include "core/files.h"
+#include "core/generate.h"
 #include "core/image_io.h"
 #include "core/model_file.h"
 #include "core/npz.h"
@@ -32,26 +35,30 @@ struct ModelCommand {
   Dataset test;
 };
 
+// --data's test split (default MNIST's), which must have the model's pixel count.
+int load_test_set(ModelCommand* cmd) {
+  const std::string dir = data_dir_named(cmd->args.get("data", default_data_dir()));
+  if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
+  if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
+    return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) + " pixels, the model expects " +
+                      std::to_string(cmd->file.model.shape.input_dim));
+  return 0;
+}
+
 int open_model_command(const char* name, const char* help, int argc, char** argv,
-                       std::set<std::string> options, bool needs_test_set, ModelCommand* cmd) {
+                       std::set<std::string> options, bool needs_test_set, ModelCommand* cmd,
+                       std::set<std::string> flags = {}) {
   if (wants_help(argc, argv)) {
     std::fputs(help, stdout);
     return -1;
   }
   options.insert("model");
   if (needs_test_set) options.insert("data");
-  cmd->args = parse_args(argc, argv, 2, options, {});
+  cmd->args = parse_args(argc, argv, 2, options, flags);
   if (cmd->args.error.empty() && !cmd->args.has("model")) cmd->args.error = "--model FILE is required";
   if (!cmd->args.error.empty()) return usage_error(name, cmd->args.error);
   if (std::string e = load_model(cmd->args.get("model", ""), &cmd->file); !e.empty()) return data_error(e);
-  if (needs_test_set) {
-    const std::string dir = data_dir_named(cmd->args.get("data", default_data_dir()));
-    if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
-    if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
-      return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) +
-                        " pixels, the model expects " + std::to_string(cmd->file.model.shape.input_dim));
-  }
-  return 0;
+  return needs_test_set ? load_test_set(cmd) : 0;
 }
 
 const char* loss_name_lower(LossKind loss) { return loss == LossKind::bce ? "bce" : "mse"; }
@@ -75,11 +82,13 @@ Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
 int cmd_eval(int argc, char** argv) {
   ModelCommand c;
   const char* help =
-      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse] [--noise KIND:AMOUNT] [--seed N]\n"
-      "  prints the mean reconstruction loss over the test set, and per digit class\n"
+      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse] [--noise KIND:AMOUNT] [--seed N] [--json]\n"
+      "  prints the mean reconstruction loss over the test set, and per digit class; a VAE's loss\n"
+      "  is per image: the reconstruction of decoding mu, summed over the pixels, plus the KL term\n"
+      "  --json              one JSON object: kind, loss, bce_per_pixel, and a VAE's recon and kl\n"
       "  --noise none|gaussian:SIGMA|mask:P|saltpepper:P  corrupt the inputs (drawn from --seed,\n"
       "                      default 0); the loss is against the clean pictures: how well it denoises\n";
-  if (int rc = open_model_command("eval", help, argc, argv, {"loss", "noise", "seed"}, true, &c))
+  if (int rc = open_model_command("eval", help, argc, argv, {"loss", "noise", "seed"}, true, &c, {"json"}))
     return rc < 0 ? 0 : rc;
   LossKind loss;
   if (int rc = loss_option(c, "eval", &loss)) return rc;
@@ -89,6 +98,18 @@ int cmd_eval(int argc, char** argv) {
   const uint64_t seed = uint64_t(c.args.get_int("seed", 0, 0, 2147483647));
   if (!c.args.error.empty()) return usage_error("eval", c.args.error);
   const Evaluation e = evaluate_noisy(c.file.model, c.test, loss, noise, seed);
+  const bool vae = c.file.model.shape.kind == ModelKind::vae;
+  const double per_pixel = vae ? e.recon / c.file.model.shape.input_dim : e.mean_loss;
+  if (c.args.has("json")) {
+    std::printf("{\"kind\":\"%s\",\"loss\":%.6f,", model_kind_name(c.file.model.shape.kind), e.mean_loss);
+    if (vae) std::printf("\"recon\":%.6f,\"kl\":%.6f,", e.recon, e.kl);
+    std::printf("\"%s_per_pixel\":%.8f,\"images\":%d,\"epochs\":%u}\n", loss_name_lower(loss), per_pixel,
+                c.test.count, c.file.epochs_trained);
+    return 0;
+  }
+  if (vae)
+    std::printf("VAE: reconstruction %.4f + KL %.4f per image (decoding mu; %s per pixel %.6f)\n", e.recon, e.kl,
+                loss_name_lower(loss), per_pixel);
   std::printf("val_loss %.6f (%s, %d test images%s%s, model trained %u epochs%s%s)\n", e.mean_loss,
               loss_name_lower(loss), c.test.count,
               noise.kind == NoiseKind::none ? "" : ", inputs with noise ",
@@ -312,21 +333,61 @@ int cmd_decode(int argc, char** argv) {
   return 0;
 }
 
+// New pictures from random codes (generate.h): a VAE's from its prior; the plain model's from a
+// Gaussian fitted to its test codes (so it needs the test set).
+int cmd_sample(int argc, char** argv) {
+  ModelCommand c;
+  const char* help =
+      "usage: aelab sample --model FILE --n N --out FILE [--seed S] [--data DIR] [--columns C]\n"
+      "  decodes N random codes: a VAE's from its prior N(0, I), the plain autoencoder's from a\n"
+      "  Gaussian fitted to its codes of the test set (DIR's, default MNIST's)\n"
+      "  --out grid.png      a grid of the N pictures (--columns, default 10), 2x larger\n"
+      "  --out samples.npy   an (N, 784) float32 array of the decoded pixels in [0, 1]\n";
+  if (int rc = open_model_command("sample", help, argc, argv, {"n", "out", "seed", "data", "columns"}, false, &c))
+    return rc < 0 ? 0 : rc;
+  const bool vae = c.file.model.shape.kind == ModelKind::vae;
+  if (!vae)
+    if (int rc = load_test_set(&c)) return rc;
+  const int n = c.args.get_int("n", 0, 1, 100000);
+  const uint64_t seed = uint64_t(c.args.get_int("seed", 0, 0, 2147483647));
+  const int columns = c.args.get_int("columns", 10, 1, 1000);
+  if (c.args.error.empty() && !c.args.has("n")) c.args.error = "--n N is required";
+  if (c.args.error.empty() && !c.args.has("out")) c.args.error = "--out FILE.png or FILE.npy is required";
+  if (!c.args.error.empty()) return usage_error("sample", c.args.error);
+  const Autoencoder& m = c.file.model;
+  const Matrix codes = vae ? Matrix() : encode_dataset(m, c.test, 0, c.test.count);
+  const Matrix images = decode(m, sample_codes(sampling_gaussian(m, codes), n, seed));
+  const std::string out = c.args.get("out", "");
+  const bool npy = out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0;
+  std::string e;
+  if (npy) {
+    const std::vector<uint8_t> bytes = encode_npy({"samples", {size_t(n), size_t(m.shape.input_dim)}, images.data()});
+    e = write_file_bytes(out, bytes.data(), bytes.size());
+  } else {
+    const int side = int(std::lround(std::sqrt(double(m.shape.input_dim))));
+    if (side * side != m.shape.input_dim)
+      return data_error(c.args.get("model", "") + ": its pictures are not square; write --out FILE.npy");
+    e = write_png_rgb(out, render_tiles(images.data(), n, std::min(columns, n), side, side, 2, 2));
+  }
+  if (!e.empty()) return data_error(e);
+  std::printf("wrote %s: %d samples of a %s, seed %llu, codes from %s\n", out.c_str(), n,
+              vae ? "VAE" : "plain autoencoder", (unsigned long long)seed,
+              vae ? "the prior N(0, I)" : "a Gaussian fitted to its test codes");
+  return 0;
+}
+
 int cmd_export(int argc, char** argv) {
   ModelCommand c;
   const char* help =
       "usage: aelab export --model FILE --out weights.npz\n"
       "  the weights as float32 arrays W1 (784x128), b1, W2, b2, W3, b3, W4, b4 in Keras kernel\n"
-      "  layout (y = x @ W + b): np.load('weights.npz')['W1']\n";
+      "  layout (y = x @ W + b): np.load('weights.npz')['W1']; a VAE's W2 is W2_mu and W2_log_var\n"
+      "  (and b2_mu, b2_log_var)\n";
   if (int rc = open_model_command("export", help, argc, argv, {"out"}, false, &c)) return rc < 0 ? 0 : rc;
   if (!c.args.has("out")) return usage_error("export", "--out FILE.npz is required");
+  const std::vector<NpzArray> named = model_to_npz(c.file.model);
   std::vector<NpyArray> arrays;
-  const Autoencoder& m = c.file.model;
-  for (int l = 0; l < kNumLayers; l++) {
-    const std::string n = std::to_string(l + 1);
-    arrays.push_back({"W" + n, {size_t(m.layers[l].in), size_t(m.layers[l].out)}, m.weight(l)});
-    arrays.push_back({"b" + n, {size_t(m.layers[l].out)}, m.bias(l)});
-  }
+  for (const NpzArray& a : named) arrays.push_back({a.name, a.shape, a.data.data()});
   const std::string out = c.args.get("out", "");
   if (std::string e = write_npz(out, arrays); !e.empty()) return data_error(e);
   std::printf("wrote %s (%zu arrays)\n", out.c_str(), arrays.size());

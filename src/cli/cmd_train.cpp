@@ -17,6 +17,7 @@
 #include "core/dataset.h"
 #include "core/files.h"
 #include "core/gemm.h"
+#include "core/limits.h"
 #include "core/model_file.h"
 #include "core/threads.h"
 #include "core/train.h"
@@ -40,6 +41,10 @@ const char* kTrainHelp =
     "  --epochs N          default 50\n"
     "  --batch N           default 256\n"
     "  --latent N          latent code size, default 32\n"
+    "  --kind ae|vae       ae: the plain autoencoder (default); vae: the variational one, whose\n"
+    "                      loss per image is the BCE summed over the pixels plus beta * KL\n"
+    "  --beta B            a VAE's KL weight, 0 to 10, default 1\n"
+    "  --sparsity LAMBDA   the plain model's code L1 penalty (lambda * mean L1 norm), default 0\n"
     "  --hidden N          hidden layer size, default 128\n"
     "  --lr X              learning rate, default 0.001\n"
     "  --loss bce|mse      default bce\n"
@@ -58,7 +63,8 @@ const char* kTrainHelp =
     "                      avx2, which give the same results bit for bit, and takes the faster\n"
     "  --limit N           use only the first N samples of each split\n"
     "  --out FILE          the trained model, default model.aelab\n"
-    "  --log FILE.csv      per-epoch log: epoch,train_loss,val_loss,seconds,samples_per_s\n"
+    "  --log FILE.csv      per-epoch log: epoch,train_loss,val_loss,seconds,samples_per_s; a VAE's\n"
+    "                      adds val_recon,val_kl (per image; its losses are per image too)\n"
     "  --weights-only      save no optimizer state (a 3x smaller file, e.g. to ship in the app)\n"
     "  --resume FILE       go on from a saved model (its shape, weights and optimizer state):\n"
     "                      --epochs more epochs; stopped at an epoch's end, the result equals\n"
@@ -82,6 +88,7 @@ struct TrainOptions {
   bool noise_given = false;                        // else a resumed run keeps its file's noise
   std::vector<int> excluded;                       // --exclude-classes: labels left out of training
   bool hidden_given = false, latent_given = false; // a resumed model's shape must not be asked to change
+  bool kind_given = false;
 };
 
 using LogFile = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
@@ -106,7 +113,8 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args =
       parse_args(argc, argv, 2,
                  {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed", "threads",
-                  "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel"},
+                  "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel", "kind",
+                  "beta", "sparsity"},
                  {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -115,6 +123,13 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   opt->shape.hidden_dim = args.get_int("hidden", 128, 1, 4096);
   config.optimizer.learning_rate = args.get_float("lr", 1e-3f, 1e-9f, 10.0f);
   config.seed = uint64_t(args.get_int("seed", 0, 0, 2147483647));
+  config.beta = args.get_float("beta", 1.0f, float(kBetaLimit.min), float(kBetaLimit.max));
+  config.sparsity = args.get_float("sparsity", 0.0f, float(kSparsityLimit.min), float(kSparsityLimit.max));
+  const std::string kind = args.get("kind", "ae");
+  if (args.error.empty() && kind != "ae" && kind != "vae") args.error = "--kind " + kind + ": expected ae or vae";
+  opt->shape.kind = kind == "vae" ? ModelKind::vae : ModelKind::ae;
+  if (args.error.empty() && kind == "vae" && config.sparsity > 0)
+    args.error = "--sparsity is the plain autoencoder's (--kind ae); a VAE's code has its KL term";
   opt->threads = args.get_int("threads", thread_count_max(), 1, 256);
   opt->limit = args.get_int("limit", 0, 1, 100000000);
   const std::string loss = args.get("loss", "bce"), optimizer = args.get("optimizer", "adam");
@@ -158,6 +173,7 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   opt->weights_only = args.has("weights-only");
   opt->hidden_given = args.has("hidden");
   opt->latent_given = args.has("latent");
+  opt->kind_given = args.has("kind");
   return 0;
 }
 
@@ -194,7 +210,8 @@ int open_epoch_log(const TrainOptions& opt, LogFile* log) {
   if (!opt.write_log) return 0;
   log->reset(std::fopen(opt.log_path.c_str(), "w"));
   if (!*log) return data_error(opt.log_path + ": cannot open for writing (" + std::strerror(errno) + ")");
-  std::fprintf(log->get(), "epoch,train_loss,val_loss,seconds,samples_per_s\n");
+  std::fprintf(log->get(), "epoch,train_loss,val_loss,seconds,samples_per_s%s\n",
+               opt.shape.kind == ModelKind::vae ? ",val_recon,val_kl" : "");
   if (std::string e = flush_log(opt, log->get()); !e.empty()) return data_error(e); // e.g. /dev/full
   return 0;
 }
@@ -212,9 +229,13 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
   if (std::string e = load_model(from, &file); !e.empty()) return data_error(e);
   const ModelShape& s = file.model.shape;
   if ((opt->hidden_given && s.hidden_dim != opt->shape.hidden_dim) ||
-      (opt->latent_given && s.latent_dim != opt->shape.latent_dim))
+      (opt->latent_given && s.latent_dim != opt->shape.latent_dim) ||
+      (opt->kind_given && s.kind != opt->shape.kind))
     return usage_error("train", "--resume " + from + " is a " + std::to_string(s.hidden_dim) + "-" +
-                                    std::to_string(s.latent_dim) + " model: leave out --hidden/--latent");
+                                    std::to_string(s.latent_dim) + " " + model_kind_name(s.kind) +
+                                    " model: leave out --hidden/--latent/--kind");
+  if (s.kind == ModelKind::vae && opt->config.sparsity > 0)
+    return usage_error("train", "--resume " + from + " is a VAE: --sparsity is the plain autoencoder's");
   if (s.input_dim != opt->shape.input_dim)
     return data_error(from + ": the model takes " + std::to_string(s.input_dim) + " pixels, " +
                       opt->data_dir + " has " + std::to_string(opt->shape.input_dim));
@@ -242,9 +263,14 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
 // "training 784-128-32-128-784 on 60000 samples (...), validating on 10000; batch 256, ..."
 void print_run_summary(const TrainOptions& opt, const Dataset& train, const Dataset& test) {
   const ModelShape& shape = opt.shape;
-  std::printf("training %d-%d-%d-%d-%d on %d samples (%s), validating on %d; batch %d, %s, %s, "
+  char kind[64] = "";
+  if (shape.kind == ModelKind::vae)
+    std::snprintf(kind, sizeof kind, " VAE (beta %g)", double(opt.config.beta));
+  else if (opt.config.sparsity > 0)
+    std::snprintf(kind, sizeof kind, " (code L1 penalty %g)", double(opt.config.sparsity));
+  std::printf("training %d-%d-%d-%d-%d%s on %d samples (%s), validating on %d; batch %d, %s, %s, "
               "%d thread%s, gemm %s%s%s%s\n",
-              shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim,
+              shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim, kind,
               train.count, opt.data_dir.c_str(), test.count, opt.config.batch_size, opt.optimizer.c_str(),
               opt.loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
               gemm_kernel_selected().c_str(),
@@ -276,13 +302,20 @@ int train_epoch_batches(Trainer& trainer, Autoencoder& model, const Dataset& tra
 }
 
 // The epoch's summary line, and its row in the CSV log if there is one: "" or the log's error.
-std::string report_epoch(const TrainOptions& opt, int epoch, double train_loss, double val_loss,
+// A VAE's losses are per image (its validation: recon + beta * kl), the plain model's per pixel.
+std::string report_epoch(const TrainOptions& opt, int epoch, double train_loss, const Evaluation& val,
                          double train_s, double samples_per_s, std::FILE* log) {
-  std::printf("epoch %3d  train_loss %.5f  val_loss %.5f  %.2f s  %.0f samples/s\n", epoch, train_loss,
-              val_loss, train_s, samples_per_s);
+  const bool vae = opt.shape.kind == ModelKind::vae;
+  const double val_loss = vae ? val.recon + double(opt.config.beta) * val.kl : val.mean_loss;
+  char terms[64] = "";
+  if (vae) std::snprintf(terms, sizeof terms, " (recon %.2f, kl %.3f)", val.recon, val.kl);
+  std::printf("epoch %3d  train_loss %.5f  val_loss %.5f%s  %.2f s  %.0f samples/s\n", epoch, train_loss,
+              val_loss, terms, train_s, samples_per_s);
   std::fflush(stdout);
   if (!log) return "";
-  std::fprintf(log, "%d,%.6f,%.6f,%.4f,%.1f\n", epoch, train_loss, val_loss, train_s, samples_per_s);
+  std::fprintf(log, "%d,%.6f,%.6f,%.4f,%.1f", epoch, train_loss, val_loss, train_s, samples_per_s);
+  if (vae) std::fprintf(log, ",%.6f,%.6f", val.recon, val.kl);
+  std::fprintf(log, "\n");
   return flush_log(opt, log);
 }
 
@@ -304,7 +337,7 @@ int run_epochs(const TrainOptions& opt, const Dataset& train, const Dataset& tes
       break;
     }
     end_epoch(trainer);
-    const double val = evaluate(file.model, test, opt.config.loss).mean_loss;
+    const Evaluation val = evaluate(file.model, test, opt.config.loss);
     *log_error = report_epoch(opt, epoch, epoch_train_loss(trainer), val, train_s,
                               trainer.epoch_samples / train_s, log);
     if (!log_error->empty()) break;
@@ -337,9 +370,6 @@ int cmd_train(int argc, char** argv) {
   if (std::string e = check_replaceable(opt.out_path); !e.empty()) return data_error("--out " + e);
   Dataset train, test;
   if (int code = load_training_data(&opt, &train, &test)) return code;
-  LogFile log(nullptr, std::fclose);
-  if (int code = open_epoch_log(opt, &log)) return code;
-
   set_thread_count(opt.threads);
   if (opt.kernel == "auto") gemm_select_fastest_kernel();
   ModelFile file;
@@ -349,6 +379,8 @@ int cmd_train(int argc, char** argv) {
   } else {
     start_new_model(opt, file, trainer);
   }
+  LogFile log(nullptr, std::fclose); // after a resume: the file's kind decides the columns
+  if (int code = open_epoch_log(opt, &log)) return code;
 
   print_run_summary(opt, train, test);
   std::signal(SIGINT, on_sigint);

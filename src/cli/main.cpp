@@ -50,6 +50,7 @@ static const char* kUsage =
     "  encode       latent codes of the test set, with labels, as CSV\n"
     "  decode       PNG of what the decoder makes of a latent code\n"
     "  export       the weights as a NumPy .npz (Keras kernel layout)\n"
+    "  sample       new pictures from random codes (a VAE's prior), as a PNG grid or .npy\n"
     "  convert      a model file with float16 (half the size) or float32 weights\n"
     "  figure       PNG figure of what the model learned: map, grid, interpolate, traverse, weights\n"
     "  map          every test digit's position on the latent map (PCA of the codes), as CSV\n"
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   if (command == "encode") return cmd_encode(argc, argv);
   if (command == "decode") return cmd_decode(argc, argv);
   if (command == "export") return cmd_export(argc, argv);
+  if (command == "sample") return cmd_sample(argc, argv);
   if (command == "convert") return cmd_convert(argc, argv);
   if (command == "figure") return cmd_figure(argc, argv);
   if (command == "map") return cmd_map(argc, argv);

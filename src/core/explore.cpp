@@ -12,10 +12,16 @@ namespace aelab {
 
 // The first layer reads the pixels as a sparse matrix (MNIST is ~81% zeros; sparse.h), as
 // training does: the map's 10,000 codes cost a fifth of the dense product.
-Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count) {
+Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count, Matrix* log_var) {
   const int pixels = data.pixels(), latent = model.shape.latent_dim, hidden = model.layers[0].out;
+  const int outs = model.layers[1].out; // latent, or a VAE's 2 latent: [mu | log sigma^2]
   Matrix codes({size_t(count), size_t(latent)});
+  if (log_var) {
+    *log_var = Matrix({size_t(count), size_t(latent)});
+    log_var->fill(-INFINITY); // the plain autoencoder's code has no spread
+  }
   const int batch = 256;
+  Matrix stats({size_t(batch), size_t(outs)});
   SparseRows x;
   sparse_rows_reserve(&x, batch, pixels);
   std::vector<const uint8_t*> images(static_cast<size_t>(batch));
@@ -25,8 +31,13 @@ Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, 
     for (int i = 0; i < n; i++) images[size_t(i)] = data.image(first + start + i);
     sparse_rows_from_pixels(images.data(), n, pixels, &x);
     dense_forward(model.layers[0], model.weight(0), model.bias(0), LayerInput{nullptr, &x}, n, h.data());
-    dense_forward(model.layers[1], model.weight(1), model.bias(1), LayerInput{h.data()}, n,
-                  codes.data() + size_t(start) * size_t(latent));
+    dense_forward(model.layers[1], model.weight(1), model.bias(1), LayerInput{h.data()}, n, stats.data());
+    for (int i = 0; i < n; i++) {
+      const float* row = stats.data() + size_t(i) * size_t(outs);
+      std::copy_n(row, latent, codes.data() + size_t(start + i) * size_t(latent));
+      if (log_var && outs == 2 * latent)
+        std::copy_n(row + latent, latent, log_var->data() + size_t(start + i) * size_t(latent));
+    }
   }
   return codes;
 }

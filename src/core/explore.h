@@ -30,8 +30,10 @@ struct LatentMap {
   int count() const { return int(labels.size()); }
 };
 
-// The codes of images [first, first + count) of `data` (one row each), in batches.
-Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count);
+// The codes of images [first, first + count) of `data` (one row each), in batches: a VAE's mu,
+// and its log sigma^2 into log_var if given (-inf for the plain autoencoder).
+Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, int count,
+                      Matrix* log_var = nullptr);
 
 // The plane of a set of codes (n, latent) and their positions on it; `fit`, if given, is their
 // PCA already made (pca_from_moments of them), else it is made here.

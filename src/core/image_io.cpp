@@ -67,7 +67,7 @@ static const uint64_t kZipLimit = 0xFFFFFFFFu;
 
 // NumPy format 1.0: "\x93NUMPY", version 1 0, u16 header length, a Python dict literal padded
 // with spaces and a final '\n' so the data starts at a multiple of 64 bytes.
-static std::vector<uint8_t> encode_npy(const NpyArray& array) {
+std::vector<uint8_t> encode_npy(const NpyArray& array) {
   std::string shape = "(";
   size_t count = 1;
   for (size_t i = 0; i < array.shape.size(); i++) {

@@ -16,6 +16,7 @@ struct NpyArray {
   std::vector<size_t> shape;   // e.g. {784, 128}
   const float* data = nullptr; // product(shape) floats, row-major
 };
+std::vector<uint8_t> encode_npy(const NpyArray& array); // one .npy file (float32, little-endian)
 std::vector<uint8_t> encode_npz(const std::vector<NpyArray>& arrays);
 
 // A file by name, for a zip archive (the app's Embedding Projector download).

@@ -6,6 +6,7 @@
 #include "core/limits.h"
 
 #include <cmath>
+#include <xtensor/xview.hpp>
 
 #include "core/layers.h"
 #include "core/rng.h"
@@ -13,8 +14,11 @@
 namespace aelab {
 
 bool operator==(const ModelShape& a, const ModelShape& b) {
-  return a.input_dim == b.input_dim && a.hidden_dim == b.hidden_dim && a.latent_dim == b.latent_dim;
+  return a.input_dim == b.input_dim && a.hidden_dim == b.hidden_dim && a.latent_dim == b.latent_dim &&
+         a.kind == b.kind;
 }
+
+const char* model_kind_name(ModelKind kind) { return kind == ModelKind::vae ? "vae" : "ae"; }
 
 std::string check_model_shape(const ModelShape& s) {
   for (auto [limit, value] :
@@ -24,21 +28,25 @@ std::string check_model_shape(const ModelShape& s) {
 }
 
 size_t parameter_count(const ModelShape& s) {
-  size_t i = size_t(s.input_dim), h = size_t(s.hidden_dim), l = size_t(s.latent_dim);
-  return (i * h + h) + (h * l + l) + (l * h + h) + (h * i + i);
+  size_t i = size_t(s.input_dim), h = size_t(s.hidden_dim), l = size_t(s.latent_dim),
+         e = size_t(encoder_outputs(s));
+  return (i * h + h) + (h * e + e) + (l * h + h) + (h * i + i);
 }
 
 Autoencoder make_autoencoder(const ModelShape& shape) {
   Autoencoder m;
   m.shape = shape;
-  const int dims[kNumLayers + 1] = {shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim,
-                                    shape.input_dim};
+  const int ins[kNumLayers] = {shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim};
+  const int outs[kNumLayers] = {shape.hidden_dim, encoder_outputs(shape), shape.hidden_dim, shape.input_dim};
+  const bool vae = shape.kind == ModelKind::vae;
   size_t offset = 0;
   for (int l = 0; l < kNumLayers; l++) {
     DenseLayer& L = m.layers[l];
-    L.in = dims[l];
-    L.out = dims[l + 1];
-    L.activation = l == kNumLayers - 1 ? Activation::sigmoid : Activation::relu;
+    L.in = ins[l];
+    L.out = outs[l];
+    L.activation = l == kNumLayers - 1 ? Activation::sigmoid
+                   : l == 1 && vae     ? Activation::linear
+                                       : Activation::relu;
     L.weight_offset = offset;
     offset += size_t(L.in) * size_t(L.out);
     L.bias_offset = offset;
@@ -76,7 +84,21 @@ Matrix run_layers(const Autoencoder& m, const Matrix& x, int first, int last) {
 } // namespace
 
 Matrix encode(const Autoencoder& m, const Matrix& images) {
-  return run_layers(m, images, 0, kNumEncoderLayers);
+  Matrix mu;
+  encode_gaussian(m, images, &mu, nullptr);
+  return mu;
+}
+
+void encode_gaussian(const Autoencoder& m, const Matrix& images, Matrix* mu, Matrix* log_var) {
+  const Matrix out = run_layers(m, images, 0, kNumEncoderLayers); // (n, latent) or (n, 2 latent)
+  const size_t n = out.shape(0), latent = size_t(m.shape.latent_dim);
+  const bool vae = m.shape.kind == ModelKind::vae;
+  if (mu) *mu = vae ? Matrix(xt::view(out, xt::all(), xt::range(0, latent))) : out;
+  if (log_var && vae) *log_var = xt::view(out, xt::all(), xt::range(latent, 2 * latent));
+  if (log_var && !vae) {
+    *log_var = Matrix({n, latent});
+    log_var->fill(-INFINITY);
+  }
 }
 Matrix decode(const Autoencoder& m, const Matrix& codes) {
   return run_layers(m, codes, kNumEncoderLayers, kNumLayers);

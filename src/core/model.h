@@ -2,6 +2,12 @@
 // Dense(hidden, ReLU) -> Dense(784, sigmoid). The encoder is layers 0-1, the decoder layers 2-3;
 // each can be run on its own. All weights and biases live in one flat buffer, so the optimizer
 // updates the whole model with one expression and the model file is a single array.
+//
+// The variational autoencoder (kind vae) has the same four layers, except that layer 1 is one
+// linear Dense(2 * latent) whose first `latent` outputs are mu and the last `latent` are
+// log sigma^2 (the Keras example's z_mean and z_log_var layers side by side: one product for
+// both). Its code is z = mu + sigma * eps with eps ~ N(0, I) while training (train.cpp), and mu
+// when a picture is encoded here; the decoder is the plain one's.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -10,12 +16,18 @@
 
 namespace aelab {
 
-enum class Activation : uint8_t { relu = 0, sigmoid = 1 };
+enum class Activation : uint8_t { relu = 0, sigmoid = 1, linear = 2 };
+
+// ae: the plain autoencoder (the seed's model); vae: the variational one.
+enum class ModelKind : uint8_t { ae = 0, vae = 1 };
+constexpr int kModelKinds = 2;
+const char* model_kind_name(ModelKind kind); // "ae", "vae"
 
 struct ModelShape {
   int input_dim = 784;
   int hidden_dim = 128;
   int latent_dim = 32;
+  ModelKind kind = ModelKind::ae;
 };
 bool operator==(const ModelShape& a, const ModelShape& b);
 
@@ -52,8 +64,15 @@ void init_glorot_uniform(Autoencoder& model, uint64_t seed);
 
 size_t parameter_count(const ModelShape& shape);
 
+// The outputs of layer 1: the code (latent), or a VAE's mu and log sigma^2 (2 * latent).
+inline int encoder_outputs(const ModelShape& s) { return s.kind == ModelKind::vae ? 2 * s.latent_dim : s.latent_dim; }
+
 // Inference, for tools and the app (allocates its outputs; training uses train.h instead).
+// A VAE's code is its mu.
 Matrix encode(const Autoencoder& model, const Matrix& images); // (n, 784) -> codes (n, latent)
+// A VAE's mu and log sigma^2, both (n, latent). For the plain autoencoder mu is the code and
+// log sigma^2 is -inf: no spread.
+void encode_gaussian(const Autoencoder& model, const Matrix& images, Matrix* mu, Matrix* log_var);
 Matrix decode(const Autoencoder& model, const Matrix& codes);  // (n, latent) -> pixels (n, 784) in [0, 1]
 Matrix reconstruct(const Autoencoder& model, const Matrix& images); // decode(encode(x))
 

@@ -20,6 +20,7 @@ static const uint32_t kVersion = 1;
 static const uint32_t kFlagOptimizer = 1u << 0;
 static const uint32_t kFlagNoise = 1u << 1;     // the input noise it was trained with
 static const uint32_t kFlagHalf = 1u << 2;      // the params as float16 (no optimizer state)
+static const uint32_t kFlagVae = 1u << 3;       // a variational autoencoder (model.h)
 static const size_t kNoiseBytes = 8;            // u8 kind, 3 bytes zero, f32 amount
 static const size_t kHeaderBytes = 40;          // magic .. parameter count
 static const size_t kCrcBytes = 4;              // the trailing CRC-32
@@ -77,7 +78,7 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   const bool has_noise = file.noise.kind != NoiseKind::none;
   assert(!(file.half && file.has_optimizer));
   put_u32(out, (file.has_optimizer ? kFlagOptimizer : 0) | (has_noise ? kFlagNoise : 0) |
-                   (file.half ? kFlagHalf : 0));
+                   (file.half ? kFlagHalf : 0) | (model.shape.kind == ModelKind::vae ? kFlagVae : 0));
   put_u32(out, file.epochs_trained);
   put_u64(out, uint64_t(P));
   if (file.half) { // the high bytes of all P, then the low bytes: gzip finds the exponents alike
@@ -108,7 +109,7 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
 
 static std::string shape_text(const ModelShape& s) {
   return std::to_string(s.input_dim) + "-" + std::to_string(s.hidden_dim) + "-" +
-         std::to_string(s.latent_dim);
+         std::to_string(s.latent_dim) + (s.kind == ModelKind::vae ? " VAE" : "");
 }
 
 // "" if all n floats at p are finite, else e.g. "weight 1234 is NaN".
@@ -172,12 +173,14 @@ std::string read_header_fields(const uint8_t* bytes, const std::string& name, He
   std::string shape_error = check_model_shape(h->shape);
   if (!shape_error.empty()) return name + ": " + shape_error;
   uint32_t flags = get_u32(bytes + 24);
-  if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf)) {
+  if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf | kFlagVae)) {
     char text[16];
     snprintf(text, sizeof text, "0x%08X", unsigned(flags));
     return name + ": unknown flags " + text +
-           " (this build knows bit 0, optimizer state, bit 1, training noise, and bit 2, float16 weights)";
+           " (this build knows bit 0, optimizer state, bit 1, training noise, bit 2, float16 weights, and "
+           "bit 3, a VAE)";
   }
+  h->shape.kind = flags & kFlagVae ? ModelKind::vae : ModelKind::ae;
   h->has_optimizer = (flags & kFlagOptimizer) != 0, h->has_noise = (flags & kFlagNoise) != 0;
   h->half = (flags & kFlagHalf) != 0;
   if (h->half && h->has_optimizer)
@@ -301,6 +304,7 @@ uint64_t model_size_from_head(const uint8_t* head, size_t n) {
   shape.input_dim = int(dims[0]);
   shape.hidden_dim = int(dims[1]);
   shape.latent_dim = int(dims[2]);
+  shape.kind = get_u32(head + 24) & kFlagVae ? ModelKind::vae : ModelKind::ae;
   if (!check_model_shape(shape).empty()) return 0;
   const uint64_t P = get_u64(head + 32);
   if (P != parameter_count(shape)) return 0;

@@ -7,10 +7,13 @@
 //   16      4     u32 hidden_dim
 //   20      4     u32 latent_dim
 //   24      4     u32 flags: bit 0 = optimizer state present, bit 1 = training noise recorded,
-//                 bit 2 = half precision: the params as float16 (never with bit 0)
+//                 bit 2 = half precision: the params as float16 (never with bit 0),
+//                 bit 3 = a variational autoencoder: W2 is (hidden x 2 latent), its first latent
+//                 columns give mu and the last log sigma^2, and b2 likewise (model.h)
 //   28      4     u32 epochs trained
 //   32      8     u64 parameter count P (must equal what the dims imply)
 //   40      4*P   f32 params: W1 (in x hidden, row-major), b1, W2, b2, W3, b3, W4, b4
+//                 (P counts W2 and b2 twice as wide for a VAE)
 //                 (with bit 2: 2*P bytes of IEEE float16 as two planes, the P high bytes then the
 //                 P low bytes, which gzip compresses 7% better than pairs; expanded to f32 on
 //                 load; half the page's first download: aelab convert --precision fp16)

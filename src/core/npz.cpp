@@ -127,10 +127,12 @@ std::string parse_npy(const std::vector<uint8_t>& npy, const std::string& what, 
   return "";
 }
 
-// The four weights and biases of either layout, as (in x out) matrices and vectors.
+// The weights and biases of either layout, as (in x out) matrices and vectors: four Linear
+// pieces for the plain model, five for a VAE (the mu and log sigma^2 pieces are layer 1's halves).
 struct Layers {
-  const NpzArray* w[4] = {};
-  const NpzArray* b[4] = {};
+  const NpzArray* w[5] = {};
+  const NpzArray* b[5] = {};
+  int count = 0;
   bool transposed = false; // PyTorch: weights are (out x in)
 };
 
@@ -205,63 +207,97 @@ std::string read_npz(const uint8_t* bytes, size_t size, const std::string& name,
   return "";
 }
 
+const char* const kKerasWeights[2][5] = {{"W1", "W2", "W3", "W4"},
+                                          {"W1", "W2_mu", "W2_log_var", "W3", "W4"}};
+const char* const kKerasBiases[2][5] = {{"b1", "b2", "b3", "b4"}, {"b1", "b2_mu", "b2_log_var", "b3", "b4"}};
+
+std::vector<NpzArray> model_to_npz(const Autoencoder& m) {
+  const bool vae = m.shape.kind == ModelKind::vae;
+  std::vector<NpzArray> arrays;
+  for (int l = 0, piece = 0; l < kNumLayers; l++) {
+    const size_t in = size_t(m.layers[l].in), out = size_t(m.layers[l].out);
+    const int halves = l == 1 && vae ? 2 : 1; // a VAE's layer 1: mu's columns, then log sigma^2's
+    for (int h = 0; h < halves; h++, piece++) {
+      const size_t cols = out / size_t(halves), first = size_t(h) * cols;
+      NpzArray w{kKerasWeights[vae][piece], {in, cols}, {}}, b{kKerasBiases[vae][piece], {cols}, {}};
+      for (size_t r = 0; r < in; r++)
+        w.data.insert(w.data.end(), m.weight(l) + r * out + first, m.weight(l) + r * out + first + cols);
+      b.data.assign(m.bias(l) + first, m.bias(l) + first + cols);
+      arrays.push_back(std::move(w));
+      arrays.push_back(std::move(b));
+    }
+  }
+  return arrays;
+}
+
 std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::string& name, ModelFile* out) {
   Layers l;
   if (find(arrays, "W1")) { // Keras layout
-    for (int i = 0; i < 4; i++) {
-      const std::string w = "W" + std::to_string(i + 1), b = "b" + std::to_string(i + 1);
+    const int vae = find(arrays, "W2_mu") ? 1 : 0;
+    l.count = vae ? 5 : 4;
+    for (int i = 0; i < l.count; i++) {
+      const std::string w = kKerasWeights[vae][i], b = kKerasBiases[vae][i];
       l.w[i] = find(arrays, w), l.b[i] = find(arrays, b);
       if (!l.w[i] || !l.b[i])
-        return name + ": has W1 but no " + (!l.w[i] ? w : b) + " (the Keras layout is W1, b1, ..., W4, b4)";
+        return name + ": has W1 but no " + (!l.w[i] ? w : b) +
+               (vae ? " (a VAE's Keras layout is W1, b1, W2_mu, b2_mu, W2_log_var, b2_log_var, W3, b3, W4, b4)"
+                    : " (the Keras layout is W1, b1, ..., W4, b4)");
     }
   } else { // PyTorch state_dict: the .weight and .bias arrays in their order
     int nw = 0, nb = 0;
     for (const NpzArray& a : arrays) {
-      if (ends_with(a.name, ".weight") && nw < 4)
+      if (ends_with(a.name, ".weight") && nw < 5)
         l.w[nw++] = &a;
-      else if (ends_with(a.name, ".bias") && nb < 4)
+      else if (ends_with(a.name, ".bias") && nb < 5)
         l.b[nb++] = &a;
     }
-    if (nw != 4 || nb != 4)
+    if (nw != nb || (nw != 4 && nw != 5))
       return name +
              ": expected the Keras arrays W1, b1, ..., W4, b4 or four PyTorch Linear layers (NAME.weight, "
-             "NAME.bias), found " +
+             "NAME.bias), or five for a VAE, found " +
              std::to_string(arrays.size()) + " arrays";
+    l.count = nw;
     l.transposed = true;
   }
-  // (in, out) of each layer, from its weight; they must chain 784 -> h -> z -> h -> 784
-  size_t in[4], outs[4];
-  for (int i = 0; i < 4; i++) {
+  const bool vae = l.count == 5;
+  // (in, out) of each piece, from its weight; they must chain 784 -> h -> z -> h -> 784
+  size_t in[5], outs[5];
+  for (int i = 0; i < l.count; i++) {
     const NpzArray& w = *l.w[i];
     if (w.shape.size() != 2)
       return name + ": " + w.name + " has shape " + shape_text(w.shape) + ", expected a matrix";
     in[i] = l.transposed ? w.shape[1] : w.shape[0], outs[i] = l.transposed ? w.shape[0] : w.shape[1];
   }
-  ModelShape shape{int(in[0]), int(outs[0]), int(outs[1])};
-  const size_t want_in[4] = {size_t(shape.input_dim), size_t(shape.hidden_dim), size_t(shape.latent_dim),
-                             size_t(shape.hidden_dim)};
-  const size_t want_out[4] = {size_t(shape.hidden_dim), size_t(shape.latent_dim), size_t(shape.hidden_dim),
-                              size_t(shape.input_dim)};
-  for (int i = 0; i < 4; i++) {
-    const std::vector<size_t> want = l.transposed ? std::vector<size_t>{want_out[i], want_in[i]}
-                                                  : std::vector<size_t>{want_in[i], want_out[i]};
+  ModelShape shape{int(in[0]), int(outs[0]), int(outs[1]), vae ? ModelKind::vae : ModelKind::ae};
+  const size_t D = size_t(shape.input_dim), H = size_t(shape.hidden_dim), Z = size_t(shape.latent_dim);
+  // each piece: its layer, the first of its columns there, its (in, out)
+  const int layer_of[2][5] = {{0, 1, 2, 3}, {0, 1, 1, 2, 3}};
+  const size_t column_of[2][5] = {{0, 0, 0, 0}, {0, 0, Z, 0, 0}};
+  const size_t want_in[2][5] = {{D, H, Z, H}, {D, H, H, Z, H}};
+  const size_t want_out[2][5] = {{H, Z, H, D}, {H, Z, Z, H, D}};
+  for (int i = 0; i < l.count; i++) {
+    const size_t wi = want_in[vae][i], wo = want_out[vae][i];
+    const std::vector<size_t> want = l.transposed ? std::vector<size_t>{wo, wi} : std::vector<size_t>{wi, wo};
     if (l.w[i]->shape != want)
       return name + ": " + l.w[i]->name + " has shape " + shape_text(l.w[i]->shape) + ", expected " +
              shape_text(want);
-    if (l.b[i]->shape != std::vector<size_t>{want_out[i]})
+    if (l.b[i]->shape != std::vector<size_t>{wo})
       return name + ": " + l.b[i]->name + " has shape " + shape_text(l.b[i]->shape) + ", expected " +
-             shape_text({want_out[i]});
+             shape_text({wo});
   }
   if (std::string e = check_model_shape(shape); !e.empty()) return name + ": " + e;
   ModelFile file;
   file.model = make_autoencoder(shape);
-  for (int i = 0; i < 4; i++) {
-    const size_t ni = want_in[i], no = want_out[i];
-    float* w = file.model.weight(i);
+  for (int i = 0; i < l.count; i++) {
+    const int layer = layer_of[vae][i];
+    const size_t ni = want_in[vae][i], no = want_out[vae][i], first = column_of[vae][i];
+    const size_t stride = size_t(file.model.layers[layer].out);
+    float* w = file.model.weight(layer);
     const std::vector<float>& src = l.w[i]->data;
     for (size_t r = 0; r < ni; r++)
-      for (size_t c = 0; c < no; c++) w[r * no + c] = l.transposed ? src[c * ni + r] : src[r * no + c];
-    std::memcpy(file.model.bias(i), l.b[i]->data.data(), no * sizeof(float));
+      for (size_t c = 0; c < no; c++)
+        w[r * stride + first + c] = l.transposed ? src[c * ni + r] : src[r * no + c];
+    std::memcpy(file.model.bias(layer) + first, l.b[i]->data.data(), no * sizeof(float));
   }
   for (float v : file.model.params)
     if (!std::isfinite(v)) return name + ": a weight is NaN or infinite";

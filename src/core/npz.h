@@ -4,6 +4,10 @@
 //   PyTorch state_dict saved through NumPy: NAME.weight (out x in, transposed here) and
 //     NAME.bias for the four Linear layers, in the order they come (state_dict order), e.g.
 //     0.weight, 0.bias, 2.weight, ... or encoder.0.weight, ..., decoder.2.bias.
+// A VAE (model.h) has five: Keras W1, b1, W2_mu (hidden x latent), b2_mu, W2_log_var, b2_log_var,
+// W3, b3, W4, b4; PyTorch five Linear layers in the order hidden, mu, log sigma^2, decoder's
+// hidden, output (tests/cli/torch_vae_reference.py names them encoder, mu, logvar, decoder.0,
+// decoder.2).
 // Every failure is one line naming the file and, where it is one array's fault, the array and
 // the shape or type that was expected.
 #pragma once
@@ -24,6 +28,9 @@ struct NpzArray {
 // Deflated entries (np.savez_compressed) need zlib: the native builds have it; the WebAssembly
 // build refuses them with a message saying so.
 std::string read_npz(const uint8_t* bytes, size_t size, const std::string& name, std::vector<NpzArray>* out);
+
+// The model's arrays in the Keras layout, named as above (what `aelab export` writes).
+std::vector<NpzArray> model_to_npz(const Autoencoder& model);
 
 // The model in `arrays` (either layout; the shape follows from W1's or the first weight's size).
 std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::string& name, ModelFile* out);

@@ -12,6 +12,7 @@
 #include "core/pixels.h"
 #include "core/rng.h"
 #include "core/threads.h"
+#include "core/vae.h"
 
 namespace aelab {
 
@@ -20,6 +21,8 @@ std::string check_train_config(const TrainConfig& c) {
   if (std::string e = check_limit(kEpochsLimit, c.epochs); !e.empty()) return e;
   if (std::string e = check_limit(kSeedLimit, double(c.seed)); !e.empty()) return e;
   if (std::string e = check_noise(c.noise); !e.empty()) return e;
+  if (std::string e = check_limit(kBetaLimit, c.beta); !e.empty()) return e;
+  if (std::string e = check_limit(kSparsityLimit, c.sparsity); !e.empty()) return e;
   if (std::string e = precision_problem(c.precision); !e.empty()) return e;
   return check_optimizer_config(c.optimizer);
 }
@@ -34,6 +37,14 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
     t.act[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
   }
+  const size_t L = size_t(model.shape.latent_dim);
+  const bool vae = model.shape.kind == ModelKind::vae;
+  t.z = xt::zeros<float>({vae ? B : 0, L});
+  t.eps = xt::zeros<float>({vae ? B : 0, L});
+  t.dz = xt::zeros<float>({vae ? B : 0, L});
+  t.eps_state = config.seed ^ 0x455053494C4F4Eull; // eps independent of the init, order and noise
+  t.batch_terms = {};
+  t.epoch_terms = {};
   t.input_rows.resize(B);
   // the noise buffers even without noise: the app may switch it on between two batches
   t.noisy.assign(B * size_t(model.shape.input_dim), 0);
@@ -91,18 +102,53 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
     });
   }
 
-  // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits
+  // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits. A VAE's act[1] is
+  // [mu | log sigma^2] and the decoder reads z = mu + sigma * eps instead.
+  const bool vae = m.shape.kind == ModelKind::vae;
+  const int L = m.shape.latent_dim;
   for (int l = 0; l < kNumLayers; l++) {
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
+    if (l == 2 && vae) {
+      Rng rng(t.eps_state); // one stream, drawn in order: the same eps for any thread count
+      normals(rng, t.eps.data(), size_t(n) * size_t(L));
+      t.eps_state = rng.state;
+      reparameterize_forward(t.act[1].data(), t.eps.data(), n, L, t.z.data());
+      in = LayerInput{t.z.data()};
+    }
     dense_forward(m.layers[l], m.weight(l), m.bias(l), in, n, t.act[l].data(), t.config.precision);
   }
-  const double loss =
+  double loss =
       loss_and_grad_bytes(t.config.loss, t.act[3].data(), t.input_rows.data(), n, pixels, t.dact[3].data());
+  LossTerms terms;
+  if (vae) { // per picture: the pixels' sum, not their mean, and its gradient
+    terms.recon = loss * pixels;
+    float* dlogits = t.dact[3].data();
+    for (size_t i = 0, size = size_t(n) * size_t(pixels); i < size; i++) dlogits[i] *= float(pixels);
+    terms.kl = kl_divergence(t.act[1].data(), n, L) / n;
+    loss = terms.recon + double(t.config.beta) * terms.kl;
+  } else {
+    terms.recon = loss;
+    if (t.config.sparsity > 0) { // the code is a ReLU's: its L1 norm is its sum
+      double l1 = 0;
+      for (size_t i = 0, size = size_t(n) * size_t(L); i < size; i++) l1 += double(t.act[1].data()[i]);
+      terms.code_l1 = l1 / n;
+      loss += double(t.config.sparsity) * terms.code_l1;
+    }
+  }
+  t.batch_terms = terms;
 
   // backward, last layer first; the first layer needs no input gradient
   for (int l = kNumLayers - 1; l >= 0; l--) {
     LayerInput in = l == 0 ? input : LayerInput{t.act[l - 1].data()};
-    float* dx = l == 0 ? nullptr : t.dact[l - 1].data();
+    if (l == 2 && vae) in = LayerInput{t.z.data()};
+    float* dx = l == 0 ? nullptr : l == 2 && vae ? t.dz.data() : t.dact[l - 1].data();
+    if (l == 1 && vae) // dz -> d[mu | log sigma^2], with the KL term's own gradient
+      reparameterize_backward(t.act[1].data(), t.eps.data(), t.dz.data(), n, L, t.config.beta / float(n),
+                              t.dact[1].data());
+    if (l == 1 && !vae && t.config.sparsity > 0) { // forward added sparsity * sum(code) / n
+      float* dcode = t.dact[1].data();
+      for (size_t i = 0, size = size_t(n) * size_t(L); i < size; i++) dcode[i] += t.config.sparsity / float(n);
+    }
     dense_backward(m.layers[l], m.weight(l), in, t.act[l].data(), t.dact[l].data(), n,
                    t.grads.data() + m.layers[l].weight_offset, t.grads.data() + m.layers[l].bias_offset, dx,
                    t.config.precision);
@@ -125,6 +171,7 @@ void begin_epoch(Trainer& t, int count) {
   t.cursor = 0;
   t.epoch_loss_sum = 0;
   t.epoch_samples = 0;
+  t.epoch_terms = {};
 }
 
 void skip_epochs(Trainer& t, int count, uint64_t epochs) {
@@ -191,6 +238,9 @@ void finish_batch(Trainer& t, Autoencoder& m, int n, float loss) {
   t.cursor += n;
   t.epoch_loss_sum += double(loss) * n;
   t.epoch_samples += n;
+  t.epoch_terms.recon += t.batch_terms.recon * n;
+  t.epoch_terms.kl += t.batch_terms.kl * n;
+  t.epoch_terms.code_l1 += t.batch_terms.code_l1 * n;
 }
 
 bool train_next_batch(Trainer& t, Autoencoder& m, const Dataset& data, float* batch_loss) {
@@ -209,16 +259,27 @@ int batches_done(const Trainer& t) { return (t.cursor + t.config.batch_size - 1)
 double epoch_train_loss(const Trainer& t) {
   return t.epoch_samples ? t.epoch_loss_sum / t.epoch_samples : 0.0;
 }
+LossTerms epoch_train_terms(const Trainer& t) {
+  LossTerms m;
+  if (t.epoch_samples == 0) return m;
+  m.recon = t.epoch_terms.recon / t.epoch_samples;
+  m.kl = t.epoch_terms.kl / t.epoch_samples;
+  m.code_l1 = t.epoch_terms.code_l1 / t.epoch_samples;
+  return m;
+}
 void end_epoch(Trainer& t) { t.epoch++; }
 
 void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, LossKind loss, float* out,
-                   const Dataset* targets) {
+                   const Dataset* targets, float* recon, float* kl) {
   constexpr int kChunk = 256;
-  const int d = m.shape.input_dim;
+  const int d = m.shape.input_dim, L = m.shape.latent_dim;
+  const bool vae = m.shape.kind == ModelKind::vae;
   Matrix x({size_t(kChunk), size_t(d)});
   Matrix y({targets ? size_t(kChunk) : 1, size_t(d)});
   Matrix act[kNumLayers];
   for (int l = 0; l < kNumLayers; l++) act[l] = Matrix({size_t(kChunk), size_t(m.layers[l].out)});
+  Matrix mu({vae ? size_t(kChunk) : 0, size_t(L)});
+  std::vector<float> kls(size_t(kChunk), 0.0f);
   for (int start = 0; start < n; start += kChunk) {
     const int b = std::min(kChunk, n - start);
     images_to_float(data, first + start, b, x.data());
@@ -226,11 +287,21 @@ void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, 
     const float* target = targets ? y.data() : x.data();
     for (int l = 0; l < kNumLayers; l++) {
       LayerInput in{l == 0 ? x.data() : act[l - 1].data()};
+      if (l == 2 && vae) { // decode mu: the first L of each row of [mu | log sigma^2]
+        for (int i = 0; i < b; i++)
+          std::copy_n(act[1].data() + size_t(i) * 2 * L, L, mu.data() + size_t(i) * L);
+        kl_divergence(act[1].data(), b, L, kls.data());
+        in = LayerInput{mu.data()};
+      }
       dense_forward(m.layers[l], m.weight(l), m.bias(l), in, b, act[l].data());
     }
     for (int i = 0; i < b; i++) {
       const size_t off = size_t(i) * size_t(d);
-      out[start + i] = float(loss_sum(loss, act[3].data() + off, target + off, size_t(d)) / d);
+      const double sum = loss_sum(loss, act[3].data() + off, target + off, size_t(d));
+      const float r = float(vae ? sum : sum / d), k = vae ? kls[size_t(i)] : 0.0f;
+      out[start + i] = r + k;
+      if (recon) recon[start + i] = r;
+      if (kl) kl[start + i] = k;
     }
   }
 }
@@ -241,16 +312,19 @@ Evaluation evaluate(const Autoencoder& m, const Dataset& data, LossKind loss) {
 
 Evaluation evaluate_noisy(const Autoencoder& m, const Dataset& data, LossKind loss, const Noise& noise,
                           uint64_t seed) {
-  std::vector<float> per_sample(size_t(data.count));
+  const size_t count = size_t(data.count);
+  std::vector<float> per_sample(count), recon(count), kl(count);
   if (noise.kind == NoiseKind::none) {
-    sample_losses(m, data, 0, data.count, loss, per_sample.data());
+    sample_losses(m, data, 0, data.count, loss, per_sample.data(), nullptr, recon.data(), kl.data());
   } else {
     const Dataset corrupted = corrupt_dataset(data, noise, seed);
-    sample_losses(m, corrupted, 0, data.count, loss, per_sample.data(), &data);
+    sample_losses(m, corrupted, 0, data.count, loss, per_sample.data(), &data, recon.data(), kl.data());
   }
   Evaluation e;
   double total = 0;
   for (int i = 0; i < data.count; i++) {
+    e.recon += recon[size_t(i)];
+    e.kl += kl[size_t(i)];
     total += per_sample[size_t(i)];
     const int label = i < int(data.labels.size()) ? data.labels[size_t(i)] : -1;
     if (label >= 0 && label < 10) {
@@ -259,6 +333,8 @@ Evaluation evaluate_noisy(const Autoencoder& m, const Dataset& data, LossKind lo
     }
   }
   e.mean_loss = data.count ? total / data.count : 0.0;
+  e.recon = data.count ? e.recon / data.count : 0.0;
+  e.kl = data.count ? e.kl / data.count : 0.0;
   for (int c = 0; c < 10; c++)
     if (e.class_count[c]) e.class_loss[c] /= e.class_count[c];
   return e;

@@ -32,6 +32,19 @@ struct TrainConfig {
   // activations with fp32 sums; weights, gradients, Adam's moments and the loss stay fp32.
   // Only where precision_problem() is "" (CPUs with AVX512-BF16).
   Precision precision = Precision::fp32;
+  // A VAE's loss per picture is its reconstruction summed over the pixels plus beta times the KL
+  // term (vae.h), in nats: the Keras VAE example's. beta may change between two batches.
+  float beta = 1.0f;
+  // The plain autoencoder's loss adds sparsity times the mean over the batch of the code's L1
+  // norm (the Keras blog's sparse example: an activity regularizer on the code). 0: none.
+  float sparsity = 0.0f;
+};
+
+// A loss in its parts. A VAE: the reconstruction summed over the pixels and the KL term, both per
+// picture (its loss is recon + beta * kl). The plain autoencoder: recon is its loss per pixel and
+// kl is 0; code_l1 is the sparsity penalty's L1 norm of the code per picture (0 without one).
+struct LossTerms {
+  double recon = 0, kl = 0, code_l1 = 0;
 };
 
 // "" if usable, else a message naming the bad value.
@@ -49,6 +62,11 @@ struct Trainer {
   uint64_t noise_state = 0; // draws each batch's noise seed
   Matrix act[kNumLayers];   // post-activation of layers 0-2, logits of layer 3; (batch, out)
   Matrix dact[kNumLayers];  // gradient of the loss w.r.t. act[l]; for layer 3, w.r.t. the logits
+  // a VAE: act[1] is [mu | log sigma^2] (batch, 2 latent); the code z, its eps and dz (batch, latent)
+  Matrix z, eps, dz;
+  uint64_t eps_state = 0; // draws each batch's eps
+  LossTerms batch_terms;  // the last batch's loss in parts
+  LossTerms epoch_terms;  // sums of batch_terms * batch samples this epoch
   // the epoch in progress
   uint64_t shuffle_state = 0;
   std::vector<int> order;
@@ -113,15 +131,21 @@ void finish_batch(Trainer& trainer, Autoencoder& model, int n, float loss);
 int batches_per_epoch(const Trainer& trainer);
 int batches_done(const Trainer& trainer);
 double epoch_train_loss(const Trainer& trainer);
+LossTerms epoch_train_terms(const Trainer& trainer); // the epoch so far, sample-weighted means
 void end_epoch(Trainer& trainer);
 
 // Per-sample reconstruction loss of samples first..first+n-1 into out[0..n), in chunks (the app
 // calls it a slice at a time so the UI never waits). The mean over a set is the validation loss.
+// The plain autoencoder's is its loss per pixel. A VAE's is per picture: the reconstruction of
+// decoding mu, summed over the pixels, plus the KL term (beta 1: the negative evidence lower
+// bound); recon and kl, if given, get the two parts.
 void sample_losses(const Autoencoder& model, const Dataset& data, int first, int n, LossKind loss, float* out,
-                   const Dataset* targets = nullptr); // targets: data if null
+                   const Dataset* targets = nullptr, // targets: data if null
+                   float* recon = nullptr, float* kl = nullptr);
 
 struct Evaluation {
   double mean_loss = 0;
+  double recon = 0, kl = 0; // a VAE's mean parts (mean_loss = recon + kl); the plain one's: loss, 0
   double class_loss[10] = {}; // mean loss per label 0-9 (0 where a class is absent)
   int class_count[10] = {};
 };

@@ -11,6 +11,7 @@
 #include "core/rng.h"
 #include "core/threads.h"
 #include "core/train.h"
+#include "core/vae.h"
 #include "test_util.h"
 
 using namespace aelab;
@@ -297,3 +298,222 @@ void check_model_gradients(LossKind kind) {
 TEST(Autoencoder, BceGradients_MatchFiniteDifferences) { check_model_gradients(LossKind::bce); }
 
 TEST(Autoencoder, MseGradients_MatchFiniteDifferences) { check_model_gradients(LossKind::mse); }
+
+// --- the variational autoencoder (vae.h) and the sparse code ----------------------------------
+
+namespace {
+
+// stats (B, 2L) = [mu | log sigma^2] with values in [-1, 1), eps (B, L) normal.
+struct VaeMiddle {
+  int B = 3, L = 4;
+  std::vector<double> stats = to_double(random_values(size_t(3 * 8), 21).data(), 24);
+  std::vector<float> eps = [] {
+    std::vector<float> e(12);
+    Rng rng(5);
+    normals(rng, e.data(), e.size());
+    return e;
+  }();
+  std::vector<float> f(const std::vector<double>& d) const { return std::vector<float>(d.begin(), d.end()); }
+};
+
+// The reference: z and KL with plain loops in double.
+double ref_kl(const std::vector<double>& stats, int B, int L) {
+  double s = 0;
+  for (int r = 0; r < B; r++)
+    for (int j = 0; j < L; j++) {
+      const double mu = stats[size_t(r * 2 * L + j)], lv = stats[size_t(r * 2 * L + L + j)];
+      s += -0.5 * (1 + lv - mu * mu - std::exp(lv));
+    }
+  return s;
+}
+std::vector<double> ref_z(const std::vector<double>& stats, const std::vector<float>& eps, int B, int L) {
+  std::vector<double> z(size_t(B * L));
+  for (int r = 0; r < B; r++)
+    for (int j = 0; j < L; j++)
+      z[size_t(r * L + j)] = stats[size_t(r * 2 * L + j)] +
+                             std::exp(0.5 * stats[size_t(r * 2 * L + L + j)]) * eps[size_t(r * L + j)];
+  return z;
+}
+
+} // namespace
+
+TEST(Vae, ReparameterisationWithAFixedEps_MatchesFiniteDifferences) {
+  VaeMiddle v;
+  const std::vector<float> g = random_values(size_t(v.B * v.L), 8); // loss = sum(z * g)
+  std::vector<float> z(g.size()), dstats(v.stats.size());
+  reparameterize_forward(v.f(v.stats).data(), v.eps.data(), v.B, v.L, z.data());
+  const std::vector<double> zr = ref_z(v.stats, v.eps, v.B, v.L);
+  for (size_t i = 0; i < z.size(); i++) EXPECT_NEAR(z[i], zr[i], 1e-6) << "z[" << i << "]";
+  reparameterize_backward(v.f(v.stats).data(), v.eps.data(), g.data(), v.B, v.L, 0.0f, dstats.data());
+  auto f = [&] {
+    const std::vector<double> zz = ref_z(v.stats, v.eps, v.B, v.L);
+    double s = 0;
+    for (size_t i = 0; i < zz.size(); i++) s += zz[i] * g[i];
+    return s;
+  };
+  for (size_t i = 0; i < dstats.size(); i++)
+    expect_close(dstats[i], numeric_derivative(v.stats, i, 1e-6, f), 1e-4, "dstats", i);
+}
+
+TEST(Vae, KlTermIsZeroAtTheStandardNormal_PositiveElsewhere_AndMatchesFiniteDifferences) {
+  std::vector<float> zero(2 * 5, 0.0f), per_row(1);
+  EXPECT_EQ(kl_divergence(zero.data(), 1, 5, per_row.data()), 0.0);
+  EXPECT_EQ(per_row[0], 0.0f);
+  VaeMiddle v;
+  std::vector<float> rows(size_t(v.B));
+  const double kl = kl_divergence(v.f(v.stats).data(), v.B, v.L, rows.data());
+  EXPECT_NEAR(kl, ref_kl(v.stats, v.B, v.L), 1e-5);
+  for (float r : rows) EXPECT_GT(r, 0.0f);
+  // the KL part of the backward alone: dz = 0, kl_scale = 1
+  std::vector<float> dz(size_t(v.B * v.L), 0.0f), dstats(v.stats.size());
+  reparameterize_backward(v.f(v.stats).data(), v.eps.data(), dz.data(), v.B, v.L, 1.0f, dstats.data());
+  auto f = [&] { return ref_kl(v.stats, v.B, v.L); };
+  for (size_t i = 0; i < dstats.size(); i++)
+    expect_close(dstats[i], numeric_derivative(v.stats, i, 1e-6, f), 1e-4, "dstats", i);
+}
+
+namespace {
+
+Dataset tiny_data(int count, int pixels) {
+  Dataset data;
+  data.count = count;
+  data.rows = 1;
+  data.cols = pixels;
+  Rng rng(3);
+  for (int i = 0; i < count * pixels; i++) data.images.push_back(uint8_t(rng.below(256)));
+  data.labels.assign(size_t(count), 0);
+  return data;
+}
+
+Autoencoder tiny_model(ModelKind kind) {
+  Autoencoder m = make_autoencoder(ModelShape{12, 6, 3, kind});
+  init_glorot_uniform(m, 7);
+  for (int l = 0; l < kNumLayers; l++) // nonzero biases, so their gradients are exercised too
+    for (int j = 0; j < m.layers[l].out; j++) m.bias(l)[j] = 0.1f * float(j % 3) - 0.05f;
+  return m;
+}
+
+// A VAE's loss per picture: the BCE summed over the pixels plus beta times the KL, averaged over
+// the batch, with the given eps; in double with plain loops.
+double ref_vae_loss(const Autoencoder& m, const std::vector<double>& p, const std::vector<double>& x,
+                    const std::vector<float>& eps, int B, double beta) {
+  auto W = [&](int l) {
+    const DenseLayer& L = m.layers[l];
+    return std::vector<double>(p.begin() + long(L.weight_offset),
+                               p.begin() + long(L.weight_offset + size_t(L.in) * L.out));
+  };
+  auto b = [&](int l) {
+    const DenseLayer& L = m.layers[l];
+    return std::vector<double>(p.begin() + long(L.bias_offset), p.begin() + long(L.bias_offset + L.out));
+  };
+  const int D = m.shape.input_dim, H = m.shape.hidden_dim, L = m.shape.latent_dim;
+  const auto h = ref_dense(x, B, D, H, W(0), b(0), true);
+  const auto stats = ref_dense(h, B, H, 2 * L, W(1), b(1), false);
+  const auto z = ref_z(stats, eps, B, L);
+  const auto h2 = ref_dense(z, B, L, H, W(2), b(2), true);
+  const auto logits = ref_dense(h2, B, H, D, W(3), b(3), false);
+  return ref_loss(LossKind::bce, logits, x) * D + beta * ref_kl(stats, B, L) / B;
+}
+
+} // namespace
+
+TEST(Vae, WholeLossGradients_MatchFiniteDifferences) {
+  Autoencoder m = tiny_model(ModelKind::vae);
+  const Dataset data = tiny_data(5, 12);
+  const int idx[5] = {0, 1, 2, 3, 4};
+  TrainConfig config;
+  config.batch_size = 5;
+  config.beta = 0.7f;
+  Trainer t;
+  trainer_init(t, m, config);
+  const float loss = compute_gradients(t, m, data, idx, 5);
+  const std::vector<float> eps(t.eps.begin(), t.eps.end()); // the eps this step drew
+  std::vector<double> x(size_t(5) * 12);
+  for (size_t i = 0; i < x.size(); i++) x[i] = data.images[i] / 255.0;
+  auto params = to_double(m.params.data(), m.params.size());
+  auto f = [&] { return ref_vae_loss(m, params, x, eps, 5, 0.7); };
+  EXPECT_NEAR(loss, f(), 1e-4 * std::fabs(f()));
+  EXPECT_NEAR(t.batch_terms.recon + 0.7 * t.batch_terms.kl, loss, 1e-4 * loss);
+  for (size_t i = 0; i < params.size(); i++)
+    EXPECT_NEAR(t.grads[i], numeric_derivative(params, i, 1e-5, f), 1e-4 + 1e-3 * std::fabs(t.grads[i]))
+        << "parameter " << i;
+}
+
+// With beta = 0 and sigma forced to 0 (log sigma^2 = -200) a VAE's code is its mu: it trains as
+// a plain autoencoder whose code layer is mu (its ReLU passes everything: positive codes), with
+// the loss and gradients 784 (here 12) times the per-pixel mean's.
+TEST(Vae, BetaZeroAndNoSpreadIsThePlainEncoder) {
+  Autoencoder vae = tiny_model(ModelKind::vae), ae = tiny_model(ModelKind::ae);
+  const int H = 6, L = 3, D = 12;
+  for (int l : {0, 2, 3}) {
+    std::copy_n(ae.weight(l), ae.layers[l].in * ae.layers[l].out, vae.weight(l));
+    std::copy_n(ae.bias(l), ae.layers[l].out, vae.bias(l));
+  }
+  for (int i = 0; i < H; i++)
+    for (int j = 0; j < L; j++) {
+      vae.weight(1)[i * 2 * L + j] = ae.weight(1)[i * L + j];
+      vae.weight(1)[i * 2 * L + L + j] = 0.0f;
+    }
+  for (int j = 0; j < L; j++) {
+    ae.bias(1)[j] = 5.0f; // every code positive: the ReLU is the identity here
+    vae.bias(1)[j] = 5.0f, vae.bias(1)[L + j] = -200.0f;
+  }
+  const Dataset data = tiny_data(5, D);
+  const int idx[5] = {0, 1, 2, 3, 4};
+  TrainConfig config;
+  config.batch_size = 5;
+  config.beta = 0.0f;
+  Trainer tv, ta;
+  trainer_init(tv, vae, config);
+  trainer_init(ta, ae, config);
+  const float lv = compute_gradients(tv, vae, data, idx, 5), la = compute_gradients(ta, ae, data, idx, 5);
+  EXPECT_NEAR(lv, la * D, 1e-5 * lv);
+  for (int l : {0, 2, 3}) {
+    const size_t n = size_t(ae.layers[l].in) * ae.layers[l].out;
+    for (size_t i = 0; i < n; i++)
+      EXPECT_NEAR(tv.grads[vae.layers[l].weight_offset + i], ta.grads[ae.layers[l].weight_offset + i] * D,
+                  1e-5 + 1e-4 * std::fabs(tv.grads[vae.layers[l].weight_offset + i]))
+          << "layer " << l << " weight " << i;
+  }
+  for (int i = 0; i < H; i++)
+    for (int j = 0; j < L; j++)
+      EXPECT_NEAR(tv.grads[vae.layers[1].weight_offset + size_t(i * 2 * L + j)],
+                  ta.grads[ae.layers[1].weight_offset + size_t(i * L + j)] * D, 1e-4)
+          << "mu weight " << i << "," << j;
+}
+
+TEST(SparseCode, PenaltyGradients_MatchFiniteDifferences) {
+  Autoencoder m = tiny_model(ModelKind::ae);
+  const Dataset data = tiny_data(5, 12);
+  const int idx[5] = {0, 1, 2, 3, 4};
+  TrainConfig config;
+  config.batch_size = 5;
+  config.sparsity = 0.3f;
+  Trainer t;
+  trainer_init(t, m, config);
+  const float loss = compute_gradients(t, m, data, idx, 5);
+  std::vector<double> x(size_t(5) * 12);
+  for (size_t i = 0; i < x.size(); i++) x[i] = data.images[i] / 255.0;
+  auto params = to_double(m.params.data(), m.params.size());
+  auto f = [&] { // the mean loss per pixel plus 0.3 times the mean L1 norm of the code
+    const DenseLayer* L = m.layers;
+    auto W = [&](int l) {
+      return std::vector<double>(params.begin() + long(L[l].weight_offset),
+                                 params.begin() + long(L[l].weight_offset + size_t(L[l].in) * L[l].out));
+    };
+    auto b = [&](int l) {
+      return std::vector<double>(params.begin() + long(L[l].bias_offset),
+                                 params.begin() + long(L[l].bias_offset + L[l].out));
+    };
+    const auto h = ref_dense(x, 5, 12, 6, W(0), b(0), true), code = ref_dense(h, 5, 6, 3, W(1), b(1), true);
+    const auto logits = ref_dense(ref_dense(code, 5, 3, 6, W(2), b(2), true), 5, 6, 12, W(3), b(3), false);
+    double l1 = 0;
+    for (double c : code) l1 += std::fabs(c);
+    return ref_loss(LossKind::bce, logits, x) + 0.3 * l1 / 5;
+  };
+  EXPECT_NEAR(loss, f(), 1e-6);
+  EXPECT_GT(t.batch_terms.code_l1, 0.0);
+  for (size_t i = 0; i < params.size(); i++)
+    EXPECT_NEAR(t.grads[i], numeric_derivative(params, i, 1e-6, f), 2e-6 + 1e-3 * std::fabs(t.grads[i]))
+        << "parameter " << i;
+}

@@ -300,10 +300,14 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: absurd layer size 4294967295");
   bytes = good;
-  put_le32(bytes, 24, 0x9); // an unknown flag bit
+  put_le32(bytes, 24, 0x11); // an unknown flag bit
   fix_crc(bytes);
-  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000009 (this build knows bit 0, optimizer "
-                                   "state, bit 1, training noise, and bit 2, float16 weights)");
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000011 (this build knows bit 0, optimizer "
+                                   "state, bit 1, training noise, bit 2, float16 weights, and bit 3, a VAE)");
+  bytes = good;
+  put_le32(bytes, 24, 0x9); // the VAE bit on a plain model's parameters
+  fix_crc(bytes);
+  EXPECT_EQ(parse(bytes, &loaded).find("expected 2344 parameters for a 64-16-4 VAE model, found 2276"), 13u);
   bytes = good;
   bytes[40 + 4 * parameter_count(kSmall)] = 9; // optimizer kind
   fix_crc(bytes);
