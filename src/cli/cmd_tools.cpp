@@ -40,8 +40,8 @@ int load_test_set(ModelCommand* cmd) {
   const std::string dir = data_dir_named(cmd->args.get("data", default_data_dir()));
   if (std::string e = load_split(dir, false, 0, &cmd->test); !e.empty()) return data_error(e);
   if (cmd->test.pixels() != cmd->file.model.shape.input_dim)
-    return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) + " pixels, the model expects " +
-                      std::to_string(cmd->file.model.shape.input_dim));
+    return data_error(dir + ": images have " + std::to_string(cmd->test.pixels()) +
+                      " pixels, the model expects " + std::to_string(cmd->file.model.shape.input_dim));
   return 0;
 }
 
@@ -82,10 +82,12 @@ Matrix test_images(const Dataset& data, const std::vector<int>& indices) {
 int cmd_eval(int argc, char** argv) {
   ModelCommand c;
   const char* help =
-      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse] [--noise KIND:AMOUNT] [--seed N] [--json]\n"
+      "usage: aelab eval --model FILE [--data DIR] [--loss bce|mse] [--noise KIND:AMOUNT] [--seed N] "
+      "[--json]\n"
       "  prints the mean reconstruction loss over the test set, and per digit class; a VAE's loss\n"
       "  is per image: the reconstruction of decoding mu, summed over the pixels, plus the KL term\n"
-      "  --json              one JSON object: kind, loss, bce_per_pixel, and a VAE's recon and kl\n"
+      "  --json              one JSON object: kind, loss, bce_per_pixel (mse_per_pixel), code_mean\n"
+      "                      (the code's mean activation; a VAE's mu), and a VAE's recon and kl\n"
       "  --noise none|gaussian:SIGMA|mask:P|saltpepper:P  corrupt the inputs (drawn from --seed,\n"
       "                      default 0); the loss is against the clean pictures: how well it denoises\n";
   if (int rc = open_model_command("eval", help, argc, argv, {"loss", "noise", "seed"}, true, &c, {"json"}))
@@ -100,25 +102,29 @@ int cmd_eval(int argc, char** argv) {
   const Evaluation e = evaluate_noisy(c.file.model, c.test, loss, noise, seed);
   const bool vae = c.file.model.shape.kind == ModelKind::vae;
   const double per_pixel = vae ? e.recon / c.file.model.shape.input_dim : e.mean_loss;
+  const Matrix codes = encode_dataset(c.file.model, c.test, 0, c.test.count); // a VAE's: mu
+  const double code_mean =
+      codes.size() ? std::accumulate(codes.begin(), codes.end(), 0.0) / double(codes.size()) : 0.0;
   if (c.args.has("json")) {
     std::printf("{\"kind\":\"%s\",\"loss\":%.6f,", model_kind_name(c.file.model.shape.kind), e.mean_loss);
     if (vae) std::printf("\"recon\":%.6f,\"kl\":%.6f,", e.recon, e.kl);
-    std::printf("\"%s_per_pixel\":%.8f,\"images\":%d,\"epochs\":%u}\n", loss_name_lower(loss), per_pixel,
-                c.test.count, c.file.epochs_trained);
+    std::printf("\"%s_per_pixel\":%.8f,\"code_mean\":%.6f,\"images\":%d,\"epochs\":%u}\n",
+                loss_name_lower(loss), per_pixel, code_mean, c.test.count, c.file.epochs_trained);
     return 0;
   }
-  if (vae)
-    std::printf("VAE: reconstruction %.4f + KL %.4f per image (decoding mu; %s per pixel %.6f)\n", e.recon, e.kl,
-                loss_name_lower(loss), per_pixel);
   std::printf("val_loss %.6f (%s, %d test images%s%s, model trained %u epochs%s%s)\n", e.mean_loss,
               loss_name_lower(loss), c.test.count,
               noise.kind == NoiseKind::none ? "" : ", inputs with noise ",
               noise.kind == NoiseKind::none ? "" : noise_text(noise).c_str(), c.file.epochs_trained,
               c.file.noise.kind == NoiseKind::none ? "" : " with noise ",
               c.file.noise.kind == NoiseKind::none ? "" : noise_text(c.file.noise).c_str());
+  if (vae)
+    std::printf("VAE: reconstruction %.4f + KL %.4f per image (decoding mu; %s per pixel %.6f)\n", e.recon,
+                e.kl, loss_name_lower(loss), per_pixel);
   for (int d = 0; d < 10; d++)
     if (e.class_count[d])
       std::printf("  digit %d  %.6f  (%d images)\n", d, e.class_loss[d], e.class_count[d]);
+  std::printf("code: mean activation %.4f over the test set%s\n", code_mean, vae ? " (mu)" : "");
   return 0;
 }
 
@@ -200,8 +206,8 @@ int cmd_import(int argc, char** argv) {
   if (std::string e = import_npz(bytes.data(), bytes.size(), in, &file); !e.empty()) return data_error(e);
   if (std::string e = save_model(out, file); !e.empty()) return data_error(e);
   const ModelShape& s = file.model.shape;
-  std::printf("wrote %s: %d-%d-%d-%d-%d from %s\n", out.c_str(), s.input_dim, s.hidden_dim, s.latent_dim,
-              s.hidden_dim, s.input_dim, in.c_str());
+  std::printf("wrote %s: %d-%d-%d-%d-%d%s from %s\n", out.c_str(), s.input_dim, s.hidden_dim, s.latent_dim,
+              s.hidden_dim, s.input_dim, s.kind == ModelKind::vae ? " VAE" : "", in.c_str());
   return 0;
 }
 
@@ -343,7 +349,8 @@ int cmd_sample(int argc, char** argv) {
       "  Gaussian fitted to its codes of the test set (DIR's, default MNIST's)\n"
       "  --out grid.png      a grid of the N pictures (--columns, default 10), 2x larger\n"
       "  --out samples.npy   an (N, 784) float32 array of the decoded pixels in [0, 1]\n";
-  if (int rc = open_model_command("sample", help, argc, argv, {"n", "out", "seed", "data", "columns"}, false, &c))
+  if (int rc =
+          open_model_command("sample", help, argc, argv, {"n", "out", "seed", "data", "columns"}, false, &c))
     return rc < 0 ? 0 : rc;
   const bool vae = c.file.model.shape.kind == ModelKind::vae;
   if (!vae)
@@ -361,7 +368,8 @@ int cmd_sample(int argc, char** argv) {
   const bool npy = out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0;
   std::string e;
   if (npy) {
-    const std::vector<uint8_t> bytes = encode_npy({"samples", {size_t(n), size_t(m.shape.input_dim)}, images.data()});
+    const std::vector<uint8_t> bytes =
+        encode_npy({"samples", {size_t(n), size_t(m.shape.input_dim)}, images.data()});
     e = write_file_bytes(out, bytes.data(), bytes.size());
   } else {
     const int side = int(std::lround(std::sqrt(double(m.shape.input_dim))));

@@ -112,9 +112,9 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args =
       parse_args(argc, argv, 2,
-                 {"data", "epochs", "batch", "latent", "hidden", "lr", "loss", "optimizer", "seed", "threads",
-                  "limit", "out", "log", "resume", "noise", "exclude-classes", "precision", "kernel", "kind",
-                  "beta", "sparsity"},
+                 {"data",      "epochs",  "batch", "latent", "hidden",  "lr",     "loss",  "optimizer",
+                  "seed",      "threads", "limit", "out",    "log",     "resume", "noise", "exclude-classes",
+                  "precision", "kernel",  "kind",  "beta",   "sparsity"},
                  {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -126,7 +126,8 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   config.beta = args.get_float("beta", 1.0f, float(kBetaLimit.min), float(kBetaLimit.max));
   config.sparsity = args.get_float("sparsity", 0.0f, float(kSparsityLimit.min), float(kSparsityLimit.max));
   const std::string kind = args.get("kind", "ae");
-  if (args.error.empty() && kind != "ae" && kind != "vae") args.error = "--kind " + kind + ": expected ae or vae";
+  if (args.error.empty() && kind != "ae" && kind != "vae")
+    args.error = "--kind " + kind + ": expected ae or vae";
   opt->shape.kind = kind == "vae" ? ModelKind::vae : ModelKind::ae;
   if (args.error.empty() && kind == "vae" && config.sparsity > 0)
     args.error = "--sparsity is the plain autoencoder's (--kind ae); a VAE's code has its KL term";

@@ -2,10 +2,10 @@
 // element-wise parts are xtensor expressions or plain loops the compiler vectorises.
 #include "core/layers.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xmath.hpp>
+#include <xsimd/xsimd.hpp>
 
 #include "core/gemm.h"
 #include "core/threads.h"
@@ -50,9 +50,19 @@ void dense_backward(const DenseLayer& L, const float* W, LayerInput x, const flo
 }
 
 void sigmoid_inplace(float* z, size_t n) {
-  // the pointer goes to adapt as a prvalue, so the adaptor holds it by value
-  auto v = xt::adapt(static_cast<float*>(z), n, xt::no_ownership(), std::array<size_t, 1>{n});
-  v = 1.0f / (1.0f + xt::exp(-v));
+  // Whole SIMD batches with unaligned loads, the tail padded into one: every value goes through
+  // the same exp wherever the buffer lies (an xtensor assignment took a scalar exp for an
+  // unaligned head, so a picture's last bit depended on its buffer's address).
+  using batch = xsimd::batch<float>;
+  constexpr size_t W = batch::size;
+  const auto sigmoid = [](batch v) { return batch(1.0f) / (batch(1.0f) + xsimd::exp(-v)); };
+  size_t i = 0;
+  for (; i + W <= n; i += W) sigmoid(batch::load_unaligned(z + i)).store_unaligned(z + i);
+  if (i == n) return;
+  alignas(64) float tail[W] = {};
+  std::copy(z + i, z + n, tail);
+  sigmoid(batch::load_aligned(tail)).store_aligned(tail);
+  std::copy(tail, tail + (n - i), z + i);
 }
 
 } // namespace aelab

@@ -19,8 +19,8 @@ constexpr Limit kBatchLimit{"batch", 1, 65536, true};
 constexpr Limit kEpochsLimit{"epochs", 1, 100000, true};
 constexpr Limit kLearningRateLimit{"lr", 1e-7, 10, false};
 constexpr Limit kSeedLimit{"seed", 0, 9007199254740991.0, true}; // 2^53 - 1: exact in a JS number
-constexpr Limit kBetaLimit{"beta", 0, 10, false};          // a VAE's KL weight
-constexpr Limit kSparsityLimit{"sparsity", 0, 1, false};   // the plain code's L1 weight
+constexpr Limit kBetaLimit{"beta", 0, 10, false};                // a VAE's KL weight
+constexpr Limit kSparsityLimit{"sparsity", 0, 1, false};         // the plain code's L1 weight
 constexpr Limit kBudgetMsLimit{"budgetMs", 1, 100, false};       // training time per frame (frames host)
 
 // "" if `value` is a finite number within the limit (and whole where it must be), else one line

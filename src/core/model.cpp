@@ -24,6 +24,7 @@ std::string check_model_shape(const ModelShape& s) {
   for (auto [limit, value] :
        {std::pair{kInputLimit, s.input_dim}, {kHiddenLimit, s.hidden_dim}, {kLatentLimit, s.latent_dim}})
     if (std::string error = check_limit(limit, value); !error.empty()) return error;
+  if (int(s.kind) >= kModelKinds) return "kind " + std::to_string(int(s.kind)) + ": expected ae or vae";
   return "";
 }
 

@@ -65,7 +65,9 @@ void init_glorot_uniform(Autoencoder& model, uint64_t seed);
 size_t parameter_count(const ModelShape& shape);
 
 // The outputs of layer 1: the code (latent), or a VAE's mu and log sigma^2 (2 * latent).
-inline int encoder_outputs(const ModelShape& s) { return s.kind == ModelKind::vae ? 2 * s.latent_dim : s.latent_dim; }
+inline int encoder_outputs(const ModelShape& s) {
+  return s.kind == ModelKind::vae ? 2 * s.latent_dim : s.latent_dim;
+}
 
 // Inference, for tools and the app (allocates its outputs; training uses train.h instead).
 // A VAE's code is its mu.
@@ -73,7 +75,7 @@ Matrix encode(const Autoencoder& model, const Matrix& images); // (n, 784) -> co
 // A VAE's mu and log sigma^2, both (n, latent). For the plain autoencoder mu is the code and
 // log sigma^2 is -inf: no spread.
 void encode_gaussian(const Autoencoder& model, const Matrix& images, Matrix* mu, Matrix* log_var);
-Matrix decode(const Autoencoder& model, const Matrix& codes);  // (n, latent) -> pixels (n, 784) in [0, 1]
+Matrix decode(const Autoencoder& model, const Matrix& codes); // (n, latent) -> pixels (n, 784) in [0, 1]
 Matrix reconstruct(const Autoencoder& model, const Matrix& images); // decode(encode(x))
 
 } // namespace aelab

@@ -207,8 +207,7 @@ std::string read_npz(const uint8_t* bytes, size_t size, const std::string& name,
   return "";
 }
 
-const char* const kKerasWeights[2][5] = {{"W1", "W2", "W3", "W4"},
-                                          {"W1", "W2_mu", "W2_log_var", "W3", "W4"}};
+const char* const kKerasWeights[2][5] = {{"W1", "W2", "W3", "W4"}, {"W1", "W2_mu", "W2_log_var", "W3", "W4"}};
 const char* const kKerasBiases[2][5] = {{"b1", "b2", "b3", "b4"}, {"b1", "b2_mu", "b2_log_var", "b3", "b4"}};
 
 std::vector<NpzArray> model_to_npz(const Autoencoder& m) {
@@ -240,7 +239,8 @@ std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::strin
       l.w[i] = find(arrays, w), l.b[i] = find(arrays, b);
       if (!l.w[i] || !l.b[i])
         return name + ": has W1 but no " + (!l.w[i] ? w : b) +
-               (vae ? " (a VAE's Keras layout is W1, b1, W2_mu, b2_mu, W2_log_var, b2_log_var, W3, b3, W4, b4)"
+               (vae ? " (a VAE's Keras layout is W1, b1, W2_mu, b2_mu, W2_log_var, b2_log_var, W3, b3, W4, "
+                      "b4)"
                     : " (the Keras layout is W1, b1, ..., W4, b4)");
     }
   } else { // PyTorch state_dict: the .weight and .bias arrays in their order

@@ -147,7 +147,8 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
                               t.dact[1].data());
     if (l == 1 && !vae && t.config.sparsity > 0) { // forward added sparsity * sum(code) / n
       float* dcode = t.dact[1].data();
-      for (size_t i = 0, size = size_t(n) * size_t(L); i < size; i++) dcode[i] += t.config.sparsity / float(n);
+      for (size_t i = 0, size = size_t(n) * size_t(L); i < size; i++)
+        dcode[i] += t.config.sparsity / float(n);
     }
     dense_backward(m.layers[l], m.weight(l), in, t.act[l].data(), t.dact[l].data(), n,
                    t.grads.data() + m.layers[l].weight_offset, t.grads.data() + m.layers[l].bias_offset, dx,

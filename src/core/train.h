@@ -145,7 +145,7 @@ void sample_losses(const Autoencoder& model, const Dataset& data, int first, int
 
 struct Evaluation {
   double mean_loss = 0;
-  double recon = 0, kl = 0; // a VAE's mean parts (mean_loss = recon + kl); the plain one's: loss, 0
+  double recon = 0, kl = 0;   // a VAE's mean parts (mean_loss = recon + kl); the plain one's: loss, 0
   double class_loss[10] = {}; // mean loss per label 0-9 (0 where a class is absent)
   int class_count[10] = {};
 };

@@ -24,6 +24,8 @@ void start_validation(Run& run, bool epoch_point = true) {
   run.pass.epoch_point = epoch_point;
   run.pass.step = run.steps;
   run.pass.losses.assign(size_t(run.test_set->count), 0.0f);
+  run.pass.recon.assign(size_t(run.test_set->count), 0.0f);
+  run.pass.kl.assign(size_t(run.test_set->count), 0.0f);
 }
 
 void weights_changed(Run& run) { run.weights_version++; }
@@ -72,16 +74,25 @@ bool done(const Run& run) { return run.epochs_done >= run.config.epochs; }
 void validation_slice(Run& run) {
   const Dataset& test = *run.test_set;
   const int n = std::min(kValidationSlice, test.count - run.pass.next);
-  sample_losses(run.model, test, run.pass.next, n, run.config.loss, run.pass.losses.data() + run.pass.next);
+  const int at = run.pass.next;
+  sample_losses(run.model, test, at, n, run.config.loss, run.pass.losses.data() + at, nullptr,
+                run.pass.recon.data() + at, run.pass.kl.data() + at);
   run.pass.next += n;
   if (run.pass.next < test.count) return;
-  double sum = 0;
-  for (float v : run.pass.losses) sum += v;
-  run.val = {float(sum / test.count), run.pass.epoch, run.pass.step};
+  double recon = 0, kl = 0;
+  for (float v : run.pass.recon) recon += v;
+  for (float v : run.pass.kl) kl += v;
+  recon /= test.count, kl /= test.count;
+  const double loss = recon + double(run.config.beta) * kl; // the plain model's kl is 0
+  run.val = {float(loss), float(recon), float(kl), run.pass.epoch, run.pass.step};
   if (run.pass.epoch_point) {
-    std::vector<CurvePoint>& val = run.curves.val;
-    if (!val.empty() && val.back().x == float(run.pass.epoch)) val.pop_back();
-    val.push_back({float(run.pass.epoch), run.val.loss});
+    auto add = [&](std::vector<CurvePoint>& curve, float y) {
+      if (!curve.empty() && curve.back().x == float(run.pass.epoch)) curve.pop_back();
+      curve.push_back({float(run.pass.epoch), y});
+    };
+    add(run.curves.val, run.val.loss);
+    if (run.model.shape.kind == ModelKind::vae)
+      add(run.curves.val_recon, run.val.recon), add(run.curves.val_kl, run.val.kl);
   }
   add_timeline_point(run);
   run.pass.next = -1;
@@ -223,8 +234,10 @@ void apply_rewind(Run& run, uint64_t id) {
   cut(run.curves.train, float(p.step));
   cut(run.curves.val, float(p.epoch));
   cut(run.curves.epoch_train, float(p.epoch));
+  cut(run.curves.val_recon, float(p.epoch));
+  cut(run.curves.val_kl, float(p.epoch));
   run.smoothed_loss = run.curves.train.empty() ? 0 : run.curves.train.back().y;
-  run.val = {p.val_loss, p.epoch, p.step};
+  run.val = {p.val_loss, -1, -1, p.epoch, p.step};
   run.training = false;
   run.steps_wanted = 0;
   run.step_base = run.steps;

@@ -35,6 +35,8 @@ struct Curves {
   std::vector<CurvePoint> train;       // (step, smoothed batch loss)
   std::vector<CurvePoint> val;         // (epoch, validation loss); epoch 0 = before training
   std::vector<CurvePoint> epoch_train; // (epoch, mean training loss of that epoch)
+  // a VAE's validation loss in its parts: (epoch, reconstruction) and (epoch, KL), per picture
+  std::vector<CurvePoint> val_recon, val_kl;
 };
 
 // The training timeline: the weights as they were after each validation pass (before training,
@@ -75,12 +77,15 @@ struct ValidationPass {
   bool epoch_point = true; // the pass is the epoch's point on the validation curve
   int64_t step = 0;        // the step it evaluates
   std::vector<float> losses;
+  std::vector<float> recon, kl; // per sample: a VAE's parts (sample_losses)
 };
 
 struct ValidationResult {
-  float loss = -1;   // mean loss over the test set, -1: none yet
-  int epoch = -1;    // ... measured after this many epochs
-  int64_t step = -1; // ... and this many steps
+  // Mean loss over the test set, -1: none yet. A VAE's is per picture: recon + beta * kl.
+  float loss = -1;
+  float recon = -1, kl = -1; // its parts (the plain model: recon = loss, kl = 0)
+  int epoch = -1;            // ... measured after this many epochs
+  int64_t step = -1;         // ... and this many steps
 };
 
 // Wall-clock and compute throughput over windows of about a second while training runs.

@@ -84,8 +84,30 @@ SettingUi batch_ui() {
   return ui;
 }
 
+SettingUi beta_ui() {
+  SettingUi ui;
+  ui.widget = Widget::drag, ui.soft_min = 0, ui.soft_max = 10;
+  return ui;
+}
+SettingUi sparsity_ui() {
+  SettingUi ui;
+  ui.widget = Widget::drag, ui.short_label = "L1", ui.soft_min = 0, ui.soft_max = 1e-2;
+  return ui;
+}
+bool is_vae(const Settings& s) { return s.shape.kind == ModelKind::vae; }
+bool is_plain(const Settings& s) { return s.shape.kind == ModelKind::ae; }
+
 // The rows, in the Train panel's order (and the lesson link's).
 const Setting kRows[] = {
+    choice_row(
+        "kind", "model",
+        "Model: a plain autoencoder maps each picture to one code. A variational autoencoder (VAE)\n"
+        "maps it to a small cloud of codes (a mean mu and a spread sigma) and is pulled towards\n"
+        "the standard normal, so that random codes decode to new digits (the Generate view).\n"
+        "A new kind builds a new network (you are asked first).",
+        SettingPart::shape, int(Control::kind), InLink::unless_default, {"ae", "vae"},
+        [](const Settings& s) { return double(s.shape.kind); },
+        [](Settings& s, double v) { s.shape.kind = ModelKind(v); }, combo_ui({"autoencoder", "VAE"})),
     number_row(
         "hidden", "hidden",
         "Hidden: the units of the layer between the 784 pixels and the code, on both sides.\n"
@@ -136,6 +158,27 @@ const Setting kRows[] = {
         SettingPart::config, int(Control::seed), kSeedLimit,
         [](const Settings& s) { return double(s.config.seed); },
         [](Settings& s, double v) { s.config.seed = uint64_t(v); }, integer_ui(1, 10)),
+    // the VAE's KL weight, the plain code's L1 penalty: each offered for its kind
+    offered_if(number_row(
+                   "beta", "beta",
+                   "Beta: the weight of the VAE's KL term, which pulls each picture's cloud of codes\n"
+                   "towards the standard normal. 0: a plain autoencoder with noise; 1: the VAE; more:\n"
+                   "smoother codes and blurrier pictures. It may change while training.",
+                   SettingPart::config, int(Control::kind), kBetaLimit,
+                   [](const Settings& s) { return double(s.config.beta); },
+                   [](Settings& s, double v) { s.config.beta = float(v); }, beta_ui(),
+                   InLink::unless_default),
+               is_vae),
+    offered_if(number_row(
+                   "sparsity", "sparsity",
+                   "Sparsity: adds this times the code's L1 norm to the loss, so that most code units\n"
+                   "rest at 0 for any one picture (the Keras blog's sparse autoencoder uses 1e-4).\n"
+                   "Watch the code's mean activation in the Latent panel fall.",
+                   SettingPart::config, int(Control::kind), kSparsityLimit,
+                   [](const Settings& s) { return double(s.config.sparsity); },
+                   [](Settings& s, double v) { s.config.sparsity = float(v); }, sparsity_ui(),
+                   InLink::unless_default),
+               is_plain),
     // denoising: the inputs corrupted, the targets clean
     text_row(
         "noise", "noise",

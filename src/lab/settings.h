@@ -64,18 +64,24 @@ enum class Control : uint8_t {
   preprocess,
   dataset,
   noise,
-  share
+  share,
+  kind, // the model kind, and its beta or sparsity
 };
-constexpr int kControlCount = 17;
+constexpr int kControlCount = 18;
 inline constexpr const char* kControlNames[] = {
     "lr",   "batch", "epochs", "loss", "optimizer",  "seed",    "latent", "hidden", "start",
-    "step", "reset", "load",   "save", "preprocess", "dataset", "noise",  "share"};
+    "step", "reset", "load",   "save", "preprocess", "dataset", "noise",  "share",  "kind"};
 static_assert(std::size(kControlNames) == kControlCount, "a name per Control (lesson links, state())");
 // What the Share window calls them ("Controls hidden").
-inline constexpr const char* kControlTitles[] = {
-    "learning rate", "batch",         "epochs",      "loss",  "optimizer", "seed", "latent size",
-    "hidden size",   "Start / Pause", "Step",        "Reset", "Load",      "Save", "MNIST preprocessing",
-    "dataset",       "noise",         "Share button"};
+inline constexpr const char* kControlTitles[] = {"learning rate", "batch",
+                                                 "epochs",        "loss",
+                                                 "optimizer",     "seed",
+                                                 "latent size",   "hidden size",
+                                                 "Start / Pause", "Step",
+                                                 "Reset",         "Load",
+                                                 "Save",          "MNIST preprocessing",
+                                                 "dataset",       "noise",
+                                                 "Share button",  "model kind, beta and sparsity"};
 static_assert(std::size(kControlTitles) == kControlCount, "a title per Control");
 
 // How a setting's value is written: a number within a limit, true or false, one of a few names

@@ -13,12 +13,12 @@ template <class C, class F> void visit_config(C& c, F& f) {
   f(c.batch_size), f(c.epochs), f(c.loss), f(c.seed);
   f(c.optimizer.kind), f(c.optimizer.learning_rate), f(c.optimizer.beta1);
   f(c.optimizer.beta2), f(c.optimizer.epsilon), f(c.optimizer.momentum);
-  f(c.noise.kind), f(c.noise.amount), f(c.excluded_classes), f(c.precision);
+  f(c.noise.kind), f(c.noise.amount), f(c.excluded_classes), f(c.precision), f(c.beta), f(c.sparsity);
 }
 
 template <class C, class F> void visit_command(C& c, F& f) {
   f(c.kind), f(c.seq), f(c.steps);
-  f(c.shape.input_dim), f(c.shape.hidden_dim), f(c.shape.latent_dim), f(c.seed);
+  f(c.shape.input_dim), f(c.shape.hidden_dim), f(c.shape.latent_dim), f(c.shape.kind), f(c.seed);
   f(c.config), f(c.train_split), f(c.bytes), f(c.timeline_id);
 }
 
@@ -26,8 +26,8 @@ template <class C, class F> void visit_command(C& c, F& f) {
 template <class R, class F> void visit_report(R& r, F& f) {
   f(r.seq), f(r.weights_version), f(r.lineage), f(r.epochs_before), f(r.config);
   f(r.steps), f(r.steps_wanted), f(r.step_seq), f(r.step_base), f(r.epochs_done), f(r.smoothed_loss);
-  f(r.curves.train), f(r.curves.val), f(r.curves.epoch_train);
-  f(r.val.loss), f(r.val.epoch), f(r.val.step);
+  f(r.curves.train), f(r.curves.val), f(r.curves.epoch_train), f(r.curves.val_recon), f(r.curves.val_kl);
+  f(r.val.loss), f(r.val.recon), f(r.val.kl), f(r.val.epoch), f(r.val.step);
   f(r.speed.samples_per_s), f(r.speed.compute_samples_per_s), f(r.speed.batch_ms), f(r.speed.slice_ms);
   f(r.divergence), f(r.message), f(r.saved_seq), f(r.saved), f(r.timeline);
 }
@@ -61,7 +61,8 @@ struct Writer {
   void operator()(const std::shared_ptr<const Autoencoder>& m) {
     (*this)(uint8_t(m != nullptr));
     if (!m) return;
-    (*this)(m->shape.input_dim), (*this)(m->shape.hidden_dim), (*this)(m->shape.latent_dim);
+    (*this)(m->shape.input_dim), (*this)(m->shape.hidden_dim), (*this)(m->shape.latent_dim),
+        (*this)(m->shape.kind);
     (*this)(std::vector<float>(m->params.begin(), m->params.end()));
   }
   void operator()(const std::vector<TimelinePoint>& timeline) {
@@ -119,7 +120,7 @@ struct Reader {
     (*this)(present);
     if (!present || !ok) return;
     ModelShape shape;
-    (*this)(shape.input_dim), (*this)(shape.hidden_dim), (*this)(shape.latent_dim);
+    (*this)(shape.input_dim), (*this)(shape.hidden_dim), (*this)(shape.latent_dim), (*this)(shape.kind);
     std::vector<float> params;
     (*this)(params);
     // only 28x28-digit models reach a run (lab_load_model_bytes): anything else is malformed

@@ -441,5 +441,69 @@ if grep -qw avx512f /proc/cpuinfo; then
 fi
 expect_exit 2 "train --kernel neon is refused" -- "$AELAB" train --data "$DATA" --kernel neon --out x.aelab
 
+# The variational autoencoder (--kind vae) and the sparse code (--sparsity): the log's extra
+# columns, eval --json, samples as PNG and .npy (the same seed, the same bytes), export/import bit
+# for bit, bad values refused; a VAE PyTorch trained (tests/cli/torch_vae_reference.py) gives
+# PyTorch's reconstruction and KL here; 10 epochs at latent 2 and 32 land within 3% of the
+# independent PyTorch run in issue 24 (recon 157.7, KL 5.07; recon 78.7, KL 25.0; measured
+# 158.80/4.954 and 78.79/25.02).
+expect_exit 0 "train a VAE 1 epoch on 1000 digits" -- "$AELAB" train --data "$DATA" --kind vae --latent 2 --epochs 1 --limit 1000 --out vae.aelab --log vae.csv
+check "  ... the log adds val_recon,val_kl" bash -c 'head -1 vae.csv | grep -qx "epoch,train_loss,val_loss,seconds,samples_per_s,val_recon,val_kl" && [ "$(tail -1 vae.csv | tr , "\n" | wc -l)" = 7 ]'
+check "  ... the summary says VAE (beta 1)" grep -q "784-128-2-128-784 VAE (beta 1)" out.txt
+expect_exit 0 "eval --json a VAE" -- "$AELAB" eval --model vae.aelab --data "$DATA" --json
+check "  ... one object: kind vae, loss = recon + kl, bce_per_pixel = recon / 784" "$PY" -c '
+import json; j = json.load(open("out.txt"))
+assert j["kind"] == "vae" and abs(j["loss"] - j["recon"] - j["kl"]) < 1e-3 and j["kl"] > 0, j
+assert abs(j["bce_per_pixel"] - j["recon"] / 784) < 1e-6 and 100 < j["recon"] < 550, j'
+expect_exit 0 "eval --json the plain model" -- "$AELAB" eval --model m.aelab --data "$DATA" --json
+check "  ... kind ae, no recon or kl" "$PY" -c '
+import json; j = json.load(open("out.txt")); assert j["kind"] == "ae" and "kl" not in j and abs(j["loss"] - j["bce_per_pixel"]) < 1e-6 and j["code_mean"] > 0, j'
+expect_exit 0 "sample 24 from the VAE as a PNG grid" -- "$AELAB" sample --model vae.aelab --n 24 --out samples.png --seed 3
+expect_exit 0 "  ... and as .npy" -- "$AELAB" sample --model vae.aelab --n 24 --out samples.npy --seed 3
+expect_exit 0 "  ... again with the same seed" -- "$AELAB" sample --model vae.aelab --n 24 --out again.npy --seed 3
+check "  ... the same samples" cmp -s samples.npy again.npy
+expect_exit 0 "sample the plain model (codes from a Gaussian fitted to its test codes)" -- "$AELAB" sample --model m.aelab --data "$DATA" --n 5 --out ae-samples.npy
+check "  ... (24, 784) float32 in [0, 1]; a 10-column grid of 2x pictures" "$PY" - <<'PYEOF'
+import numpy as np
+from pngs import png
+a = np.load("samples.npy")
+assert a.shape == (24, 784) and a.dtype == np.float32 and a.min() >= 0 and a.max() <= 1, (a.shape, a.dtype)
+assert np.load("ae-samples.npy").shape == (5, 784)
+w, h = png("samples.png", 2)
+assert (w, h) == (10 * 56 + 11 * 2, 3 * 56 + 4 * 2), (w, h)  # a 2-pixel gap around each
+PYEOF
+expect_exit 2 "sample without --n is refused" -- "$AELAB" sample --model vae.aelab --out x.png
+expect_exit 0 "export the VAE" -- "$AELAB" export --model vae.aelab --out vae.npz
+check "  ... its arrays under the documented names" "$PY" -c '
+import numpy as np; z = np.load("vae.npz")
+assert z.files == ["W1", "b1", "W2_mu", "b2_mu", "W2_log_var", "b2_log_var", "W3", "b3", "W4", "b4"], z.files
+assert z["W2_mu"].shape == (128, 2) and z["W3"].shape == (2, 128)'
+expect_exit 0 "  ... import it back" -- "$AELAB" import --npz vae.npz --out vae-back.aelab
+vae_params=$((784 * 128 + 128 + 128 * 4 + 4 + 2 * 128 + 128 + 128 * 784 + 784))
+check "  ... the same weights, bit for bit" cmp <(tail -c +41 vae.aelab | head -c $((4 * vae_params))) <(tail -c +41 vae-back.aelab | head -c $((4 * vae_params)))
+expect_exit 2 "train --kind gan is refused" -- "$AELAB" train --data "$DATA" --kind gan --out x.aelab
+expect_exit 2 "train --beta 11 is refused" -- "$AELAB" train --data "$DATA" --kind vae --beta 11 --out x.aelab
+expect_exit 2 "train --kind vae --sparsity 0.001 is refused (the penalty is the plain model's)" -- "$AELAB" train --data "$DATA" --kind vae --sparsity 0.001 --out x.aelab
+expect_exit 2 "resume a VAE as --kind ae is refused" -- "$AELAB" train --data "$DATA" --resume vae.aelab --kind ae --out x.aelab
+expect_exit 0 "train the plain model with --sparsity 0.001 (1 epoch on 1000 digits)" -- "$AELAB" train --data "$DATA" --sparsity 0.001 --epochs 1 --limit 1000 --out sparse.aelab
+check "  ... the summary names the penalty" grep -q "code L1 penalty 0.001" out.txt
+vae_torch=$("$PY" "$(dirname "$AELAB_SCRIPT")/torch_vae_reference.py" "$DATA" 1 2 torch-vae.npz $torch_digits 2>/dev/null)
+expect_exit 0 "import a VAE PyTorch trained (recon, KL: $vae_torch in PyTorch)" -- "$AELAB" import --npz torch-vae.npz --out torch-vae.aelab
+check "  ... it is a VAE" grep -q "784-128-2-128-784 VAE from" out.txt
+expect_exit 0 "  ... eval it" -- "$AELAB" eval --model torch-vae.aelab --data "$DATA" --json
+check "  ... PyTorch's reconstruction and KL ($(cat out.txt))" "$PY" -c "
+import json; j = json.load(open('out.txt')); r, k = map(float, '$vae_torch'.split())
+assert abs(j['recon'] - r) < 1e-3 * r and abs(j['kl'] - k) < 1e-3 * k + 1e-3, (j, r, k)"
+if [ "$QUICK" != 1 ]; then
+  for spec in "2 157.7 5.07" "32 78.7 25.0"; do
+    set -- $spec
+    expect_exit 0 "train a VAE 10 epochs at latent $1" -- "$AELAB" train --data "$DATA" --kind vae --latent $1 --epochs 10 --out vae$1.aelab
+    expect_exit 0 "  ... eval it" -- "$AELAB" eval --model vae$1.aelab --data "$DATA" --json
+    check "  ... within 3% of PyTorch's recon $2 and KL $3: $(cat out.txt)" "$PY" -c "
+import json; j = json.load(open('out.txt'))
+assert abs(j['recon'] / $2 - 1) < 0.03 and abs(j['kl'] / $3 - 1) < 0.03, j"
+  done
+fi
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

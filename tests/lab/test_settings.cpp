@@ -79,7 +79,7 @@ TEST(Settings, EveryRowsTextReadsBackAsTheSameValue) {
     std::string text;
     switch (row.kind) {
     case SettingKind::number:
-      text = number_text(row.limit.min + 1, row.limit.integer);
+      text = number_text(row.limit.min + (row.get(s) == row.limit.min + 1 ? 2 : 1), row.limit.integer);
       break;
     case SettingKind::flag:
       text = row.get(s) != 0 ? "false" : "true";
@@ -145,7 +145,7 @@ TEST(Settings, ChoicesAndKeysAreListedAsMessagesSayThem) {
   EXPECT_EQ(choices_text(*find_setting("dataset")), "'mnist', 'fashion' or 'custom'");
   EXPECT_EQ(choices_text(*find_setting("dataset"), 2), "'mnist' or 'fashion'");
   EXPECT_EQ(setting_keys([](const Setting& r) { return r.kind == SettingKind::choice; }),
-            "loss, optimizer, precision or dataset");
+            "kind, loss, optimizer, precision or dataset");
   EXPECT_EQ(number_text(0.002f, false), "0.002");
   EXPECT_EQ(number_text(9007199254740991.0, true), "9007199254740991");
 }
