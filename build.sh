@@ -289,6 +289,8 @@ build_web() {
     build_native >/dev/null
     "$BUILD/native/aelab" convert --model "$ROOT/assets/model.aelab" --precision fp16 --out "$WEB_OUT/model.aelab" >/dev/null
   else say "no assets/model.aelab yet: the page starts with random weights"; fi
+  # the AE vs VAE tab's two latent-2 models (float16 already), fetched when the tab opens
+  cp "$ROOT/assets/compare-ae.aelab" "$ROOT/assets/compare-vae.aelab" "$WEB_OUT/"
   local f gz="$BUILD/web-data" # compressed once, then copied
   mkdir -p "$gz"
   # the test set, which every first visit fetches, as small as gzip can be (zopfli: 5% under

@@ -50,7 +50,7 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/ui_font.cpp
 # The page's API and the app's state without ImGui (settings, state(), lesson links, the views'
 # data, the script's reader): its tests link no ImGui. A file here that includes imgui.h fails
 # to build, since aelab_page does not see ImGui's headers.
-set(AELAB_PAGE_SOURCES api.cpp app_state.cpp lesson.cpp script_read.cpp view_data.cpp)
+set(AELAB_PAGE_SOURCES api.cpp app_state.cpp generate_data.cpp lesson.cpp script_read.cpp view_data.cpp)
 list(TRANSFORM AELAB_PAGE_SOURCES PREPEND "${CMAKE_SOURCE_DIR}/src/app/")
 add_library(aelab_page STATIC ${AELAB_PAGE_SOURCES})
 target_link_libraries(aelab_page PUBLIC aelab_lab)

@@ -295,6 +295,16 @@
         Module.ccall('aelab_model_file_failed', null, ['string', 'string'], [name, e.message]);
       }
     },
+    // The AE vs VAE tab's trained models, beside the page: fetched when the tab first opens (and
+    // kept by the service worker like every file the lab fetches).
+    async aelabFetchAsset(name) {
+      let bytes = new Uint8Array(0), error = '';
+      try {
+        bytes = await load.fetchBytes(new URL(name, location.href).href, null, () => undefined);
+      } catch (e) { error = e.message; }
+      withHeap([bytes], (p) => Module.ccall('aelab_asset', null, ['string', 'number', 'number', 'string'],
+        [name, p, bytes.length, error]));
+    },
     // The Retry button: every download waiting to try again tries now, the worker's too.
     aelabRetryDownloads() {
       load.retryNow();
@@ -387,7 +397,7 @@
   async function makeOffline(fashion) {
     try {
       offlineStatus('working', 0, 'keeping the app');
-      const kept = await keepFiles(appFiles());
+      const kept = await keepFiles([...appFiles(), 'compare-ae.aelab', 'compare-vae.aelab']);
       if (kept.failed.length) throw new Error(`could not keep ${kept.failed.join(', ')}`);
       const splits = [load.splitNames(load.dataDirs.mnist, true)];
       if (fashion) splits.push(load.splitNames(load.dataDirs.fashion, true), load.splitNames(load.dataDirs.fashion, false));

@@ -39,7 +39,8 @@ void state_model_and_data(JsonWriter& j, const App& app) {
       .string("name", lab.model_name)
       .number("input", shape.input_dim)
       .number("hidden", shape.hidden_dim);
-  j.number("latent", shape.latent_dim).number("epochsBefore", lab.latest.epochs_before).end();
+  j.number("latent", shape.latent_dim).number("epochsBefore", lab.latest.epochs_before);
+  j.string("kind", model_kind_name(shape.kind)).end();
   j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
   j.string("notice", lab.model_notice);
   for (const auto& [key, slot] :
@@ -67,6 +68,12 @@ void state_run(JsonWriter& j, const Lab& lab) {
   j.number("step", double(run.steps));
   j.null_or("trainLoss", run.steps > 0, run.smoothed_loss);
   j.null_or("valLoss", run.val.loss >= 0, run.val.loss);
+  // the last validation pass in its parts: a VAE's reconstruction and KL per picture (the plain
+  // model's recon is its loss, kl 0); null before a pass
+  if (run.val.recon >= 0)
+    j.begin("lossTerms").number("recon", run.val.recon).number("kl", run.val.kl).end();
+  else
+    j.json("lossTerms", "null");
   j.number("valEpoch", run.val.epoch).number("valStep", double(run.val.step));
   j.boolean("validating", run.validation_progress >= 0);
   j.number("samplesPerS", run.speed.samples_per_s)

@@ -22,6 +22,10 @@ struct Platform {
   // absolute URL; on the desktop a path): the platform later calls app_model_file_arrived or
   // app_model_file_failed with the same name. Unset: links cannot name files.
   std::function<void(const std::string& file)> fetch_model;
+  // Fetches one of the app's own files beside the page (the desktop: beside the shipped model):
+  // the AE vs VAE tab's trained models. The platform later calls app_compare_asset with its bytes
+  // or an error. Unset: there are none.
+  std::function<void(const std::string& name)> fetch_asset;
   // "Make available offline": fetches the app, the training set (and Fashion-MNIST) for the
   // browser to keep; its progress arrives in App::offline. Unset on the desktop.
   std::function<void(bool fashion)> make_offline;
@@ -118,9 +122,10 @@ struct LatentView {
 };
 
 // The views of the big area, one tab each (window.aelab.view(name) names them).
-enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery, anomaly };
-constexpr int kViewCount = 7;
-const char* view_name(View view); // "map", "grid", "interpolate", "traverse", "weights", "gallery", "anomaly"
+enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery, anomaly, generate, compare };
+constexpr int kViewCount = 9;
+// "map", "grid", "interpolate", "traverse", "weights", "gallery", "anomaly", "generate", "compare"
+const char* view_name(View view);
 bool view_from_name(const std::string& name, View* out);
 
 // One end of an interpolation: the current input, a test digit, or a point of the map's plane.
@@ -143,13 +148,41 @@ struct Figure {
   double ms = 0;      // when it was drawn (now_ms)
 };
 
+// The Generate view: a grid of decoded random codes, and one code picked on the plane.
+struct GenerateState {
+  int seed = 0;
+  int side = 6;                  // samples per side of the grid
+  bool has_point = false;        // a point of the map's plane was picked (a click on the plane or the map)
+  float x = 0, y = 0;            // ... its plane coordinates
+  Figure samples, plane, picked; // the samples' grid, the plane to pick on, the picked picture
+  std::vector<float> code;       // the picked point's code and its decoding (kPixels)
+  std::vector<float> picture;
+};
+
+// The AE against VAE view: two latent-2 models side by side, each the shipped one of its kind or
+// the lab's own (when it is of that kind with a 2-unit code).
+struct CompareSide {
+  ModelKind kind = ModelKind::ae;
+  bool own = false;                           // the lab's current model instead of the shipped one
+  std::shared_ptr<const Autoencoder> shipped; // loaded when the view first opens
+  std::string status;                         // "" once loaded, else what happens ("loading ...")
+  Figure map_figure;                          // the decoder's grid with the codes over it
+  CompareAxes axes;                           // of map_figure
+};
+struct CompareState {
+  bool asked = false; // the shipped models were asked for
+  CompareSide side[2] = {CompareSide{ModelKind::ae}, CompareSide{ModelKind::vae}};
+  int grid_n = 10;
+};
+
 struct ViewsState {
   View view = View::map; // the first tab, which ImGui shows first
   bool select = false;   // the API or the script chose `view`: select its tab next frame
   MapState map;
   bool thumbnails = false;
-  int click_sets = 0; // what a click on the map does: 0 loads the digit, 1 sets A, 2 sets B
-  Rect map_rect;      // where the map was drawn last frame (window coordinates)
+  int click_sets =
+      0;         // what a click on the map does: 0 loads the digit, 1 sets A, 2 sets B, 3 decodes (Generate)
+  Rect map_rect; // where the map was drawn last frame (window coordinates)
   Figure map_figure, plane_figure, grid_figure, line_figure, traverse_figure, weights_figure;
   int grid_n = 10;
   Endpoint a, b{Endpoint::Kind::digit, 1, 0, 0};
@@ -169,6 +202,8 @@ struct ViewsState {
   int auc_builds[2] = {-1, -1}; // ... from these builds of scores and other_scores
   float threshold = -1;         // the anomaly threshold the user dragged; < 0: the 99th percentile
   Figure worst_figure;          // the worst-reconstructed test digits
+  GenerateState generate;
+  CompareState compare;
 };
 
 // The anomaly view's numbers (state().anomaly, aelab.anomaly()): the threshold, the share of the
@@ -418,6 +453,11 @@ bool is_model_file_name(const std::string& name);
 std::string app_open_model_file(App& app, const std::string& name);
 // The model file a link's model=FILE named has arrived, or could not be had ("" or the error).
 std::string app_model_file_arrived(App& app, const std::string& name, const uint8_t* bytes, size_t size);
+// The AE vs VAE tab's trained models (view_compare.cpp), as Platform::fetch_asset brought them:
+// bytes, or the error that kept them away.
+extern const char* const kCompareFiles[2]; // "compare-ae.aelab", "compare-vae.aelab"
+void app_compare_asset(App& app, const std::string& name, const uint8_t* bytes, size_t size,
+                       const std::string& error);
 void app_model_file_failed(App& app, const std::string& name, const std::string& error);
 // The model as it is now as a lesson's file (lesson_model_file).
 LessonModelFile lesson_model_file(const App& app);
@@ -457,6 +497,8 @@ std::string app_iframe_snippet(const App& app);
 // ---- the views' data for window.aelab (views_panel.cpp): JSON text, or {"error": "..."}
 std::string app_map_json(App& app);
 std::string app_decode_grid_json(App& app, int n);
+// aelab.sample(n, seed): {"from": "prior" | "fitted", "images": n arrays of 784}, or {"error"}.
+std::string app_sample_json(App& app, int n, double seed);
 std::string app_interpolate_json(App& app, int a, int b, int k); // a, b: test digit, -1: the input
 std::string app_traverse_json(App& app, int unit, int k);
 std::string app_first_layer_json(App& app);

@@ -124,6 +124,10 @@ void read_setting(LessonRead& r, const Setting& row, const std::string& value) {
     r.notice(row.key, value, "a number");
   else if (row.part != SettingPart::shape)
     r.settings.push_back({&row, value});
+  else if (row.kind == SettingKind::choice && choice_index(row, value) < 0)
+    r.notice(row.key, value, choices_text(row, row.link_choices));
+  else if (row.kind == SettingKind::choice)
+    setting_set_number(row, choice_index(row, value), &next), r.shape = next.shape, r.shape_given = true;
   else if (!(error = setting_set_number(row, number, &next)).empty())
     r.result.notices.push_back("lesson link: " + error);
   else

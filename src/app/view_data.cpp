@@ -14,8 +14,8 @@
 namespace aelab {
 namespace {
 
-const char* const kViewNames[kViewCount] = {"map",     "grid",    "interpolate", "traverse",
-                                            "weights", "gallery", "anomaly"};
+const char* const kViewNames[kViewCount] = {"map",     "grid",    "interpolate", "traverse", "weights",
+                                            "gallery", "anomaly", "generate",    "compare"};
 
 void write_images(JsonWriter& j, const char* key, const Matrix& images) {
   std::string out = "[";
@@ -133,7 +133,8 @@ std::string endpoint_name(const Endpoint& e) {
 // kRefreshWhileTrainingMs while the run trains.
 bool stale(App& app, Figure* f, uint64_t key, uint64_t shape) {
   const ModelShape& m = app.lab.model->shape;
-  shape = mix(mix(mix(shape, uint64_t(m.input_dim)), uint64_t(m.hidden_dim)), uint64_t(m.latent_dim));
+  shape = mix(mix(mix(mix(shape, uint64_t(m.input_dim)), uint64_t(m.hidden_dim)), uint64_t(m.latent_dim)),
+              uint64_t(m.kind));
   if (f->key == key && f->shape == shape) return false;
   const double now = now_ms();
   if (f->shape == shape && lab_training(app.lab) && now - f->ms < kRefreshWhileTrainingMs) {
@@ -159,6 +160,7 @@ std::vector<bool> dead_units(const App& app) {
   const LatentMap* map = app.views.map.map.get();
   if (!map || app.views.map.version != lab_view_version(app.lab)) return {};
   std::vector<bool> dead(map->plane.unit_high.size());
+  if (app.lab.model->shape.kind == ModelKind::vae) return dead; // mu may be negative: no ReLU to die
   for (size_t u = 0; u < dead.size(); u++) dead[u] = map->plane.unit_high[u] <= 0;
   return dead;
 }
@@ -246,6 +248,10 @@ RgbImage app_view_figure(App& app, View view) {
   }
   case View::anomaly: // a histogram drawn with ImGui: no picture of its own to save yet
     break;
+  case View::generate:
+    return v.generate.samples.image;
+  case View::compare:
+    return compare_figure(app);
   }
   return RgbImage{};
 }

@@ -25,6 +25,13 @@ std::string endpoint_name(const Endpoint& e);
 bool stale(App& app, Figure* f, uint64_t key, uint64_t shape);
 // The decoded plane as a figure: the decoder over an n x n grid of the map's plane.
 void update_plane_figure(App& app, const LatentMap& map, int n, Figure* f);
+// The Generate view's samples: n decodings of codes drawn with `seed` from the map's Gaussian
+// (a VAE's prior, the plain model's fitted one); false before the map is there.
+bool generate_samples(App& app, int n, uint64_t seed, Matrix* images);
+// The picture at a point of the map's plane (the Generate view's pick).
+void generate_pick(App& app, float x, float y);
+// The AE against VAE view as one picture (Save PNG): the two maps over the two planes.
+RgbImage compare_figure(App& app);
 // The range unit u takes over the test set (from the map), else 0 to twice the input's value.
 void unit_range(App& app, int u, float* low, float* high);
 // The share of the sorted losses below `value` (ties count half), in percent; and the q-quantile.

@@ -38,7 +38,13 @@ void grid_view(App& app) {
               r = std::min(n - 1, int((m.y - pos.y) / side * float(n)));
     const float x = map->plane.x0 + (map->plane.x1 - map->plane.x0) * float(c) / float(n - 1);
     const float y = map->plane.y1 - (map->plane.y1 - map->plane.y0) * float(r) / float(n - 1);
-    ImGui::SetTooltip("the decoder's image at (%.2f, %.2f) of the map's plane", x, y);
+    ImGui::SetTooltip("the decoder's image at (%.2f, %.2f) of the map's plane\n(a click shows it large in "
+                      "the Generate tab)",
+                      x, y);
+    if (ImGui::IsMouseClicked(0)) {
+      generate_pick(app, x, y);
+      v.view = View::generate, v.select = true;
+    }
   }
   // the axes' names beside the picture where there is room (it gets the panel's height), else
   // over it, without the ranges

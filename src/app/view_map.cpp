@@ -74,6 +74,10 @@ void map_toolbar(App& app) {
   ImGui::RadioButton("sets B##click", &v.click_sets, 2);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("A click sets an end of the interpolation (Interpolate tab).");
+  same_line_if_fits("(o) decodes");
+  ImGui::RadioButton("decodes##click", &v.click_sets, 3);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A click decodes that point of the plane into a new picture (Generate tab).");
   same_line_if_fits("Save PNG");
   save_button(app);
   same_line_if_fits("Projector");
@@ -135,6 +139,9 @@ void map_click(App& app, const MapFrame& f, ImVec2 pos, int nearest) {
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (v.click_sets == 0 && nearest >= 0) {
     lab_load_test_digit(app.lab, nearest);
+  } else if (v.click_sets == 3) {
+    generate_pick(app, f.x_at(mouse.x - pos.x), f.y_at(mouse.y - pos.y));
+    v.view = View::generate, v.select = true;
   } else if (v.click_sets > 0) {
     Endpoint& e = v.click_sets == 1 ? v.a : v.b;
     e = nearest >= 0 ? Endpoint{Endpoint::Kind::digit, nearest, 0, 0}

@@ -28,5 +28,7 @@ void interpolate_view(App& app);
 void traverse_view(App& app);
 void weights_view(App& app);
 void anomaly_view(App& app);
+void generate_view(App& app);
+void compare_view(App& app);
 
 } // namespace aelab

@@ -10,12 +10,14 @@
 namespace aelab {
 namespace {
 
-const char* const kViewTitles[kViewCount] = {"Latent map",  "Decoded plane", "Interpolate", "Traverse",
-                                             "First layer", "Gallery",       "Anomaly"};
+const char* const kViewTitles[kViewCount] = {"Latent map", "Decoded plane", "Interpolate",
+                                             "Traverse",   "First layer",   "Gallery",
+                                             "Anomaly",    "Generate",      "AE vs VAE"};
 
 // The tabs' contents, in View's order.
-void (*const kViewDraw[kViewCount])(App&) = {map_view,     grid_view,    interpolate_view, traverse_view,
-                                             weights_view, gallery_view, anomaly_view};
+void (*const kViewDraw[kViewCount])(App&) = {map_view,      grid_view,     interpolate_view,
+                                             traverse_view, weights_view,  gallery_view,
+                                             anomaly_view,  generate_view, compare_view};
 
 } // namespace
 
@@ -27,11 +29,12 @@ void views_panel(App& app, const Rect& r) {
              "as a dot, so digits the network finds alike sit together. Decoded plane: what the decoder "
              "draws at each point of that map. Interpolate and Traverse walk through the code space; First "
              "layer shows what each of the first 128 units looks for; Gallery shows test digits and their "
-             "reconstructions. They all follow training, and the timeline.");
+             "reconstructions. Generate decodes random codes into new pictures, and AE vs VAE sets a plain "
+             "autoencoder's map beside a variational one's. They all follow training, and the timeline.");
   // short titles where the full ones would not fit; arrows rather than cut titles where even
   // those do not
-  const char* const short_titles[kViewCount] = {"Map",     "Plane",   "Interp.", "Traverse",
-                                                "Layer 1", "Gallery", "Anomaly"};
+  const char* const short_titles[kViewCount] = {"Map",     "Plane",   "Interp.",  "Traverse", "Layer 1",
+                                                "Gallery", "Anomaly", "Generate", "AE/VAE"};
   const bool narrow = r.w < 720;
   if (ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (int i = 0; i < kViewCount; i++) {

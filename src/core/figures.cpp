@@ -1,6 +1,8 @@
 // Rendering the explore.h views into RGB images (see figures.h).
 #include "core/figures.h"
 
+#include "core/generate.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -155,6 +157,64 @@ std::string write_png_rgb(const std::string& path, const RgbImage& image) {
   if (image.width <= 0 || image.height <= 0) return path + ": the figure is empty";
   const std::vector<uint8_t> png = encode_png_rgb(image);
   return write_file_bytes(path, png.data(), png.size());
+}
+
+} // namespace aelab
+
+namespace aelab {
+
+CompareAxes compare_axes(const Autoencoder& model, const Matrix& codes, const uint8_t* labels, int n) {
+  CompareAxes a;
+  a.quantiles = model.shape.kind == ModelKind::vae;
+  a.n = n;
+  if (a.quantiles) { // the Keras VAE example: norm.ppf(np.linspace(0.05, 0.95, n))
+    a.x0 = a.y0 = float(normal_quantile(0.05)), a.x1 = a.y1 = float(normal_quantile(0.95));
+  } else {
+    const LatentPlane plane = map_codes(codes, labels).plane;
+    a.x0 = plane.x0, a.x1 = plane.x1, a.y0 = plane.y0, a.y1 = plane.y1;
+  }
+  return a;
+}
+
+float CompareAxes::column(float x) const {
+  const double t =
+      quantiles ? (0.5 * std::erfc(-double(x) / std::sqrt(2.0)) - 0.05) / 0.9 : (x - x0) / (x1 - x0);
+  return float(t * (n - 1));
+}
+float CompareAxes::row(float y) const {
+  const double t =
+      quantiles ? (0.95 - 0.5 * std::erfc(-double(y) / std::sqrt(2.0))) / 0.9 : (y1 - y) / (y1 - y0);
+  return float(t * (n - 1));
+}
+float CompareAxes::x_at(int c) const {
+  const double t = double(c) / (n - 1);
+  return quantiles ? float(normal_quantile(0.05 + 0.9 * t)) : float(x0 + (x1 - x0) * t);
+}
+float CompareAxes::y_at(int r) const {
+  const double t = double(r) / (n - 1);
+  return quantiles ? float(normal_quantile(0.95 - 0.9 * t)) : float(y1 - (y1 - y0) * t);
+}
+
+RgbImage render_compare(const Autoencoder& model, const Matrix& codes, const uint8_t* labels,
+                        const CompareAxes& a, int dots) {
+  const int n = a.n, tile = 28;
+  Matrix grid({size_t(n) * size_t(n), 2});
+  for (int r = 0; r < n; r++)
+    for (int c = 0; c < n; c++)
+      grid(size_t(r * n + c), 0) = a.x_at(c), grid(size_t(r * n + c), 1) = a.y_at(r);
+  const Matrix pictures = decode(model, grid);
+  RgbImage im = render_tiles(pictures.data(), n * n, n, tile, tile, 1, 0);
+  for (uint8_t& v : im.rgb) v = uint8_t(v * 0.55f); // dimmed, so the dots read over the strokes
+  const int count = int(codes.shape(0)), step = std::max(1, count / std::max(1, dots));
+  for (int i = 0; i < count; i += step) {
+    const int cx = int((a.column(codes(size_t(i), 0)) + 0.5f) * tile),
+              cy = int((a.row(codes(size_t(i), 1)) + 0.5f) * tile);
+    if (cx < 0 || cy < 0 || cx >= im.width - 1 || cy >= im.height - 1) continue; // outside the frame
+    const uint8_t* color = kLabelColors[labels[i] % 10];
+    for (int dy = 0; dy < 2; dy++)
+      for (int dx = 0; dx < 2; dx++) blend(im, cx + dx, cy + dy, color, 0.85f);
+  }
+  return im;
 }
 
 } // namespace aelab

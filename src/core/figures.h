@@ -44,6 +44,24 @@ RgbImage render_map_figure(const LatentMap& map, int side, const Dataset* data =
 RgbImage render_tiles(const float* images, int count, int columns, int width, int height, int scale, int gap,
                       bool signed_colors = false);
 
+// The AE against VAE figure's side: a latent-2 model's decoder over an n x n grid with its test
+// codes as dots on the same axes. A plain model's grid spans its own map's frame (linear); a VAE's
+// is the Keras VAE example's grid over the prior's quantiles (norm.ppf of n values evenly from
+// 0.05 to 0.95), so its axes are the prior's probabilities and the dots sit where its codes fall.
+struct CompareAxes {
+  bool quantiles = false;
+  int n = 10;
+  float x0 = 0, x1 = 1, y0 = 0, y1 = 1; // the values at the first and last columns and rows
+  float column(float x) const;          // fractional column (0 .. n-1) of a code's x
+  float row(float y) const;             // fractional row (0: the top, y1)
+  float x_at(int c) const;
+  float y_at(int r) const;
+};
+CompareAxes compare_axes(const Autoencoder& model, const Matrix& codes, const uint8_t* labels, int n);
+// n*28 pixels square; at most `dots` of the codes (evenly sampled) as dots.
+RgbImage render_compare(const Autoencoder& model, const Matrix& codes, const uint8_t* labels,
+                        const CompareAxes& axes, int dots);
+
 // PNG bytes of an RGB image (stored deflate, as encode_png_gray).
 std::vector<uint8_t> encode_png_rgb(const RgbImage& image);
 std::string write_png_rgb(const std::string& path, const RgbImage& image);

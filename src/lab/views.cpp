@@ -37,6 +37,7 @@ void build_slice(MapState& s) {
     const Pca fit = latent != 2 ? pca_from_moments(s.moments, std::min(2, latent)) : Pca{};
     s.map = std::make_shared<const LatentMap>(
         map_codes(s.codes, test.labels.data(), latent != 2 ? &fit : nullptr));
+    s.gaussian = std::make_shared<const CodeGaussian>(sampling_gaussian(*s.model, s.codes));
     s.version = s.building_version;
     s.built_ms = now_ms();
     s.next = -1;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/explore.h"
+#include "core/generate.h"
 #include "core/loss.h"
 #include "lab/lab.h"
 
@@ -14,10 +15,13 @@ namespace aelab {
 
 struct MapState {
   std::shared_ptr<const LatentMap> map; // the newest complete map, null before the first
-  uint64_t version = ~0ull;             // the model version `map` shows
-  double built_ms = -1e300;             // when the build of `map` finished
-  double compute_ms = 0;                // compute time of the last complete build, all slices
-  int builds = 0;                       // complete builds so far
+  // The Gaussian the Generate view draws codes from (generate.h), made with `map`: a VAE's prior,
+  // or the plain model's test codes' mean and covariance.
+  std::shared_ptr<const CodeGaussian> gaussian;
+  uint64_t version = ~0ull; // the model version `map` shows
+  double built_ms = -1e300; // when the build of `map` finished
+  double compute_ms = 0;    // compute time of the last complete build, all slices
+  int builds = 0;           // complete builds so far
   // the build in progress
   std::shared_ptr<const Autoencoder> model;
   std::shared_ptr<const Dataset> data; // the test set it maps

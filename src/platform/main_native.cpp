@@ -147,6 +147,14 @@ void start_app(App& app, const Options& options) {
     else
       app_model_file_failed(app, path, error);
   };
+  platform.fetch_asset = [&app, &options](const std::string& name) { // beside the shipped model
+    const size_t slash = options.model_path.rfind('/');
+    const std::string path =
+        (slash == std::string::npos ? "" : options.model_path.substr(0, slash + 1)) + name;
+    std::vector<uint8_t> bytes;
+    const std::string error = read_file_bytes(path, &bytes, model_size_from_head);
+    app_compare_asset(app, name, bytes.data(), bytes.size(), error);
+  };
   platform.save_figure = [](const std::vector<uint8_t>& bytes, const std::string& name) {
     return replace_file_bytes(name, bytes.data(), bytes.size());
   };

@@ -45,6 +45,7 @@ EM_JS(void, js_open_link, (const char* link), { window.open(UTF8ToString(link), 
 EM_JS(void, js_open_full_lab, (), { Module.aelabOpenFullLab(); });
 EM_JS(void, js_tour_done, (), { Module.aelabTourDone(); });
 EM_JS(void, js_fetch_model, (const char* name), { Module.aelabFetchModel(UTF8ToString(name)); });
+EM_JS(void, js_fetch_asset, (const char* name), { Module.aelabFetchAsset(UTF8ToString(name)); });
 EM_JS(void, js_make_offline, (int fashion), { Module.aelabMakeOffline(Boolean(fashion)); });
 EM_JS(void, js_open_about, (), { Module.aelabOpenAbout(); });
 EM_JS(void, js_retry_downloads, (), { Module.aelabRetryDownloads(); });
@@ -61,6 +62,7 @@ WebState& web() {
     };
     p.open_data_picker = [] { js_open_data_picker(); };
     p.fetch_model = [](const std::string& name) { js_fetch_model(name.c_str()); };
+    p.fetch_asset = [](const std::string& name) { js_fetch_asset(name.c_str()); };
     p.retry_downloads = [] { js_retry_downloads(); };
     p.make_offline = [](bool fashion) { js_make_offline(fashion ? 1 : 0); };
     p.open_about = [] { js_open_about(); };

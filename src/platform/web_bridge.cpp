@@ -226,6 +226,16 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_model_file(const uint8_t* bytes, int size
   web_wake();
   return give(error);
 }
+// One of the AE vs VAE tab's models (aelab-page.js's aelabFetchAsset): its bytes, or why not.
+EMSCRIPTEN_KEEPALIVE void aelab_asset(const char* name, const uint8_t* bytes, int size, const char* error) {
+  app_compare_asset(app(), name, bytes, size_t(std::max(size, 0)), error);
+  web_wake();
+}
+// aelab.sample(n, seed): JSON (app_sample_json)
+EMSCRIPTEN_KEEPALIVE const char* aelab_sample(int n, double seed) {
+  lab_update(app().lab);
+  return give(app_sample_json(app(), n, seed));
+}
 EMSCRIPTEN_KEEPALIVE void aelab_model_file_failed(const char* name, const char* error) {
   app_model_file_failed(app(), name, error);
   web_wake();

@@ -93,7 +93,8 @@ TEST(AppNoise, TrainingNoiseAndCorruptionAreTextSettings) {
             "noise 'blur:2': expected none, gaussian:SIGMA, mask:P or saltpepper:P with the amount a number "
             "from 0 to 1 (e.g. mask:0.3)");
   EXPECT_EQ(app_set_text(app, "corrupt", "mask:7").rfind("corrupt 'mask:7': expected", 0), 0u);
-  EXPECT_EQ(app_set_text(app, "frob", "x").rfind("unknown setting 'frob' (hidden, latent, lr, ", 0), 0u);
+  EXPECT_EQ(app_set_text(app, "frob", "x").rfind("unknown setting 'frob' (kind, hidden, latent, lr, ", 0),
+            0u);
   EXPECT_EQ(app_set_text(app, "precision", "fp16"), "precision = 'fp16': expected 'fp32' or 'bf16'");
   EXPECT_EQ(app_set_text(app, "precision", "fp32"), "");
   const LessonResult r = app_apply_lesson(app, "noise=gaussian:0.2");
@@ -611,8 +612,8 @@ std::string state_value(const std::string& json, const std::string& key) {
 // A value of `row` other than the lab's default, valid here (bf16 only where this CPU has it).
 std::string other_value(const Setting& row) {
   switch (row.kind) {
-  case SettingKind::number:
-    return number_text(row.limit.min + 1, row.limit.integer);
+  case SettingKind::number: // beta's min + 1 is its default
+    return number_text(row.limit.min + (std::string(row.key) == "beta" ? 2 : 1), row.limit.integer);
   case SettingKind::flag:
     return "false"; // preprocess is on by default
   case SettingKind::choice:
