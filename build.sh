@@ -385,6 +385,9 @@ run_app_tests() {
   say "a classroom's journeys by mouse, touch and keys alone: nothing stalls untouched, a lesson carries a trained model, a flaky network (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/classroom.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the classroom journeys failed"
+  say "the variational autoencoder by mouse, keys and touch: a VAE trained in the worker, Generate, AE vs VAE, aelab.sample (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/generate.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the generate journeys failed"
   say "every browser engine: Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, selenium), in windows under Xvfb"
   NODE_PATH="$node_dir/node_modules" xvfb-run -a -s "-screen 0 1400x900x24" node "$ROOT/tests/web/firefox.cjs" \
     "$WEB_OUT" "$BUILD/reference_loss.json" "$BUILD/screenshots" || die "the Firefox smoke test failed"

@@ -200,6 +200,15 @@
       if (!isIndex(k)) throw new Error(`aelab.traverse: k = ${JSON.stringify(k)}: expected an integer`); // its range: the app's
       return viewData('traverse', Module.UTF8ToString(Module._aelab_traverse(unit, k))).images;
     },
+    // n new pictures (arrays of 784 numbers in [0, 1]) decoded from random codes drawn with
+    // `seed`: a VAE's from its prior N(0, I), the plain autoencoder's from a Gaussian fitted to
+    // its test codes (state().model.kind says which).
+    sample(n = 16, seed = 0) {
+      need();
+      if (!isIndex(n)) throw new Error(`aelab.sample: n = ${JSON.stringify(n)}: expected an integer from 1 to 1000`);
+      if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`aelab.sample: seed = ${JSON.stringify(seed)}: expected a whole number`);
+      return viewData('sample', Module.UTF8ToString(Module._aelab_sample(n, seed))).images;
+    },
     // The first layer's weight vectors: one array of 784 per hidden unit.
     firstLayer() { need(); return viewData('firstLayer', Module.UTF8ToString(Module._aelab_first_layer())).weights; },
     // The training timeline's snapshots, oldest first.
@@ -212,7 +221,8 @@
       const error = Module.UTF8ToString(Module._aelab_scrub(index));
       if (error) throw new Error(`aelab.scrub: ${error}`);
     },
-    // Shows a view: 'map', 'grid', 'interpolate', 'traverse', 'weights' or 'gallery'.
+    // Shows a view: 'map', 'grid', 'interpolate', 'traverse', 'weights', 'gallery', 'anomaly',
+    // 'generate' or 'compare'.
     view(name) {
       need();
       const error = Module.ccall('aelab_view', 'string', ['string'], [String(name)]);

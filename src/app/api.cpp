@@ -40,7 +40,8 @@ void state_model_and_data(JsonWriter& j, const App& app) {
       .number("input", shape.input_dim)
       .number("hidden", shape.hidden_dim);
   j.number("latent", shape.latent_dim).number("epochsBefore", lab.latest.epochs_before);
-  j.string("kind", model_kind_name(shape.kind)).end();
+  j.string("kind", model_kind_name(shape.kind));
+  j.null_or("codeMean", code_mean(app) >= 0, code_mean(app)).end();
   j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
   j.string("notice", lab.model_notice);
   for (const auto& [key, slot] :
@@ -145,6 +146,27 @@ void state_views(JsonWriter& j, const App& app) {
       .number("timelineShown", lab_scrub_index(lab));
   j.number("timelineBytes", double(timeline_bytes(lab.latest.timeline)));
   j.number("timelineBudgetBytes", double(kTimelineBudgetBytes));
+  const GenerateState& g = app.views.generate;
+  j.begin("generate")
+      .number("seed", g.seed)
+      .number("samples", g.samples.image.width > 0 ? g.side * g.side : 0);
+  if (g.has_point) {
+    const float at[2] = {g.x, g.y};
+    j.json("picked", json_numbers(at, 2));
+  } else {
+    j.json("picked", "null");
+  }
+  j.end();
+  j.begin("compare"); // each side: "ready", or what it waits for or why it failed; own: the lab's model
+  for (int i = 0; i < 2; i++) {
+    const CompareSide& c = app.views.compare.side[i];
+    j.begin(i == 0 ? "ae" : "vae")
+        .string("status", c.shipped ? "ready" : c.status)
+        .boolean("own", c.own)
+        .boolean("drawn", c.map_figure.image.width > 0)
+        .end();
+  }
+  j.end();
 }
 
 void state_lesson_and_layout(JsonWriter& j, const App& app) {

@@ -499,6 +499,9 @@ std::string app_map_json(App& app);
 std::string app_decode_grid_json(App& app, int n);
 // aelab.sample(n, seed): {"from": "prior" | "fitted", "images": n arrays of 784}, or {"error"}.
 std::string app_sample_json(App& app, int n, double seed);
+// The plain model's code's mean activation over the test set (the Keras blog's sparse example
+// reports it: 3.33 with its L1 penalty, 7.30 without); -1 for a VAE or before the map is built.
+float code_mean(const App& app);
 std::string app_interpolate_json(App& app, int a, int b, int k); // a, b: test digit, -1: the input
 std::string app_traverse_json(App& app, int unit, int k);
 std::string app_first_layer_json(App& app);
@@ -535,7 +538,8 @@ struct LossPoint {
 };
 struct LossPlotData {
   std::vector<LossPoint> train, val, dots;
-  bool epochs = false; // the x axis counts epochs (else steps)
+  std::vector<LossPoint> recon, kl; // a VAE's validation loss in its parts, per epoch
+  bool epochs = false;              // the x axis counts epochs (else steps)
 };
 LossPlotData loss_plot_data(const Lab& lab);
 // The run's progress as the Train panel says it: "this run: epoch 3 of 20, 45%, step 1234" (short:

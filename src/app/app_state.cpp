@@ -172,6 +172,8 @@ LossPlotData loss_plot_data(const Lab& lab) {
     d.dots.push_back({x, p.val_loss});
   }
   if (!d.epochs) return d;
+  for (const CurvePoint& c : lab.latest.curves.val_recon) d.recon.push_back({c.x, c.y});
+  for (const CurvePoint& c : lab.latest.curves.val_kl) d.kl.push_back({c.x, c.y});
   // validation: each epoch's point, and every snapshot's pass between them (the timeline may have
   // thinned its snapshots; the epochs' points stay)
   d.val = d.dots;

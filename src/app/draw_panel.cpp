@@ -133,9 +133,13 @@ void draw_loss_line(App& app) {
     line = "Test picture #" + std::to_string(in.test_digit) + " (" +
            label_text(lab, lab.test.data->labels[size_t(in.test_digit)]) + "), loss";
   else
-    line = "Reconstruction loss";
+    line = lab.model->shape.kind == ModelKind::vae ? "Loss" : "Reconstruction loss";
   char text[160];
-  std::snprintf(text, sizeof text, " (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
+  if (lab.model->shape.kind == ModelKind::vae) // per picture: recon + KL
+    std::snprintf(text, sizeof text, " (%s summed + KL, per picture): %.2f", loss_name(lab_config(lab).loss),
+                  in.loss);
+  else
+    std::snprintf(text, sizeof text, " (%s): %.4f", loss_name(lab_config(lab).loss), in.loss);
   line += text;
   const AnomalyNumbers a = anomaly_numbers(app);
   const bool scored = a.percentile_of_input >= 0 && app.views.scores.version == lab_view_version(lab);

@@ -29,11 +29,14 @@ void generate_pick(App& app, float x, float y) {
 }
 
 std::string app_sample_json(App& app, int n, double seed) {
-  if (n < 1 || n > 1000) return "{\"error\":\"sample(" + std::to_string(n) + "): expected n from 1 to 1000\"}";
+  if (n < 1 || n > 1000)
+    return "{\"error\":\"sample(" + std::to_string(n) + "): expected n from 1 to 1000\"}";
   if (!(seed >= 0 && seed <= 9007199254740991.0 && std::floor(seed) == seed))
-    return "{\"error\":\"sample: seed " + number_text(seed, false) + ": expected a whole number from 0 to 2^53 - 1\"}";
+    return "{\"error\":\"sample: seed " + number_text(seed, false) +
+           ": expected a whole number from 0 to 2^53 - 1\"}";
   if (!lab_test_set_ready(app.lab) && app.lab.model->shape.kind == ModelKind::ae)
-    return "{\"error\":\"the plain autoencoder's samples need its test codes: the test set is not loaded yet\"}";
+    return "{\"error\":\"the plain autoencoder's samples need its test codes: the test set is not loaded "
+           "yet\"}";
   current_map(app, true);
   Matrix images;
   if (!generate_samples(app, n, uint64_t(seed), &images))
@@ -74,7 +77,8 @@ RgbImage compare_figure(App& app) {
   out.rgb.assign(size_t(out.width) * out.height * 3, 0);
   for (int y = 0; y < out.height; y++) {
     std::copy_n(&a.rgb[size_t(y) * a.width * 3], a.width * 3, &out.rgb[size_t(y) * out.width * 3]);
-    std::copy_n(&b.rgb[size_t(y) * b.width * 3], b.width * 3, &out.rgb[(size_t(y) * out.width + a.width + gap) * 3]);
+    std::copy_n(&b.rgb[size_t(y) * b.width * 3], b.width * 3,
+                &out.rgb[(size_t(y) * out.width + a.width + gap) * 3]);
   }
   return out;
 }

@@ -172,8 +172,10 @@ void shape_buttons(App& app, TwoColumns& cols) {
     p.shape = edit.shape;
     app_ask(app, p);
   }
+  mark_item(app, "build");
   ImGui::SameLine();
   if (ImGui::Button("Keep the current one")) edit.editing = false;
+  mark_item(app, "keep");
   cols.new_row();
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "app/app.h"
 
@@ -11,20 +13,41 @@ namespace aelab {
 
 namespace {
 
+// " Mean activation over the test set: 7.30." for the plain model once its map is built (what a
+// sparsity penalty lowers), else "".
+std::string code_mean_text(const App& app) {
+  const float mean = code_mean(app);
+  if (mean < 0) return "";
+  char text[64];
+  std::snprintf(text, sizeof text, " Mean activation over the test set: %.2f.", mean);
+  return text;
+}
+
 // The bars' full scale: jumps up at once, comes down slowly, so bars do not jitter while
 // drawing; held while a bar is dragged (else a value dragged past the top would raise the top).
 float bars_scale(App& app, const std::vector<float>& shown) {
   float top = 1;
-  for (float v : shown) top = std::max(top, v * 1.15f);
+  const std::vector<float>& lv = app.lab.input.log_var;
+  for (size_t i = 0; i < shown.size(); i++) // a VAE's bars are signed, with sigma around them
+    top = std::max(top, (std::fabs(shown[i]) + (i < lv.size() ? std::exp(0.5f * lv[i]) : 0.0f)) * 1.15f);
   float& scale = app.latent.scale;
   if (!app.latent.dragging) scale = top > scale ? top : scale + 0.02f * (top - scale);
   return scale;
 }
 
+// Where value v lies on bars of height h at y0: from the bottom (0 to top), or for a VAE's signed
+// mu from the middle line (-top to top).
+float bar_y(bool vae, float y0, float h, float v, float top) {
+  return vae ? y0 + 0.5f * h * (1 - std::max(-1.0f, std::min(1.0f, v / top)))
+             : y0 + h - std::min(1.0f, v / top) * h;
+}
+
 // Each value as a bar up to `top` (edited ones orange, with a line where the encoder put them;
-// the Traverse tab's unit framed), or a hint on a blank canvas.
+// the Traverse tab's unit framed), or a hint on a blank canvas. A VAE's: mu from the zero line,
+// with a whisker from mu - sigma to mu + sigma.
 void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing) {
   const Input& in = app.lab.input;
+  const bool vae = app.lab.model->shape.kind == ModelKind::vae;
   const std::vector<bool> dead = dead_units(app);
   const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
   const int n = int(shown.size());
@@ -40,20 +63,32 @@ void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing)
     return;
   }
   const float bar_w = size.x / float(std::max(1, n));
+  const float zero = bar_y(vae, pos.y, size.y, 0, top);
+  if (vae) dl->AddLine(ImVec2(pos.x, zero), ImVec2(pos.x + size.x, zero), IM_COL32(120, 120, 130, 255));
   for (int i = 0; i < n; ++i) {
     const float x0 = pos.x + float(i) * bar_w + 1, x1 = pos.x + float(i + 1) * bar_w - 1;
-    const float h = std::min(1.0f, shown[size_t(i)] / top) * size.y;
+    const float y = bar_y(vae, pos.y, size.y, shown[size_t(i)], top);
     const bool edited = in.code_edited && in.edited_code[size_t(i)] != in.code[size_t(i)];
     const ImU32 colour = edited ? IM_COL32(240, 150, 60, 255) : IM_COL32(90, 150, 230, 255);
-    dl->AddRectFilled(ImVec2(x0, pos.y + size.y - h), ImVec2(x1, pos.y + size.y), colour);
+    dl->AddRectFilled(ImVec2(x0, std::min(y, zero)), ImVec2(x1, std::max(y, zero)), colour);
+    if (vae && size_t(i) < in.log_var.size()) { // the whisker: mu -+ sigma, where the encoder put mu
+      const float mu = in.code[size_t(i)], sigma = std::exp(0.5f * in.log_var[size_t(i)]);
+      const float xm = 0.5f * (x0 + x1), ya = bar_y(vae, pos.y, size.y, mu - sigma, top),
+                  yb = bar_y(vae, pos.y, size.y, mu + sigma, top);
+      const ImU32 whisker = IM_COL32(230, 230, 235, 220);
+      dl->AddLine(ImVec2(xm, ya), ImVec2(xm, yb), whisker, 1.5f);
+      const float cap = std::min(4.0f, 0.3f * (x1 - x0));
+      dl->AddLine(ImVec2(xm - cap, ya), ImVec2(xm + cap, ya), whisker);
+      dl->AddLine(ImVec2(xm - cap, yb), ImVec2(xm + cap, yb), whisker);
+    }
     if (size_t(i) < dead.size() && dead[size_t(i)] && !edited) // a dead unit: a grey stub, never a bar
       dl->AddRectFilled(ImVec2(x0, pos.y + size.y - 4), ImVec2(x1, pos.y + size.y),
                         IM_COL32(120, 120, 120, 255));
     if (i == app.views.unit && app.views.view == View::traverse)
       dl->AddRect(ImVec2(x0 - 1, pos.y), ImVec2(x1 + 1, pos.y + size.y), IM_COL32(255, 200, 80, 200));
     if (edited) { // where the encoder put it
-      const float y = pos.y + size.y - std::min(1.0f, in.code[size_t(i)] / top) * size.y;
-      dl->AddLine(ImVec2(x0, y), ImVec2(x1, y), IM_COL32(255, 255, 255, 200), 2);
+      const float ye = bar_y(vae, pos.y, size.y, in.code[size_t(i)], top);
+      dl->AddLine(ImVec2(x0, ye), ImVec2(x1, ye), IM_COL32(255, 255, 255, 200), 2);
     }
   }
 }
@@ -74,7 +109,10 @@ void code_bars(App& app, float w, float h) {
   const int under = n > 0 ? std::min(n - 1, std::max(0, int((mouse.x - pos.x) / bar_w))) : -1;
   if (ImGui::IsItemActivated() && under >= 0) app.views.unit = under; // the Traverse tab's unit
   app.latent.dragging = active && ImGui::IsMouseDown(ImGuiMouseButton_Left) && under >= 0;
-  if (app.latent.dragging) // from 0 (codes come out of a ReLU: never negative) to the top of the scale
+  const bool vae = lab.model->shape.kind == ModelKind::vae;
+  if (app.latent.dragging && vae) // a VAE's z: from -top to top, the zero line in the middle
+    lab_edit_code(lab, under, std::min(top, std::max(-top, (pos.y + 0.5f * h - mouse.y) / (0.5f * h) * top)));
+  else if (app.latent.dragging) // from 0 (codes come out of a ReLU: never negative) to the top of the scale
     lab_edit_code(lab, under, std::min(top, std::max(0.0f, (pos.y + h - mouse.y) / h * top)));
   const bool nothing = in.empty && !in.code_edited; // the code of a blank canvas says nothing
   draw_bars(app, pos, ImVec2(w, h), top, nothing);
@@ -84,6 +122,11 @@ void code_bars(App& app, float w, float h) {
                       "decoder learned nothing from it; drag it to see what its weights do anyway.",
                       under, shown[size_t(under)],
                       app.lab.dataset == DatasetKind::mnist ? "digit" : "picture");
+  else if ((hovered || active) && under >= 0 && !nothing && vae && size_t(under) < in.log_var.size())
+    ImGui::SetTooltip("z[%d] = %.3f: mu %.3f, sigma %.3f (the whisker: mu - sigma to mu + sigma, where\n"
+                      "training draws z from). Drag to set z.",
+                      under, shown[size_t(under)], in.code[size_t(under)],
+                      std::exp(0.5f * in.log_var[size_t(under)]));
   else if ((hovered || active) && under >= 0 && !nothing)
     ImGui::SetTooltip(
         "z[%d] = %.3f%s", under, shown[size_t(under)],
@@ -107,12 +150,18 @@ void latent_panel(App& app, const Rect& r) {
   const Input& in = lab.input;
   const std::vector<bool> dead = dead_units(app);
   const int dead_count = int(std::count(dead.begin(), dead.end(), true));
-  ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
-                     "change one and see what the decoder makes of it.%s",
-                     int(in.code.size()),
-                     dead_count == 0   ? ""
-                     : dead_count == 1 ? " Grey: a dead unit, 0 for every test picture."
-                                       : " Grey: dead units, 0 for every test picture.");
+  if (lab.model->shape.kind == ModelKind::vae)
+    ImGui::TextWrapped("mu: the VAE's encoder gives each of the %d numbers a mean (the bar) and a spread "
+                       "sigma (the whisker); training decodes a z drawn from there. Drag a bar to set z.",
+                       int(in.code.size()));
+  else
+    ImGui::TextWrapped("z: the encoder squeezes the 784 pixels into these %d numbers. Drag a bar to "
+                       "change one and see what the decoder makes of it.%s%s",
+                       int(in.code.size()),
+                       dead_count == 0   ? ""
+                       : dead_count == 1 ? " Grey: a dead unit, 0 for every test picture."
+                                         : " Grey: dead units, 0 for every test picture.",
+                       code_mean_text(app).c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const float image_side =

@@ -15,11 +15,14 @@ namespace aelab {
 namespace {
 
 constexpr ImU32 kTrainColor = IM_COL32(110, 170, 255, 255), kValColor = IM_COL32(255, 200, 90, 255);
+// a VAE's two terms of the validation loss
+constexpr ImU32 kReconColor = IM_COL32(120, 210, 140, 255), kKlColor = IM_COL32(220, 130, 230, 255);
 
 // The curves and the dots in ImGui's points.
 struct PlotData {
   std::vector<ImVec2> train, val, dots;
-  bool epochs = false; // the x axis counts epochs (else steps)
+  std::vector<ImVec2> recon, kl; // a VAE's
+  bool epochs = false;           // the x axis counts epochs (else steps)
 };
 
 PlotData plot_data(const Lab& lab) {
@@ -29,6 +32,8 @@ PlotData plot_data(const Lab& lab) {
   for (const LossPoint& p : l.train) d.train.push_back(ImVec2(p.x, p.y));
   for (const LossPoint& p : l.val) d.val.push_back(ImVec2(p.x, p.y));
   for (const LossPoint& p : l.dots) d.dots.push_back(ImVec2(p.x, p.y));
+  for (const LossPoint& p : l.recon) d.recon.push_back(ImVec2(p.x, p.y));
+  for (const LossPoint& p : l.kl) d.kl.push_back(ImVec2(p.x, p.y));
   return d;
 }
 
@@ -52,7 +57,7 @@ struct PlotFrame {
 // False when there is nothing to draw yet.
 bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, PlotFrame* f) {
   f->pos = pos, f->size = size, f->log_y = log_y, f->x_hi = d.epochs ? 1 : 10;
-  for (const auto* set : {&d.train, &d.val, &d.dots})
+  for (const auto* set : {&d.train, &d.val, &d.dots, &d.recon, &d.kl})
     for (const ImVec2& v : *set)
       if (std::isfinite(v.y) && v.y > 0)
         f->x_hi = std::max(f->x_hi, double(v.x)), f->lo = std::min(f->lo, double(v.y)),
@@ -109,6 +114,12 @@ void plot_curves(const PlotFrame& f, const PlotData& d) {
   line.clear();
   for (const ImVec2& v : d.val) line.push_back(f.at(v.x, v.y));
   if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), kValColor, 0, 2.0f);
+  for (const auto& [curve, color] : {std::pair{&d.recon, kReconColor}, {&d.kl, kKlColor}}) {
+    line.clear();
+    for (const ImVec2& v : *curve) line.push_back(f.at(v.x, v.y));
+    if (line.size() >= 2) dl->AddPolyline(line.data(), int(line.size()), color, 0, 1.5f);
+    for (const ImVec2& p : line) dl->AddCircleFilled(p, 2, color);
+  }
 }
 
 // The timeline's dots (the one shown ringed); returns the dot nearest the mouse within 8 units
@@ -132,15 +143,17 @@ int plot_dots(const PlotFrame& f, const PlotData& d, int shown, bool hovered) {
   return nearest;
 }
 
-// The legend along the top, with the latest losses.
+// The legend along the top, with the latest losses; a key that does not fit goes on a second row.
 void plot_legend(const PlotFrame& f, const Lab& lab) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line_h = ImGui::GetTextLineHeight();
-  float x = f.a.x;
+  float x = f.a.x, y = f.pos.y + 3;
   auto key = [&](ImU32 color, const char* name) {
-    dl->AddLine(ImVec2(x, f.pos.y + 4 + line_h / 2), ImVec2(x + 14, f.pos.y + 4 + line_h / 2), color, 2);
-    dl->AddText(ImVec2(x + 18, f.pos.y + 3), ImGui::GetColorU32(ImGuiCol_Text), name);
-    x += 18 + ImGui::CalcTextSize(name).x + 12;
+    const float w = 18 + ImGui::CalcTextSize(name).x;
+    if (x > f.a.x && x + w > f.pos.x + f.size.x - 4) x = f.a.x, y += line_h + 2;
+    dl->AddLine(ImVec2(x, y + 1 + line_h / 2), ImVec2(x + 14, y + 1 + line_h / 2), color, 2);
+    dl->AddText(ImVec2(x + 18, y), ImGui::GetColorU32(ImGuiCol_Text), name);
+    x += w + 12;
   };
   const Curves& curves = lab.latest.curves;
   const std::vector<TimelinePoint>& t = lab.latest.timeline;
@@ -149,6 +162,11 @@ void plot_legend(const PlotFrame& f, const Lab& lab) {
   key(kTrainColor, curves.train.empty() ? "training" : text);
   std::snprintf(text, sizeof text, "validation %.4f", t.empty() ? 0.0f : t.back().val_loss);
   key(kValColor, t.empty() ? "validation" : text);
+  if (curves.val_recon.empty()) return;
+  std::snprintf(text, sizeof text, "recon %.1f", curves.val_recon.back().y);
+  key(kReconColor, text);
+  std::snprintf(text, sizeof text, "KL %.2f (beta %g)", curves.val_kl.back().y, double(lab_config(lab).beta));
+  key(kKlColor, text);
 }
 
 } // namespace
@@ -183,8 +201,12 @@ void loss_plot(App& app, float w, float h, bool log_y) {
   } else if (hovered) {
     ImGui::SetTooltip("Blue: the training loss of each batch, smoothed. Orange: the loss over the\n"
                       "%s, measured where its dots are; each dot is a snapshot of the\n"
-                      "weights (click one). Loss (%s): lower is better.",
-                      samples_text(lab, DataTarget::test).c_str(), loss_name(lab_config(lab).loss));
+                      "weights (click one). Loss (%s): lower is better.%s",
+                      samples_text(lab, DataTarget::test).c_str(), loss_name(lab_config(lab).loss),
+                      lab.model->shape.kind == ModelKind::vae
+                          ? "\nA VAE's losses are per picture: green is the reconstruction (summed over the\n"
+                            "pixels), purple the KL term, and orange their sum, recon + beta * KL."
+                          : "");
   }
 }
 

@@ -94,11 +94,14 @@ void model_panel(App& app, const Rect& r) {
              "or .npz file, replaces it. Data: what the network learns from (MNIST's digits, "
              "Fashion-MNIST's clothes, or IDX files of your own), and whether it is loaded.");
   const ModelShape& s = lab.model->shape;
-  ImGui::TextWrapped("784-%d-%d-%d-784, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
-                     parameter_count(s));
+  ImGui::TextWrapped("784-%d-%d-%d-784%s, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
+                     s.kind == ModelKind::vae ? " VAE" : "", parameter_count(s));
   tip("The units of each layer: 784 pixels in, %d hidden, a code of %d numbers, %d hidden,\n"
-      "784 pixels out. Parameters: the weights and biases training adjusts.",
-      s.hidden_dim, s.latent_dim, s.hidden_dim);
+      "784 pixels out. Parameters: the weights and biases training adjusts.%s",
+      s.hidden_dim, s.latent_dim, s.hidden_dim,
+      s.kind == ModelKind::vae ? "\nA VAE's encoder gives each code number a mean mu and a log sigma^2 (two\n"
+                                 "outputs per number); it decodes z = mu + sigma * eps."
+                               : "");
   if (lab.latest.epochs_before > 0)
     ImGui::TextWrapped("%s: %u epochs before this run, %d in it", lab.model_name.c_str(),
                        lab.latest.epochs_before, lab_epoch(lab));

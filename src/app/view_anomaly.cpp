@@ -247,9 +247,15 @@ void anomaly_view(App& app) {
   update_auc(v);
   const bool other = v.other_scores.sorted && v.other_scores.version == v.scores.version;
   const AnomalyNumbers a = anomaly_numbers(app);
-  text_disabled_wrapped("Each test picture's reconstruction loss. A picture unlike the training data "
-                        "reconstructs badly and scores high: drag the orange threshold to call what is "
-                        "above it unusual.");
+  if (lab.model->shape.kind == ModelKind::vae)
+    text_disabled_wrapped(
+        "Each test picture's loss under this VAE, per picture: its reconstruction (summed "
+        "over the pixels, decoding mu) plus its KL term. A picture unlike the training data "
+        "scores high: drag the orange threshold to call what is above it unusual.");
+  else
+    text_disabled_wrapped("Each test picture's reconstruction loss. A picture unlike the training data "
+                          "reconstructs badly and scores high: drag the orange threshold to call what is "
+                          "above it unusual.");
   const ImGuiStyle& style = ImGui::GetStyle();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float thumbs = std::min(56.0f, std::floor((avail.x - 9 * style.ItemSpacing.x) / 10));

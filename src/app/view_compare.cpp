@@ -52,7 +52,7 @@ void update_side(App& app, CompareSide& s, int n) {
   const Dataset& test = *app.lab.test.data;
   const Matrix codes = encode_dataset(*model, test, 0, test.count);
   const CompareAxes axes = compare_axes(*model, codes, test.labels.data(), n);
-  s.map_figure.image = render_compare(*model, codes, test.labels.data(), axes, 3000);
+  s.map_figure.image = render_compare(*model, codes, test.labels.data(), axes, 2000);
   s.map_figure.key = key;
   s.map_figure.ms = now_ms();
   s.axes = axes;
@@ -78,13 +78,15 @@ void draw_side(App& app, CompareSide& s, int i, float side) {
     ImGui::TextDisabled("%s", s.status.empty() ? "loading..." : s.status.c_str());
     return;
   }
-  ImGui::TextDisabled("%s", shown_own ? "the lab's model" : vae ? "trained 50 epochs, beta 1" : "trained 50 epochs");
+  ImGui::TextDisabled("%s", shown_own ? "the lab's model"
+                            : vae     ? "trained 50 epochs, beta 1"
+                                      : "trained 50 epochs");
   const ImVec2 pos = show_figure(i == 0 ? "##compare-ae" : "##compare-vae", s.map_figure, side, side);
   char text[96];
   if (s.axes.quantiles)
-    std::snprintf(text, sizeof text, "z from %.2f to %.2f (the prior's 5%%-95%%)", s.axes.x0, s.axes.x1);
+    std::snprintf(text, sizeof text, "prior's 5-95%%: %.2f to %.2f", s.axes.x0, s.axes.x1);
   else
-    std::snprintf(text, sizeof text, "z[0] %.1f to %.1f, z[1] %.1f to %.1f", s.axes.x0, s.axes.x1, s.axes.y0,
+    std::snprintf(text, sizeof text, "z0 %.0f to %.0f, z1 %.0f to %.0f", s.axes.x0, s.axes.x1, s.axes.y0,
                   s.axes.y1);
   overlay_label(pos, side, true, text);
   if (ImGui::IsItemHovered()) {
@@ -136,13 +138,26 @@ void compare_view(App& app) {
                                     : std::min(avail.x, 0.5f * avail.y - head));
   if (side < 40) return;
   const ImVec2 top = ImGui::GetCursorScreenPos();
+  float right = top.x; // where the two sides end (a header may be wider than its picture)
   for (int i = 0; i < 2; i++) {
-    ImGui::SetCursorScreenPos(row ? ImVec2(top.x + i * (side + gap), top.y) : ImVec2(top.x, top.y + i * (side + head)));
+    ImGui::SetCursorScreenPos(row ? ImVec2(top.x + i * (side + gap), top.y)
+                                  : ImVec2(top.x, top.y + i * (side + head)));
     ImGui::BeginGroup();
     ImGui::PushID(i);
     draw_side(app, c.side[i], i, side);
     ImGui::PopID();
     ImGui::EndGroup();
+    right = std::max(right, ImGui::GetItemRectMax().x);
+  }
+  // the explanation where the row leaves room for it (else behind "Why the holes?")
+  const float room = top.x + avail.x - right - 2 * gap;
+  if (row && room >= 220) {
+    ImGui::SetCursorScreenPos(ImVec2(right + 2 * gap, top.y));
+    ImGui::BeginChild("##holes", ImVec2(room, avail.y), false);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", kHolesText);
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
   }
 }
 

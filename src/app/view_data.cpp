@@ -165,6 +165,16 @@ std::vector<bool> dead_units(const App& app) {
   return dead;
 }
 
+float code_mean(const App& app) {
+  const MapState& m = app.views.map;
+  if (!m.gaussian || m.version != lab_view_version(app.lab) || app.lab.model->shape.kind != ModelKind::ae ||
+      m.gaussian->mean.empty())
+    return -1;
+  double sum = 0;
+  for (double v : m.gaussian->mean) sum += v;
+  return float(sum / double(m.gaussian->mean.size()));
+}
+
 void unit_range(App& app, int u, float* low, float* high) {
   const LatentMap* map = app.views.map.map.get();
   if (map && u < int(map->plane.unit_low.size()) && app.views.map.version == lab_view_version(app.lab)) {

@@ -34,8 +34,9 @@ const char* samples_text(const Lab& lab) {
 
 void update_samples(App& app) {
   GenerateState& g = app.views.generate;
-  const uint64_t key = mix(mix(mix(lab_view_version(app.lab), uint64_t(app.views.map.builds)), uint64_t(g.seed)),
-                           uint64_t(g.side));
+  const uint64_t key =
+      mix(mix(mix(lab_view_version(app.lab), uint64_t(app.views.map.builds)), uint64_t(g.seed)),
+          uint64_t(g.side));
   if (!stale(app, &g.samples, key, uint64_t(g.side))) return;
   Matrix images;
   if (!generate_samples(app, g.side * g.side, uint64_t(g.seed), &images)) {
@@ -67,7 +68,8 @@ void update_pick(App& app, const LatentMap& map, Figure* f) {
 void generate_view(App& app) {
   Lab& lab = app.lab;
   GenerateState& g = app.views.generate;
-  if (lab.model->shape.kind == ModelKind::ae && !need_test_set(lab, "Generating from a plain autoencoder")) return;
+  if (lab.model->shape.kind == ModelKind::ae && !need_test_set(lab, "Generating from a plain autoencoder"))
+    return;
   const LatentMap* map = current_map(app);
   if (!map || !app.views.map.gaussian) {
     ImGui::TextDisabled("encoding the test set first...");
@@ -90,7 +92,8 @@ void generate_view(App& app) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x, caption = ImGui::GetTextLineHeightWithSpacing();
   const bool row = avail.x >= 1.6f * (avail.y - caption);
-  const float s1 = std::floor(row ? std::min(avail.y - caption, 0.5f * avail.x) : std::min(avail.x, 0.55f * avail.y));
+  const float s1 =
+      std::floor(row ? std::min(avail.y - caption, 0.5f * avail.x) : std::min(avail.x, 0.55f * avail.y));
   const float s2 = std::floor(row ? std::min(avail.y - caption, 0.5f * (avail.x - s1) - gap)
                                   : std::min(0.5f * avail.x - gap, avail.y - s1 - 2 * caption));
   if (s1 < 40 || s2 < 30) return;
@@ -101,15 +104,18 @@ void generate_view(App& app) {
   ImGui::SetCursorScreenPos(second);
   ImGui::TextDisabled("click to pick a code:");
   update_plane_figure(app, *map, 10, &g.plane);
+  ImGui::SetCursorScreenPos(ImVec2(second.x, second.y + caption)); // a new line starts at the indent
   const ImVec2 plane_pos = show_figure("##pick", g.plane, s2, s2);
   mark_item(app, "generate-plane");
   const LatentPlane& p = map->plane;
   if (ImGui::IsItemHovered() && ImGui::IsMouseClicked(0)) {
     const ImVec2 m = ImGui::GetIO().MousePos;
-    const float u = ((m.x - plane_pos.x) / s2 * 10 - 0.5f) / 9, w = ((m.y - plane_pos.y) / s2 * 10 - 0.5f) / 9;
+    const float u = ((m.x - plane_pos.x) / s2 * 10 - 0.5f) / 9,
+                w = ((m.y - plane_pos.y) / s2 * 10 - 0.5f) / 9;
     generate_pick(app, p.x0 + (p.x1 - p.x0) * u, p.y1 - (p.y1 - p.y0) * w);
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A click decodes that point of the map's plane into the big picture.");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("A click decodes that point of the map's plane into the big picture.");
   if (g.has_point) { // a cross where the pick is
     const float px = plane_pos.x + s2 * (0.5f + 9 * (g.x - p.x0) / (p.x1 - p.x0)) / 10;
     const float py = plane_pos.y + s2 * (0.5f + 9 * (p.y1 - g.y) / (p.y1 - p.y0)) / 10;
@@ -119,7 +125,7 @@ void generate_view(App& app) {
   }
   ImGui::SetCursorScreenPos(ImVec2(second.x + s2 + gap, second.y));
   if (!g.has_point) {
-    ImGui::PushTextWrapPos(second.x + 2 * s2 + gap);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + s2);
     ImGui::TextDisabled("No code picked yet: click the plane beside, the Decoded plane tab, or the map with "
                         "\"decodes\" chosen.");
     ImGui::PopTextWrapPos();

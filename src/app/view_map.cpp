@@ -100,6 +100,16 @@ void map_marks(const App& app, const LatentMap& map, const MapFrame& f, ImVec2 p
     float x, y;
     plane_position(map.plane, lab.input.code.data(), &x, &y);
     const ImVec2 p(pos.x + f.px(x), pos.y + f.py(y));
+    if (!map.plane.pca && lab.input.log_var.size() == 2) { // a VAE at latent 2: the input's sigma ellipse
+      const float sx = std::exp(0.5f * lab.input.log_var[0]), sy = std::exp(0.5f * lab.input.log_var[1]);
+      const float rx = f.px(x + sx) - f.px(x), ry = f.py(y - sy) - f.py(y);
+      ImVec2 ring[48];
+      for (int k = 0; k < 48; k++)
+        ring[k] = ImVec2(p.x + rx * std::cos(6.2831853f * k / 48), p.y + ry * std::sin(6.2831853f * k / 48));
+      dl->PushClipRect(pos, ImVec2(pos.x + f.side, pos.y + f.side), true); // within the map
+      dl->AddPolyline(ring, 48, IM_COL32(255, 255, 255, 180), ImDrawFlags_Closed, 1.5f);
+      dl->PopClipRect();
+    }
     dl->AddCircle(p, 7, IM_COL32(255, 255, 255, 255), 16, 2.5f);
     dl->AddCircle(p, 9.5f, IM_COL32(0, 0, 0, 200), 16, 1.5f);
   }
@@ -237,7 +247,8 @@ void map_view(App& app) {
   }
   if (hovered && nearest < 0)
     ImGui::SetTooltip("Each dot is one of the %d test %s, placed by its %d-number code%s;\n"
-                      "the colour is its label. The white ring is your input. The map is rebuilt\n"
+                      "the colour is its label. The white ring is your input (a VAE at latent 2: the\n"
+                      "ellipse around it is its sigma, where training draws its z). The map is rebuilt\n"
                       "about once a second while training (last build %.0f ms of compute).",
                       map->count(), samples_noun(lab), lab.model->shape.latent_dim,
                       map->plane.pca ? " projected on its two main directions (PCA)" : "", v.map.compute_ms);

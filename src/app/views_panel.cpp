@@ -36,6 +36,23 @@ void views_panel(App& app, const Rect& r) {
   const char* const short_titles[kViewCount] = {"Map",     "Plane",   "Interp.",  "Traverse", "Layer 1",
                                                 "Gallery", "Anomaly", "Generate", "AE/VAE"};
   const bool narrow = r.w < 720;
+  if (r.w < 500) { // a phone: every view's button, wrapped over two rows (a tab bar would scroll)
+    for (int i = 0; i < kViewCount; i++) {
+      if (i > 0) same_line_if_fits(short_titles[i]);
+      const bool current = v.view == View(i);
+      if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_TabActive));
+      char label[48];
+      std::snprintf(label, sizeof label, "%s###view%d", short_titles[i], i);
+      if (ImGui::Button(label)) v.view = View(i);
+      if (current) ImGui::PopStyleColor();
+      mark_item(app, std::string("view:") + view_name(View(i)));
+    }
+    v.select = false;
+    ImGui::Separator();
+    kViewDraw[int(v.view)](app);
+    ImGui::End();
+    return;
+  }
   if (ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (int i = 0; i < kViewCount; i++) {
       const ImGuiTabItemFlags flags = v.select && int(v.view) == i ? ImGuiTabItemFlags_SetSelected : 0;

@@ -204,7 +204,7 @@ RgbImage render_compare(const Autoencoder& model, const Matrix& codes, const uin
       grid(size_t(r * n + c), 0) = a.x_at(c), grid(size_t(r * n + c), 1) = a.y_at(r);
   const Matrix pictures = decode(model, grid);
   RgbImage im = render_tiles(pictures.data(), n * n, n, tile, tile, 1, 0);
-  for (uint8_t& v : im.rgb) v = uint8_t(v * 0.55f); // dimmed, so the dots read over the strokes
+  for (uint8_t& v : im.rgb) v = uint8_t(v * 0.65f); // dimmed, so the dots read over the strokes
   const int count = int(codes.shape(0)), step = std::max(1, count / std::max(1, dots));
   for (int i = 0; i < count; i += step) {
     const int cx = int((a.column(codes(size_t(i), 0)) + 0.5f) * tile),

@@ -443,8 +443,13 @@ void compute_input(Lab& lab) {
   // 2. encode, decode, and the loss exactly as validation computes it
   Matrix x({size_t(1), size_t(kPixels)});
   std::copy(in.pixels, in.pixels + kPixels, x.data());
-  Matrix code = encode(model, x);
+  Matrix code, log_var;
+  encode_gaussian(model, x, &code, &log_var);
   Matrix recon = decode(model, code);
+  if (model.shape.kind == ModelKind::vae)
+    in.log_var.assign(log_var.begin(), log_var.end());
+  else
+    in.log_var.clear();
   std::copy(recon.data(), recon.data() + kPixels, in.recon);
   in.code.assign(code.data(), code.data() + code.size());
   sample_losses(model, seen, 0, 1, lab_config(lab).loss, &in.loss, &one); // against the clean picture

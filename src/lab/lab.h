@@ -60,7 +60,8 @@ struct Input {
   float raw[kPixels] = {};    // the canvas downsampled without preprocessing
   float recon[kPixels] = {};  // decode(encode(pixels))
   float loss = 0;             // reconstruction loss against the clean picture (the run's loss)
-  std::vector<float> code;    // encode(pixels), latent_dim values
+  std::vector<float> code;    // encode(pixels), latent_dim values (a VAE's mu)
+  std::vector<float> log_var; // a VAE's log sigma^2 for the input (empty for the plain model)
   std::vector<float> edited_code;
   bool code_edited = false;
   float edited_recon[kPixels] = {}; // decode(edited_code)

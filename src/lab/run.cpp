@@ -23,6 +23,11 @@ void start_validation(Run& run, bool epoch_point = true) {
   run.pass.epoch = run.epochs_done;
   run.pass.epoch_point = epoch_point;
   run.pass.step = run.steps;
+  // where on the epoch axis: the epochs done plus the share of the open one
+  const int count = int(run.trainer.order.size());
+  run.pass.x = float(run.epochs_done) + (epoch_point || !run.epoch_open || count == 0
+                                             ? 0.0f
+                                             : std::min(0.99f, float(run.trainer.cursor) / count));
   run.pass.losses.assign(size_t(run.test_set->count), 0.0f);
   run.pass.recon.assign(size_t(run.test_set->count), 0.0f);
   run.pass.kl.assign(size_t(run.test_set->count), 0.0f);
@@ -91,8 +96,14 @@ void validation_slice(Run& run) {
       curve.push_back({float(run.pass.epoch), y});
     };
     add(run.curves.val, run.val.loss);
-    if (run.model.shape.kind == ModelKind::vae)
-      add(run.curves.val_recon, run.val.recon), add(run.curves.val_kl, run.val.kl);
+  }
+  if (run.model.shape.kind == ModelKind::vae) { // the parts at every pass, where it measured them
+    auto add = [&](std::vector<CurvePoint>& curve, float y) {
+      if (!curve.empty() && curve.back().x >= run.pass.x) curve.pop_back();
+      curve.push_back({run.pass.x, y});
+    };
+    add(run.curves.val_recon, run.val.recon);
+    add(run.curves.val_kl, run.val.kl);
   }
   add_timeline_point(run);
   run.pass.next = -1;

@@ -35,7 +35,8 @@ struct Curves {
   std::vector<CurvePoint> train;       // (step, smoothed batch loss)
   std::vector<CurvePoint> val;         // (epoch, validation loss); epoch 0 = before training
   std::vector<CurvePoint> epoch_train; // (epoch, mean training loss of that epoch)
-  // a VAE's validation loss in its parts: (epoch, reconstruction) and (epoch, KL), per picture
+  // a VAE's validation loss in its parts at every pass: (epoch, reconstruction) and (epoch, KL),
+  // per picture, the epoch with the share of the open one where a pause measured it
   std::vector<CurvePoint> val_recon, val_kl;
 };
 
@@ -76,6 +77,7 @@ struct ValidationPass {
   int epoch = 0;           // the epoch the pass belongs to
   bool epoch_point = true; // the pass is the epoch's point on the validation curve
   int64_t step = 0;        // the step it evaluates
+  float x = 0;             // ... on the epoch axis (epochs done plus the share of the open one)
   std::vector<float> losses;
   std::vector<float> recon, kl; // per sample: a VAE's parts (sample_losses)
 };

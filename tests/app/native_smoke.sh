@@ -36,7 +36,7 @@ check trained 40
 check timeline 3
 check map
 SCRIPT
-views="map grid interpolate traverse weights gallery"
+views="map grid interpolate traverse weights gallery generate compare"
 for v in $views; do
   printf 'view %s\nwait 10\ntouch %s\nwait-file %s.png\nsave-view\n' "$v" "$work/view-$v" "$work/view-$v" >>"$work/script.txt"
 done
