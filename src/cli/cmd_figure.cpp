@@ -2,6 +2,7 @@
 // decoder over its plane, interpolation, unit traversal, the first layer's weights) as RGB PNGs
 // rendered by core/figures.h, and `aelab map` (the latent map's positions as CSV).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include "core/explore.h"
 #include "core/figures.h"
 #include "core/files.h"
+#include "core/generate.h"
 #include "core/model_file.h"
 
 namespace aelab {
@@ -33,6 +35,11 @@ const char* kFigureHelp =
     "                             [--a 0] [--unit 0|all] [--steps 10 (7 with all)] [--data DIR]\n"
     "  weights      the first layer's weight vectors as images, red positive, blue negative (needs\n"
     "               no data; --data is accepted and unused)\n"
+    "  generate     new pictures from random codes (a VAE's prior; the plain model's Gaussian fitted\n"
+    "               to its test codes), as aelab sample draws them   [--n 36] [--seed 0] [--data DIR]\n"
+    "  compare      two latent-2 models side by side (the AE vs VAE tab): each the decoder over a\n"
+    "               grid with the test codes as dots on the same axes; a VAE's grid spans its\n"
+    "               prior's 5%-95% quantiles            --other FILE [--n 10 (2-30)] [--data DIR]\n"
     "  reconstruct  the same as aelab reconstruct (a grayscale PNG; aelab reconstruct --help)\n"
     "  A and B are indices into the test set of --data DIR (default: the MNIST folder)\n";
 
@@ -206,6 +213,62 @@ int figure_weights(const std::string& name, int argc, char** argv) {
   return write_figure(c.args.get("out", ""), tiles(weights, 16, true), what);
 }
 
+int figure_generate(const std::string& name, int argc, char** argv) {
+  FigureCommand c;
+  if (int rc = open_figure_command(name, "FILE.png", argc, argv, 3, {"n", "seed"}, {}, true, &c)) return rc;
+  const int n = c.args.get_int("n", 36, 1, 1000);
+  const uint64_t seed = uint64_t(c.args.get_int("seed", 0, 0, 2147483647));
+  if (!c.args.error.empty()) return usage_error(name, c.args.error);
+  if (int rc = require_28x28(name, c)) return rc;
+  const Autoencoder& m = c.file.model;
+  const Matrix codes = m.shape.kind == ModelKind::vae ? Matrix() : encode_dataset(m, c.test, 0, c.test.count);
+  const Matrix images = decode(m, sample_codes(sampling_gaussian(m, codes), n, seed));
+  const int columns = std::max(1, int(std::lround(std::sqrt(double(n)))));
+  return write_figure(
+      c.args.get("out", ""), tiles(images, columns),
+      std::to_string(n) + " samples, codes from " +
+          (m.shape.kind == ModelKind::vae ? "the prior N(0, I)" : "a Gaussian fitted to the test codes"));
+}
+
+int figure_compare(const std::string& name, int argc, char** argv) {
+  FigureCommand c;
+  if (int rc = open_figure_command(name, "FILE.png", argc, argv, 3, {"other", "n"}, {}, true, &c)) return rc;
+  const int n = c.args.get_int("n", 10, 2, 30);
+  if (c.args.error.empty() && !c.args.has("other"))
+    c.args.error = "--other FILE (the second model) is required";
+  if (!c.args.error.empty()) return usage_error(name, c.args.error);
+  if (int rc = require_28x28(name, c)) return rc;
+  ModelFile other;
+  const std::string other_path = c.args.get("other", "");
+  if (std::string e = load_model(other_path, &other); !e.empty()) return data_error(e);
+  const std::string paths[2] = {c.args.get("model", ""), other_path};
+  const Autoencoder* models[2] = {&c.file.model, &other.model};
+  RgbImage sides[2];
+  for (int i = 0; i < 2; i++) {
+    if (models[i]->shape.latent_dim != 2 || models[i]->shape.input_dim != 784)
+      return data_error(paths[i] + ": a " + std::to_string(models[i]->shape.latent_dim) +
+                        "-unit code; compare draws models with a 2-unit code (train --latent 2)");
+    const Matrix codes = encode_dataset(*models[i], c.test, 0, c.test.count);
+    const CompareAxes axes = compare_axes(*models[i], codes, c.test.labels.data(), n);
+    sides[i] = render_compare(*models[i], codes, c.test.labels.data(), axes, 2000);
+    std::printf("%s (%s): %s\n", paths[i].c_str(),
+                models[i]->shape.kind == ModelKind::vae ? "VAE" : "autoencoder",
+                axes.quantiles ? "the prior's 5%-95% quantiles on both axes"
+                               : ("z[0] from " + std::to_string(axes.x0) + " to " + std::to_string(axes.x1) +
+                                  ", z[1] from " + std::to_string(axes.y0) + " to " + std::to_string(axes.y1))
+                                     .c_str());
+  }
+  RgbImage out;
+  const int gap = 8;
+  out.width = 2 * sides[0].width + gap, out.height = sides[0].height;
+  out.rgb.assign(size_t(out.width) * size_t(out.height) * 3, 0);
+  for (int i = 0; i < 2; i++)
+    for (int y = 0; y < out.height; y++)
+      std::copy_n(&sides[i].rgb[size_t(y) * size_t(sides[i].width) * 3], sides[i].width * 3,
+                  &out.rgb[(size_t(y) * size_t(out.width) + size_t(i * (sides[0].width + gap))) * 3]);
+  return write_figure(c.args.get("out", ""), out, "the two models' codes over their decoders' grids");
+}
+
 } // namespace
 
 int cmd_figure(int argc, char** argv) {
@@ -216,7 +279,7 @@ int cmd_figure(int argc, char** argv) {
     std::fputs(kFigureHelp, stdout);
     return 0;
   }
-  const char* kinds = "map, grid, interpolate, traverse, weights or reconstruct";
+  const char* kinds = "map, grid, interpolate, traverse, weights, generate, compare or reconstruct";
   if (kind.empty() || kind.rfind("--", 0) == 0)
     return usage_error("figure", std::string("which figure? expected ") + kinds + " first");
   const std::string name = "figure " + kind;
@@ -225,6 +288,8 @@ int cmd_figure(int argc, char** argv) {
   if (kind == "interpolate") return figure_interpolate(name, argc, argv);
   if (kind == "traverse") return figure_traverse(name, argc, argv);
   if (kind == "weights") return figure_weights(name, argc, argv);
+  if (kind == "generate") return figure_generate(name, argc, argv);
+  if (kind == "compare") return figure_compare(name, argc, argv);
   return usage_error("figure", "unknown figure '" + kind + "': expected " + kinds);
 }
 

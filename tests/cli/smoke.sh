@@ -472,6 +472,14 @@ assert np.load("ae-samples.npy").shape == (5, 784)
 w, h = png("samples.png", 2)
 assert (w, h) == (10 * 56 + 11 * 2, 3 * 56 + 4 * 2), (w, h)  # a 2-pixel gap around each
 PYEOF
+expect_exit 0 "figure generate (36 samples of the VAE)" -- "$AELAB" figure generate --model vae.aelab --data "$DATA" --out fig-generate.png
+expect_exit 0 "figure compare: the shipped plain and VAE latent-2 models" -- "$AELAB" figure compare --model "$(dirname "$AELAB_SCRIPT")/../../assets/compare-ae.aelab" --other "$(dirname "$AELAB_SCRIPT")/../../assets/compare-vae.aelab" --data "$DATA" --out fig-compare.png
+check "  ... the VAE side on the prior's quantiles" grep -q "(VAE): the prior's 5%-95% quantiles" out.txt
+check "  ... both figures decode as RGB PNGs of their sizes" "$PY" -c '
+from pngs import png
+assert png("fig-generate.png", 2) == (6 * 56 + 7, 6 * 56 + 7), png("fig-generate.png", 2)
+assert png("fig-compare.png", 2) == (2 * 280 + 8, 280), png("fig-compare.png", 2)'
+expect_exit 1 "figure compare of a 32-unit model is refused" -- "$AELAB" figure compare --model m.aelab --other vae.aelab --data "$DATA" --out x.png
 expect_exit 2 "sample without --n is refused" -- "$AELAB" sample --model vae.aelab --out x.png
 expect_exit 0 "export the VAE" -- "$AELAB" export --model vae.aelab --out vae.npz
 check "  ... its arrays under the documented names" "$PY" -c '

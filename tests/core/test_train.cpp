@@ -29,8 +29,10 @@ Dataset synthetic_data(int count, uint64_t seed) {
   return d;
 }
 
-Autoencoder seeded_model(uint64_t seed) {
-  Autoencoder m = make_autoencoder(ModelShape{});
+Autoencoder seeded_model(uint64_t seed, ModelKind kind = ModelKind::ae) {
+  ModelShape shape;
+  shape.kind = kind;
+  Autoencoder m = make_autoencoder(shape);
   init_glorot_uniform(m, seed);
   return m;
 }
@@ -118,9 +120,9 @@ TEST(Training, SameSeedGivesIdenticalWeights_OtherSeedDoesNot) {
 TEST(Training, ThreadCountDoesNotChangeTheResult) {
   Dataset data = synthetic_data(700, 4);
   for (auto& p : data.images) p = p < 200 ? 0 : p; // MNIST-like: mostly zeros, the sparse path
-  auto run = [&](int threads, Precision precision = Precision::fp32) {
+  auto run = [&](int threads, Precision precision = Precision::fp32, ModelKind kind = ModelKind::ae) {
     set_thread_count(threads);
-    Autoencoder m = seeded_model(2);
+    Autoencoder m = seeded_model(2, kind);
     TrainConfig config;
     config.precision = precision;
     Trainer t;
@@ -134,6 +136,9 @@ TEST(Training, ThreadCountDoesNotChangeTheResult) {
     return losses;
   };
   EXPECT_EQ(run(1), run(thread_count_max())) << "threads: " << thread_count_max();
+  // a VAE's eps is drawn in one stream from the run's seed: the same at any thread count
+  EXPECT_EQ(run(1, Precision::fp32, ModelKind::vae), run(thread_count_max(), Precision::fp32, ModelKind::vae))
+      << "VAE, threads: " << thread_count_max();
   if (!precision_problem(Precision::bf16).empty()) return;
   // bf16 products: the same at any thread count too; close to fp32 but not it
   const auto bf16 = run(1, Precision::bf16), fp32 = run(1);
@@ -267,6 +272,18 @@ TEST(CrossBuild, NativeAndWebAssemblyComputeTheSameNumbers) {
   std::vector<double> results;
   float loss = 0;
   while (train_next_batch(t, m, data, &loss)) results.push_back(loss);
+  { // a VAE: its eps from the seed, its loss per picture (recon + KL), its mu and log sigma^2
+    Autoencoder v = seeded_model(5, ModelKind::vae);
+    Trainer tv;
+    trainer_init(tv, v, config);
+    begin_epoch(tv, data.count);
+    while (train_next_batch(tv, v, data, &loss)) results.push_back(loss);
+    Matrix xv({2, 784}), mu, log_var;
+    images_to_float(data, 0, 2, xv.data());
+    encode_gaussian(v, xv, &mu, &log_var);
+    results.insert(results.end(), mu.begin(), mu.end());
+    results.insert(results.end(), log_var.begin(), log_var.end());
+  }
   Matrix x({4, 784});
   images_to_float(data, 0, 4, x.data());
   const Matrix code = encode(m, x), y = reconstruct(m, x);
