@@ -82,6 +82,13 @@ async function until(page, fn, timeoutMs) {
     const focus = await page.evaluate(() => document.activeElement && document.activeElement.id);
     check('Escape gives the keyboard back to the page', focus !== 'canvas', `focus on ${focus || 'the page'}`);
     await page.screenshot({ path: path.join(shotDir, 'firefox-1280x800.png') });
+    // the AE vs VAE tab, by a click: its two trained models fetched and drawn with no input
+    const tab = (await state(page)).widgets['view:compare'];
+    await page.mouse.click(tab.x + tab.w / 2, tab.y + tab.h / 2);
+    await page.mouse.move(5, 795);
+    s = await until(page, (st) => st.view === 'compare' && st.compare.ae.drawn && st.compare.vae.drawn, 60000);
+    check('the AE vs VAE tab draws both trained models in Firefox', s !== null, s ? '' : JSON.stringify((await state(page)).compare));
+    await page.screenshot({ path: path.join(shotDir, 'firefox-compare.png') });
     check('no page errors in Firefox', errors.length === 0 && (await state(page)).pageErrors.length === 0,
           [...errors, ...(await state(page)).pageErrors].join(' | '));
   } catch (e) {

@@ -107,6 +107,15 @@ def smoke(driver, url, reference, shot, label):
     focus = driver.execute_script("return document.activeElement && document.activeElement.id")
     check(f"{label}: Escape gives the keyboard back to the page", focus != "canvas", f"focus on {focus or 'the page'}")
     driver.save_screenshot(shot)
+    # the AE vs VAE tab, by a click: its two trained models fetched and drawn with no input
+    tab = state(driver)["widgets"]["view:compare"]
+    click = ActionBuilder(driver)
+    click.pointer_action.move_to_location(int(tab["x"] + tab["w"] / 2), int(tab["y"] + tab["h"] / 2)).click()
+    click.perform()
+    s = until(driver, lambda st: st["view"] == "compare" and st["compare"]["ae"]["drawn"] and st["compare"]["vae"]["drawn"], 60)
+    check(f"{label}: the AE vs VAE tab draws both trained models", s is not None,
+          "" if s else json.dumps(state(driver).get("compare")))
+    driver.save_screenshot(shot.replace(".png", "-compare.png"))
     errors = state(driver)["pageErrors"]
     return errors
 
