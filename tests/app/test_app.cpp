@@ -694,3 +694,46 @@ TEST(SettingsTable, EveryOutOfRangeValueIsRefusedWithItsRange_InTheApiAndInLinks
   lab_update(app.lab);
   EXPECT_EQ(app_lesson_link(app), before);
 }
+
+// aelab.sample: a VAE's samples from its prior (the same seed, the same pictures), the plain
+// model's only once its test codes are there; bad counts and seeds refused.
+TEST(Generate, SamplesNeedWhatTheirGaussianComesFrom_AndASeedFixesThem) {
+  App app = make_app();
+  EXPECT_NE(app_sample_json(app, 4, 1).find("the test set is not loaded yet"), std::string::npos);
+  lab_set_dataset(app.lab, false, striped_set(300, 7));
+  lab_update(app.lab);
+  const std::string ae = app_sample_json(app, 3, 1);
+  EXPECT_EQ(ae.rfind("{\"from\":\"fitted\",\"images\":[[", 0), 0u) << ae.substr(0, 80);
+  ASSERT_EQ(app_set_text(app, "kind", "vae"), "");
+  lab_update(app.lab);
+  ASSERT_EQ(app.lab.model->shape.kind, ModelKind::vae);
+  const std::string a = app_sample_json(app, 3, 7), b = app_sample_json(app, 3, 7),
+                    c = app_sample_json(app, 3, 8);
+  EXPECT_EQ(a.rfind("{\"from\":\"prior\"", 0), 0u) << a.substr(0, 80);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(std::count(a.begin(), a.end(), '['), 4); // the list and 3 pictures
+  EXPECT_NE(app_sample_json(app, 0, 1).find("expected n from 1 to 1000"), std::string::npos);
+  EXPECT_NE(app_sample_json(app, 2, -1).find("expected a whole number"), std::string::npos);
+  EXPECT_NE(app_sample_json(app, 2, 0.5).find("expected a whole number"), std::string::npos);
+}
+
+// The AE vs VAE tab's models: each side takes only a latent-2 model of its kind, and says why not.
+TEST(Compare, EachSideTakesALatent2ModelOfItsKindOnly) {
+  App app = make_app();
+  ModelFile vae;
+  vae.model = make_autoencoder(ModelShape{784, 16, 2, ModelKind::vae});
+  const std::vector<uint8_t> bytes = model_to_bytes(vae);
+  app_compare_asset(app, kCompareFiles[0], bytes.data(), bytes.size(), ""); // a VAE on the plain side
+  EXPECT_EQ(app.views.compare.side[0].shipped, nullptr);
+  EXPECT_EQ(app.views.compare.side[0].status, "compare-ae.aelab: expected a latent-2 plain autoencoder");
+  app_compare_asset(app, kCompareFiles[1], bytes.data(), bytes.size(), "");
+  ASSERT_NE(app.views.compare.side[1].shipped, nullptr);
+  EXPECT_EQ(app.views.compare.side[1].status, "");
+  app_compare_asset(app, kCompareFiles[0], nullptr, 0, "HTTP 404");
+  EXPECT_EQ(app.views.compare.side[0].status, "compare-ae.aelab: HTTP 404");
+  std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + 100);
+  app_compare_asset(app, kCompareFiles[1], cut.data(), cut.size(), "");
+  EXPECT_NE(app.views.compare.side[1].shipped, nullptr) << "a broken file leaves the model it had";
+  EXPECT_NE(app.views.compare.side[1].status.find("truncated"), std::string::npos);
+}

@@ -32,7 +32,8 @@ async function openPage(context, url) {
 // A value of the row other than the lab's, as aelab.set takes it, and as state() and links say it.
 function otherValue(row, state) {
   if (row.kind === 'number') {
-    const v = row.integer ? row.min + 1 : row.min > 0 ? row.min * 2 : row.min + 1;
+    let v = row.integer ? row.min + 1 : row.min > 0 ? row.min * 2 : row.min + 1;
+    if (v === state[row.key]) v += 1; // beta's min + 1 is its default, which a link leaves out
     return { given: v, text: String(v) };
   }
   if (row.kind === 'flag') return { given: !state[row.key], text: String(!state[row.key]) };
