@@ -58,10 +58,10 @@ void update_side(App& app, CompareSide& s, int n) {
   s.axes = axes;
 }
 
-void draw_side(App& app, CompareSide& s, int i, float side) {
+void draw_side(App& app, CompareSide& s, int i, float side, bool own_below) {
   const bool vae = s.kind == ModelKind::vae;
   ImGui::TextUnformatted(vae ? "Variational autoencoder" : "Plain autoencoder");
-  ImGui::SameLine();
+  if (!own_below) ImGui::SameLine();
   const bool possible = own_possible(app.lab, s.kind);
   ImGui::BeginDisabled(!possible);
   bool own = s.own && possible;
@@ -132,19 +132,27 @@ void compare_view(App& app) {
     if (!s.shipped && !s.status.empty() && s.status.rfind("loading", 0) == 0) app_working(app, Work::data);
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float gap = ImGui::GetStyle().ItemSpacing.x, head = 2 * ImGui::GetFrameHeightWithSpacing();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float gap = style.ItemSpacing.x;
+  // a side's header ("Variational autoencoder [x] the lab's own") on one line where two fit
+  const float header = ImGui::CalcTextSize("Variational autoencoder").x + style.ItemSpacing.x +
+                       ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
+                       ImGui::CalcTextSize("the lab's own").x;
+  const bool own_below = 2 * header + gap > avail.x;
+  const float head = (own_below ? 3 : 2) * ImGui::GetFrameHeightWithSpacing();
   const bool row = avail.x >= avail.y - head; // side by side, else one above the other
   const float side = std::floor(row ? std::min(0.5f * (avail.x - gap), avail.y - head)
                                     : std::min(avail.x, 0.5f * avail.y - head));
   if (side < 40) return;
   const ImVec2 top = ImGui::GetCursorScreenPos();
-  float right = top.x; // where the two sides end (a header may be wider than its picture)
+  const float stride = (own_below ? side : std::max(side, header)) + gap;
+  float right = top.x; // where the two sides end
   for (int i = 0; i < 2; i++) {
-    ImGui::SetCursorScreenPos(row ? ImVec2(top.x + i * (side + gap), top.y)
+    ImGui::SetCursorScreenPos(row ? ImVec2(top.x + i * stride, top.y)
                                   : ImVec2(top.x, top.y + i * (side + head)));
     ImGui::BeginGroup();
     ImGui::PushID(i);
-    draw_side(app, c.side[i], i, side);
+    draw_side(app, c.side[i], i, side, own_below);
     ImGui::PopID();
     ImGui::EndGroup();
     right = std::max(right, ImGui::GetItemRectMax().x);

@@ -90,12 +90,12 @@ void generate_view(App& app) {
 
   // [samples] [the plane to pick on] [the picked picture], or the samples above the other two
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float gap = ImGui::GetStyle().ItemSpacing.x, caption = ImGui::GetTextLineHeightWithSpacing();
+  const float gap = ImGui::GetStyle().ItemSpacing.x, caption = ImGui::GetTextLineHeightWithSpacing() + 2;
   const bool row = avail.x >= 1.6f * (avail.y - caption);
   const float s1 =
       std::floor(row ? std::min(avail.y - caption, 0.5f * avail.x) : std::min(avail.x, 0.55f * avail.y));
   const float s2 = std::floor(row ? std::min(avail.y - caption, 0.5f * (avail.x - s1) - gap)
-                                  : std::min(0.5f * avail.x - gap, avail.y - s1 - 2 * caption));
+                                  : std::min(0.5f * avail.x - gap, avail.y - s1 - 2 * caption - 2 * gap));
   if (s1 < 40 || s2 < 30) return;
   const ImVec2 top = ImGui::GetCursorScreenPos();
   ImGui::TextDisabled("%d samples", g.side * g.side);
