@@ -54,8 +54,8 @@ struct PlotFrame {
   }
 };
 
-// False when there is nothing to draw yet.
-bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, PlotFrame* f) {
+// False when there is nothing to draw yet. legend_rows: the rows the legend takes at the top.
+bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, int legend_rows, PlotFrame* f) {
   f->pos = pos, f->size = size, f->log_y = log_y, f->x_hi = d.epochs ? 1 : 10;
   for (const auto* set : {&d.train, &d.val, &d.dots, &d.recon, &d.kl})
     for (const ImVec2& v : *set)
@@ -73,7 +73,7 @@ bool plot_frame(const PlotData& d, ImVec2 pos, ImVec2 size, bool log_y, PlotFram
     label_w = std::max(label_w, ImGui::CalcTextSize(buf).x);
   }
   const float line_h = ImGui::GetTextLineHeight();
-  f->a = ImVec2(pos.x + label_w + 10, pos.y + line_h + 6);
+  f->a = ImVec2(pos.x + label_w + 10, pos.y + float(legend_rows) * (line_h + 2) + 4);
   f->b = ImVec2(pos.x + size.x - 8, pos.y + size.y - line_h - 6);
   return true;
 }
@@ -143,30 +143,55 @@ int plot_dots(const PlotFrame& f, const PlotData& d, int shown, bool hovered) {
   return nearest;
 }
 
-// The legend along the top, with the latest losses; a key that does not fit goes on a second row.
+// The legend's keys: a colour and its text, with the latest losses (a VAE's, per picture in
+// nats, with one decimal: the four keys then fit one row of the Train panel at 1280x800).
+std::vector<std::pair<ImU32, std::string>> legend_keys(const Lab& lab) {
+  const Curves& curves = lab.latest.curves;
+  const std::vector<TimelinePoint>& t = lab.latest.timeline;
+  const bool vae = !curves.val_recon.empty();
+  const char* loss_format = vae ? "%s %.1f" : "%s %.4f";
+  std::vector<std::pair<ImU32, std::string>> keys;
+  char text[48];
+  std::snprintf(text, sizeof text, loss_format, "training",
+                curves.train.empty() ? 0.0 : double(curves.train.back().y));
+  keys.push_back({kTrainColor, curves.train.empty() ? "training" : text});
+  std::snprintf(text, sizeof text, loss_format, "validation", t.empty() ? 0.0 : double(t.back().val_loss));
+  keys.push_back({kValColor, t.empty() ? "validation" : text});
+  if (!vae) return keys;
+  std::snprintf(text, sizeof text, "recon %.1f", curves.val_recon.back().y);
+  keys.push_back({kReconColor, text});
+  const double beta = lab_config(lab).beta;
+  if (beta == 1)
+    std::snprintf(text, sizeof text, "KL %.2f", curves.val_kl.back().y);
+  else
+    std::snprintf(text, sizeof text, "KL %.2f (x %g)", curves.val_kl.back().y, beta);
+  keys.push_back({kKlColor, text});
+  return keys;
+}
+
+// Lays the keys out from x0 to x1, a row after another: calls key(x, row, colour, text).
+template <class F> int legend_layout(const Lab& lab, float x0, float x1, F key) {
+  float x = x0;
+  int row = 0;
+  for (const auto& [color, text] : legend_keys(lab)) {
+    const float w = 18 + ImGui::CalcTextSize(text.c_str()).x;
+    if (x > x0 && x + w > x1) x = x0, row++;
+    key(x, row, color, text);
+    x += w + 12;
+  }
+  return row + 1;
+}
+
+// The legend along the top, with the latest losses; a key that does not fit goes on the next row.
 void plot_legend(const PlotFrame& f, const Lab& lab) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line_h = ImGui::GetTextLineHeight();
-  float x = f.a.x, y = f.pos.y + 3;
-  auto key = [&](ImU32 color, const char* name) {
-    const float w = 18 + ImGui::CalcTextSize(name).x;
-    if (x > f.a.x && x + w > f.pos.x + f.size.x - 4) x = f.a.x, y += line_h + 2;
-    dl->AddLine(ImVec2(x, y + 1 + line_h / 2), ImVec2(x + 14, y + 1 + line_h / 2), color, 2);
-    dl->AddText(ImVec2(x + 18, y), ImGui::GetColorU32(ImGuiCol_Text), name);
-    x += w + 12;
-  };
-  const Curves& curves = lab.latest.curves;
-  const std::vector<TimelinePoint>& t = lab.latest.timeline;
-  char text[48];
-  std::snprintf(text, sizeof text, "training %.4f", curves.train.empty() ? 0.0f : curves.train.back().y);
-  key(kTrainColor, curves.train.empty() ? "training" : text);
-  std::snprintf(text, sizeof text, "validation %.4f", t.empty() ? 0.0f : t.back().val_loss);
-  key(kValColor, t.empty() ? "validation" : text);
-  if (curves.val_recon.empty()) return;
-  std::snprintf(text, sizeof text, "recon %.1f", curves.val_recon.back().y);
-  key(kReconColor, text);
-  std::snprintf(text, sizeof text, "KL %.2f (beta %g)", curves.val_kl.back().y, double(lab_config(lab).beta));
-  key(kKlColor, text);
+  legend_layout(lab, f.a.x, f.pos.x + f.size.x - 4,
+                [&](float x, int row, ImU32 color, const std::string& text) {
+                  const float y = f.pos.y + 3 + float(row) * (line_h + 2);
+                  dl->AddLine(ImVec2(x, y + 1 + line_h / 2), ImVec2(x + 14, y + 1 + line_h / 2), color, 2);
+                  dl->AddText(ImVec2(x + 18, y), ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+                });
 }
 
 } // namespace
@@ -181,7 +206,11 @@ void loss_plot(App& app, float w, float h, bool log_y) {
   dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg));
   const PlotData d = plot_data(lab);
   PlotFrame f;
-  if (!plot_frame(d, pos, size, log_y, &f)) {
+  const bool drawn = plot_frame(d, pos, size, log_y, 1, &f);
+  const int rows =
+      legend_layout(lab, f.a.x, pos.x + size.x - 4, [](float, int, ImU32, const std::string&) {});
+  if (drawn && rows > 1) plot_frame(d, pos, size, log_y, rows, &f); // room for the legend's rows
+  if (!drawn) {
     dl->AddText(ImVec2(pos.x + 8, pos.y + 6), ImGui::GetColorU32(ImGuiCol_TextDisabled),
                 "press Start: the losses appear here as it trains");
     return;
