@@ -24,8 +24,7 @@ bool generate_samples(App& app, int n, uint64_t seed, Matrix* images) {
 
 void generate_pick(App& app, float x, float y) {
   GenerateState& g = app.views.generate;
-  g.has_point = true, g.x = x, g.y = y;
-  g.picture.clear(); // decoded when the view next draws, with the model shown then
+  g.has_point = true, g.x = x, g.y = y; // decoded when the view next draws, with the model shown then
 }
 
 std::string app_sample_json(App& app, int n, double seed) {

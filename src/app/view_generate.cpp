@@ -54,12 +54,11 @@ void update_pick(App& app, const LatentMap& map, Figure* f) {
   const uint64_t key = mix_floats(mix(lab_view_version(app.lab), uint64_t(app.views.map.builds)),
                                   std::array<float, 2>{g.x, g.y}.data(), 2);
   if (!stale(app, f, key, 7)) return;
-  g.code = plane_code(map.plane, app.lab.model->shape.latent_dim, g.x, g.y);
-  Matrix z({1, g.code.size()});
-  std::copy(g.code.begin(), g.code.end(), z.data());
-  const Matrix d = decode(*app.lab.model, z);
-  g.picture.assign(d.begin(), d.end());
-  f->image = render_tiles(g.picture.data(), 1, 1, kDigitSide, kDigitSide, 4, 0);
+  const std::vector<float> code = plane_code(map.plane, app.lab.model->shape.latent_dim, g.x, g.y);
+  Matrix z({1, code.size()});
+  std::copy(code.begin(), code.end(), z.data());
+  const Matrix picture = decode(*app.lab.model, z);
+  f->image = render_tiles(picture.data(), 1, 1, kDigitSide, kDigitSide, 4, 0);
   f->key = key;
 }
 

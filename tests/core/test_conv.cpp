@@ -44,13 +44,7 @@ double dot(const std::vector<double>& a, const std::vector<float>& g) {
   return s;
 }
 template <class F> double derivative(std::vector<double>& v, size_t i, const F& f) {
-  const double keep = v[i], h = 1e-4;
-  v[i] = keep + h;
-  const double up = f();
-  v[i] = keep - h;
-  const double down = f();
-  v[i] = keep;
-  return (up - down) / (2 * h);
+  return numeric_derivative(v, i, 1e-4, f);
 }
 
 void check_conv(Padding padding, bool relu) {

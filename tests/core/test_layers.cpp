@@ -52,17 +52,6 @@ double ref_loss(LossKind kind, const std::vector<double>& z, const std::vector<d
 
 std::vector<double> to_double(const float* p, size_t n) { return std::vector<double>(p, p + n); }
 
-// Central difference of f at v[i].
-template <class F> double numeric_derivative(std::vector<double>& v, size_t i, double h, const F& f) {
-  const double keep = v[i];
-  v[i] = keep + h;
-  const double up = f();
-  v[i] = keep - h;
-  const double down = f();
-  v[i] = keep;
-  return (up - down) / (2 * h);
-}
-
 void expect_close(double analytic, double numeric, double tol, const char* what, size_t i) {
   EXPECT_NEAR(analytic, numeric, tol * (1.0 + std::fabs(numeric))) << what << "[" << i << "]";
 }

@@ -20,6 +20,17 @@ inline std::vector<float> random_values(size_t n, uint64_t seed, float lo = -1.0
   return v;
 }
 
+// Central difference of f at v[i] with step h (f reads v).
+template <class F> double numeric_derivative(std::vector<double>& v, size_t i, double h, const F& f) {
+  const double keep = v[i];
+  v[i] = keep + h;
+  const double up = f();
+  v[i] = keep - h;
+  const double down = f();
+  v[i] = keep;
+  return (up - down) / (2 * h);
+}
+
 // A folder of its own for the running test under GoogleTest's temp dir (real files: the WASM
 // run uses NODERAWFS). Reused by later runs of the same test.
 inline std::string make_test_dir() {

@@ -17,7 +17,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, chromiumOptions, returningVisitor } = require('./harness.cjs');
+const { results, check, sleep, chromiumOptions, returningVisitor, quietlyUntil, press } = require('./harness.cjs');
 
 const [webDir, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -28,29 +28,13 @@ if (!shotDir) {
 const state = (page) => page.evaluate(() => aelab.state());
 const total = (bytes) => (bytes ? `${(bytes / 1e6).toFixed(2)} MB` : 'a size not known (compressed on the fly)');
 
-// Waits, reading only state(), until fn(state) holds; false after timeoutMs.
-async function quietlyUntil(page, fn, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const s = await page.evaluate(() => { try { return aelab.state(); } catch (e) { return { ready: false }; } });
-    if (s.ready && fn(s)) return s;
-    await sleep(250);
-  }
-  return null;
-}
-
 // A press at the middle of a widget that state().widgets names, as a person clicks; then the mouse
 // rests somewhere neutral (no hover left over the widget).
 async function click(page, name) {
   const s = await state(page);
   const r = s.widgets[name];
   if (!r) throw new Error(`no widget '${name}' on screen (have: ${Object.keys(s.widgets).join(', ')})`);
-  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2, { steps: 4 });
-  await sleep(120);
-  await page.mouse.down();
-  await sleep(60);
-  await page.mouse.up();
-  await sleep(120);
+  await press(page, r);
 }
 
 async function stroke(page) {

@@ -15,7 +15,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, chromiumOptions, returningVisitor } = require('./harness.cjs');
+const { results, check, sleep, chromiumOptions, returningVisitor, quietlyUntil, press } = require('./harness.cjs');
 
 const [webDir, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -25,25 +25,7 @@ if (!shotDir) {
 
 const state = (page) => page.evaluate(() => aelab.state());
 
-async function quietlyUntil(page, fn, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const s = await page.evaluate(() => { try { return aelab.state(); } catch (e) { return { ready: false }; } });
-    if (s.ready && fn(s)) return s;
-    await sleep(250);
-  }
-  return null;
-}
 
-// A press at (fx, fy) of a rectangle, as a person clicks; the mouse then rests away from it.
-async function press(page, r, fx = 0.5, fy = 0.5) {
-  await page.mouse.move(r.x + fx * r.w, r.y + fy * r.h, { steps: 4 });
-  await sleep(120);
-  await page.mouse.down();
-  await sleep(60);
-  await page.mouse.up();
-  await sleep(150);
-}
 async function click(page, name) {
   const s = await state(page);
   const r = s.widgets[name] || s.settingWidgets[name];
@@ -112,6 +94,16 @@ async function studentJourney(browser, url) {
   await page.mouse.move(5, 795);
   await sleep(800);
   await page.screenshot({ path: path.join(shotDir, 'generate-1-vae-1280x800.png') });
+  // a click on the Decoded plane tab's picture picks that point and shows it large in Generate
+  await click(page, 'view:grid');
+  await page.mouse.move(5, 795);
+  await sleep(600);
+  const plane0 = (await state(page)).generate.picked;
+  const area = (await state(page)).layout.views;
+  await press(page, area, 0.2, 0.6); // within the plane's picture, which fills the tab's left
+  s = await quietlyUntil(page, (st) => st.view === 'generate' && JSON.stringify(st.generate.picked) !== JSON.stringify(plane0), 5000);
+  check('a click on the Decoded plane opens Generate with that point picked', s !== null,
+        s ? `picked ${JSON.stringify(s.generate.picked)}` : `view ${(await state(page)).view}`);
   await click(page, 'view:compare');
   await page.mouse.move(5, 795);
   s = await quietlyUntil(page, (st) => st.compare.ae.drawn && st.compare.vae.drawn, 60000);

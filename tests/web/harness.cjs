@@ -122,4 +122,27 @@ function npzOf(modelBytes, torch = false) {
   return Buffer.concat([...parts, dirBytes, end]);
 }
 
-module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf, openLab };
+// Waits, reading only state() (reads do not wake the lab), until fn(state) holds; null after
+// timeoutMs. What a journey does after its input: nothing else.
+async function quietlyUntil(page, fn, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const s = await page.evaluate(() => { try { return aelab.state(); } catch (e) { return { ready: false }; } });
+    if (s.ready && fn(s)) return s;
+    await sleep(250);
+  }
+  return null;
+}
+
+// A press at (fx, fy) of rectangle r as a person makes it: the pointer rests there, the button is
+// held a moment.
+async function press(page, r, fx = 0.5, fy = 0.5) {
+  await page.mouse.move(r.x + fx * r.w, r.y + fy * r.h, { steps: 4 });
+  await sleep(120);
+  await page.mouse.down();
+  await sleep(60);
+  await page.mouse.up();
+  await sleep(120);
+}
+
+module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf, openLab, quietlyUntil, press };
