@@ -1,140 +1,200 @@
-// The convolutional layers (conv.h): im2col and col2im as plain loops over the receptive fields
-// (cheap next to the product), the product in the one GEMM.
+// The convolutional layers (conv.h). A convolution works on chunks of whole pictures, about
+// kChunkRows output pixels each, in parallel: im2col of the chunk into this thread's columns (in
+// the cache), then one product. The chunks' cuts do not depend on the thread count, and the
+// weight gradient's per-chunk parts are summed in chunk order, so the results do not either.
 #include "core/conv.h"
 
 #include <algorithm>
 #include <cstddef>
 
 #include "core/gemm.h"
+#include "core/threads.h"
 
 namespace aelab {
 
 namespace {
-// The top-left input pixel of an output pixel's window: 'same' centres it (pad (k-1)/2).
-int window_origin(const ConvLayer& L) { return L.padding == Padding::same ? -(L.k - 1) / 2 : 0; }
+
+constexpr int kChunkRows = 1024;
+
+// Pictures per chunk for an output of out_h x out_w pixels.
+int chunk_pictures(int out_h, int out_w) { return std::max(1, kChunkRows / (out_h * out_w)); }
+
+// The columns buffer of thread `t`, at least n floats.
+float* cols_of(ConvScratch& s, int t, size_t n) {
+  if (s.cols.size() < size_t(thread_count_max())) s.cols.resize(size_t(thread_count_max()));
+  std::vector<float>& c = s.cols[size_t(t)];
+  if (c.size() < n) c.resize(n);
+  return c.data();
+}
+
+// task(first picture, pictures, chunk, thread) over the batch's chunks.
+template <class F> void over_chunks(int batch, int per_chunk, const F& task) {
+  const int chunks = (batch + per_chunk - 1) / per_chunk;
+  parallel_for(chunks, [&](int c, int t) {
+    const int first = c * per_chunk;
+    task(first, std::min(per_chunk, batch - first), c, t);
+  });
+}
+
 } // namespace
 
-void im2col(const ConvLayer& L, const float* x, int batch, float* cols) {
+Windows forward_windows(const ConvLayer& L) {
   const ImageShape o = L.out();
-  const int k = L.k, cin = L.in.c, o0 = window_origin(L), row = k * k * cin;
+  return {L.in, L.k, L.origin(), o.h, o.w};
+}
+
+Windows backward_windows(const ConvLayer& L) {
+  return {L.out(), L.k, -L.origin() - (L.k - 1), L.in.h, L.in.w};
+}
+
+void im2col(const Windows& w, const float* x, int batch, float* cols) {
+  const int k = w.k, cin = w.in.c, row = w.row();
   for (int n = 0; n < batch; n++)
-    for (int i = 0; i < o.h; i++)
-      for (int j = 0; j < o.w; j++) {
-        float* col = cols + (size_t(n) * o.h * o.w + size_t(i) * o.w + j) * row;
-        for (int a = 0; a < k; a++)
+    for (int i = 0; i < w.out_h; i++)
+      for (int j = 0; j < w.out_w; j++) {
+        float* col = cols + (size_t(n) * w.out_h * w.out_w + size_t(i) * w.out_w + j) * row;
+        for (int a = 0; a < k; a++) {
+          const int y = i + w.origin + a;
           for (int b = 0; b < k; b++) {
-            const int y = i + o0 + a, xx = j + o0 + b;
+            const int xx = j + w.origin + b;
             float* dst = col + (a * k + b) * cin;
-            if (y < 0 || y >= L.in.h || xx < 0 || xx >= L.in.w) {
+            if (y < 0 || y >= w.in.h || xx < 0 || xx >= w.in.w) {
               std::fill(dst, dst + cin, 0.0f);
               continue;
             }
-            const float* src = x + ((size_t(n) * L.in.h + y) * L.in.w + xx) * cin;
+            const float* src = x + ((size_t(n) * w.in.h + y) * w.in.w + xx) * cin;
             std::copy(src, src + cin, dst);
           }
+        }
       }
 }
 
-void col2im_add(const ConvLayer& L, const float* dcols, int batch, float* dx) {
-  const ImageShape o = L.out();
-  const int k = L.k, cin = L.in.c, o0 = window_origin(L), row = k * k * cin;
-  for (int n = 0; n < batch; n++)
-    for (int i = 0; i < o.h; i++)
-      for (int j = 0; j < o.w; j++) {
-        const float* col = dcols + (size_t(n) * o.h * o.w + size_t(i) * o.w + j) * row;
-        for (int a = 0; a < k; a++)
-          for (int b = 0; b < k; b++) {
-            const int y = i + o0 + a, xx = j + o0 + b;
-            if (y < 0 || y >= L.in.h || xx < 0 || xx >= L.in.w) continue;
-            const float* src = col + (a * k + b) * cin;
-            float* dst = dx + ((size_t(n) * L.in.h + y) * L.in.w + xx) * cin;
-            for (int c = 0; c < cin; c++) dst[c] += src[c];
-          }
+void conv2d_forward(const ConvLayer& L, const float* W, const float* b, const float* x, int batch, float* y,
+                    ConvScratch& s) {
+  // per chunk: cols (rows, k k Cin) @ W (k k Cin, Cout) + b, ReLU fused: y (rows, Cout) is NHWC
+  const Windows w = forward_windows(L);
+  const int K = w.row(), N = L.filters, pixels = w.out_h * w.out_w;
+  cols_of(s, 0, 0); // sized before the threads use it
+  over_chunks(batch, chunk_pictures(w.out_h, w.out_w), [&](int first, int n, int, int t) {
+    const int M = n * pixels;
+    float* cols = cols_of(s, t, size_t(M) * K);
+    im2col(w, x + size_t(first) * L.in.size(), n, cols);
+    GemmEpilogue ep;
+    ep.bias = b;
+    ep.relu = L.relu;
+    gemm(Trans::no, Trans::no, M, N, K, cols, K, W, N, y + size_t(first) * pixels * N, N, ep);
+  });
+}
+
+void conv2d_backward(const ConvLayer& L, const float* W, const float* x, const float* y, float* dy, int batch,
+                     float* dW, float* db, float* dx, ConvScratch& s) {
+  const Windows w = forward_windows(L), wb = backward_windows(L);
+  const int K = w.row(), N = L.filters, cin = L.in.c, k = L.k, pixels = w.out_h * w.out_w;
+  const int per_chunk = chunk_pictures(w.out_h, w.out_w), chunks = (batch + per_chunk - 1) / per_chunk;
+  s.dW_parts.resize(size_t(chunks) * K * N);
+  s.db_parts.resize(size_t(chunks) * N);
+  cols_of(s, 0, 0);
+  over_chunks(batch, per_chunk, [&](int first, int n, int c, int t) {
+    const int M = n * pixels;
+    float* dz = dy + size_t(first) * pixels * N;
+    const float* yc = y + size_t(first) * pixels * N;
+    // forward was y = relu(z): dz = dy * (y > 0); and z = cols W + b: db = the sum of dz's rows
+    float* dbc = s.db_parts.data() + size_t(c) * N;
+    std::fill(dbc, dbc + N, 0.0f);
+    for (int r = 0; r < M; r++)
+      for (int f = 0; f < N; f++) {
+        float& d = dz[size_t(r) * N + f];
+        if (L.relu && !(yc[size_t(r) * N + f] > 0.0f)) d = 0.0f;
+        dbc[f] += d;
       }
-}
-
-void conv2d_forward(const ConvLayer& L, const float* W, const float* b, const float* x, int batch,
-                    float* cols, float* y) {
-  // cols (B Ho Wo, k k Cin) @ W (k k Cin, Cout) + b, ReLU fused: y (B Ho Wo, Cout) is NHWC
-  const ImageShape o = L.out();
-  const int M = batch * o.h * o.w, K = L.k * L.k * L.in.c;
-  im2col(L, x, batch, cols);
-  GemmEpilogue ep;
-  ep.bias = b;
-  ep.relu = L.relu;
-  gemm(Trans::no, Trans::no, M, L.filters, K, cols, K, W, L.filters, y, L.filters, ep);
-}
-
-void conv2d_backward(const ConvLayer& L, const float* W, const float* cols, const float* y, float* dy,
-                     int batch, float* dW, float* db, float* dx, float* dcols) {
-  const ImageShape o = L.out();
-  const int M = batch * o.h * o.w, K = L.k * L.k * L.in.c, N = L.filters;
-  // forward was y = relu(z): dz = dy * (y > 0); and z = cols W + b: db = the sum of dz over rows
+    // dW = cols^T dz, this chunk's part
+    float* cols = cols_of(s, t, size_t(M) * K);
+    im2col(w, x + size_t(first) * L.in.size(), n, cols);
+    gemm(Trans::yes, Trans::no, K, N, M, cols, K, dz, N, s.dW_parts.data() + size_t(c) * K * N, N);
+  });
+  std::fill(dW, dW + size_t(K) * N, 0.0f);
   std::fill(db, db + N, 0.0f);
-  for (int r = 0; r < M; r++) {
-    float* dz = dy + size_t(r) * N;
-    const float* yr = y + size_t(r) * N;
-    for (int c = 0; c < N; c++) {
-      if (L.relu && !(yr[c] > 0.0f)) dz[c] = 0.0f;
-      db[c] += dz[c];
-    }
+  for (int c = 0; c < chunks; c++) {
+    const float* part = s.dW_parts.data() + size_t(c) * K * N;
+    for (size_t i = 0; i < size_t(K) * N; i++) dW[i] += part[i];
+    for (int f = 0; f < N; f++) db[f] += s.db_parts[size_t(c) * N + f];
   }
-  // dW = cols^T dz; dcols = dz W^T, put back into dx by col2im
-  gemm(Trans::yes, Trans::no, K, N, M, cols, K, dy, N, dW, N);
   if (!dx) return;
-  gemm(Trans::no, Trans::yes, M, K, N, dy, N, W, N, dcols, K);
-  std::fill(dx, dx + size_t(batch) * L.in.size(), 0.0f);
-  col2im_add(L, dcols, batch, dx);
+  // dx = conv(dz, W flipped and transposed): w_flip (a, b, Cout, Cin) = W (k-1-a, k-1-b, Cin, Cout)
+  s.w_flip.resize(size_t(K) * N);
+  for (int a = 0; a < k; a++)
+    for (int b = 0; b < k; b++)
+      for (int ci = 0; ci < cin; ci++)
+        for (int co = 0; co < N; co++)
+          s.w_flip[((size_t(a) * k + b) * N + co) * cin + ci] =
+              W[((size_t(k - 1 - a) * k + (k - 1 - b)) * cin + ci) * N + co];
+  const int Kb = wb.row(), in_pixels = L.in.h * L.in.w;
+  over_chunks(batch, chunk_pictures(wb.out_h, wb.out_w), [&](int first, int n, int, int t) {
+    const int M = n * in_pixels;
+    float* cols = cols_of(s, t, size_t(M) * Kb);
+    im2col(wb, dy + size_t(first) * pixels * N, n, cols);
+    gemm(Trans::no, Trans::no, M, cin, Kb, cols, Kb, s.w_flip.data(), cin, dx + size_t(first) * L.in.size(),
+         cin);
+  });
 }
 
 ImageShape pool_out(ImageShape in) { return {(in.h + 1) / 2, (in.w + 1) / 2, in.c}; }
+ImageShape upsample_out(ImageShape in) { return {2 * in.h, 2 * in.w, in.c}; }
 
 void maxpool2_forward(ImageShape in, const float* x, int batch, float* y, int32_t* argmax) {
   const ImageShape o = pool_out(in);
-  for (int n = 0; n < batch; n++)
-    for (int i = 0; i < o.h; i++)
-      for (int j = 0; j < o.w; j++)
-        for (int c = 0; c < in.c; c++) {
-          int32_t best = -1;
-          float v = 0;
-          for (int a = 0; a < 2; a++)
-            for (int b = 0; b < 2; b++) {
-              const int yy = 2 * i + a, xx = 2 * j + b;
-              if (yy >= in.h || xx >= in.w) continue; // 'same': the last window is cut
-              const int32_t at = int32_t(((size_t(n) * in.h + yy) * in.w + xx) * in.c + c);
-              if (best < 0 || x[at] > v) best = at, v = x[at];
-            }
-          const size_t out = ((size_t(n) * o.h + i) * o.w + j) * in.c + c;
-          y[out] = v, argmax[out] = best;
-        }
+  parallel_chunks(size_t(batch), 16, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; n++)
+      for (int i = 0; i < o.h; i++)
+        for (int j = 0; j < o.w; j++)
+          for (int c = 0; c < in.c; c++) {
+            int32_t best = -1;
+            float v = 0;
+            for (int a = 0; a < 2; a++)
+              for (int b = 0; b < 2; b++) {
+                const int yy = 2 * i + a, xx = 2 * j + b;
+                if (yy >= in.h || xx >= in.w) continue; // 'same': the last window is cut
+                const int32_t at = int32_t(((n * in.h + yy) * in.w + xx) * in.c + c);
+                if (best < 0 || x[at] > v) best = at, v = x[at];
+              }
+            const size_t out = ((n * o.h + i) * o.w + j) * in.c + c;
+            y[out] = v, argmax[out] = best;
+          }
+  });
 }
 
 void maxpool2_backward(ImageShape in, const float* dy, const int32_t* argmax, int batch, float* dx) {
-  const size_t n_out = size_t(batch) * pool_out(in).size();
-  std::fill(dx, dx + size_t(batch) * in.size(), 0.0f);
-  for (size_t i = 0; i < n_out; i++) dx[argmax[i]] += dy[i];
+  const size_t per_out = size_t(pool_out(in).size()), per_in = size_t(in.size());
+  parallel_chunks(size_t(batch), 16, [&](size_t n0, size_t n1) { // a picture's argmax stays in it
+    std::fill(dx + n0 * per_in, dx + n1 * per_in, 0.0f);
+    for (size_t i = n0 * per_out; i < n1 * per_out; i++) dx[argmax[i]] += dy[i];
+  });
 }
 
 void upsample2_forward(ImageShape in, const float* x, int batch, float* y) {
   const int oh = 2 * in.h, ow = 2 * in.w;
-  for (int n = 0; n < batch; n++)
-    for (int i = 0; i < oh; i++)
-      for (int j = 0; j < ow; j++) {
-        const float* src = x + ((size_t(n) * in.h + i / 2) * in.w + j / 2) * in.c;
-        std::copy(src, src + in.c, y + ((size_t(n) * oh + i) * ow + j) * in.c);
-      }
+  parallel_chunks(size_t(batch), 16, [&](size_t n0, size_t n1) {
+    for (size_t n = n0; n < n1; n++)
+      for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++) {
+          const float* src = x + ((n * in.h + i / 2) * in.w + j / 2) * in.c;
+          std::copy(src, src + in.c, y + ((n * oh + i) * ow + j) * in.c);
+        }
+  });
 }
 
 void upsample2_backward(ImageShape in, const float* dy, int batch, float* dx) {
   const int oh = 2 * in.h, ow = 2 * in.w;
-  std::fill(dx, dx + size_t(batch) * in.size(), 0.0f);
-  for (int n = 0; n < batch; n++)
-    for (int i = 0; i < oh; i++)
-      for (int j = 0; j < ow; j++) {
-        const float* src = dy + ((size_t(n) * oh + i) * ow + j) * in.c;
-        float* dst = dx + ((size_t(n) * in.h + i / 2) * in.w + j / 2) * in.c;
-        for (int c = 0; c < in.c; c++) dst[c] += src[c];
-      }
+  parallel_chunks(size_t(batch), 16, [&](size_t n0, size_t n1) {
+    std::fill(dx + n0 * in.size(), dx + n1 * in.size(), 0.0f);
+    for (size_t n = n0; n < n1; n++)
+      for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++) {
+          const float* src = dy + ((n * oh + i) * ow + j) * in.c;
+          float* dst = dx + ((n * in.h + i / 2) * in.w + j / 2) * in.c;
+          for (int c = 0; c < in.c; c++) dst[c] += src[c];
+        }
+  });
 }
 
 } // namespace aelab

@@ -1,9 +1,8 @@
 // The convolutional autoencoder's layers (issue 25), on batch-major NHWC buffers: x (B, H, W, C),
 // kernels in Keras' HWIO layout (KH, KW, Cin, Cout). A 3x3 convolution is im2col into the one GEMM
-// (gemm.h) with its bias and ReLU fused; max-pooling keeps its argmax for the backward pass;
-// upsampling repeats each value 2x2 (nearest). Each backward quotes the forward it differentiates.
-// (The first slice of issue 25: the layers and their tests. The model, the app and the speed
-// work that use them come next.)
+// (gemm.h) with its bias and ReLU fused, a few pictures at a time so that the columns stay in the
+// cache; max-pooling keeps its argmax for the backward pass; upsampling repeats each value 2x2
+// (nearest). Each backward quotes the forward it differentiates.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -18,7 +17,7 @@ struct ImageShape {
 
 enum class Padding : uint8_t { same, valid };
 
-// A 3x3 (k x k) convolution with stride 1.
+// A k x k convolution with stride 1.
 struct ConvLayer {
   ImageShape in;
   int filters = 0, k = 3;
@@ -29,22 +28,41 @@ struct ConvLayer {
     return {in.h - shrink, in.w - shrink, filters};
   }
   int weights() const { return k * k * in.c * filters; } // (k, k, Cin, Cout)
+  // The input row of an output pixel's window's top-left: 'same' centres it (pad (k-1)/2).
+  int origin() const { return padding == Padding::same ? -(k - 1) / 2 : 0; }
 };
 
-// cols (B * Ho * Wo, k * k * Cin): each output pixel's receptive field, zero outside the picture.
-void im2col(const ConvLayer& L, const float* x, int batch, float* cols);
-// The adjoint of im2col: dx (B, H, W, Cin) += each column's values put back where they came from.
-void col2im_add(const ConvLayer& L, const float* dcols, int batch, float* dx);
+// The windows im2col cuts: out_h x out_w windows of k x k pixels of `in`, the window of output
+// pixel (i, j) starting at input pixel (i + origin, j + origin); zero outside the picture.
+struct Windows {
+  ImageShape in;
+  int k = 3, origin = 0, out_h = 0, out_w = 0;
+  int row() const { return k * k * in.c; } // a column's length
+};
+Windows forward_windows(const ConvLayer& L);
+// The input gradient as a convolution of dz: dx (p, q) = sum over a, b of dz (p - origin - a,
+// q - origin - b) W (a, b): windows of dz starting at -origin - (k - 1), with the kernel flipped.
+Windows backward_windows(const ConvLayer& L);
 
-// y (B, Ho, Wo, Cout) = act(conv(x, W) + b), through cols (B * Ho * Wo, k * k * Cin), a buffer
-// the caller keeps for the backward pass.
-void conv2d_forward(const ConvLayer& L, const float* W, const float* b, const float* x, int batch,
-                    float* cols, float* y);
-// Backward of conv2d_forward: dy is overwritten with dz (forward was y = relu(z): dz = dy * (y > 0)).
-// Writes dW (k, k, Cin, Cout) = cols^T dz, db = the sum of dz over every pixel of the batch, and, unless
-// dx is null, dx (B, H, W, Cin) = col2im(dz W^T), using dcols (B * Ho * Wo, k * k * Cin) as scratch.
-void conv2d_backward(const ConvLayer& L, const float* W, const float* cols, const float* y, float* dy,
-                     int batch, float* dW, float* db, float* dx, float* dcols);
+// cols (B * out_h * out_w, k * k * Cin): each output pixel's window, zero outside the picture.
+void im2col(const Windows& w, const float* x, int batch, float* cols);
+
+// Buffers a layer's passes reuse (sized on first use; no allocation once they fit).
+struct ConvScratch {
+  std::vector<std::vector<float>> cols; // one per chunk of pictures in flight
+  std::vector<float> w_flip;            // the backward's flipped kernel (k, k, Cout, Cin)
+  std::vector<float> dW_parts, db_parts; // the weight gradient per chunk, summed in chunk order
+};
+
+// y (B, Ho, Wo, Cout) = act(conv(x, W) + b).
+void conv2d_forward(const ConvLayer& L, const float* W, const float* b, const float* x, int batch, float* y,
+                    ConvScratch& scratch);
+// Backward of conv2d_forward (x and y its input and output). dy is overwritten with dz (forward
+// was y = relu(z): dz = dy * (y > 0)). Writes dW (k, k, Cin, Cout) = cols(x)^T dz, db = the sum
+// of dz over every pixel of the batch, and, unless dx is null, dx (B, H, W, Cin) = the adjoint of
+// the windows applied to dz W^T, computed as a convolution of dz (backward_windows).
+void conv2d_backward(const ConvLayer& L, const float* W, const float* x, const float* y, float* dy, int batch,
+                     float* dW, float* db, float* dx, ConvScratch& scratch);
 
 // 2x2 max-pooling, stride 2; 'same' padding: a side of 7 gives 4 (the last window is cut).
 ImageShape pool_out(ImageShape in);
@@ -54,6 +72,7 @@ void maxpool2_forward(ImageShape in, const float* x, int batch, float* y, int32_
 void maxpool2_backward(ImageShape in, const float* dy, const int32_t* argmax, int batch, float* dx);
 
 // Nearest 2x upsampling: y (B, 2H, 2W, C), y[2i + a][2j + b] = x[i][j].
+ImageShape upsample_out(ImageShape in);
 void upsample2_forward(ImageShape in, const float* x, int batch, float* y);
 // forward copied x[i][j] to four places: dx[i][j] = the sum of their dy.
 void upsample2_backward(ImageShape in, const float* dy, int batch, float* dx);

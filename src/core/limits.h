@@ -15,6 +15,7 @@ struct Limit {
 constexpr Limit kInputLimit{"input", 1, 65536, true};
 constexpr Limit kHiddenLimit{"hidden", 1, 4096, true};
 constexpr Limit kLatentLimit{"latent", 1, 1024, true};
+constexpr Limit kFiltersLimit{"filters", 1, 64, true}; // a conv layer's filter count
 constexpr Limit kBatchLimit{"batch", 1, 65536, true};
 constexpr Limit kEpochsLimit{"epochs", 1, 100000, true};
 constexpr Limit kLearningRateLimit{"lr", 1e-7, 10, false};

@@ -8,27 +8,43 @@
 // log sigma^2 (the Keras example's z_mean and z_log_var layers side by side: one product for
 // both). Its code is z = mu + sigma * eps with eps ~ N(0, I) while training (train.cpp), and mu
 // when a picture is encoded here; the decoder is the plain one's.
+//
+// The convolutional autoencoder (kind conv, the Keras blog's second model) works on 28x28x1
+// pictures in stages (conv.h): encoder Conv(f1) Pool Conv(f2) Pool Conv(f3) Pool, the code
+// 4x4xf3 (128 numbers with the blog's 16, 8, 8); decoder Conv(f3) Up Conv(f2) Up Conv(f1, 'valid':
+// 16 -> 14) Up Conv(1), the last linear (its sigmoid is the loss's, as for the dense models).
+// Every Conv is 3x3 with a ReLU and 'same' padding unless said. Its code is the last pool's
+// output, NHWC: value (i, j, c) at (i * 4 + j) * f3 + c.
 #pragma once
 #include <cstdint>
 #include <string>
 
+#include "core/conv.h"
 #include "core/tensor.h"
 
 namespace aelab {
 
 enum class Activation : uint8_t { relu = 0, sigmoid = 1, linear = 2 };
 
-// ae: the plain autoencoder (the seed's model); vae: the variational one.
-enum class ModelKind : uint8_t { ae = 0, vae = 1 };
-constexpr int kModelKinds = 2;
-const char* model_kind_name(ModelKind kind); // "ae", "vae"
+// ae: the plain autoencoder (the seed's model); vae: the variational one; conv: the
+// convolutional one.
+enum class ModelKind : uint8_t { ae = 0, vae = 1, conv = 2 };
+constexpr int kModelKinds = 3;
+const char* model_kind_name(ModelKind kind); // "ae", "vae", "conv"
+
+constexpr int kConvSide = 28; // a conv model's pictures: 28x28x1 (input_dim 784)
+constexpr int kConvCodeSide = 4;
 
 struct ModelShape {
   int input_dim = 784;
-  int hidden_dim = 128;
-  int latent_dim = 32;
+  int hidden_dim = 128; // the dense models' (a conv model keeps it, unused)
+  int latent_dim = 32;  // the code's size; a conv model's is 4 * 4 * filters[2] (conv_code_size)
   ModelKind kind = ModelKind::ae;
+  int filters[3] = {16, 8, 8}; // a conv model's encoder filter counts; the decoder mirrors them
 };
+inline int conv_code_size(const ModelShape& s) { return kConvCodeSide * kConvCodeSide * s.filters[2]; }
+// The shape with its latent size made the conv code's when it is a conv model.
+ModelShape with_code_size(ModelShape s);
 bool operator==(const ModelShape& a, const ModelShape& b);
 
 // A dense layer y = act(x W + b) with x (B, in), W (in, out) (Keras kernel layout), b (out).
@@ -42,16 +58,34 @@ struct DenseLayer {
 constexpr int kNumLayers = 4;
 constexpr int kNumEncoderLayers = 2; // layers [0, 2) encode, [2, 4) decode
 
+// A conv model's stages. A conv stage's weights (HWIO) and bias are views into params.
+enum class StageKind : uint8_t { conv, pool, upsample };
+struct ConvStage {
+  StageKind kind = StageKind::conv;
+  ConvLayer conv; // conv only
+  ImageShape in, out;
+  size_t weight_offset = 0, bias_offset = 0; // conv only
+};
+constexpr int kConvStages = 13;
+constexpr int kConvEncoderStages = 6; // stages [0, 6) encode (the code is stage 5's output)
+constexpr int kConvLayers = 7;        // the conv stages: 0, 2, 4 | 6, 8, 10, 12
+// "conv1" .. "conv7", "pool1" .. "pool3", "up1" .. "up3": the stage's name (feature maps, .npz)
+const char* conv_stage_name(int stage);
+
 struct Autoencoder {
   ModelShape shape;
-  DenseLayer layers[kNumLayers];
-  Vector params; // W1, b1, W2, b2, W3, b3, W4, b4, in that order
+  DenseLayer layers[kNumLayers]; // the dense models'
+  ConvStage stages[kConvStages]; // a conv model's
+  // dense: W1, b1, W2, b2, W3, b3, W4, b4, in that order; conv: each conv stage's W then b
+  Vector params;
 
   float* weight(int l) { return params.data() + layers[l].weight_offset; }
   const float* weight(int l) const { return params.data() + layers[l].weight_offset; }
   float* bias(int l) { return params.data() + layers[l].bias_offset; }
   const float* bias(int l) const { return params.data() + layers[l].bias_offset; }
 };
+
+inline bool is_conv(const ModelShape& s) { return s.kind == ModelKind::conv; }
 
 // "" if the shape is one we can build, else a message naming the bad value.
 std::string check_model_shape(const ModelShape& shape);

@@ -33,6 +33,13 @@ void trainer_init(Trainer& t, const Autoencoder& model, const TrainConfig& confi
   t.grads = xt::zeros<float>({model.params.size()});
   const size_t B = size_t(config.batch_size);
   t.input = xt::zeros<float>({B, size_t(model.shape.input_dim)});
+  t.conv = ConvPass{};
+  if (is_conv(model.shape)) { // sized now: a step allocates nothing
+    Matrix x = xt::zeros<float>({B, size_t(model.shape.input_dim)});
+    conv_forward(model, x.data(), int(B), 0, kConvStages, t.conv);
+    conv_backward(model, x.data(), int(B), t.conv, t.grads.data());
+    t.grads.fill(0.0f);
+  }
   for (int l = 0; l < kNumLayers; l++) {
     t.act[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
     t.dact[l] = xt::zeros<float>({B, size_t(model.layers[l].out)});
@@ -69,6 +76,27 @@ namespace {
 // Below this fraction of nonzero pixels the first layer uses the sparse products (MNIST: 0.19;
 // they win up to ~0.4 and lose nothing in accuracy: the sums are the same).
 constexpr double kSparseInputDensity = 0.35;
+
+// A conv model's forward, loss and backward on t.input's first n pictures.
+float conv_gradients(Trainer& t, const Autoencoder& m, int n) {
+  conv_forward(m, t.input.data(), n, 0, kConvStages, t.conv);
+  const int last = kConvStages - 1, pixels = m.shape.input_dim;
+  double loss = loss_and_grad_bytes(t.config.loss, t.conv.act[last].data(), t.input_rows.data(), n, pixels,
+                                    t.conv.dact[last].data());
+  LossTerms terms;
+  terms.recon = loss;
+  if (t.config.sparsity > 0) { // the code is a ReLU's max: its L1 norm is its sum
+    const float* code = t.conv.act[kConvEncoderStages - 1].data();
+    double l1 = 0;
+    for (size_t i = 0, size = size_t(n) * size_t(m.shape.latent_dim); i < size; i++) l1 += double(code[i]);
+    terms.code_l1 = l1 / n;
+    loss += double(t.config.sparsity) * terms.code_l1;
+  }
+  t.batch_terms = terms;
+  conv_backward(m, t.input.data(), n, t.conv, t.grads.data(), t.config.sparsity);
+  return float(loss);
+}
+
 } // namespace
 
 float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, const int* indices, int n) {
@@ -87,7 +115,8 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
   // the bf16 GEMM, which beats the sparse fp32 products there (an MNIST epoch at 1 thread: 0.30
   // against 0.37 s with the sparse rows; issue 13's note).
   LayerInput input{t.input.data()};
-  if (t.config.precision == Precision::fp32) {
+  const bool conv = is_conv(m.shape); // its first layer reads the dense pixels
+  if (t.config.precision == Precision::fp32 && !conv) {
     sparse_rows_from_pixels(in_rows, n, pixels, &t.input_sparse);
     if (double(t.input_sparse.nonzeros()) < kSparseInputDensity * n * pixels) input.sparse = &t.input_sparse;
   }
@@ -101,6 +130,8 @@ float compute_gradients(Trainer& t, const Autoencoder& m, const Dataset& data, c
       images_to_float(data, indices + r0, int(r1 - r0), t.input.data() + r0 * size_t(pixels));
     });
   }
+
+  if (conv) return conv_gradients(t, m, n);
 
   // forward: act[l] = relu(act[l-1] W + b); act[3] holds the output logits. A VAE's act[1] is
   // [mu | log sigma^2] and the decoder reads z = mu + sigma * eps instead.
@@ -281,12 +312,16 @@ void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, 
   for (int l = 0; l < kNumLayers; l++) act[l] = Matrix({size_t(kChunk), size_t(m.layers[l].out)});
   Matrix mu({vae ? size_t(kChunk) : 0, size_t(L)});
   std::vector<float> kls(size_t(kChunk), 0.0f);
+  const bool conv = is_conv(m.shape);
+  ConvPass pass;
   for (int start = 0; start < n; start += kChunk) {
     const int b = std::min(kChunk, n - start);
     images_to_float(data, first + start, b, x.data());
     if (targets) images_to_float(*targets, first + start, b, y.data());
     const float* target = targets ? y.data() : x.data();
-    for (int l = 0; l < kNumLayers; l++) {
+    if (conv) conv_forward(m, x.data(), b, 0, kConvStages, pass);
+    const float* logits = conv ? pass.act[kConvStages - 1].data() : act[3].data();
+    for (int l = 0; l < kNumLayers && !conv; l++) {
       LayerInput in{l == 0 ? x.data() : act[l - 1].data()};
       if (l == 2 && vae) { // decode mu: the first L of each row of [mu | log sigma^2]
         for (int i = 0; i < b; i++)
@@ -298,7 +333,7 @@ void sample_losses(const Autoencoder& m, const Dataset& data, int first, int n, 
     }
     for (int i = 0; i < b; i++) {
       const size_t off = size_t(i) * size_t(d);
-      const double sum = loss_sum(loss, act[3].data() + off, target + off, size_t(d));
+      const double sum = loss_sum(loss, logits + off, target + off, size_t(d));
       const float r = float(vae ? sum : sum / d), k = vae ? kls[size_t(i)] : 0.0f;
       out[start + i] = r + k;
       if (recon) recon[start + i] = r;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conv_model.h"
 #include "core/dataset.h"
 #include "core/gemm.h"
 #include "core/loss.h"
@@ -65,6 +66,7 @@ struct Trainer {
   // a VAE: act[1] is [mu | log sigma^2] (batch, 2 latent); the code z, its eps and dz (batch, latent)
   Matrix z, eps, dz;
   uint64_t eps_state = 0; // draws each batch's eps
+  ConvPass conv;          // a conv model's activations and their gradients (act, dact unused)
   LossTerms batch_terms;  // the last batch's loss in parts
   LossTerms epoch_terms;  // sums of batch_terms * batch samples this epoch
   // the epoch in progress

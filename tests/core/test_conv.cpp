@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "core/conv.h"
+#include "core/model.h"
+#include "core/threads.h"
+#include "core/train.h"
 #include "test_util.h"
 
 using namespace aelab;
@@ -58,16 +61,17 @@ void check_conv(Padding padding, bool relu) {
   std::vector<double> x = doubles(random_values(size_t(batch) * L.in.size(), 1));
   std::vector<double> W = doubles(random_values(size_t(L.weights()), 2, -0.5f, 0.5f));
   std::vector<double> b = doubles(random_values(size_t(L.filters), 3, -0.2f, 0.2f));
-  std::vector<float> cols(size_t(batch) * o.h * o.w * L.k * L.k * L.in.c), y(size_t(batch) * o.size());
-  conv2d_forward(L, floats(W).data(), floats(b).data(), floats(x).data(), batch, cols.data(), y.data());
+  std::vector<float> y(size_t(batch) * o.size());
+  ConvScratch scratch;
+  conv2d_forward(L, floats(W).data(), floats(b).data(), floats(x).data(), batch, y.data(), scratch);
   const std::vector<double> want = ref_conv(L, x, W, b, batch);
   for (size_t i = 0; i < y.size(); i++) ASSERT_NEAR(y[i], want[i], 1e-5) << "y[" << i << "]";
 
   // loss = sum(y * g): dy = g
   const std::vector<float> g = random_values(y.size(), 4);
-  std::vector<float> dy = g, dW(W.size()), db(b.size()), dx(x.size()), dcols(cols.size());
-  conv2d_backward(L, floats(W).data(), cols.data(), y.data(), dy.data(), batch, dW.data(), db.data(),
-                  dx.data(), dcols.data());
+  std::vector<float> dy = g, dW(W.size()), db(b.size()), dx(x.size());
+  conv2d_backward(L, floats(W).data(), floats(x).data(), y.data(), dy.data(), batch, dW.data(), db.data(),
+                  dx.data(), scratch);
   auto loss = [&] { return dot(ref_conv(L, x, W, b, batch), g); };
   for (size_t i = 0; i < W.size(); i++) EXPECT_NEAR(dW[i], derivative(W, i, loss), 1e-3) << "dW[" << i << "]";
   for (size_t i = 0; i < b.size(); i++) EXPECT_NEAR(db[i], derivative(b, i, loss), 1e-3) << "db[" << i << "]";
@@ -154,4 +158,167 @@ TEST(ConvShapes, TheKerasBlogsLayersChain28x28To4x4x8AndBack) {
   EXPECT_EQ(s.h, 28);
   EXPECT_EQ(s.w, 28);
   EXPECT_EQ(s.c, 1);
+}
+
+// --- the convolutional autoencoder (model.h's kind conv) -------------------------------------
+
+namespace {
+
+std::vector<double> ref_pool(ImageShape in, const std::vector<double>& x, int batch) {
+  const ImageShape o = pool_out(in);
+  std::vector<double> y(size_t(batch) * o.size());
+  for (int n = 0; n < batch; n++)
+    for (int i = 0; i < o.h; i++)
+      for (int j = 0; j < o.w; j++)
+        for (int c = 0; c < in.c; c++) {
+          double v = -1e300;
+          for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+              if (2 * i + a < in.h && 2 * j + b < in.w)
+                v = std::max(v, x[((size_t(n) * in.h + 2 * i + a) * in.w + 2 * j + b) * in.c + c]);
+          y[((size_t(n) * o.h + i) * o.w + j) * in.c + c] = v;
+        }
+  return y;
+}
+
+std::vector<double> ref_up(ImageShape in, const std::vector<double>& x, int batch) {
+  std::vector<double> y(size_t(batch) * in.size() * 4);
+  for (int n = 0; n < batch; n++)
+    for (int i = 0; i < 2 * in.h; i++)
+      for (int j = 0; j < 2 * in.w; j++)
+        for (int c = 0; c < in.c; c++)
+          y[((size_t(n) * 2 * in.h + i) * 2 * in.w + j) * in.c + c] =
+              x[((size_t(n) * in.h + i / 2) * in.w + j / 2) * in.c + c];
+  return y;
+}
+
+// The logits of the whole model in double, stage by stage with plain loops.
+std::vector<double> ref_conv_model(const Autoencoder& m, const std::vector<double>& p, std::vector<double> a,
+                                   int batch) {
+  for (const ConvStage& st : m.stages) {
+    if (st.kind == StageKind::conv) {
+      const ConvLayer& L = st.conv;
+      std::vector<double> W(p.begin() + long(st.weight_offset), p.begin() + long(st.weight_offset + L.weights()));
+      std::vector<double> b(p.begin() + long(st.bias_offset), p.begin() + long(st.bias_offset + L.filters));
+      a = ref_conv(L, a, W, b, batch);
+    } else {
+      a = st.kind == StageKind::pool ? ref_pool(st.in, a, batch) : ref_up(st.in, a, batch);
+    }
+  }
+  return a;
+}
+
+// The mean BCE of sigmoid(logits) against x (Keras: p clipped to [1e-7, 1 - 1e-7]).
+double ref_bce(const std::vector<double>& z, const std::vector<double>& y) {
+  double s = 0;
+  for (size_t i = 0; i < z.size(); i++) {
+    const double q = std::min(std::max(1.0 / (1.0 + std::exp(-z[i])), 1e-7), 1.0 - 1e-7);
+    s += -(y[i] * std::log(q) + (1.0 - y[i]) * std::log(1.0 - q));
+  }
+  return s / double(z.size());
+}
+
+ModelShape small_conv_shape() {
+  ModelShape s;
+  s.kind = ModelKind::conv;
+  s.filters[0] = 3, s.filters[1] = 2, s.filters[2] = 2;
+  return with_code_size(s);
+}
+
+// count random 28x28 pictures, a third of their pixels 0 (as in MNIST, there are many)
+Dataset random_pictures(int count, uint64_t seed) {
+  Dataset d;
+  d.count = count, d.rows = 28, d.cols = 28;
+  Rng rng(seed);
+  for (int i = 0; i < count * 784; i++) d.images.push_back(rng.below(3) == 0 ? 0 : uint8_t(rng.below(256)));
+  d.labels.assign(size_t(count), 0);
+  return d;
+}
+
+} // namespace
+
+TEST(ConvModel, StagesAreTheKerasBlogsWithItsParameterCount) {
+  ModelShape s;
+  s.kind = ModelKind::conv;
+  s = with_code_size(s);
+  EXPECT_EQ(s.latent_dim, 128);
+  EXPECT_EQ(check_model_shape(s), "");
+  const Autoencoder m = make_autoencoder(s);
+  // Keras' summary of the blog's model: 160 + 1160 + 584 (encoder) + 584 + 584 + 1168 + 145
+  EXPECT_EQ(m.params.size(), 4385u);
+  EXPECT_EQ(parameter_count(s), 4385u);
+  EXPECT_EQ(m.stages[5].out.size(), 128);
+  EXPECT_EQ(m.stages[10].out.h, 14); // 'valid'
+  EXPECT_EQ(m.stages[kConvStages - 1].out.size(), 784);
+  s.latent_dim = 32;
+  EXPECT_EQ(check_model_shape(s), "latent 32: a convolutional model's code is 4x4x8 = 128");
+  s = with_code_size(s);
+  s.filters[1] = 0;
+  EXPECT_EQ(check_model_shape(s), "filters = 0: expected an integer from 1 to 64");
+}
+
+TEST(ConvModel, WholeLossGradients_MatchFiniteDifferences) {
+  Autoencoder m = make_autoencoder(small_conv_shape());
+  init_glorot_uniform(m, 5);
+  for (const ConvStage& st : m.stages) // nonzero biases, so that their gradients are exercised too
+    if (st.kind == StageKind::conv)
+      for (int f = 0; f < st.conv.filters; f++) m.params[st.bias_offset + size_t(f)] = 0.05f * float(f % 3) - 0.04f;
+  const Dataset data = random_pictures(2, 9);
+  const int idx[2] = {0, 1};
+  TrainConfig config;
+  config.batch_size = 2;
+  Trainer t;
+  trainer_init(t, m, config);
+  const float loss = compute_gradients(t, m, data, idx, 2);
+
+  std::vector<double> x(size_t(2) * 784);
+  for (size_t i = 0; i < x.size(); i++) x[i] = data.images[i] / 255.0;
+  std::vector<double> p(m.params.begin(), m.params.end());
+  auto f = [&] { return ref_bce(ref_conv_model(m, p, x, 2), x); };
+  EXPECT_NEAR(loss, f(), 1e-6);
+  for (size_t i = 0; i < p.size(); i++)
+    EXPECT_NEAR(t.grads[i], numeric_derivative(p, i, 1e-5, f), 2e-6 + 2e-3 * std::fabs(t.grads[i]))
+        << "parameter " << i;
+}
+
+TEST(ConvModel, TrainingIsTheSameAtOneAndTwoThreads_AndInferenceIsTheTrainersForward) {
+  const ModelShape shape = with_code_size(ModelShape{784, 128, 0, ModelKind::conv, {4, 3, 2}});
+  const Dataset data = random_pictures(40, 3);
+  TrainConfig config;
+  config.batch_size = 16;
+  std::vector<float> params[2];
+  for (int threads : {1, 2}) {
+    set_thread_count(threads);
+    Autoencoder m = make_autoencoder(shape);
+    init_glorot_uniform(m, 1);
+    Trainer t;
+    trainer_init(t, m, config);
+    begin_epoch(t, data.count);
+    float loss = 0;
+    while (train_next_batch(t, m, data, &loss)) {
+    }
+    params[threads - 1].assign(m.params.begin(), m.params.end());
+    // reconstruct() runs the same stages as the trainer: its loss is sample_losses'
+    Matrix x({4, 784});
+    images_to_float(data, 0, 4, x.data());
+    const Matrix out = reconstruct(m, x);
+    std::vector<float> per(4);
+    sample_losses(m, data, 0, 4, LossKind::bce, per.data());
+    for (int i = 0; i < 4; i++) {
+      double s = 0;
+      for (int j = 0; j < 784; j++) {
+        const double q = std::min(std::max(double(out(i, j)), 1e-7), 1.0 - 1e-7), y = x(i, j);
+        s += -(y * std::log(q) + (1 - y) * std::log(1 - q));
+      }
+      EXPECT_NEAR(per[size_t(i)], s / 784, 1e-4) << "picture " << i;
+    }
+    // decode(encode(x)) is reconstruct(x); the code is 4x4x2
+    const Matrix code = encode(m, x);
+    EXPECT_EQ(code.shape(1), 32u);
+    const Matrix again = decode(m, code);
+    for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(again.data()[i], out.data()[i]);
+  }
+  set_thread_count(1);
+  ASSERT_EQ(params[0].size(), params[1].size());
+  for (size_t i = 0; i < params[0].size(); i++) ASSERT_EQ(params[0][i], params[1][i]) << "parameter " << i;
 }
