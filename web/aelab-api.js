@@ -222,7 +222,7 @@
       if (error) throw new Error(`aelab.scrub: ${error}`);
     },
     // Shows a view: 'map', 'grid', 'interpolate', 'traverse', 'weights', 'gallery', 'anomaly',
-    // 'generate' or 'compare'.
+    // 'generate', 'compare' or 'features'.
     view(name) {
       need();
       const error = Module.ccall('aelab_view', 'string', ['string'], [String(name)]);

@@ -41,6 +41,7 @@ void state_model_and_data(JsonWriter& j, const App& app) {
       .number("hidden", shape.hidden_dim);
   j.number("latent", shape.latent_dim).number("epochsBefore", lab.latest.epochs_before);
   j.string("kind", model_kind_name(shape.kind));
+  if (is_conv(shape)) j.string("filters", filters_text(shape));
   j.null_or("codeMean", code_mean(app) >= 0, code_mean(app)).end();
   j.boolean("modelShipped", !lab.shipped_model.empty() && lab.model_name == "shipped model");
   j.string("notice", lab.model_notice);

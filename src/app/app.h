@@ -119,12 +119,27 @@ struct LatentView {
   float scale = 1;       // the bars' full scale, growing at once and shrinking slowly
   bool dragging = false; // a bar is being dragged (the scale holds still)
   Rect bars_rect;        // where the bars were drawn last frame (window coordinates)
+  // a conv code's cell being dragged: its index, its value and the pointer's y when pressed
+  int drag_cell = -1;
+  float drag_from = 0, drag_y = 0;
 };
 
 // The views of the big area, one tab each (window.aelab.view(name) names them).
-enum class View : uint8_t { map, grid, interpolate, traverse, weights, gallery, anomaly, generate, compare };
-constexpr int kViewCount = 9;
-// "map", "grid", "interpolate", "traverse", "weights", "gallery", "anomaly", "generate", "compare"
+enum class View : uint8_t {
+  map,
+  grid,
+  interpolate,
+  traverse,
+  weights,
+  gallery,
+  anomaly,
+  generate,
+  compare,
+  features
+};
+constexpr int kViewCount = 10;
+// "map", "grid", "interpolate", "traverse", "weights", "gallery", "anomaly", "generate", "compare",
+// "features"
 const char* view_name(View view);
 bool view_from_name(const std::string& name, View* out);
 

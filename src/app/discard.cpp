@@ -34,8 +34,8 @@ void describe(const App& app, const PendingDiscard& p, std::string* what, std::s
     *what = text, *button = std::string("Switch to ") + dataset_title(p.dataset);
     return;
   case Discard::shape:
-    std::snprintf(text, sizeof text, "784-%d-%d-%d-784 with random weights (seed %d) replaces it.",
-                  p.shape.hidden_dim, p.shape.latent_dim, p.shape.hidden_dim, int(lab_config(lab).seed));
+    std::snprintf(text, sizeof text, "%s with random weights (seed %d) replaces it.",
+                  model_shape_text(p.shape).c_str(), int(lab_config(lab).seed));
     *what = text, *button = "Build it";
     return;
   case Discard::lesson:

@@ -128,6 +128,16 @@ bool classes_widget(App& app, const Setting& row, Settings* next) {
   return changed;
 }
 
+// Three counts in one field: "16,8,8".
+bool filters_widget(App& app, const Setting& row, Settings* next) {
+  ModelShape shape = next->shape;
+  parse_filters(row.text(*next), &shape);
+  int f[3] = {shape.filters[0], shape.filters[1], shape.filters[2]};
+  if (!ImGui::InputInt3("##value", f)) return false;
+  return put_text(app, row, std::to_string(f[0]) + "," + std::to_string(f[1]) + "," + std::to_string(f[2]),
+                  next);
+}
+
 // The row's widget after its label; true when it changed `next`.
 bool setting_widget(App& app, const Setting& row, Settings* next, TwoColumns& cols, bool narrow) {
   cols.field(narrow && row.ui.short_label ? row.ui.short_label : row.label);
@@ -151,6 +161,9 @@ bool setting_widget(App& app, const Setting& row, Settings* next, TwoColumns& co
     break;
   case Widget::noise:
     changed = noise_widget(app, row, next, cols);
+    break;
+  case Widget::filters:
+    changed = filters_widget(app, row, next);
     break;
   case Widget::none:
     break;

@@ -93,8 +93,88 @@ void draw_bars(const App& app, ImVec2 pos, ImVec2 size, float top, bool nothing)
   }
 }
 
+// Where a conv code's f3 maps of 4x4 cells go in w x h: the columns that make the cells largest.
+struct MapGrid {
+  int columns = 1;
+  float side = 0, gap = 6; // a map's side
+  ImVec2 corner(ImVec2 pos, int map) const {
+    return ImVec2(pos.x + float(map % columns) * (side + gap), pos.y + float(map / columns) * (side + gap));
+  }
+};
+MapGrid map_grid(int maps, float w, float h) {
+  MapGrid best;
+  for (int c = 1; c <= maps; c++) {
+    const int rows = (maps + c - 1) / c;
+    const float side =
+        std::min((w - best.gap * float(c - 1)) / float(c), (h - best.gap * float(rows - 1)) / float(rows));
+    if (side > best.side) best.columns = c, best.side = side;
+  }
+  best.side = std::floor(std::max(8.0f, best.side));
+  return best;
+}
+
+// A conv model's code, 4x4 x f3 (NHWC: value (i, j, c) at (i * 4 + j) * f3 + c), as f3 small maps
+// of 4x4 cells, brighter for larger values (edited cells orange). Dragging a cell up or down
+// edits it, from 0 (the code comes out of a ReLU) to the top of the scale.
+void code_maps(App& app, float w, float h) {
+  Lab& lab = app.lab;
+  const Input& in = lab.input;
+  const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
+  const int maps = lab.model->shape.filters[2], side4 = kConvCodeSide;
+  const float top = bars_scale(app, shown);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  app.latent.bars_rect = {pos.x, pos.y, w, h};
+  ImGui::InvisibleButton("##bars", ImVec2(w, h));
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  const MapGrid grid = map_grid(maps, w, h);
+  const float cell = grid.side / float(side4);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  int under = -1; // the code index under the pointer
+  for (int m = 0; m < maps && under < 0; m++) {
+    const ImVec2 c = grid.corner(pos, m);
+    const int j = int(std::floor((mouse.x - c.x) / cell)), i = int(std::floor((mouse.y - c.y) / cell));
+    if (i >= 0 && i < side4 && j >= 0 && j < side4) under = (i * side4 + j) * maps + m;
+  }
+  if (ImGui::IsItemActivated() && under >= 0 && size_t(under) < shown.size())
+    app.latent.drag_cell = under, app.latent.drag_from = shown[size_t(under)], app.latent.drag_y = mouse.y;
+  if (!active) app.latent.drag_cell = -1;
+  app.latent.dragging = active && app.latent.drag_cell >= 0;
+  if (app.latent.dragging) // a map's height of drag is the whole scale
+    lab_edit_code(lab, app.latent.drag_cell,
+                  std::min(top, std::max(0.0f, app.latent.drag_from +
+                                                   (app.latent.drag_y - mouse.y) / grid.side * top)));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), IM_COL32(20, 22, 28, 255));
+  const bool nothing = in.empty && !in.code_edited;
+  for (int m = 0; m < maps; m++) {
+    const ImVec2 c = grid.corner(pos, m);
+    for (int i = 0; i < side4; i++)
+      for (int j = 0; j < side4; j++) {
+        const size_t k = size_t((i * side4 + j) * maps + m);
+        if (k >= shown.size()) continue;
+        const float t = nothing ? 0.0f : std::min(1.0f, shown[k] / top);
+        const bool edited = in.code_edited && in.edited_code[k] != in.code[k];
+        const ImVec2 a(c.x + float(j) * cell, c.y + float(i) * cell), b(a.x + cell - 1, a.y + cell - 1);
+        dl->AddRectFilled(a, b,
+                          edited ? IM_COL32(int(60 + 180 * t), int(40 + 110 * t), 30, 255)
+                                 : IM_COL32(int(30 + 70 * t), int(34 + 150 * t), int(44 + 200 * t), 255));
+        if (int(k) == under && (hovered || active)) dl->AddRect(a, b, IM_COL32(255, 200, 80, 255));
+      }
+    char label[8];
+    std::snprintf(label, sizeof label, "%d", m + 1);
+    dl->AddText(ImVec2(c.x + 2, c.y + 1), IM_COL32(230, 230, 235, 160), label);
+  }
+  if ((hovered || active) && under >= 0 && !nothing && size_t(under) < shown.size()) {
+    const int m = under % maps, ij = under / maps;
+    ImGui::SetTooltip("map %d, row %d, column %d: z[%d] = %.3f. Drag up or down to change it.", m + 1,
+                      ij / side4 + 1, ij % side4 + 1, under, shown[size_t(under)]);
+  }
+}
+
 // The bars, w x h at the cursor: a press chooses the Traverse tab's unit, a drag edits the value.
+// A conv model's code: its maps.
 void code_bars(App& app, float w, float h) {
+  if (is_conv(app.lab.model->shape)) return code_maps(app, w, h);
   Lab& lab = app.lab;
   const Input& in = lab.input;
   const std::vector<float>& shown = in.code_edited ? in.edited_code : in.code;
@@ -150,7 +230,11 @@ void latent_panel(App& app, const Rect& r) {
   const Input& in = lab.input;
   const std::vector<bool> dead = dead_units(app);
   const int dead_count = int(std::count(dead.begin(), dead.end(), true));
-  if (lab.model->shape.kind == ModelKind::vae)
+  if (is_conv(lab.model->shape))
+    ImGui::TextWrapped("z: the convolutional encoder keeps the 784 pixels as %d maps of 4x4 numbers (%d in "
+                       "all). Drag a cell up or down to change it and see what the decoder makes of it.",
+                       lab.model->shape.filters[2], int(in.code.size()));
+  else if (lab.model->shape.kind == ModelKind::vae)
     ImGui::TextWrapped("mu: the VAE's encoder gives each of the %d numbers a mean (the bar) and a spread "
                        "sigma (the whisker); training decodes a z drawn from there. Drag a bar to set z.",
                        int(in.code.size()));

@@ -126,9 +126,7 @@ void read_setting(LessonRead& r, const Setting& row, const std::string& value) {
     r.settings.push_back({&row, value});
   else if (row.kind == SettingKind::choice && choice_index(row, value) < 0)
     r.notice(row.key, value, choices_text(row, row.link_choices));
-  else if (row.kind == SettingKind::choice)
-    setting_set_number(row, choice_index(row, value), &next), r.shape = next.shape, r.shape_given = true;
-  else if (!(error = setting_set_number(row, number, &next)).empty())
+  else if (!(error = setting_set_text(row, value, &next)).empty())
     r.result.notices.push_back("lesson link: " + error);
   else
     r.shape = next.shape, r.shape_given = true;
@@ -169,7 +167,8 @@ void read_pair(LessonRead& r, const std::string& key, const std::string& value) 
     if (view_from_name(value, &view))
       r.view = value;
     else
-      r.notice(key, value, "map, grid, interpolate, traverse, weights, gallery or anomaly");
+      r.notice(key, value,
+               "map, grid, interpolate, traverse, weights, gallery, anomaly, generate, compare or features");
   } else if (key == "panels") {
     read_panels(r, key, value);
   } else if (key == "tab") {
@@ -215,8 +214,7 @@ void apply_model(App& app, LessonRead& r) {
   } else if (r.model == "random" || (r.shape_given && !(r.shape == lab.model->shape))) {
     if (r.model == "shipped") {
       const ModelShape& m = lab.model->shape;
-      r.result.notices.push_back("lesson link: model=shipped: the shipped model is 784-" +
-                                 std::to_string(m.hidden_dim) + "-" + std::to_string(m.latent_dim) +
+      r.result.notices.push_back("lesson link: model=shipped: the shipped model is " + model_shape_text(m) +
                                  ", so this lab starts from random weights");
     }
     error = app_reset(app, r.shape);
@@ -345,6 +343,7 @@ std::string app_lesson_link(const App& app) {
   std::string out;
   for (const Setting& row : kSettings) {
     if (row.in_link == InLink::never) continue;
+    if (row.part == SettingPart::shape && row.offered && !row.offered(settings)) continue; // not this kind's
     std::string text = setting_text(row, settings);
     if (row.in_link == InLink::unless_default && text == setting_text(row, defaults)) continue;
     if (row.kind == SettingKind::choice && row.get(settings) >= row.link_choices)

@@ -94,14 +94,21 @@ void model_panel(App& app, const Rect& r) {
              "or .npz file, replaces it. Data: what the network learns from (MNIST's digits, "
              "Fashion-MNIST's clothes, or IDX files of your own), and whether it is loaded.");
   const ModelShape& s = lab.model->shape;
-  ImGui::TextWrapped("784-%d-%d-%d-784%s, %zu parameters", s.hidden_dim, s.latent_dim, s.hidden_dim,
-                     s.kind == ModelKind::vae ? " VAE" : "", parameter_count(s));
-  tip("The units of each layer: 784 pixels in, %d hidden, a code of %d numbers, %d hidden,\n"
-      "784 pixels out. Parameters: the weights and biases training adjusts.%s",
-      s.hidden_dim, s.latent_dim, s.hidden_dim,
-      s.kind == ModelKind::vae ? "\nA VAE's encoder gives each code number a mean mu and a log sigma^2 (two\n"
-                                 "outputs per number); it decodes z = mu + sigma * eps."
-                               : "");
+  ImGui::TextWrapped("%s, %zu parameters", model_shape_text(s).c_str(), parameter_count(s));
+  if (is_conv(s))
+    tip("A convolutional autoencoder: 3x3 filters slide over the picture. Encoder: %d, %d and\n"
+        "%d filters, each followed by 2x2 max-pooling (28 -> 14 -> 7 -> 4); the code is 4x4x%d\n"
+        "= %d numbers; the decoder mirrors it with 2x upsampling. The Feature maps view shows\n"
+        "every layer's output for your input. Parameters: the filters' weights and biases.",
+        s.filters[0], s.filters[1], s.filters[2], s.filters[2], s.latent_dim);
+  else
+    tip("The units of each layer: 784 pixels in, %d hidden, a code of %d numbers, %d hidden,\n"
+        "784 pixels out. Parameters: the weights and biases training adjusts.%s",
+        s.hidden_dim, s.latent_dim, s.hidden_dim,
+        s.kind == ModelKind::vae
+            ? "\nA VAE's encoder gives each code number a mean mu and a log sigma^2 (two\n"
+              "outputs per number); it decodes z = mu + sigma * eps."
+            : "");
   if (lab.latest.epochs_before > 0)
     ImGui::TextWrapped("%s: %u epochs before this run, %d in it", lab.model_name.c_str(),
                        lab.latest.epochs_before, lab_epoch(lab));

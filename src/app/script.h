@@ -25,7 +25,8 @@
 //                          test set is loaded
 //   check auc MIN          score both data sets now; fail unless the Anomaly view's AUC (the other
 //                          data set against the test set) is at least MIN; prints it
-//   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery, anomaly
+//   view NAME              show a view's tab: map, grid, interpolate, traverse, weights, gallery, anomaly,
+//                          generate, compare or features
 //   scrub N                show timeline snapshot N (0 = the first); "scrub now": the live model
 //   save-view              what the view's Save PNG does: aelab-<view>.png in the working folder
 //   save-projector         what the map's Projector button does: aelab-projector.zip there

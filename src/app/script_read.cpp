@@ -99,7 +99,9 @@ std::string parse_command(const std::vector<std::string>& w, ScriptCommand* c) {
   if (name == "scrub" && args == 1 && w[1] == "now") return c->count = -1, ""; // the live model
   if (name == "scrub") return count_arg(0, 1000000, "the timeline snapshot (or now)");
   if (name == "view") {
-    if (args != 1) return "view: expected map, grid, interpolate, traverse, weights, gallery or anomaly";
+    if (args != 1)
+      return "view: expected map, grid, interpolate, traverse, weights, gallery, anomaly, generate, compare "
+             "or features";
     c->what = w[1]; // the app checks the name
     return "";
   }

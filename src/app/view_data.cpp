@@ -15,7 +15,7 @@ namespace aelab {
 namespace {
 
 const char* const kViewNames[kViewCount] = {"map",     "grid",    "interpolate", "traverse", "weights",
-                                            "gallery", "anomaly", "generate",    "compare"};
+                                            "gallery", "anomaly", "generate",    "compare",  "features"};
 
 void write_images(JsonWriter& j, const char* key, const Matrix& images) {
   std::string out = "[";
@@ -135,6 +135,7 @@ bool stale(App& app, Figure* f, uint64_t key, uint64_t shape) {
   const ModelShape& m = app.lab.model->shape;
   shape = mix(mix(mix(mix(shape, uint64_t(m.input_dim)), uint64_t(m.hidden_dim)), uint64_t(m.latent_dim)),
               uint64_t(m.kind));
+  for (int f : m.filters) shape = mix(shape, uint64_t(f));
   if (f->key == key && f->shape == shape) return false;
   const double now = now_ms();
   if (f->shape == shape && lab_training(app.lab) && now - f->ms < kRefreshWhileTrainingMs) {

@@ -30,5 +30,6 @@ void weights_view(App& app);
 void anomaly_view(App& app);
 void generate_view(App& app);
 void compare_view(App& app);
+void features_view(App& app);
 
 } // namespace aelab

@@ -10,31 +10,33 @@
 namespace aelab {
 namespace {
 
-const char* const kViewTitles[kViewCount] = {"Latent map", "Decoded plane", "Interpolate",
-                                             "Traverse",   "First layer",   "Gallery",
-                                             "Anomaly",    "Generate",      "AE vs VAE"};
+const char* const kViewTitles[kViewCount] = {"Latent map",  "Decoded plane", "Interpolate", "Traverse",
+                                             "First layer", "Gallery",       "Anomaly",     "Generate",
+                                             "AE vs VAE",   "Feature maps"};
 
 // The tabs' contents, in View's order.
-void (*const kViewDraw[kViewCount])(App&) = {map_view,      grid_view,     interpolate_view,
-                                             traverse_view, weights_view,  gallery_view,
-                                             anomaly_view,  generate_view, compare_view};
+void (*const kViewDraw[kViewCount])(App&) = {map_view,     grid_view,    interpolate_view, traverse_view,
+                                             weights_view, gallery_view, anomaly_view,     generate_view,
+                                             compare_view, features_view};
 
 } // namespace
 
 void views_panel(App& app, const Rect& r) {
   ViewsState& v = app.views;
   begin_panel("Look inside###views", r);
-  panel_help(app, "views",
-             "Pictures of what the network has learned, each in a tab. Latent map: every test digit's code "
-             "as a dot, so digits the network finds alike sit together. Decoded plane: what the decoder "
-             "draws at each point of that map. Interpolate and Traverse walk through the code space; First "
-             "layer shows what each of the first 128 units looks for; Gallery shows test digits and their "
-             "reconstructions. Generate decodes random codes into new pictures, and AE vs VAE sets a plain "
-             "autoencoder's map beside a variational one's. They all follow training, and the timeline.");
+  panel_help(
+      app, "views",
+      "Pictures of what the network has learned, each in a tab. Latent map: every test digit's code "
+      "as a dot, so digits the network finds alike sit together. Decoded plane: what the decoder "
+      "draws at each point of that map. Interpolate and Traverse walk through the code space; First "
+      "layer shows what each of the first 128 units looks for; Gallery shows test digits and their "
+      "reconstructions. Generate decodes random codes into new pictures, and AE vs VAE sets a plain "
+      "autoencoder's map beside a variational one's. Feature maps shows a convolutional model's every layer "
+      "for your input. They all follow training, and the timeline.");
   // short titles where the full ones would not fit; arrows rather than cut titles where even
   // those do not
   const char* const short_titles[kViewCount] = {"Map",     "Plane",   "Interp.",  "Traverse", "Layer 1",
-                                                "Gallery", "Anomaly", "Generate", "AE/VAE"};
+                                                "Gallery", "Anomaly", "Generate", "AE/VAE",   "Features"};
   const bool narrow = r.w < 720;
   if (r.w < 500) { // a phone: every view's button, wrapped over two rows (a tab bar would scroll)
     for (int i = 0; i < kViewCount; i++) {

@@ -206,8 +206,7 @@ int cmd_import(int argc, char** argv) {
   if (std::string e = import_npz(bytes.data(), bytes.size(), in, &file); !e.empty()) return data_error(e);
   if (std::string e = save_model(out, file); !e.empty()) return data_error(e);
   const ModelShape& s = file.model.shape;
-  std::printf("wrote %s: %d-%d-%d-%d-%d%s from %s\n", out.c_str(), s.input_dim, s.hidden_dim, s.latent_dim,
-              s.hidden_dim, s.input_dim, s.kind == ModelKind::vae ? " VAE" : "", in.c_str());
+  std::printf("wrote %s: %s from %s\n", out.c_str(), model_shape_text(s).c_str(), in.c_str());
   return 0;
 }
 

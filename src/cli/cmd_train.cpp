@@ -41,8 +41,11 @@ const char* kTrainHelp =
     "  --epochs N          default 50\n"
     "  --batch N           default 256\n"
     "  --latent N          latent code size, default 32\n"
-    "  --kind ae|vae       ae: the plain autoencoder (default); vae: the variational one, whose\n"
-    "                      loss per image is the BCE summed over the pixels plus beta * KL\n"
+    "  --kind ae|vae|conv  ae: the plain autoencoder (default); vae: the variational one, whose\n"
+    "                      loss per image is the BCE summed over the pixels plus beta * KL;\n"
+    "                      conv: the convolutional one (the Keras blog's; 28x28 pictures)\n"
+    "  --filters F1,F2,F3  a conv model's filter counts, 1 to 64 each, default 16,8,8: its\n"
+    "                      code is 4x4xF3\n"
     "  --beta B            a VAE's KL weight, 0 to 10, default 1\n"
     "  --sparsity LAMBDA   the plain model's code L1 penalty (lambda * mean L1 norm), default 0\n"
     "  --hidden N          hidden layer size, default 128\n"
@@ -88,7 +91,7 @@ struct TrainOptions {
   bool noise_given = false;                        // else a resumed run keeps its file's noise
   std::vector<int> excluded;                       // --exclude-classes: labels left out of training
   bool hidden_given = false, latent_given = false; // a resumed model's shape must not be asked to change
-  bool kind_given = false;
+  bool kind_given = false, filters_given = false;
 };
 
 using LogFile = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
@@ -112,9 +115,9 @@ void print_progress(int done, int total, double elapsed_s, double loss) {
 int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   Args args =
       parse_args(argc, argv, 2,
-                 {"data",      "epochs",  "batch", "latent", "hidden",  "lr",     "loss",  "optimizer",
-                  "seed",      "threads", "limit", "out",    "log",     "resume", "noise", "exclude-classes",
-                  "precision", "kernel",  "kind",  "beta",   "sparsity"},
+                 {"data",      "epochs",  "batch", "latent", "hidden",   "lr",     "loss",  "optimizer",
+                  "seed",      "threads", "limit", "out",    "log",      "resume", "noise", "exclude-classes",
+                  "precision", "kernel",  "kind",  "beta",   "sparsity", "filters"},
                  {"weights-only"});
   TrainConfig& config = opt->config;
   config.epochs = args.get_int("epochs", 50, 1, 100000);
@@ -126,11 +129,19 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   config.beta = args.get_float("beta", 1.0f, float(kBetaLimit.min), float(kBetaLimit.max));
   config.sparsity = args.get_float("sparsity", 0.0f, float(kSparsityLimit.min), float(kSparsityLimit.max));
   const std::string kind = args.get("kind", "ae");
-  if (args.error.empty() && kind != "ae" && kind != "vae")
-    args.error = "--kind " + kind + ": expected ae or vae";
-  opt->shape.kind = kind == "vae" ? ModelKind::vae : ModelKind::ae;
+  if (args.error.empty() && kind != "ae" && kind != "vae" && kind != "conv")
+    args.error = "--kind " + kind + ": expected ae, vae or conv";
+  opt->shape.kind = kind == "vae" ? ModelKind::vae : kind == "conv" ? ModelKind::conv : ModelKind::ae;
   if (args.error.empty() && kind == "vae" && config.sparsity > 0)
     args.error = "--sparsity is the plain autoencoder's (--kind ae); a VAE's code has its KL term";
+  if (args.error.empty() && kind != "conv" && args.has("filters"))
+    args.error = "--filters is a convolutional model's (--kind conv)";
+  if (args.error.empty() && kind == "conv" && (args.has("latent") || args.has("hidden")))
+    args.error = "--latent and --hidden are the dense models': a conv model's code is 4x4xF3 (--filters)";
+  if (args.error.empty() && args.has("filters"))
+    if (std::string e = parse_filters(args.get("filters", ""), &opt->shape); !e.empty())
+      args.error = "--" + e;
+  opt->shape = with_code_size(opt->shape);
   opt->threads = args.get_int("threads", thread_count_max(), 1, 256);
   opt->limit = args.get_int("limit", 0, 1, 100000000);
   const std::string loss = args.get("loss", "bce"), optimizer = args.get("optimizer", "adam");
@@ -147,6 +158,8 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
       args.error = "--precision " + precision + ": expected fp32 or bf16";
     else if (std::string e = precision_problem(config.precision); !e.empty())
       args.error = "--precision " + precision + ": " + e;
+    else if (config.precision == Precision::bf16 && kind == "conv")
+      args.error = "--precision bf16: the dense models' products only; a conv model trains in fp32";
   }
   if (!args.error.empty()) return usage_error("train", args.error);
   opt->kernel = args.get("kernel", "auto");
@@ -175,6 +188,7 @@ int parse_train_options(int argc, char** argv, TrainOptions* opt) {
   opt->hidden_given = args.has("hidden");
   opt->latent_given = args.has("latent");
   opt->kind_given = args.has("kind");
+  opt->filters_given = args.has("filters");
   return 0;
 }
 
@@ -184,6 +198,9 @@ int load_training_data(TrainOptions* opt, Dataset* train, Dataset* test) {
   if (std::string e = load_split(dir, true, opt->limit, train); !e.empty()) return data_error(e);
   if (std::string e = load_split(dir, false, opt->limit, test); !e.empty()) return data_error(e);
   opt->shape.input_dim = train->pixels();
+  if (is_conv(opt->shape) && (train->rows != kConvSide || train->cols != kConvSide))
+    return data_error(dir + ": a convolutional model takes 28x28 pictures; these are " +
+                      std::to_string(train->rows) + "x" + std::to_string(train->cols));
   if (!opt->excluded.empty()) {
     const int dropped = remove_classes(train, opt->excluded);
     std::string list;
@@ -231,10 +248,10 @@ int resume_model(TrainOptions* opt, const Dataset& train, ModelFile& file, Train
   const ModelShape& s = file.model.shape;
   if ((opt->hidden_given && s.hidden_dim != opt->shape.hidden_dim) ||
       (opt->latent_given && s.latent_dim != opt->shape.latent_dim) ||
-      (opt->kind_given && s.kind != opt->shape.kind))
-    return usage_error("train", "--resume " + from + " is a " + std::to_string(s.hidden_dim) + "-" +
-                                    std::to_string(s.latent_dim) + " " + model_kind_name(s.kind) +
-                                    " model: leave out --hidden/--latent/--kind");
+      (opt->kind_given && s.kind != opt->shape.kind) || (opt->filters_given && !(s == opt->shape)))
+    return usage_error("train", "--resume " + from + " is a " + model_shape_text(s) + " " +
+                                    model_kind_name(s.kind) +
+                                    " model: leave out --hidden/--latent/--kind/--filters");
   if (s.kind == ModelKind::vae && opt->config.sparsity > 0)
     return usage_error("train", "--resume " + from + " is a VAE: --sparsity is the plain autoencoder's");
   if (s.input_dim != opt->shape.input_dim)
@@ -266,15 +283,14 @@ void print_run_summary(const TrainOptions& opt, const Dataset& train, const Data
   const ModelShape& shape = opt.shape;
   char kind[64] = "";
   if (shape.kind == ModelKind::vae)
-    std::snprintf(kind, sizeof kind, " VAE (beta %g)", double(opt.config.beta));
+    std::snprintf(kind, sizeof kind, " (beta %g)", double(opt.config.beta));
   else if (opt.config.sparsity > 0)
     std::snprintf(kind, sizeof kind, " (code L1 penalty %g)", double(opt.config.sparsity));
-  std::printf("training %d-%d-%d-%d-%d%s on %d samples (%s), validating on %d; batch %d, %s, %s, "
+  std::printf("training %s%s on %d samples (%s), validating on %d; batch %d, %s, %s, "
               "%d thread%s, gemm %s%s%s%s\n",
-              shape.input_dim, shape.hidden_dim, shape.latent_dim, shape.hidden_dim, shape.input_dim, kind,
-              train.count, opt.data_dir.c_str(), test.count, opt.config.batch_size, opt.optimizer.c_str(),
-              opt.loss.c_str(), thread_count(), thread_count() == 1 ? "" : "s",
-              gemm_kernel_selected().c_str(),
+              model_shape_text(shape).c_str(), kind, train.count, opt.data_dir.c_str(), test.count,
+              opt.config.batch_size, opt.optimizer.c_str(), opt.loss.c_str(), thread_count(),
+              thread_count() == 1 ? "" : "s", gemm_kernel_selected().c_str(),
               opt.config.precision == Precision::bf16 ? " with bf16 products (avx512-bf16)" : "",
               opt.config.noise.kind == NoiseKind::none ? "" : ", input noise ",
               opt.config.noise.kind == NoiseKind::none ? "" : noise_text(opt.config.noise).c_str());

@@ -49,8 +49,8 @@ void im2col(const Windows& w, const float* x, int batch, float* cols);
 
 // Buffers a layer's passes reuse (sized on first use; no allocation once they fit).
 struct ConvScratch {
-  std::vector<std::vector<float>> cols; // one per chunk of pictures in flight
-  std::vector<float> w_flip;            // the backward's flipped kernel (k, k, Cout, Cin)
+  std::vector<std::vector<float>> cols;  // one per chunk of pictures in flight
+  std::vector<float> w_flip;             // the backward's flipped kernel (k, k, Cout, Cin)
   std::vector<float> dW_parts, db_parts; // the weight gradient per chunk, summed in chunk order
 };
 

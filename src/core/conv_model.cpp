@@ -14,14 +14,16 @@ void conv_forward(const Autoencoder& m, const float* x, int n, int first, int la
     float* out = p.act[s].data();
     switch (st.kind) {
     case StageKind::conv:
-      conv2d_forward(st.conv, m.params.data() + st.weight_offset, m.params.data() + st.bias_offset, in, n, out,
-                     p.scratch);
+      conv2d_forward(st.conv, m.params.data() + st.weight_offset, m.params.data() + st.bias_offset, in, n,
+                     out, p.scratch);
       break;
     case StageKind::pool:
       if (p.argmax[s].size() < size) p.argmax[s].resize(size);
       maxpool2_forward(st.in, in, n, out, p.argmax[s].data());
       break;
-    case StageKind::upsample: upsample2_forward(st.in, in, n, out); break;
+    case StageKind::upsample:
+      upsample2_forward(st.in, in, n, out);
+      break;
     }
     in = out;
   }
@@ -48,8 +50,12 @@ void conv_backward(const Autoencoder& m, const float* x, int n, ConvPass& p, flo
       conv2d_backward(st.conv, m.params.data() + st.weight_offset, in, p.act[s].data(), dy, n,
                       grads + st.weight_offset, grads + st.bias_offset, dx, p.scratch);
       break;
-    case StageKind::pool: maxpool2_backward(st.in, dy, p.argmax[s].data(), n, dx); break;
-    case StageKind::upsample: upsample2_backward(st.in, dy, n, dx); break;
+    case StageKind::pool:
+      maxpool2_backward(st.in, dy, p.argmax[s].data(), n, dx);
+      break;
+    case StageKind::upsample:
+      upsample2_backward(st.in, dy, n, dx);
+      break;
     }
   }
 }

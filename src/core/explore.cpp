@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/conv_model.h"
 #include "core/layers.h"
 #include "core/pixels.h"
 #include "core/sparse.h"
@@ -21,6 +22,18 @@ Matrix encode_dataset(const Autoencoder& model, const Dataset& data, int first, 
     log_var->fill(-INFINITY); // the plain autoencoder's code has no spread
   }
   const int batch = 256;
+  if (is_conv(model.shape)) { // the code is the encoder stages' last output
+    Matrix x({size_t(batch), size_t(pixels)});
+    ConvPass pass;
+    for (int start = 0; start < count; start += batch) {
+      const int n = std::min(batch, count - start);
+      images_to_float(data, first + start, n, x.data());
+      conv_forward(model, x.data(), n, 0, kConvEncoderStages, pass);
+      std::copy_n(pass.act[kConvEncoderStages - 1].data(), size_t(n) * size_t(latent),
+                  codes.data() + size_t(start) * size_t(latent));
+    }
+    return codes;
+  }
   Matrix stats({size_t(batch), size_t(outs)});
   SparseRows x;
   sparse_rows_reserve(&x, batch, pixels);
@@ -183,6 +196,15 @@ Matrix traverse_unit(const Autoencoder& model, const float* code, int unit,
 }
 
 Matrix first_layer_weights(const Autoencoder& model) {
+  if (is_conv(model.shape)) { // conv1's filters: (f1, 3 * 3), each its (3, 3) kernel of Cin 1
+    const ConvStage& st = model.stages[0];
+    const int k2 = st.conv.k * st.conv.k, f = st.conv.filters;
+    const float* W = model.params.data() + st.weight_offset; // (3, 3, 1, f)
+    Matrix tiles({size_t(f), size_t(k2)});
+    for (int p = 0; p < k2; p++)
+      for (int j = 0; j < f; j++) tiles(j, p) = W[size_t(p) * f + j];
+    return tiles;
+  }
   const int in = model.layers[0].in, hidden = model.layers[0].out;
   const float* W = model.weight(0); // (in, hidden)
   Matrix tiles({size_t(hidden), size_t(in)});

@@ -59,7 +59,8 @@ Matrix traverse_unit(const Autoencoder& model, const float* code, int unit, cons
 // k values evenly from low to high (k >= 2).
 std::vector<float> sweep(float low, float high, int k);
 
-// The first layer's weight vectors as images: (hidden, input) - row j is unit j's 784 weights.
+// The first layer's weight vectors as images: (hidden, input) - row j is unit j's 784 weights;
+// a conv model's first filters: (f1, 9) - row j is filter j's 3x3 kernel.
 Matrix first_layer_weights(const Autoencoder& model);
 
 } // namespace aelab

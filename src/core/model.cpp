@@ -6,6 +6,7 @@
 #include "core/limits.h"
 
 #include <cmath>
+#include <cstdio>
 #include <xtensor/xview.hpp>
 
 #include "core/conv_model.h"
@@ -30,9 +31,31 @@ ModelShape with_code_size(ModelShape s) {
   return s;
 }
 
+std::string filters_text(const ModelShape& s) {
+  return std::to_string(s.filters[0]) + "," + std::to_string(s.filters[1]) + "," +
+         std::to_string(s.filters[2]);
+}
+
+std::string parse_filters(const std::string& text, ModelShape* s) {
+  int f[3], used = 0;
+  const std::string why = "filters '" + text + "': expected three counts such as 16,8,8, each 1 to 64";
+  if (std::sscanf(text.c_str(), "%d,%d,%d%n", &f[0], &f[1], &f[2], &used) != 3 || used != int(text.size()))
+    return why;
+  for (int v : f)
+    if (!check_limit(kFiltersLimit, v).empty()) return why;
+  std::copy(f, f + 3, s->filters);
+  return "";
+}
+
+std::string model_shape_text(const ModelShape& s) {
+  if (is_conv(s)) return "conv " + filters_text(s) + " (code 4x4x" + std::to_string(s.filters[2]) + ")";
+  const std::string d = std::to_string(s.input_dim), h = std::to_string(s.hidden_dim);
+  return d + "-" + h + "-" + std::to_string(s.latent_dim) + "-" + h + "-" + d +
+         (s.kind == ModelKind::vae ? " VAE" : "");
+}
+
 std::string check_model_shape(const ModelShape& s) {
-  if (int(s.kind) >= kModelKinds)
-    return "kind " + std::to_string(int(s.kind)) + ": expected ae, vae or conv";
+  if (int(s.kind) >= kModelKinds) return "kind " + std::to_string(int(s.kind)) + ": expected ae, vae or conv";
   if (is_conv(s)) {
     for (int f : s.filters)
       if (std::string error = check_limit(kFiltersLimit, f); !error.empty()) return error;
@@ -50,8 +73,9 @@ std::string check_model_shape(const ModelShape& s) {
 }
 
 const char* conv_stage_name(int stage) {
-  static const char* const names[kConvStages] = {"conv1", "pool1", "conv2", "pool2", "conv3", "pool3", "conv4",
-                                                 "up1",   "conv5", "up2",   "conv6", "up3",   "conv7"};
+  static const char* const names[kConvStages] = {"conv1", "pool1", "conv2", "pool2", "conv3",
+                                                 "pool3", "conv4", "up1",   "conv5", "up2",
+                                                 "conv6", "up3",   "conv7"};
   return stage >= 0 && stage < kConvStages ? names[stage] : "";
 }
 
@@ -152,7 +176,8 @@ namespace {
 Matrix run_layers(const Autoencoder& m, const Matrix& x, int first, int last) {
   const int n = int(x.shape(0));
   if (is_conv(m.shape)) { // the dense layers' halves are the conv stages' halves
-    const int s0 = first == 0 ? 0 : kConvEncoderStages, s1 = last == kNumLayers ? kConvStages : kConvEncoderStages;
+    const int s0 = first == 0 ? 0 : kConvEncoderStages,
+              s1 = last == kNumLayers ? kConvStages : kConvEncoderStages;
     ConvPass pass;
     conv_forward(m, x.data(), n, s0, s1, pass);
     Matrix out({size_t(n), size_t(m.stages[s1 - 1].out.size())});

@@ -45,6 +45,12 @@ struct ModelShape {
 inline int conv_code_size(const ModelShape& s) { return kConvCodeSide * kConvCodeSide * s.filters[2]; }
 // The shape with its latent size made the conv code's when it is a conv model.
 ModelShape with_code_size(ModelShape s);
+// A conv model's filter counts as written: "16,8,8"; and read back ("" or one line why not:
+// "filters '16,8': expected three counts such as 16,8,8, each 1 to 64").
+std::string filters_text(const ModelShape& s);
+std::string parse_filters(const std::string& text, ModelShape* s);
+// "784-128-32-128-784", "784-128-2-128-784 VAE", "conv 16,8,8 (code 4x4x8)"
+std::string model_shape_text(const ModelShape& s);
 bool operator==(const ModelShape& a, const ModelShape& b);
 
 // A dense layer y = act(x W + b) with x (B, in), W (in, out) (Keras kernel layout), b (out).

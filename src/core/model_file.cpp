@@ -21,6 +21,7 @@ static const uint32_t kFlagOptimizer = 1u << 0;
 static const uint32_t kFlagNoise = 1u << 1;     // the input noise it was trained with
 static const uint32_t kFlagHalf = 1u << 2;      // the params as float16 (no optimizer state)
 static const uint32_t kFlagVae = 1u << 3;       // a variational autoencoder (model.h)
+static const uint32_t kFlagConv = 1u << 4;      // a convolutional autoencoder (model.h)
 static const size_t kNoiseBytes = 8;            // u8 kind, 3 bytes zero, f32 amount
 static const size_t kHeaderBytes = 40;          // magic .. parameter count
 static const size_t kCrcBytes = 4;              // the trailing CRC-32
@@ -72,13 +73,17 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   out.reserve(kHeaderBytes + 4 * P * (file.has_optimizer ? 3 : 1) + kOptimizerHeaderBytes + kCrcBytes);
   for (uint8_t c : kMagic) out.push_back(c);
   put_u32(out, kVersion);
-  put_u32(out, uint32_t(model.shape.input_dim));
-  put_u32(out, uint32_t(model.shape.hidden_dim));
-  put_u32(out, uint32_t(model.shape.latent_dim));
+  const ModelShape& s = model.shape;
+  put_u32(out, uint32_t(s.input_dim));
+  // a conv model's filter counts, a byte each, where the dense models keep their hidden size
+  put_u32(out, is_conv(s) ? uint32_t(s.filters[0] | s.filters[1] << 8 | s.filters[2] << 16)
+                          : uint32_t(s.hidden_dim));
+  put_u32(out, uint32_t(s.latent_dim));
   const bool has_noise = file.noise.kind != NoiseKind::none;
   assert(!(file.half && file.has_optimizer));
   put_u32(out, (file.has_optimizer ? kFlagOptimizer : 0) | (has_noise ? kFlagNoise : 0) |
-                   (file.half ? kFlagHalf : 0) | (model.shape.kind == ModelKind::vae ? kFlagVae : 0));
+                   (file.half ? kFlagHalf : 0) | (s.kind == ModelKind::vae ? kFlagVae : 0) |
+                   (is_conv(s) ? kFlagConv : 0));
   put_u32(out, file.epochs_trained);
   put_u64(out, uint64_t(P));
   if (file.half) { // the high bytes of all P, then the low bytes: gzip finds the exponents alike
@@ -107,9 +112,23 @@ std::vector<uint8_t> model_to_bytes(const ModelFile& file) {
   return out;
 }
 
-static std::string shape_text(const ModelShape& s) {
-  return std::to_string(s.input_dim) + "-" + std::to_string(s.hidden_dim) + "-" +
-         std::to_string(s.latent_dim) + (s.kind == ModelKind::vae ? " VAE" : "");
+// The shape the header's dims and flags give: "" or what is wrong (a size too big to be one).
+static std::string shape_from_head(const uint8_t* head, ModelShape* shape) {
+  const uint32_t dims[3] = {get_u32(head + 12), get_u32(head + 16), get_u32(head + 20)};
+  for (uint32_t d : dims)
+    if (d > 0x7FFFFFFFu) return "absurd layer size " + std::to_string(d);
+  const uint32_t flags = get_u32(head + 24);
+  shape->input_dim = int(dims[0]), shape->latent_dim = int(dims[2]);
+  shape->kind = flags & kFlagConv ? ModelKind::conv : flags & kFlagVae ? ModelKind::vae : ModelKind::ae;
+  if (flags & kFlagConv && flags & kFlagVae) return "flags bit 3 (a VAE) and bit 4 (convolutional) together";
+  if (is_conv(*shape)) {
+    for (int i = 0; i < 3; i++) shape->filters[i] = int(dims[1] >> (8 * i) & 0xFF);
+    if (dims[1] >> 24)
+      return "filter counts " + std::to_string(dims[1]) + ": expected f1 | f2 << 8 | f3 << 16";
+  } else {
+    shape->hidden_dim = int(dims[1]);
+  }
+  return check_model_shape(*shape);
 }
 
 // "" if all n floats at p are finite, else e.g. "weight 1234 is NaN".
@@ -166,21 +185,16 @@ std::string read_header_fields(const uint8_t* bytes, const std::string& name, He
   uint32_t version = get_u32(bytes + 8);
   if (version != kVersion)
     return name + ": unknown format version " + std::to_string(version) + " (this build reads version 1)";
-  uint32_t dims[3] = {get_u32(bytes + 12), get_u32(bytes + 16), get_u32(bytes + 20)};
-  for (uint32_t d : dims)
-    if (d > 0x7FFFFFFFu) return name + ": absurd layer size " + std::to_string(d);
-  h->shape.input_dim = int(dims[0]), h->shape.hidden_dim = int(dims[1]), h->shape.latent_dim = int(dims[2]);
-  std::string shape_error = check_model_shape(h->shape);
-  if (!shape_error.empty()) return name + ": " + shape_error;
   uint32_t flags = get_u32(bytes + 24);
-  if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf | kFlagVae)) {
+  if (flags & ~(kFlagOptimizer | kFlagNoise | kFlagHalf | kFlagVae | kFlagConv)) {
     char text[16];
     snprintf(text, sizeof text, "0x%08X", unsigned(flags));
     return name + ": unknown flags " + text +
-           " (this build knows bit 0, optimizer state, bit 1, training noise, bit 2, float16 weights, and "
-           "bit 3, a VAE)";
+           " (this build knows bit 0, optimizer state, bit 1, training noise, bit 2, float16 weights, "
+           "bit 3, a VAE, and bit 4, a convolutional model)";
   }
-  h->shape.kind = flags & kFlagVae ? ModelKind::vae : ModelKind::ae;
+  std::string shape_error = shape_from_head(bytes, &h->shape);
+  if (!shape_error.empty()) return name + ": " + shape_error;
   h->has_optimizer = (flags & kFlagOptimizer) != 0, h->has_noise = (flags & kFlagNoise) != 0;
   h->half = (flags & kFlagHalf) != 0;
   if (h->half && h->has_optimizer)
@@ -189,8 +203,8 @@ std::string read_header_fields(const uint8_t* bytes, const std::string& name, He
   h->P = get_u64(bytes + 32);
   const uint64_t expected_P = parameter_count(h->shape);
   if (h->P != expected_P)
-    return name + ": expected " + std::to_string(expected_P) + " parameters for a " + shape_text(h->shape) +
-           " model, found " + std::to_string(h->P);
+    return name + ": expected " + std::to_string(expected_P) + " parameters for a " +
+           model_shape_text(h->shape) + " model, found " + std::to_string(h->P);
   // Sizes in u64: 4P can pass 4 GiB in a hostile header even though size_t is 32-bit on wasm32.
   h->params_end = kHeaderBytes + (h->half ? 2 : 4) * h->P;
   return "";
@@ -298,14 +312,7 @@ std::string save_model(const std::string& path, const ModelFile& file) {
 uint64_t model_size_from_head(const uint8_t* head, size_t n) {
   if (n < kHeaderBytes || memcmp(head, kMagic, 8) != 0 || get_u32(head + 8) != kVersion) return 0;
   ModelShape shape;
-  uint32_t dims[3] = {get_u32(head + 12), get_u32(head + 16), get_u32(head + 20)};
-  for (uint32_t d : dims)
-    if (d > 0x7FFFFFFFu) return 0;
-  shape.input_dim = int(dims[0]);
-  shape.hidden_dim = int(dims[1]);
-  shape.latent_dim = int(dims[2]);
-  shape.kind = get_u32(head + 24) & kFlagVae ? ModelKind::vae : ModelKind::ae;
-  if (!check_model_shape(shape).empty()) return 0;
+  if (!shape_from_head(head, &shape).empty()) return 0;
   const uint64_t P = get_u64(head + 32);
   if (P != parameter_count(shape)) return 0;
   const bool has_optimizer = (get_u32(head + 24) & kFlagOptimizer) != 0;

@@ -4,16 +4,19 @@
 //   0       8     magic "AELABMDL"
 //   8       4     u32 format version (1)
 //   12      4     u32 input_dim
-//   16      4     u32 hidden_dim
+//   16      4     u32 hidden_dim; a convolutional model (bit 4): its filter counts f1 | f2 << 8 | f3 << 16
 //   20      4     u32 latent_dim
 //   24      4     u32 flags: bit 0 = optimizer state present, bit 1 = training noise recorded,
 //                 bit 2 = half precision: the params as float16 (never with bit 0),
 //                 bit 3 = a variational autoencoder: W2 is (hidden x 2 latent), its first latent
-//                 columns give mu and the last log sigma^2, and b2 likewise (model.h)
+//                 columns give mu and the last log sigma^2, and b2 likewise (model.h),
+//                 bit 4 = a convolutional autoencoder (model.h's stages; latent_dim is its code's
+//                 size, 4 * 4 * f3): the params are each conv stage's kernel (3, 3, Cin, Cout),
+//                 Keras' HWIO, row-major, then its bias, conv1 to conv7
 //   28      4     u32 epochs trained
 //   32      8     u64 parameter count P (must equal what the dims imply)
 //   40      4*P   f32 params: W1 (in x hidden, row-major), b1, W2, b2, W3, b3, W4, b4
-//                 (P counts W2 and b2 twice as wide for a VAE)
+//                 (P counts W2 and b2 twice as wide for a VAE; a conv model's are as bit 4 says)
 //                 (with bit 2: 2*P bytes of IEEE float16 as two planes, the P high bytes then the
 //                 P low bytes, which gzip compresses 7% better than pairs; expanded to f32 on
 //                 load; half the page's first download: aelab convert --precision fp16)

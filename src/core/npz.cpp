@@ -213,6 +213,22 @@ const char* const kKerasBiases[2][5] = {{"b1", "b2", "b3", "b4"}, {"b1", "b2_mu"
 std::vector<NpzArray> model_to_npz(const Autoencoder& m) {
   const bool vae = m.shape.kind == ModelKind::vae;
   std::vector<NpzArray> arrays;
+  if (is_conv(m.shape)) {
+    for (int s = 0; s < kConvStages; s++) {
+      const ConvStage& st = m.stages[s];
+      if (st.kind != StageKind::conv) continue;
+      const ConvLayer& L = st.conv;
+      const float* w = m.params.data() + st.weight_offset;
+      const float* b = m.params.data() + st.bias_offset;
+      arrays.push_back({std::string(conv_stage_name(s)) + "_kernel",
+                        {size_t(L.k), size_t(L.k), size_t(L.in.c), size_t(L.filters)},
+                        std::vector<float>(w, w + L.weights())});
+      arrays.push_back({std::string(conv_stage_name(s)) + "_bias",
+                        {size_t(L.filters)},
+                        std::vector<float>(b, b + L.filters)});
+    }
+    return arrays;
+  }
   for (int l = 0, piece = 0; l < kNumLayers; l++) {
     const size_t in = size_t(m.layers[l].in), out = size_t(m.layers[l].out);
     const int halves = l == 1 && vae ? 2 : 1; // a VAE's layer 1: mu's columns, then log sigma^2's
@@ -229,7 +245,80 @@ std::vector<NpzArray> model_to_npz(const Autoencoder& m) {
   return arrays;
 }
 
+namespace {
+// A conv model: Keras' conv1_kernel (3, 3, Cin, Cout), conv1_bias, ... conv7_bias, or PyTorch's
+// seven Conv2d layers, NAME.weight (Cout, Cin, 3, 3) and NAME.bias in state_dict order.
+std::string conv_from_npz(const std::vector<NpzArray>& arrays, const std::string& name, ModelFile* out) {
+  const NpzArray *w[kConvLayers] = {}, *b[kConvLayers] = {};
+  const bool keras = find(arrays, "conv1_kernel") != nullptr;
+  if (keras) {
+    for (int i = 0; i < kConvLayers; i++) {
+      const std::string stem = "conv" + std::to_string(i + 1);
+      w[i] = find(arrays, stem + "_kernel"), b[i] = find(arrays, stem + "_bias");
+      if (!w[i] || !b[i])
+        return name + ": has conv1_kernel but no " + stem + (!w[i] ? "_kernel" : "_bias") +
+               " (a convolutional model's Keras layout is conv1_kernel, conv1_bias, ..., conv7_bias)";
+    }
+  } else {
+    int nw = 0, nb = 0;
+    for (const NpzArray& a : arrays) {
+      if (ends_with(a.name, ".weight") && nw < kConvLayers)
+        w[nw++] = &a;
+      else if (ends_with(a.name, ".bias") && nb < kConvLayers)
+        b[nb++] = &a;
+    }
+    if (nw != kConvLayers || nb != kConvLayers)
+      return name +
+             ": expected seven PyTorch Conv2d layers (NAME.weight, NAME.bias) for a convolutional "
+             "model, found " +
+             std::to_string(nw) + " weights and " + std::to_string(nb) + " biases";
+  }
+  // the filter counts from the encoder's kernels, then every shape checked against them
+  ModelShape shape;
+  shape.kind = ModelKind::conv;
+  for (int i = 0; i < 3; i++) {
+    if (w[i]->shape.size() != 4)
+      return name + ": " + w[i]->name + " has shape " + shape_text(w[i]->shape) + ", expected 4 dimensions";
+    shape.filters[i] = int(keras ? w[i]->shape[3] : w[i]->shape[0]);
+  }
+  shape = with_code_size(shape);
+  if (std::string e = check_model_shape(shape); !e.empty()) return name + ": " + e;
+  ModelFile file;
+  file.model = make_autoencoder(shape);
+  for (int s = 0, i = 0; s < kConvStages; s++) {
+    const ConvStage& st = file.model.stages[s];
+    if (st.kind != StageKind::conv) continue;
+    const size_t k = size_t(st.conv.k), ci = size_t(st.conv.in.c), co = size_t(st.conv.filters);
+    const std::vector<size_t> want =
+        keras ? std::vector<size_t>{k, k, ci, co} : std::vector<size_t>{co, ci, k, k};
+    if (w[i]->shape != want)
+      return name + ": " + w[i]->name + " has shape " + shape_text(w[i]->shape) + ", expected " +
+             shape_text(want);
+    if (b[i]->shape != std::vector<size_t>{co})
+      return name + ": " + b[i]->name + " has shape " + shape_text(b[i]->shape) + ", expected " +
+             shape_text({co});
+    float* dst = file.model.params.data() + st.weight_offset;
+    const std::vector<float>& src = w[i]->data;
+    for (size_t a = 0; a < k; a++) // HWIO from Keras as it is; from PyTorch's OIHW
+      for (size_t bb = 0; bb < k; bb++)
+        for (size_t c = 0; c < ci; c++)
+          for (size_t o = 0; o < co; o++)
+            dst[((a * k + bb) * ci + c) * co + o] =
+                keras ? src[((a * k + bb) * ci + c) * co + o] : src[((o * ci + c) * k + a) * k + bb];
+    std::memcpy(file.model.params.data() + st.bias_offset, b[i]->data.data(), co * sizeof(float));
+    i++;
+  }
+  for (float v : file.model.params)
+    if (!std::isfinite(v)) return name + ": a weight is NaN or infinite";
+  *out = std::move(file);
+  return "";
+}
+} // namespace
+
 std::string model_from_npz(const std::vector<NpzArray>& arrays, const std::string& name, ModelFile* out) {
+  bool conv = find(arrays, "conv1_kernel") != nullptr;
+  for (const NpzArray& a : arrays) conv = conv || (ends_with(a.name, ".weight") && a.shape.size() == 4);
+  if (conv) return conv_from_npz(arrays, name, out);
   Layers l;
   if (find(arrays, "W1")) { // Keras layout
     const int vae = find(arrays, "W2_mu") ? 1 : 0;

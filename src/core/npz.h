@@ -8,6 +8,9 @@
 // W3, b3, W4, b4; PyTorch five Linear layers in the order hidden, mu, log sigma^2, decoder's
 // hidden, output (tests/cli/torch_vae_reference.py names them encoder, mu, logvar, decoder.0,
 // decoder.2).
+// A convolutional model (model.h's stages): Keras conv1_kernel (3, 3, Cin, Cout: HWIO), conv1_bias,
+// ..., conv7_kernel, conv7_bias; PyTorch seven Conv2d layers, NAME.weight (Cout, Cin, 3, 3: OIHW)
+// and NAME.bias in state_dict order. The filter counts follow from conv1 to conv3's kernels.
 // Every failure is one line naming the file and, where it is one array's fault, the array and
 // the shape or type that was expected.
 #pragma once

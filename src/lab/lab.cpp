@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/layers.h"
 #include "core/model_file.h"
 #include "core/pixels.h"
 #include "core/train.h"
@@ -452,6 +453,14 @@ void compute_input(Lab& lab) {
     in.log_var.clear();
   std::copy(recon.data(), recon.data() + kPixels, in.recon);
   in.code.assign(code.data(), code.data() + code.size());
+  in.features.clear();
+  if (is_conv(model.shape)) { // the feature maps: every stage's output
+    ConvPass pass;
+    conv_forward(model, in.pixels, 1, 0, kConvStages, pass);
+    for (int s = 0; s < kConvStages; s++)
+      in.features.emplace_back(pass.act[s].begin(), pass.act[s].begin() + model.stages[s].out.size());
+    sigmoid_inplace(in.features.back().data(), in.features.back().size());
+  }
   sample_losses(model, seen, 0, 1, lab_config(lab).loss, &in.loss, &one); // against the clean picture
 
   // 3. the edited code, if any, through the decoder alone

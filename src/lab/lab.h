@@ -62,6 +62,8 @@ struct Input {
   float loss = 0;             // reconstruction loss against the clean picture (the run's loss)
   std::vector<float> code;    // encode(pixels), latent_dim values (a VAE's mu)
   std::vector<float> log_var; // a VAE's log sigma^2 for the input (empty for the plain model)
+  // a conv model's: each stage's output for the input (model.h's stages; the last as pixels)
+  std::vector<std::vector<float>> features;
   std::vector<float> edited_code;
   bool code_edited = false;
   float edited_recon[kPixels] = {}; // decode(edited_code)

@@ -96,6 +96,17 @@ SettingUi sparsity_ui() {
 }
 bool is_vae(const Settings& s) { return s.shape.kind == ModelKind::vae; }
 bool is_plain(const Settings& s) { return s.shape.kind == ModelKind::ae; }
+bool is_dense(const Settings& s) { return !is_conv(s.shape); }
+bool is_conv_model(const Settings& s) { return is_conv(s.shape); }
+
+// A new kind: a conv model's code size follows its filters; back to a dense model, the default
+// latent size (the conv code's 128 is no dense default).
+void set_kind(Settings& s, double v) {
+  const bool was_conv = is_conv(s.shape);
+  s.shape.kind = ModelKind(v);
+  if (was_conv && !is_conv(s.shape)) s.shape.latent_dim = ModelShape{}.latent_dim;
+  s.shape = with_code_size(s.shape);
+}
 
 // The rows, in the Train panel's order (and the lesson link's).
 const Setting kRows[] = {
@@ -104,24 +115,42 @@ const Setting kRows[] = {
         "Model: a plain autoencoder maps each picture to one code. A variational autoencoder (VAE)\n"
         "maps it to a small cloud of codes (a mean mu and a spread sigma) and is pulled towards\n"
         "the standard normal, so that random codes decode to new digits (the Generate view).\n"
+        "A convolutional autoencoder slides small 3x3 filters over the picture instead of\n"
+        "weighing every pixel: its code is 8 small 4x4 maps (the Feature maps view).\n"
         "A new kind builds a new network (you are asked first).",
-        SettingPart::shape, int(Control::kind), InLink::unless_default, {"ae", "vae"},
-        [](const Settings& s) { return double(s.shape.kind); },
-        [](Settings& s, double v) { s.shape.kind = ModelKind(v); }, combo_ui({"autoencoder", "VAE"})),
-    number_row(
-        "hidden", "hidden",
-        "Hidden: the units of the layer between the 784 pixels and the code, on both sides.\n"
-        "A new size builds a new network (you are asked first).",
-        SettingPart::shape, int(Control::hidden), kHiddenLimit,
-        [](const Settings& s) { return double(s.shape.hidden_dim); },
-        [](Settings& s, double v) { s.shape.hidden_dim = int(v); }, integer_ui(16, 64)),
-    number_row(
-        "latent", "latent",
-        "Latent: how many numbers the code keeps of the 784 pixels: the bottleneck.\n"
-        "Try 2: the map then shows the code itself, and much detail is lost.",
-        SettingPart::shape, int(Control::latent), kLatentLimit,
-        [](const Settings& s) { return double(s.shape.latent_dim); },
-        [](Settings& s, double v) { s.shape.latent_dim = int(v); }, integer_ui(1, 8)),
+        SettingPart::shape, int(Control::kind), InLink::unless_default, {"ae", "vae", "conv"},
+        [](const Settings& s) { return double(s.shape.kind); }, set_kind,
+        combo_ui({"autoencoder", "VAE", "convolutional"})),
+    offered_if(text_row(
+                   "filters", "filters",
+                   "Filters: how many 3x3 filters each of the encoder's three convolutions has (the\n"
+                   "decoder mirrors them). The code is 4x4 times the last: 16,8,8 gives 128 numbers.\n"
+                   "A new count builds a new network (you are asked first).",
+                   SettingPart::shape, int(Control::hidden), InLink::unless_default, "'8,8,8' or '16,8,8'",
+                   nullptr, [](const Settings& s) { return filters_text(s.shape); },
+                   [](Settings& s, const std::string& text) {
+                     const std::string e = parse_filters(text, &s.shape);
+                     s.shape = with_code_size(s.shape);
+                     return e;
+                   },
+                   widget_ui(Widget::filters)),
+               is_conv_model),
+    offered_if(number_row(
+                   "hidden", "hidden",
+                   "Hidden: the units of the layer between the 784 pixels and the code, on both sides.\n"
+                   "A new size builds a new network (you are asked first).",
+                   SettingPart::shape, int(Control::hidden), kHiddenLimit,
+                   [](const Settings& s) { return double(s.shape.hidden_dim); },
+                   [](Settings& s, double v) { s.shape.hidden_dim = int(v); }, integer_ui(16, 64)),
+               is_dense),
+    offered_if(number_row(
+                   "latent", "latent",
+                   "Latent: how many numbers the code keeps of the 784 pixels: the bottleneck.\n"
+                   "Try 2: the map then shows the code itself, and much detail is lost.",
+                   SettingPart::shape, int(Control::latent), kLatentLimit,
+                   [](const Settings& s) { return double(s.shape.latent_dim); },
+                   [](Settings& s, double v) { s.shape.latent_dim = int(v); }, integer_ui(1, 8)),
+               is_dense),
     number_row(
         "lr", "learning rate",
         "Learning rate: the size of each optimizer step.\nDrag sideways, or double-click to type it.",
@@ -318,7 +347,17 @@ std::string setting_text(const Setting& row, const Settings& settings) {
   return "";
 }
 
+namespace {
+// A conv model's code size follows its filters: its latent size cannot be set. (Its hidden size
+// and a dense model's filters may: they wait, unused, for a kind that has them.) "" or why.
+std::string kind_problem(const Setting& row, const Settings& settings) {
+  if (!is_conv(settings.shape) || std::string(row.key) != "latent") return "";
+  return "latent: a convolutional model's code is 4x4 times the last of its filters (set filters)";
+}
+} // namespace
+
 std::string setting_set_number(const Setting& row, double value, Settings* settings) {
+  if (std::string e = kind_problem(row, *settings); !e.empty()) return e;
   char given[32];
   std::snprintf(given, sizeof given, "%.10g", value);
   std::string error;
@@ -345,6 +384,7 @@ std::string setting_set_number(const Setting& row, double value, Settings* setti
 }
 
 std::string setting_set_text(const Setting& row, const std::string& text, Settings* settings) {
+  if (std::string e = kind_problem(row, *settings); !e.empty()) return e;
   switch (row.kind) {
   case SettingKind::number: {
     double v = 0;

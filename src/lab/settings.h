@@ -99,6 +99,7 @@ enum class Widget : uint8_t {
   combo,   // a choice's titles
   noise,   // a Noise text: its kind, then its amount
   classes, // a list of classes (exclude's text): a box per class
+  filters, // a conv model's three filter counts (filters' text)
 };
 struct SettingUi {
   Widget widget = Widget::none;

@@ -16,9 +16,14 @@ template <class C, class F> void visit_config(C& c, F& f) {
   f(c.noise.kind), f(c.noise.amount), f(c.excluded_classes), f(c.precision), f(c.beta), f(c.sparsity);
 }
 
+template <class S, class F> void visit_shape(S& s, F& f) {
+  f(s.input_dim), f(s.hidden_dim), f(s.latent_dim), f(s.kind), f(s.filters[0]), f(s.filters[1]),
+      f(s.filters[2]);
+}
+
 template <class C, class F> void visit_command(C& c, F& f) {
   f(c.kind), f(c.seq), f(c.steps);
-  f(c.shape.input_dim), f(c.shape.hidden_dim), f(c.shape.latent_dim), f(c.shape.kind), f(c.seed);
+  visit_shape(c.shape, f), f(c.seed);
   f(c.config), f(c.train_split), f(c.bytes), f(c.timeline_id);
 }
 
@@ -61,8 +66,7 @@ struct Writer {
   void operator()(const std::shared_ptr<const Autoencoder>& m) {
     (*this)(uint8_t(m != nullptr));
     if (!m) return;
-    (*this)(m->shape.input_dim), (*this)(m->shape.hidden_dim), (*this)(m->shape.latent_dim),
-        (*this)(m->shape.kind);
+    visit_shape(m->shape, *this);
     (*this)(std::vector<float>(m->params.begin(), m->params.end()));
   }
   void operator()(const std::vector<TimelinePoint>& timeline) {
@@ -120,7 +124,7 @@ struct Reader {
     (*this)(present);
     if (!present || !ok) return;
     ModelShape shape;
-    (*this)(shape.input_dim), (*this)(shape.hidden_dim), (*this)(shape.latent_dim), (*this)(shape.kind);
+    visit_shape(shape, *this);
     std::vector<float> params;
     (*this)(params);
     // only 28x28-digit models reach a run (lab_load_model_bytes): anything else is malformed

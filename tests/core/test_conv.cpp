@@ -198,7 +198,8 @@ std::vector<double> ref_conv_model(const Autoencoder& m, const std::vector<doubl
   for (const ConvStage& st : m.stages) {
     if (st.kind == StageKind::conv) {
       const ConvLayer& L = st.conv;
-      std::vector<double> W(p.begin() + long(st.weight_offset), p.begin() + long(st.weight_offset + L.weights()));
+      std::vector<double> W(p.begin() + long(st.weight_offset),
+                            p.begin() + long(st.weight_offset + L.weights()));
       std::vector<double> b(p.begin() + long(st.bias_offset), p.begin() + long(st.bias_offset + L.filters));
       a = ref_conv(L, a, W, b, batch);
     } else {
@@ -262,7 +263,8 @@ TEST(ConvModel, WholeLossGradients_MatchFiniteDifferences) {
   init_glorot_uniform(m, 5);
   for (const ConvStage& st : m.stages) // nonzero biases, so that their gradients are exercised too
     if (st.kind == StageKind::conv)
-      for (int f = 0; f < st.conv.filters; f++) m.params[st.bias_offset + size_t(f)] = 0.05f * float(f % 3) - 0.04f;
+      for (int f = 0; f < st.conv.filters; f++)
+        m.params[st.bias_offset + size_t(f)] = 0.05f * float(f % 3) - 0.04f;
   const Dataset data = random_pictures(2, 9);
   const int idx[2] = {0, 1};
   TrainConfig config;

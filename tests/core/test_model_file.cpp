@@ -278,13 +278,14 @@ TEST(ModelFile, RejectsParameterCountThatDoesNotMatchTheDims) {
   put_le32(bytes, 32, 2275); // one fewer than 64-16-4 needs
   fix_crc(bytes);
   ModelFile loaded;
-  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: expected 2276 parameters for a 64-16-4 model, found 2275");
+  EXPECT_EQ(parse(bytes, &loaded),
+            "model.aelab: expected 2276 parameters for a 64-16-4-16-64 model, found 2275");
   // A count with its high word set, as a hostile file could carry.
   put_le32(bytes, 32, 2276);
   put_le32(bytes, 36, 1);
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded),
-            "model.aelab: expected 2276 parameters for a 64-16-4 model, found 4294969572");
+            "model.aelab: expected 2276 parameters for a 64-16-4-16-64 model, found 4294969572");
 }
 
 TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
@@ -307,7 +308,8 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   bytes = good;
   put_le32(bytes, 24, 0x9); // the VAE bit on a plain model's parameters
   fix_crc(bytes);
-  EXPECT_EQ(parse(bytes, &loaded).find("expected 2344 parameters for a 64-16-4 VAE model, found 2276"), 13u);
+  EXPECT_EQ(parse(bytes, &loaded).find("expected 2344 parameters for a 64-16-4-16-64 VAE model, found 2276"),
+            13u);
   bytes = good;
   bytes[40 + 4 * parameter_count(kSmall)] = 9; // optimizer kind
   fix_crc(bytes);
