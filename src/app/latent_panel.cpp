@@ -266,7 +266,9 @@ void latent_panel(App& app, const Rect& r) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(in.code_edited ? "edited z" : "(drag a bar)");
+  ImGui::TextUnformatted(in.code_edited              ? "edited z"
+                         : is_conv(lab.model->shape) ? "(drag a cell)"
+                                                     : "(drag a bar)");
   digit_image("##edited", in.edited_recon, kDigitSide, kDigitSide, image_side);
   ImGui::EndGroup();
   ImGui::End();

@@ -739,3 +739,42 @@ TEST(Compare, EachSideTakesALatent2ModelOfItsKindOnly) {
   EXPECT_NE(app.views.compare.side[1].shipped, nullptr) << "a broken file leaves the model it had";
   EXPECT_NE(app.views.compare.side[1].status.find("truncated"), std::string::npos);
 }
+
+// A convolutional model through the settings: kind conv builds it with its filters, its code is
+// 4x4 times the last, the input's feature maps are every stage's output, the latent size is
+// refused, and the lesson link carries the kind and the filters.
+TEST(Conv, KindConvBuildsTheModelWithItsFeatureMapsAndLinks) {
+  App app = make_app();
+  ASSERT_EQ(app_set_text(app, "kind", "conv"), "");
+  ASSERT_EQ(app_set_text(app, "filters", "8,4,2"), "");
+  lab_update(app.lab);
+  const ModelShape& s = app.lab.model->shape;
+  ASSERT_EQ(s.kind, ModelKind::conv);
+  EXPECT_EQ(s.latent_dim, 32); // 4x4x2
+  std::vector<float> pixels(size_t(kPixels), 0.0f);
+  for (int i = 8; i < 20; i++) pixels[size_t(i * 28 + 14)] = 1.0f; // a stroke
+  lab_set_input_pixels(app.lab, pixels.data());
+  lab_update(app.lab);
+  const Input& in = app.lab.input;
+  ASSERT_EQ(in.features.size(), size_t(kConvStages));
+  const int sizes[kConvStages] = {28 * 28 * 8, 14 * 14 * 8, 14 * 14 * 4, 7 * 7 * 4, 7 * 7 * 2,
+                                  4 * 4 * 2,   4 * 4 * 2,   8 * 8 * 2,   8 * 8 * 4, 16 * 16 * 4,
+                                  14 * 14 * 8, 28 * 28 * 8, 28 * 28};
+  for (int i = 0; i < kConvStages; i++) EXPECT_EQ(in.features[size_t(i)].size(), size_t(sizes[i])) << i;
+  ASSERT_EQ(in.code.size(), 32u);
+  for (size_t i = 0; i < in.code.size(); i++)
+    EXPECT_EQ(in.code[i], in.features[5][i]) << "the code is pool3's";
+  for (int p = 0; p < kPixels; p++) ASSERT_FLOAT_EQ(in.recon[p], in.features[12][size_t(p)]) << p;
+  const std::string state = app_state_json(app);
+  EXPECT_NE(state.find("\"kind\":\"conv\",\"filters\":\"8,4,2\""), std::string::npos) << state.substr(0, 300);
+  EXPECT_EQ(app_set_text(app, "latent", "16"),
+            "latent: a convolutional model's code is 4x4 times the last of its filters (set filters)");
+  const std::string link = app_lesson_link(app);
+  EXPECT_NE(link.find("kind=conv&filters=8,4,2&"), std::string::npos) << link;
+  EXPECT_EQ(link.find("latent="), std::string::npos) << link;
+  EXPECT_EQ(link.find("hidden="), std::string::npos) << link;
+  ASSERT_EQ(app_set_text(app, "kind", "ae"), ""); // back to a dense model: the default code size
+  lab_update(app.lab);
+  EXPECT_EQ(app.lab.model->shape.latent_dim, 32);
+  EXPECT_EQ(app.lab.model->shape.kind, ModelKind::ae);
+}

@@ -513,5 +513,34 @@ assert abs(j['recon'] / $2 - 1) < 0.03 and abs(j['kl'] / $3 - 1) < 0.03, j"
   done
 fi
 
+# --- the convolutional autoencoder (issue 25): train, the file, its refusals, and a model PyTorch
+# trained (tests/cli/torch_conv_reference.py) evaluating to PyTorch's own loss
+expect_exit 0 "train a conv model (1 epoch on 2000 digits)" -- "$AELAB" train --data "$DATA" --kind conv --epochs 1 --limit 2000 --batch 128 --out conv.aelab
+check "  ... the summary names its filters and code" grep -q "training conv 16,8,8 (code 4x4x8)" out.txt
+expect_exit 0 "  ... eval it" -- "$AELAB" eval --model conv.aelab --data "$DATA" --json
+check "  ... it is a conv model and learned something: $(cat out.txt)" "$PY" -c "
+import json; j = json.load(open('out.txt')); assert j['kind'] == 'conv' and 0.1 < j['loss'] < 0.6, j"
+expect_exit 0 "  ... its filters 8,4,2 (1 epoch on 500 digits)" -- "$AELAB" train --data "$DATA" --kind conv --filters 8,4,2 --epochs 1 --limit 500 --out conv842.aelab
+check "  ... a 4x4x2 code" grep -q "training conv 8,4,2 (code 4x4x2)" out.txt
+expect_exit 0 "  ... export it" -- "$AELAB" export --model conv.aelab --out conv.npz
+expect_exit 0 "  ... import it back" -- "$AELAB" import --npz conv.npz --out conv-back.aelab
+expect_exit 0 "  ... eval the import" -- "$AELAB" eval --model conv-back.aelab --data "$DATA" --json
+check "  ... the same loss" "$PY" -c "
+import json, subprocess; j = json.load(open('out.txt'))
+k = json.loads(subprocess.check_output(['$AELAB', 'eval', '--model', 'conv.aelab', '--data', '$DATA', '--json']))
+assert j['loss'] == k['loss'], (j, k)"
+expect_exit 2 "--filters without --kind conv is refused" -- "$AELAB" train --data "$DATA" --filters 8,8,8 --out x.aelab
+check "  ... saying whose it is" grep -q "filters is a convolutional model" err.txt
+expect_exit 2 "--latent with --kind conv is refused" -- "$AELAB" train --data "$DATA" --kind conv --latent 32 --out x.aelab
+expect_exit 2 "--filters 16,8 is refused" -- "$AELAB" train --data "$DATA" --kind conv --filters 16,8 --out x.aelab
+check "  ... saying what it expects" grep -q "expected three counts such as 16,8,8, each 1 to 64" err.txt
+expect_exit 2 "--filters 16,0,8 is refused" -- "$AELAB" train --data "$DATA" --kind conv --filters 16,0,8 --out x.aelab
+conv_torch=$("$PY" "$(dirname "$AELAB_SCRIPT")/torch_conv_reference.py" "$DATA" 1 torch-conv.npz 2000 2>/dev/null)
+expect_exit 0 "import a conv model PyTorch trained (its test loss: $conv_torch)" -- "$AELAB" import --npz torch-conv.npz --out torch-conv.aelab
+check "  ... it is a conv model" grep -q "conv 16,8,8 (code 4x4x8) from" out.txt
+expect_exit 0 "  ... eval it" -- "$AELAB" eval --model torch-conv.aelab --data "$DATA" --json
+check "  ... PyTorch's own loss ($(cat out.txt))" "$PY" -c "
+import json; j = json.load(open('out.txt')); assert abs(j['loss'] - $conv_torch) < 1e-4, j"
+
 echo "cli smoke: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -6,7 +6,10 @@
 #include <vector>
 
 #include "core/conv.h"
+#include "core/image_io.h"
 #include "core/model.h"
+#include "core/model_file.h"
+#include "core/npz.h"
 #include "core/threads.h"
 #include "core/train.h"
 #include "test_util.h"
@@ -323,4 +326,87 @@ TEST(ConvModel, TrainingIsTheSameAtOneAndTwoThreads_AndInferenceIsTheTrainersFor
   set_thread_count(1);
   ASSERT_EQ(params[0].size(), params[1].size());
   for (size_t i = 0; i < params[0].size(); i++) ASSERT_EQ(params[0][i], params[1][i]) << "parameter " << i;
+}
+
+// --- a conv model in the model file and the .npz ------------------------------------------------
+
+namespace {
+Autoencoder random_conv() {
+  Autoencoder m = make_autoencoder(with_code_size(ModelShape{784, 128, 0, ModelKind::conv, {5, 4, 3}}));
+  const std::vector<float> v = random_values(m.params.size(), 13); // biases too: a swap would show
+  std::copy(v.begin(), v.end(), m.params.begin());
+  return m;
+}
+} // namespace
+
+TEST(ConvFile, TheModelFileRoundTripsAConvModelBitForBitWithItsFilters) {
+  ModelFile file;
+  file.model = random_conv();
+  const std::vector<uint8_t> bytes = model_to_bytes(file);
+  EXPECT_EQ(bytes[24] & 16, 16) << "flag bit 4: convolutional";
+  EXPECT_EQ(bytes[16], 5); // the filter counts where a dense model keeps its hidden size
+  EXPECT_EQ(bytes[17], 4);
+  EXPECT_EQ(bytes[18], 3);
+  EXPECT_EQ(bytes[20], 48); // the code: 4x4x3
+  ModelFile back;
+  ASSERT_EQ(model_from_bytes(bytes.data(), bytes.size(), "conv.aelab", &back), "");
+  EXPECT_EQ(back.model.shape, file.model.shape);
+  EXPECT_EQ(std::vector<float>(back.model.params.begin(), back.model.params.end()),
+            std::vector<float>(file.model.params.begin(), file.model.params.end()));
+  EXPECT_EQ(model_size_from_head(bytes.data(), bytes.size()), bytes.size());
+  // a conv model's code size that does not follow its filters is refused, naming both
+  std::vector<uint8_t> bad = bytes;
+  bad[20] = 32;
+  EXPECT_EQ(model_from_bytes(bad.data(), bad.size(), "conv.aelab", &back),
+            "conv.aelab: latent 32: a convolutional model's code is 4x4x3 = 48");
+}
+
+TEST(ConvFile, TheNpzRoundTripsInKerasHwioAndReadsPyTorchsOihw) {
+  const Autoencoder m = random_conv();
+  const std::vector<NpzArray> named = model_to_npz(m);
+  ASSERT_EQ(named.size(), 14u);
+  EXPECT_EQ(named[0].name, "conv1_kernel");
+  EXPECT_EQ(named[0].shape, (std::vector<size_t>{3, 3, 1, 5}));
+  EXPECT_EQ(named[13].name, "conv7_bias");
+  EXPECT_EQ(named[10].shape, (std::vector<size_t>{3, 3, 4, 5})); // conv6: f2 -> f1, 'valid'
+  std::vector<NpyArray> arrays;
+  for (const NpzArray& a : named) arrays.push_back({a.name, a.shape, a.data.data()});
+  std::vector<uint8_t> bytes = encode_npz(arrays);
+  ModelFile back;
+  ASSERT_EQ(import_npz(bytes.data(), bytes.size(), "conv.npz", &back), "");
+  EXPECT_EQ(back.model.shape, m.shape);
+  EXPECT_EQ(std::vector<float>(back.model.params.begin(), back.model.params.end()),
+            std::vector<float>(m.params.begin(), m.params.end()));
+  // the same weights as PyTorch's state_dict: (Cout, Cin, 3, 3), named as nn.Sequential names them
+  std::vector<std::vector<float>> torch_data;
+  std::vector<std::string> torch_names;
+  std::vector<NpyArray> torch;
+  for (size_t i = 0; i < named.size(); i += 2) {
+    const std::vector<size_t>& s = named[i].shape; // (k, k, ci, co)
+    std::vector<float> oihw(named[i].data.size());
+    for (size_t a = 0; a < s[0]; a++)
+      for (size_t b = 0; b < s[1]; b++)
+        for (size_t c = 0; c < s[2]; c++)
+          for (size_t o = 0; o < s[3]; o++)
+            oihw[((o * s[2] + c) * s[0] + a) * s[1] + b] =
+                named[i].data[((a * s[1] + b) * s[2] + c) * s[3] + o];
+    torch_data.push_back(oihw);
+    torch_names.push_back(std::to_string(3 * i) + ".weight");
+    torch_names.push_back(std::to_string(3 * i) + ".bias");
+  }
+  for (size_t i = 0; i < named.size(); i += 2) {
+    const std::vector<size_t>& s = named[i].shape;
+    torch.push_back({torch_names[i], {s[3], s[2], s[0], s[1]}, torch_data[i / 2].data()});
+    torch.push_back({torch_names[i + 1], named[i + 1].shape, named[i + 1].data.data()});
+  }
+  bytes = encode_npz(torch);
+  ModelFile from_torch;
+  ASSERT_EQ(import_npz(bytes.data(), bytes.size(), "torch.npz", &from_torch), "");
+  EXPECT_EQ(std::vector<float>(from_torch.model.params.begin(), from_torch.model.params.end()),
+            std::vector<float>(m.params.begin(), m.params.end()));
+  // a kernel of the wrong shape says which and what was expected
+  arrays[8].shape = {3, 3, 3, 2}; // conv5: f3 -> f2
+  bytes = encode_npz(arrays);
+  EXPECT_EQ(import_npz(bytes.data(), bytes.size(), "conv.npz", &back),
+            "conv.npz: conv5_kernel has shape (3, 3, 3, 2), expected (3, 3, 3, 4)");
 }
