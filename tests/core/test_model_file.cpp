@@ -301,10 +301,15 @@ TEST(ModelFile, RejectsAbsurdDimsAndUnknownFields) {
   fix_crc(bytes);
   EXPECT_EQ(parse(bytes, &loaded), "model.aelab: absurd layer size 4294967295");
   bytes = good;
-  put_le32(bytes, 24, 0x11); // an unknown flag bit
+  put_le32(bytes, 24, 0x21); // an unknown flag bit
   fix_crc(bytes);
-  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: unknown flags 0x00000011 (this build knows bit 0, optimizer "
-                                   "state, bit 1, training noise, bit 2, float16 weights, and bit 3, a VAE)");
+  EXPECT_EQ(parse(bytes, &loaded),
+            "model.aelab: unknown flags 0x00000021 (this build knows bit 0, optimizer state, bit 1, training "
+            "noise, bit 2, float16 weights, bit 3, a VAE, and bit 4, a convolutional model)");
+  bytes = good;
+  put_le32(bytes, 24, 0x18); // a VAE and convolutional at once
+  fix_crc(bytes);
+  EXPECT_EQ(parse(bytes, &loaded), "model.aelab: flags bit 3 (a VAE) and bit 4 (convolutional) together");
   bytes = good;
   put_le32(bytes, 24, 0x9); // the VAE bit on a plain model's parameters
   fix_crc(bytes);
