@@ -388,6 +388,9 @@ run_app_tests() {
   say "the variational autoencoder by mouse, keys and touch: a VAE trained in the worker, Generate, AE vs VAE, aelab.sample (headless Chromium)"
   NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/generate.cjs" "$WEB_OUT" "$BUILD/screenshots" \
     || die "the generate journeys failed"
+  say "the convolutional autoencoder by mouse, keys and touch: trained in the worker, Feature maps, its filters and code maps, aelab.featureMaps (headless Chromium)"
+  NODE_PATH="$node_dir/node_modules" node "$ROOT/tests/web/conv.cjs" "$WEB_OUT" "$BUILD/screenshots" \
+    || die "the conv journeys failed"
   say "every browser engine: Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK (WebKitWebDriver, selenium), in windows under Xvfb"
   NODE_PATH="$node_dir/node_modules" xvfb-run -a -s "-screen 0 1400x900x24" node "$ROOT/tests/web/firefox.cjs" \
     "$WEB_OUT" "$BUILD/reference_loss.json" "$BUILD/screenshots" || die "the Firefox smoke test failed"

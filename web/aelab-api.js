@@ -203,6 +203,9 @@
     // n new pictures (arrays of 784 numbers in [0, 1]) decoded from random codes drawn with
     // `seed`: a VAE's from its prior N(0, I), the plain autoencoder's from a Gaussian fitted to
     // its test codes (state().model.kind says which).
+    // A conv model's every layer for the current input: [{name, shape: [h, w, c], values}, ...],
+    // 'input', 'conv1', 'pool1', ... 'conv7' (the output, after its sigmoid); values NHWC.
+    featureMaps() { need(); return viewData('featureMaps', Module.UTF8ToString(Module._aelab_feature_maps())); },
     sample(n = 16, seed = 0) {
       need();
       if (!isIndex(n)) throw new Error(`aelab.sample: n = ${JSON.stringify(n)}: expected an integer from 1 to 1000`);

@@ -514,6 +514,9 @@ std::string app_map_json(App& app);
 std::string app_decode_grid_json(App& app, int n);
 // aelab.sample(n, seed): {"from": "prior" | "fitted", "images": n arrays of 784}, or {"error"}.
 std::string app_sample_json(App& app, int n, double seed);
+// aelab.featureMaps(): a conv model's every layer for the current input, [{name, shape: [h, w, c],
+// values (h * w * c, NHWC)}, ...] from the input to the output; an error for a dense model.
+std::string app_feature_maps_json(App& app);
 // The plain model's code's mean activation over the test set (the Keras blog's sparse example
 // reports it: 3.33 with its L1 penalty, 7.30 without); -1 for a VAE or before the map is built.
 float code_mean(const App& app);

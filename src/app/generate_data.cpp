@@ -47,6 +47,23 @@ std::string app_sample_json(App& app, int n, double seed) {
   return out + "]}";
 }
 
+std::string app_feature_maps_json(App& app) {
+  const Autoencoder& m = *app.lab.model;
+  if (!is_conv(m.shape))
+    return std::string("{\"error\":\"the model is a dense ") + model_kind_name(m.shape.kind) +
+           ", which has no feature maps: set kind 'conv'\"}";
+  const Input& in = app.lab.input;
+  const auto layer = [](const char* name, ImageShape s, const float* values) {
+    return std::string("{\"name\":\"") + name + "\",\"shape\":[" + std::to_string(s.h) + "," +
+           std::to_string(s.w) + "," + std::to_string(s.c) +
+           "],\"values\":" + json_numbers(values, size_t(s.size()), 5) + "}";
+  };
+  std::string out = "[" + layer("input", ImageShape{kDigitSide, kDigitSide, 1}, in.pixels);
+  for (int s = 0; s < kConvStages && size_t(s) < in.features.size(); s++)
+    out += "," + layer(conv_stage_name(s), m.stages[s].out, in.features[size_t(s)].data());
+  return out + "]";
+}
+
 void app_compare_asset(App& app, const std::string& name, const uint8_t* bytes, size_t size,
                        const std::string& error) {
   for (int i = 0; i < 2; i++) {

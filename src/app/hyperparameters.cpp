@@ -203,7 +203,7 @@ void hyperparameters(App& app) {
   const bool narrow = cols.half < 190;
   bool shape_done = false;
   for (const Setting& row : kSettings) {
-    if (row.ui.widget == Widget::none || (row.offered && !row.offered(now))) continue;
+    if (row.ui.widget == Widget::none || (row.offered && !row.offered(shown))) continue; // the kind typed in
     if (row.part != SettingPart::shape && !shape_done) shape_buttons(app, cols), shape_done = true;
     if (row.hide >= 0 && !app_control_shown(app, Control(row.hide))) continue;
     Settings next = shown;

@@ -164,6 +164,14 @@ void code_maps(App& app, float w, float h) {
     std::snprintf(label, sizeof label, "%d", m + 1);
     dl->AddText(ImVec2(c.x + 2, c.y + 1), IM_COL32(230, 230, 235, 160), label);
   }
+  if (nothing) { // the code of a blank canvas says nothing
+    const char* hint = "draw a digit to see its code";
+    const ImVec2 text = ImGui::CalcTextSize(hint);
+    const ImVec2 at(pos.x + std::max(4.0f, 0.5f * (w - text.x)), pos.y + 0.5f * (h - text.y));
+    dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + text.x + 4, at.y + text.y + 2),
+                      IM_COL32(20, 22, 28, 230));
+    dl->AddText(at, ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
+  }
   if ((hovered || active) && under >= 0 && !nothing && size_t(under) < shown.size()) {
     const int m = under % maps, ij = under / maps;
     ImGui::SetTooltip("map %d, row %d, column %d: z[%d] = %.3f. Drag up or down to change it.", m + 1,

@@ -263,6 +263,9 @@ RgbImage app_view_figure(App& app, View view) {
     return v.generate.samples.image;
   case View::compare:
     return compare_figure(app);
+  case View::features: // what the tab shows: every layer for the input
+    if (is_conv(app.lab.model->shape)) return render_feature_maps(*app.lab.model, app.lab.input.pixels);
+    break;
   }
   return RgbImage{};
 }

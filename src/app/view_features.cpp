@@ -70,9 +70,15 @@ void features_view(App& app) {
     return;
   }
   const Input& in = lab.input;
-  ImGui::TextDisabled("%s", fit_text("Every layer's output for your input, a picture per channel (white: the "
-                                     "layer's largest value). Hover one for its numbers.",
-                                     "each layer's output for your input, a picture per channel"));
+  save_button(app);
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", in.empty
+                               ? "Draw a digit (or click a test digit in the Gallery) to see what each layer "
+                                 "makes of it."
+                               : "Every layer's output for your input, a picture per channel (white: the "
+                                 "layer's largest value). Hover one for its numbers.");
+  ImGui::PopStyleColor();
   ImGui::BeginChild("##features", ImVec2(0, 0), false);
   const float avail = ImGui::GetContentRegionAvail().x;
   // pictures as large as 16 across allow, between 22 and 56 units

@@ -34,7 +34,9 @@ const char* kFigureHelp =
     "               the test set; --unit all: a row per unit\n"
     "                             [--a 0] [--unit 0|all] [--steps 10 (7 with all)] [--data DIR]\n"
     "  weights      the first layer's weight vectors as images, red positive, blue negative (needs\n"
-    "               no data; --data is accepted and unused)\n"
+    "               no data; --data is accepted and unused); a conv model's 3x3 filters\n"
+    "  features     a conv model's every layer for test digit I, a row per layer, a picture per\n"
+    "               channel (the Feature maps tab)              [--index 0] [--data DIR]\n"
     "  generate     new pictures from random codes (a VAE's prior; the plain model's Gaussian fitted\n"
     "               to its test codes), as aelab sample draws them   [--n 36] [--seed 0] [--data DIR]\n"
     "  compare      two latent-2 models side by side (the AE vs VAE tab): each the decoder over a\n"
@@ -207,10 +209,34 @@ int figure_weights(const std::string& name, int argc, char** argv) {
   FigureCommand c;
   // --data is taken, as by every figure, so one command line fits all kinds; the model is enough
   if (int rc = open_figure_command(name, "FILE.png", argc, argv, 3, {"data"}, {}, false, &c)) return rc;
-  const Matrix weights = first_layer_weights(c.file.model); // (hidden, 784)
+  const Matrix weights = first_layer_weights(c.file.model); // (hidden, 784); a conv model's (f1, 9)
+  if (is_conv(c.file.model.shape))
+    return write_figure(c.args.get("out", ""),
+                        render_tiles(weights.data(), int(weights.shape(0)), 8, 3, 3, 16, 2, true),
+                        "the first layer's " + std::to_string(weights.shape(0)) +
+                            " 3x3 filters, each scaled to its largest magnitude (red +, blue -)");
   const std::string what = "the first layer's " + std::to_string(weights.shape(0)) +
                            " weight vectors, each scaled to its largest magnitude (red +, blue -)";
   return write_figure(c.args.get("out", ""), tiles(weights, 16, true), what);
+}
+
+int figure_features(const std::string& name, int argc, char** argv) {
+  FigureCommand c;
+  if (int rc = open_figure_command(name, "FILE.png", argc, argv, 3, {"index"}, {}, true, &c)) return rc;
+  const int index = c.args.get_int("index", 0, 0, c.test.count - 1);
+  if (!c.args.error.empty()) return usage_error(name, c.args.error);
+  if (int rc = require_28x28(name, c)) return rc;
+  const Autoencoder& m = c.file.model;
+  if (!is_conv(m.shape))
+    return usage_error(name, "--model: a dense " + std::string(model_kind_name(m.shape.kind)) +
+                                 " model has no feature maps (train one with --kind conv)");
+  std::string rows = "input 28x28x1";
+  for (int s = 0; s < kConvStages; s++)
+    rows += std::string(", ") + conv_stage_name(s) + " " + std::to_string(m.stages[s].out.h) + "x" +
+            std::to_string(m.stages[s].out.w) + "x" + std::to_string(m.stages[s].out.c);
+  return write_figure(c.args.get("out", ""), render_feature_maps(m, test_image(c.test, index).data()),
+                      "test digit " + std::to_string(index) + "'s feature maps, a row per layer (" + rows +
+                          "), each scaled to its layer's largest value");
 }
 
 int figure_generate(const std::string& name, int argc, char** argv) {
@@ -279,7 +305,7 @@ int cmd_figure(int argc, char** argv) {
     std::fputs(kFigureHelp, stdout);
     return 0;
   }
-  const char* kinds = "map, grid, interpolate, traverse, weights, generate, compare or reconstruct";
+  const char* kinds = "map, grid, interpolate, traverse, weights, features, generate, compare or reconstruct";
   if (kind.empty() || kind.rfind("--", 0) == 0)
     return usage_error("figure", std::string("which figure? expected ") + kinds + " first");
   const std::string name = "figure " + kind;
@@ -288,6 +314,7 @@ int cmd_figure(int argc, char** argv) {
   if (kind == "interpolate") return figure_interpolate(name, argc, argv);
   if (kind == "traverse") return figure_traverse(name, argc, argv);
   if (kind == "weights") return figure_weights(name, argc, argv);
+  if (kind == "features") return figure_features(name, argc, argv);
   if (kind == "generate") return figure_generate(name, argc, argv);
   if (kind == "compare") return figure_compare(name, argc, argv);
   return usage_error("figure", "unknown figure '" + kind + "': expected " + kinds);

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/conv_model.h"
 #include "core/files.h"
 #include "core/image_io.h"
+#include "core/layers.h"
 #include "core/pixels.h"
 
 namespace aelab {
@@ -145,6 +147,40 @@ RgbImage render_tiles(const float* images, int count, int columns, int width, in
         }
         fill_rect(im, left + x * scale, top + y * scale, scale, scale, color);
       }
+  }
+  return im;
+}
+
+RgbImage render_feature_maps(const Autoencoder& model, const float* pixels, int side) {
+  ConvPass pass;
+  conv_forward(model, pixels, 1, 0, kConvStages, pass);
+  sigmoid_inplace(pass.act[kConvStages - 1].data(), size_t(model.stages[kConvStages - 1].out.size()));
+  constexpr int kColumns = 16, kGap = 2, kRowGap = 8;
+  // the layers: the input, then each stage
+  std::vector<std::pair<ImageShape, const float*>> layers{{ImageShape{kConvSide, kConvSide, 1}, pixels}};
+  for (int s = 0; s < kConvStages; s++) layers.push_back({model.stages[s].out, pass.act[s].data()});
+  int height = kRowGap;
+  for (const auto& [shape, values] : layers) {
+    const int rows = (shape.c + kColumns - 1) / kColumns;
+    height += rows * (side + kGap) + kRowGap;
+  }
+  RgbImage im = blank(kGap + kColumns * (side + kGap), height);
+  int top = kRowGap;
+  for (const auto& [shape, values] : layers) {
+    float largest = 0;
+    for (int i = 0; i < shape.size(); i++) largest = std::max(largest, values[i]);
+    for (int c = 0; c < shape.c; c++) {
+      const int left = kGap + (c % kColumns) * (side + kGap), y0 = top + (c / kColumns) * (side + kGap);
+      for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) {
+          const float v =
+              values[(size_t(y * shape.h / side) * shape.w + size_t(x * shape.w / side)) * shape.c + c];
+          const uint8_t level = largest > 0 ? unit_to_pixel(std::max(0.0f, v) / largest) : 0;
+          const uint8_t color[3] = {level, level, level};
+          fill_rect(im, left + x, y0 + y, 1, 1, color);
+        }
+    }
+    top += (shape.c + kColumns - 1) / kColumns * (side + kGap) + kRowGap;
   }
   return im;
 }

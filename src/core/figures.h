@@ -44,6 +44,11 @@ RgbImage render_map_figure(const LatentMap& map, int side, const Dataset* data =
 RgbImage render_tiles(const float* images, int count, int columns, int width, int height, int scale, int gap,
                       bool signed_colors = false);
 
+// A conv model's feature maps for one 28x28 picture: a row per layer, the input first, then each
+// stage's output (model.h's stages, the last after its sigmoid), each channel a picture drawn
+// `side` pixels square (nearest), scaled by its layer's largest value (white), at most 16 a row.
+RgbImage render_feature_maps(const Autoencoder& model, const float* pixels, int side = 56);
+
 // The AE against VAE figure's side: a latent-2 model's decoder over an n x n grid with its test
 // codes as dots on the same axes. A plain model's grid spans its own map's frame (linear); a VAE's
 // is the Keras VAE example's grid over the prior's quantiles (norm.ppf of n values evenly from

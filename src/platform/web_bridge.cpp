@@ -236,6 +236,11 @@ EMSCRIPTEN_KEEPALIVE const char* aelab_sample(int n, double seed) {
   lab_update(app().lab);
   return give(app_sample_json(app(), n, seed));
 }
+// aelab.featureMaps(): JSON (app_feature_maps_json)
+EMSCRIPTEN_KEEPALIVE const char* aelab_feature_maps() {
+  lab_update(app().lab);
+  return give(app_feature_maps_json(app()));
+}
 EMSCRIPTEN_KEEPALIVE void aelab_model_file_failed(const char* name, const char* error) {
   app_model_file_failed(app(), name, error);
   web_wake();

@@ -143,7 +143,7 @@ async function api(browser, url) {
   });
   check('aelab.sample(5, 3) gives 5 pictures of 784 values in [0, 1]', r.n === 5 && r.len === 784 && r.inRange);
   check('  ... the same seed the same pictures, another seed others', r.same && r.other);
-  check('aelab.set({kind: "gan"}) is refused saying what kinds there are', /'ae' or 'vae'/.test(r.refused), r.refused);
+  check('aelab.set({kind: "gan"}) is refused saying what kinds there are', /'ae', 'vae' or 'conv'/.test(r.refused), r.refused);
   check('aelab.sample(0) is refused', /expected/.test(r.badN), r.badN);
   check('aelab.set({beta: 4}) while a VAE: state().beta and the link say 4', r.beta === 4 && /[#&]kind=vae&/.test(r.link) && /&beta=4(&|$)/.test(r.link), r.link);
   check('no page errors in the API journey', errors.length === 0, errors.join(' | '));
