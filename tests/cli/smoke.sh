@@ -529,6 +529,12 @@ check "  ... the same loss" "$PY" -c "
 import json, subprocess; j = json.load(open('out.txt'))
 k = json.loads(subprocess.check_output(['$AELAB', 'eval', '--model', 'conv.aelab', '--data', '$DATA', '--json']))
 assert j['loss'] == k['loss'], (j, k)"
+expect_exit 0 "  ... figure features of test digit 3" -- "$AELAB" figure features --model conv.aelab --data "$DATA" --index 3 --out features.png
+check "  ... a row per layer, 14 of them, named" grep -q "input 28x28x1, conv1 28x28x16, pool1 14x14x16.*conv7 28x28x1" out.txt
+check "  ... a PNG" "$PY" -c "import sys; sys.exit(0 if open('features.png','rb').read(8) == b'\\x89PNG\\r\\n\\x1a\\n' else 1)"
+expect_exit 0 "  ... figure weights shows its 3x3 filters" -- "$AELAB" figure weights --model conv.aelab --out filters.png
+check "  ... 16 of them" grep -q "the first layer's 16 3x3 filters" out.txt
+expect_exit 2 "figure features of a dense model is refused" -- "$AELAB" figure features --model sparse.aelab --data "$DATA" --out x.png
 expect_exit 2 "--filters without --kind conv is refused" -- "$AELAB" train --data "$DATA" --filters 8,8,8 --out x.aelab
 check "  ... saying whose it is" grep -q "filters is a convolutional model" err.txt
 expect_exit 2 "--latent with --kind conv is refused" -- "$AELAB" train --data "$DATA" --kind conv --latent 32 --out x.aelab
