@@ -22,7 +22,7 @@ namespace gemm_detail {
 #ifdef __EMSCRIPTEN__
 extern const MicroKernel kWasmKernel;
 #else
-extern const MicroKernel kSse2Kernel, kAvx2Kernel, kAvx512Kernel;
+extern const MicroKernel kSse2Kernel, kAvx2Kernel, kAvx512Kernel, kAvx2NarrowKernel, kAvx512NarrowKernel;
 #endif
 } // namespace gemm_detail
 
@@ -51,6 +51,24 @@ std::vector<const MicroKernel*> kernels_available() {
 const MicroKernel*& selected_kernel() {
   static const MicroKernel* k = kernels_available().front();
   return k;
+}
+
+// The kernel for a product N columns wide: the selected one, or where it is an FMA kernel and N
+// fills less than half its tile, a narrower FMA kernel. Every FMA kernel computes each element as
+// the same chain of fused multiply-adds in k order, so the results are the same bit for bit; only
+// the columns padded and computed for nothing change (a conv layer's 8 or 16 filters, not 32).
+const MicroKernel& kernel_for_width(int N) {
+  const MicroKernel* k = selected_kernel();
+#ifndef __EMSCRIPTEN__
+  static const bool avx2 = [] {
+    const auto arch = xsimd::available_architectures();
+    return arch.avx2 && arch.fma3_avx2;
+  }();
+  const bool fma = k == &gemm_detail::kAvx512Kernel || k == &gemm_detail::kAvx2Kernel;
+  if (fma && avx2 && N <= 8) return gemm_detail::kAvx2NarrowKernel;
+  if (k == &gemm_detail::kAvx512Kernel && N <= 16) return gemm_detail::kAvx512NarrowKernel;
+#endif
+  return *k;
 }
 
 // The bf16 kernel where this build has it and the CPU runs it (AVX512-BF16 with the AVX-512
@@ -344,7 +362,7 @@ void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int
     gemm_bf16(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, ep);
     return;
   }
-  const MicroKernel& kernel = *selected_kernel();
+  const MicroKernel& kernel = kernel_for_width(N);
   const int mr = kernel.mr, nr = kernel.nr;
   Buffers& buf = buffers();
 

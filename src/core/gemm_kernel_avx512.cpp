@@ -8,7 +8,9 @@
 
 namespace aelab {
 namespace gemm_detail {
-extern const MicroKernel kAvx512Kernel;
+extern const MicroKernel kAvx512Kernel, kAvx512NarrowKernel;
 const MicroKernel kAvx512Kernel = make_micro_kernel<xsimd::avx512f, 12, 2>("avx512");
+// 12 x 1 vector: for products at most 16 wide (a conv layer's filters)
+const MicroKernel kAvx512NarrowKernel = make_micro_kernel<xsimd::avx512f, 12, 1>("avx512-16");
 } // namespace gemm_detail
 } // namespace aelab

@@ -53,10 +53,10 @@ template <class F> double derivative(std::vector<double>& v, size_t i, const F& 
   return numeric_derivative(v, i, 1e-4, f);
 }
 
-void check_conv(Padding padding, bool relu) {
+void check_conv(Padding padding, bool relu, int filters = 4) {
   ConvLayer L;
   L.in = {7, 6, 3};
-  L.filters = 4;
+  L.filters = filters;
   L.padding = padding;
   L.relu = relu;
   const int batch = 2;
@@ -86,6 +86,11 @@ void check_conv(Padding padding, bool relu) {
 TEST(Conv, SameLinear_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::same, false); }
 TEST(Conv, SameRelu_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::same, true); }
 TEST(Conv, ValidRelu_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::valid, true); }
+// one filter (the output layer's) takes its own path: from the padded pictures, no columns
+TEST(Conv, OneFilter_MatchesPlainLoopsAndFiniteDifferences) {
+  check_conv(Padding::same, false, 1);
+  check_conv(Padding::valid, true, 1);
+}
 
 TEST(MaxPool, SamePaddingKeepsTheMaxOfEachWindow_AndRoutesTheGradientToIt) {
   const ImageShape in{7, 5, 2};
