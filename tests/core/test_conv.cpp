@@ -53,9 +53,9 @@ template <class F> double derivative(std::vector<double>& v, size_t i, const F& 
   return numeric_derivative(v, i, 1e-4, f);
 }
 
-void check_conv(Padding padding, bool relu, int filters = 4) {
+void check_conv(Padding padding, bool relu, int filters = 4, int channels = 3) {
   ConvLayer L;
-  L.in = {7, 6, 3};
+  L.in = {7, 6, channels};
   L.filters = filters;
   L.padding = padding;
   L.relu = relu;
@@ -86,6 +86,12 @@ void check_conv(Padding padding, bool relu, int filters = 4) {
 TEST(Conv, SameLinear_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::same, false); }
 TEST(Conv, SameRelu_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::same, true); }
 TEST(Conv, ValidRelu_MatchesPlainLoopsAndFiniteDifferences) { check_conv(Padding::valid, true); }
+// more channels in and out (the blog's 16 and 8), and 'valid' with them
+TEST(Conv, MoreChannels_MatchPlainLoopsAndFiniteDifferences) {
+  check_conv(Padding::same, true, 8, 6);
+  check_conv(Padding::valid, true, 6, 8);
+  check_conv(Padding::same, false, 2, 6);
+}
 // one filter (the output layer's) takes its own path: from the padded pictures, no columns
 TEST(Conv, OneFilter_MatchesPlainLoopsAndFiniteDifferences) {
   check_conv(Padding::same, false, 1);
@@ -292,7 +298,7 @@ TEST(ConvModel, WholeLossGradients_MatchFiniteDifferences) {
 }
 
 TEST(ConvModel, TrainingIsTheSameAtOneAndTwoThreads_AndInferenceIsTheTrainersForward) {
-  const ModelShape shape = with_code_size(ModelShape{784, 128, 0, ModelKind::conv, {4, 3, 2}});
+  const ModelShape shape = with_code_size(ModelShape{784, 128, 0, ModelKind::conv, {8, 6, 2}});
   const Dataset data = random_pictures(40, 3);
   TrainConfig config;
   config.batch_size = 16;
@@ -324,7 +330,7 @@ TEST(ConvModel, TrainingIsTheSameAtOneAndTwoThreads_AndInferenceIsTheTrainersFor
     }
     // decode(encode(x)) is reconstruct(x); the code is 4x4x2
     const Matrix code = encode(m, x);
-    EXPECT_EQ(code.shape(1), 32u);
+    EXPECT_EQ(code.shape(1), 32u); // 4x4x2
     const Matrix again = decode(m, code);
     for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(again.data()[i], out.data()[i]);
   }
