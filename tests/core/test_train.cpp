@@ -284,6 +284,22 @@ TEST(CrossBuild, NativeAndWebAssemblyComputeTheSameNumbers) {
     results.insert(results.end(), mu.begin(), mu.end());
     results.insert(results.end(), log_var.begin(), log_var.end());
   }
+  { // a conv model (the blog's filters): its losses, code and output, through im2col, the narrow
+    // products and the single filter's path
+    ModelShape cs;
+    cs.kind = ModelKind::conv;
+    Autoencoder c = make_autoencoder(with_code_size(cs));
+    init_glorot_uniform(c, 7);
+    Trainer tc;
+    trainer_init(tc, c, config);
+    begin_epoch(tc, data.count);
+    while (train_next_batch(tc, c, data, &loss)) results.push_back(loss);
+    Matrix xc({2, 784});
+    images_to_float(data, 0, 2, xc.data());
+    const Matrix code = encode(c, xc), out = reconstruct(c, xc);
+    for (size_t i = 0; i < code.size(); i += 5) results.push_back(code.data()[i]);
+    for (size_t i = 0; i < out.size(); i += 53) results.push_back(out.data()[i]);
+  }
   Matrix x({4, 784});
   images_to_float(data, 0, 4, x.data());
   const Matrix code = encode(m, x), y = reconstruct(m, x);
