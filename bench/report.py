@@ -136,6 +136,24 @@ def main():
                 f"Native s/epoch vs PyTorch, {threads} thread{'s' if threads > 1 else ''}, {kernel}{tag}",
                 fmt(ours_s, 3, " s"), fmt(peer_s, 3, " s"), ratio, fmt(ratio, 2, "x faster"), ">= 3x", status)
 
+    # The convolutional model (issue 25): an epoch at batch 128 against PyTorch's, and its GFLOP/s
+    # against our 2048^3 SGEMM's
+    conv = load(folder, "conv.json")
+    for threads in (1, 2):
+        ours_s = (conv.get(f"ours_{threads}t") or {}).get("median_s")
+        peer_s = (conv.get(f"torch_{threads}t") or {}).get("median_s")
+        ratio = peer_s / ours_s if ours_s and peer_s else None
+        add(f"conv_vs_pytorch_{threads}t",
+            f"Conv model (issue 25) s/epoch at batch 128 vs PyTorch, {threads} thread{'s' if threads > 1 else ''}",
+            fmt(ours_s, 2, " s"), fmt(peer_s, 2, " s"), ratio, fmt(ratio, 2, "x faster"), ">= 2x", verdict(ratio, 2.0))
+        peak_t = (floor_by_threads.get(threads) or {}).get("gflops")
+        rate = conv.get("gflop_per_epoch") / ours_s if ours_s and conv.get("gflop_per_epoch") else None
+        add(f"conv_gflops_{threads}t",
+            f"Conv model's step GFLOP/s ({fmt(conv.get('gflop_per_epoch'), 1)} GFLOP an epoch) vs our 2048^3 SGEMM peak, "
+            f"{threads} thread{'s' if threads > 1 else ''}",
+            fmt(rate, 1, " GFLOP/s"), fmt(peak_t, 1, " GFLOP/s (peak)"), rate / peak_t if rate and peak_t else None,
+            fmt(rate / peak_t if rate and peak_t else None, 2, " of the peak"), "report", "reported" if rate else "n/a")
+
     if not kernels:  # our native run failed: say so where its ratios would be
         why = native.get("error", "no runs in ours_native.json")
         for threads in (1, 2):
@@ -259,7 +277,7 @@ def main():
               "pytorch": {"1": torch[1], "2": torch[2]},
               "pytorch_autocast_bf16": {"1": torch_bf16[1], "2": torch_bf16[2]}, "first_download": download, "openblas_coretype_probe": probe,
               "openblas": peak, "wasm_node": node, "wasm_node_2t": node_2t, "wasm_node_mt_1t": node_mt_1t,
-              "browser": browser, "app": app, "desktop_idle": desktop_idle}
+              "browser": browser, "app": app, "desktop_idle": desktop_idle, "conv": load(folder, "conv.json")}
     with open(out_json, "w") as f:
         json.dump(merged, f, indent=1)
         f.write("\n")

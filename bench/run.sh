@@ -132,6 +132,15 @@ run_bench() {
       "$CACHE/mnist" --threads $t --epochs 3 --validate --autocast bf16 --json "$BENCH_OUT/torch_bf16_${t}thread.json" \
       >/dev/null || say "PyTorch autocast bf16 peer at $t threads failed"
   done
+  say "the convolutional model (issue 25), batch 128: ours and PyTorch (tests/cli/torch_conv_reference.py) alternated, 1 and 2 threads, 4 epochs each"
+  for t in 1 2; do
+    timeout 900 "$BUILD/native/aelab" train --kind conv --batch 128 --epochs 4 --threads $t \
+      --out "$BENCH_OUT/conv.aelab" --log "$BENCH_OUT/conv_ours_${t}t.csv" >/dev/null || say "aelab conv at $t threads failed"
+    peer_env OPENBLAS_CORETYPE="$coretype" OMP_NUM_THREADS=$t timeout 900 "$PEER_PY" "$ROOT/tests/cli/torch_conv_reference.py" \
+      "$CACHE/mnist" 4 "$BENCH_OUT/conv_torch.npz" 60000 $t >/dev/null 2>"$BENCH_OUT/conv_torch_${t}t.txt" ||
+      say "PyTorch conv at $t threads failed"
+  done
+  python3 "$ROOT/bench/conv_times.py" "$BENCH_OUT" >"$BENCH_OUT/conv.json" || say "conv_times.py failed"
   say "OpenBLAS: 2048^3 SGEMM peak and the training step's shapes"
   peer_env OPENBLAS_CORETYPE="$coretype" "$PEER_PY" "$ROOT/bench/openblas_peak.py" \
     --json "$BENCH_OUT/openblas_peak.json" >/dev/null || say "openblas_peak.py failed"
