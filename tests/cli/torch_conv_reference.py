@@ -8,7 +8,7 @@
 # BCE per pixel over the 10,000 test digits with 5 decimals, and saves its state_dict through
 # NumPy (np.savez_compressed: seven Conv2d layers, weights (Cout, Cin, 3, 3)). Progress and each
 # epoch's seconds go to stderr.
-# usage: torch_conv_reference.py MNIST_DIR EPOCHS OUT.npz [N] [THREADS] [FILTERS]
+# usage: [SEED=S] torch_conv_reference.py MNIST_DIR EPOCHS OUT.npz [N] [THREADS] [FILTERS]
 import gzip, os, sys, time
 import numpy as np
 import torch
@@ -27,7 +27,7 @@ mnist, epochs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 60000
 torch.set_num_threads(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
 f1, f2, f3 = (int(v) for v in (sys.argv[6] if len(sys.argv) > 6 else "16,8,8").split(","))
-torch.manual_seed(0)
+torch.manual_seed(int(os.environ.get("SEED", "0")))  # SEED=1 ...: another run
 images = lambda name: torch.tensor(idx(os.path.join(mnist, name)) / 255.0, dtype=torch.float32).unsqueeze(1)
 train = images("train-images-idx3-ubyte")[:n]
 test = images("t10k-images-idx3-ubyte")
