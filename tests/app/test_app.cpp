@@ -637,7 +637,9 @@ TEST(SettingsTable, EveryRowRoundTripsThroughSetStateTheLinkAndANewLab) {
   for (const Setting& row : kSettings) {
     App app = make_app();
     const std::string value = other_value(row);
-    if (std::string(row.key) == "filters") ASSERT_EQ(app_set_text(app, "kind", "conv"), ""); // a conv model's
+    if (std::string(row.key) == "filters") { // a conv model's
+      ASSERT_EQ(app_set_text(app, "kind", "conv"), "");
+    }
     ASSERT_EQ(app_set_text(app, row.key, value), "") << row.key << " = " << value;
     lab_update(app.lab);
     EXPECT_EQ(setting_text(row, app_settings(app)), value) << row.key;
