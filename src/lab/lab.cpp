@@ -444,22 +444,23 @@ void compute_input(Lab& lab) {
   // 2. encode, decode, and the loss exactly as validation computes it
   Matrix x({size_t(1), size_t(kPixels)});
   std::copy(in.pixels, in.pixels + kPixels, x.data());
-  Matrix code, log_var;
-  encode_gaussian(model, x, &code, &log_var);
-  Matrix recon = decode(model, code);
-  if (model.shape.kind == ModelKind::vae)
-    in.log_var.assign(log_var.begin(), log_var.end());
-  else
-    in.log_var.clear();
-  std::copy(recon.data(), recon.data() + kPixels, in.recon);
-  in.code.assign(code.data(), code.data() + code.size());
   in.features.clear();
-  if (is_conv(model.shape)) { // the feature maps: every stage's output
+  in.log_var.clear();
+  if (is_conv(model.shape)) { // one pass gives every stage: the feature maps, the code, the output
     ConvPass pass;
     conv_forward(model, in.pixels, 1, 0, kConvStages, pass);
     for (int s = 0; s < kConvStages; s++)
       in.features.emplace_back(pass.act[s].begin(), pass.act[s].begin() + model.stages[s].out.size());
     sigmoid_inplace(in.features.back().data(), in.features.back().size());
+    in.code = in.features[kConvEncoderStages - 1];
+    std::copy(in.features.back().begin(), in.features.back().end(), in.recon);
+  } else {
+    Matrix code, log_var;
+    encode_gaussian(model, x, &code, &log_var);
+    Matrix recon = decode(model, code);
+    if (model.shape.kind == ModelKind::vae) in.log_var.assign(log_var.begin(), log_var.end());
+    std::copy(recon.data(), recon.data() + kPixels, in.recon);
+    in.code.assign(code.data(), code.data() + code.size());
   }
   sample_losses(model, seen, 0, 1, lab_config(lab).loss, &in.loss, &one); // against the clean picture
 

@@ -14,7 +14,7 @@ const { chromium } = require('playwright-core');
 const fs = require('fs');
 const path = require('path');
 const { serve } = require('../../tools/serve_child.cjs');
-const { results, check, sleep, chromiumOptions, returningVisitor, quietlyUntil, press } = require('./harness.cjs');
+const { results, check, sleep, chromiumOptions, quietlyUntil, press, clickWidget, openQuietly } = require('./harness.cjs');
 
 const [webDir, shotDir] = process.argv.slice(2);
 if (!shotDir) {
@@ -24,23 +24,8 @@ if (!shotDir) {
 
 const state = (page) => page.evaluate(() => aelab.state());
 
-async function click(page, name) {
-  const s = await state(page);
-  const r = s.widgets[name] || s.settingWidgets[name];
-  if (!r) throw new Error(`no widget '${name}' on screen (have: ${Object.keys(s.widgets).join(', ')})`);
-  await press(page, r);
-}
-
-async function openPage(browser, url, options = {}) {
-  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 }, ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  const s = await quietlyUntil(page, (st) => st.testSet.status === 'ready' && st.settled, 90000);
-  if (!s) throw new Error(`the page never became ready: ${url}`);
-  return { context, page, errors };
-}
+const click = clickWidget;
+const openPage = openQuietly;
 
 // A "7" drawn with the mouse on the draw panel's canvas.
 async function drawSeven(page) {

@@ -145,4 +145,26 @@ async function press(page, r, fx = 0.5, fy = 0.5) {
   await sleep(120);
 }
 
-module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf, openLab, quietlyUntil, press };
+// A press on a widget by its state() name (widgets, or a setting's field), as a person presses.
+async function clickWidget(page, name) {
+  const s = await page.evaluate(() => aelab.state());
+  const r = s.widgets[name] || s.settingWidgets[name];
+  if (!r) throw new Error(`no widget '${name}' on screen (have: ${Object.keys(s.widgets).join(', ')})`);
+  await press(page, r);
+}
+
+// A returning visitor's page at `url` (1280x800 unless options say), ready with its test set and
+// settled, read with state() only.
+async function openQuietly(browser, url, options = {}) {
+  const context = await returningVisitor(browser, { viewport: { width: 1280, height: 800 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  const s = await quietlyUntil(page, (st) => st.testSet.status === 'ready' && st.settled, 90000);
+  if (!s) throw new Error(`the page never became ready: ${url}`);
+  return { context, page, errors };
+}
+
+module.exports = { results, check, sleep, waitFor, chromiumOptions, returningVisitor, npzOf, openLab, quietlyUntil, press,
+                   clickWidget, openQuietly };
