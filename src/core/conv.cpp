@@ -11,12 +11,13 @@
 #include "core/gemm.h"
 #include "core/threads.h"
 
+#include <xsimd/xsimd.hpp>
+
 namespace aelab {
 
 namespace {
 
 constexpr int kChunkRows = 1024;
-constexpr int kMaxRun = 3 * 64; // a window row's values (k Cin) a single filter's pass keeps (8 | it)
 
 // Pictures per chunk for an output of out_h x out_w pixels.
 int chunk_pictures(int out_h, int out_w) { return std::max(1, kChunkRows / (out_h * out_w)); }
@@ -91,46 +92,227 @@ void pad_pictures(const Windows& w, const float* x, int n, float* xp) {
     }
 }
 
-// y (n pixels) = b + the sum over the window of xp * W: each window row's k Cin products summed
-// lane by lane, then the lanes in order (the same in every build).
+using Vec = xsimd::batch<float>;
+constexpr int kLanes = int(Vec::size);
+
+// One filter (Cout = 1): y (n pixels) = act(b + the sum over the window of xp * W), W's rows
+// (k, k Cin) read as runs of xp. Four neighbouring pixels at a time share each load of W, with
+// two sums each (the even and odd vectors of a run: 8 chains of FMAs in flight); a run's last
+// run % kLanes values are added one by one. Per pixel: b + (the lanes of both sums) + the rest.
 void single_filter_forward(const Windows& w, const float* W, float b, bool relu, const float* xp, int n,
                            float* y) {
-  const int ph = w.out_h + w.k - 1, pw = w.out_w + w.k - 1, run = w.k * w.in.c;
-  const int groups = (run + 7) / 8; // the lanes summed in 8 partial sums, then in a fixed tree
-  alignas(32) float acc[kMaxRun];
-  for (int t = run; t < groups * 8; t++) acc[t] = 0.0f;
+  const int ph = w.out_h + w.k - 1, pw = w.out_w + w.k - 1, cin = w.in.c, run = w.k * cin;
+  const int vecs = run / kLanes, tail = vecs * kLanes;
+  auto finish = [&](Vec even, Vec odd, float rest) {
+    const float v = b + (xsimd::reduce_add(even + odd) + rest);
+    return relu ? std::max(v, 0.0f) : v;
+  };
   for (int pic = 0; pic < n; pic++)
-    for (int i = 0; i < w.out_h; i++)
-      for (int j = 0; j < w.out_w; j++) {
-        for (int t = 0; t < run; t++) acc[t] = 0.0f;
+    for (int i = 0; i < w.out_h; i++) {
+      float* yrow = y + (size_t(pic) * w.out_h + i) * w.out_w;
+      const float* top = xp + (size_t(pic) * ph + i) * pw * cin; // row i of the padded picture
+      int j = 0;
+      for (; j + 4 <= w.out_w; j += 4) {
+        Vec e[4] = {Vec(0.0f), Vec(0.0f), Vec(0.0f), Vec(0.0f)}, o[4] = {e[0], e[0], e[0], e[0]};
+        float rest[4] = {0, 0, 0, 0};
         for (int a = 0; a < w.k; a++) {
-          const float* row = xp + ((size_t(pic) * ph + i + a) * pw + j) * w.in.c;
+          const float* row = top + (size_t(a) * pw + j) * cin;
           const float* wrow = W + a * run;
-          for (int t = 0; t < run; t++) acc[t] = std::fma(row[t], wrow[t], acc[t]);
+          int v = 0;
+          for (; v + 1 < vecs; v += 2) {
+            const Vec w0 = Vec::load_unaligned(wrow + v * kLanes),
+                      w1 = Vec::load_unaligned(wrow + (v + 1) * kLanes);
+            for (int p = 0; p < 4; p++) {
+              e[p] = xsimd::fma(Vec::load_unaligned(row + p * cin + v * kLanes), w0, e[p]);
+              o[p] = xsimd::fma(Vec::load_unaligned(row + p * cin + (v + 1) * kLanes), w1, o[p]);
+            }
+          }
+          if (v < vecs) {
+            const Vec w0 = Vec::load_unaligned(wrow + v * kLanes);
+            for (int p = 0; p < 4; p++)
+              e[p] = xsimd::fma(Vec::load_unaligned(row + p * cin + v * kLanes), w0, e[p]);
+          }
+          for (int t = tail; t < run; t++)
+            for (int p = 0; p < 4; p++) rest[p] = std::fma(row[p * cin + t], wrow[t], rest[p]);
         }
-        float s[8];
-        for (int l = 0; l < 8; l++) s[l] = acc[l];
-        for (int g = 1; g < groups; g++)
-          for (int l = 0; l < 8; l++) s[l] += acc[g * 8 + l];
-        const float v = b + (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])));
-        y[(size_t(pic) * w.out_h + i) * w.out_w + j] = relu ? std::max(v, 0.0f) : v;
+        for (int p = 0; p < 4; p++) yrow[j + p] = finish(e[p], o[p], rest[p]);
       }
+      for (; j < w.out_w; j++) { // the row's last pixels, one at a time
+        Vec e(0.0f), o(0.0f);
+        float rest = 0.0f;
+        for (int a = 0; a < w.k; a++) {
+          const float* row = top + (size_t(a) * pw + j) * cin;
+          const float* wrow = W + a * run;
+          int v = 0;
+          for (; v + 1 < vecs; v += 2) {
+            e = xsimd::fma(Vec::load_unaligned(row + v * kLanes), Vec::load_unaligned(wrow + v * kLanes), e);
+            o = xsimd::fma(Vec::load_unaligned(row + (v + 1) * kLanes),
+                           Vec::load_unaligned(wrow + (v + 1) * kLanes), o);
+          }
+          if (v < vecs)
+            e = xsimd::fma(Vec::load_unaligned(row + v * kLanes), Vec::load_unaligned(wrow + v * kLanes), e);
+          for (int t = tail; t < run; t++) rest = std::fma(row[t], wrow[t], rest);
+        }
+        yrow[j] = finish(e, o, rest);
+      }
+    }
 }
 
-// dW (k, k Cin) += the sum over the pixels, in order, of each window's rows times dz.
-void single_filter_weights(const Windows& w, const float* xp, const float* dz, int n, float* dW) {
-  const int ph = w.out_h + w.k - 1, pw = w.out_w + w.k - 1, run = w.k * w.in.c;
+// G vectors of dW's row a (from vector v0 on) += the sum over the pixels, in order, of the
+// window row's values times dz: G sums in registers through the pass.
+template <int G>
+void single_filter_weights_part(const Windows& w, const float* xp, const float* dz, int n, int a, int v0,
+                                float* wrow) {
+  const int ph = w.out_h + w.k - 1, pw = w.out_w + w.k - 1, cin = w.in.c;
+  Vec acc[G];
+  for (int g = 0; g < G; g++) acc[g] = Vec::load_unaligned(wrow + (v0 + g) * kLanes);
   for (int pic = 0; pic < n; pic++)
-    for (int i = 0; i < w.out_h; i++)
-      for (int j = 0; j < w.out_w; j++) {
-        const float d = dz[(size_t(pic) * w.out_h + i) * w.out_w + j];
-        for (int a = 0; a < w.k; a++) {
-          const float* row = xp + ((size_t(pic) * ph + i + a) * pw + j) * w.in.c;
-          float* wrow = dW + a * run;
-          for (int t = 0; t < run; t++) wrow[t] = std::fma(row[t], d, wrow[t]);
+    for (int i = 0; i < w.out_h; i++) {
+      const float* row = xp + ((size_t(pic) * ph + i + a) * pw) * cin + v0 * kLanes;
+      const float* d = dz + (size_t(pic) * w.out_h + i) * w.out_w;
+      for (int j = 0; j < w.out_w; j++, row += cin) {
+        const Vec dj(d[j]);
+        for (int g = 0; g < G; g++) acc[g] = xsimd::fma(Vec::load_unaligned(row + g * kLanes), dj, acc[g]);
+      }
+    }
+  for (int g = 0; g < G; g++) acc[g].store_unaligned(wrow + (v0 + g) * kLanes);
+}
+
+// dW (k, k Cin) += the sum over the pixels, in order, of each window's rows times dz: per window
+// row, six vectors at a time, then the run's last run % kLanes values one by one.
+void single_filter_weights(const Windows& w, const float* xp, const float* dz, int n, float* dW) {
+  const int ph = w.out_h + w.k - 1, pw = w.out_w + w.k - 1, cin = w.in.c, run = w.k * cin;
+  const int vecs = run / kLanes;
+  for (int a = 0; a < w.k; a++) {
+    float* wrow = dW + a * run;
+    for (int v0 = 0; v0 < vecs; v0 += 6) {
+      switch (std::min(6, vecs - v0)) {
+      case 6:
+        single_filter_weights_part<6>(w, xp, dz, n, a, v0, wrow);
+        break;
+      case 5:
+        single_filter_weights_part<5>(w, xp, dz, n, a, v0, wrow);
+        break;
+      case 4:
+        single_filter_weights_part<4>(w, xp, dz, n, a, v0, wrow);
+        break;
+      case 3:
+        single_filter_weights_part<3>(w, xp, dz, n, a, v0, wrow);
+        break;
+      case 2:
+        single_filter_weights_part<2>(w, xp, dz, n, a, v0, wrow);
+        break;
+      default:
+        single_filter_weights_part<1>(w, xp, dz, n, a, v0, wrow);
+        break;
+      }
+    }
+    for (int t = vecs * kLanes; t < run; t++) {
+      float s = wrow[t];
+      for (int pic = 0; pic < n; pic++)
+        for (int i = 0; i < w.out_h; i++)
+          for (int j = 0; j < w.out_w; j++)
+            s = std::fma(xp[((size_t(pic) * ph + i + a) * pw + j) * cin + t],
+                         dz[(size_t(pic) * w.out_h + i) * w.out_w + j], s);
+      wrow[t] = s;
+    }
+  }
+}
+
+// One input channel (Cin = 1; filters a multiple of kLanes): y (n pixels, F) = act(b + the sum
+// over the k x k window of xp times W (k k, F)), a window's k k values broadcast against kLanes
+// filters at a time whose weights stay in registers. b may be null (no bias).
+void single_channel_forward(const Windows& w, const float* W, const float* b, bool relu, const float* xp,
+                            int n, int F, float* y) {
+  constexpr int kTaps = 9; // k = 3
+  const int ph = w.out_h + 2, pw = w.out_w + 2;
+  for (int f = 0; f < F; f += kLanes) {
+    Vec wt[kTaps];
+    for (int t = 0; t < kTaps; t++) wt[t] = Vec::load_unaligned(W + t * F + f);
+    const Vec bias = b ? Vec::load_unaligned(b + f) : Vec(0.0f);
+    for (int pic = 0; pic < n; pic++)
+      for (int i = 0; i < w.out_h; i++) {
+        const float* r0 = xp + (size_t(pic) * ph + i) * pw;
+        const float *r1 = r0 + pw, *r2 = r1 + pw;
+        float* out = y + ((size_t(pic) * w.out_h + i) * w.out_w) * F + f;
+        for (int j = 0; j < w.out_w; j++, out += F) {
+          Vec s = xsimd::fma(Vec(r0[j]), wt[0], bias);
+          s = xsimd::fma(Vec(r0[j + 1]), wt[1], s);
+          s = xsimd::fma(Vec(r0[j + 2]), wt[2], s);
+          s = xsimd::fma(Vec(r1[j]), wt[3], s);
+          s = xsimd::fma(Vec(r1[j + 1]), wt[4], s);
+          s = xsimd::fma(Vec(r1[j + 2]), wt[5], s);
+          s = xsimd::fma(Vec(r2[j]), wt[6], s);
+          s = xsimd::fma(Vec(r2[j + 1]), wt[7], s);
+          s = xsimd::fma(Vec(r2[j + 2]), wt[8], s);
+          if (relu) s = xsimd::max(s, Vec(0.0f));
+          s.store_unaligned(out);
         }
       }
+  }
 }
+
+// dW (k k, F) += the sum over the pixels, in order, of each window's k k values times dz (n
+// pixels, F): kLanes filters at a time, nine sums in registers through the pass.
+void single_channel_weights(const Windows& w, const float* xp, const float* dz, int n, int F, float* dW) {
+  constexpr int kTaps = 9;
+  const int ph = w.out_h + 2, pw = w.out_w + 2;
+  for (int f = 0; f < F; f += kLanes) {
+    Vec acc[kTaps];
+    for (int t = 0; t < kTaps; t++) acc[t] = Vec::load_unaligned(dW + t * F + f);
+    for (int pic = 0; pic < n; pic++)
+      for (int i = 0; i < w.out_h; i++) {
+        const float* r0 = xp + (size_t(pic) * ph + i) * pw;
+        const float *r1 = r0 + pw, *r2 = r1 + pw;
+        const float* d = dz + ((size_t(pic) * w.out_h + i) * w.out_w) * F + f;
+        for (int j = 0; j < w.out_w; j++, d += F) {
+          const Vec dj = Vec::load_unaligned(d);
+          acc[0] = xsimd::fma(Vec(r0[j]), dj, acc[0]);
+          acc[1] = xsimd::fma(Vec(r0[j + 1]), dj, acc[1]);
+          acc[2] = xsimd::fma(Vec(r0[j + 2]), dj, acc[2]);
+          acc[3] = xsimd::fma(Vec(r1[j]), dj, acc[3]);
+          acc[4] = xsimd::fma(Vec(r1[j + 1]), dj, acc[4]);
+          acc[5] = xsimd::fma(Vec(r1[j + 2]), dj, acc[5]);
+          acc[6] = xsimd::fma(Vec(r2[j]), dj, acc[6]);
+          acc[7] = xsimd::fma(Vec(r2[j + 1]), dj, acc[7]);
+          acc[8] = xsimd::fma(Vec(r2[j + 2]), dj, acc[8]);
+        }
+      }
+    for (int t = 0; t < kTaps; t++) acc[t].store_unaligned(dW + t * F + f);
+  }
+}
+
+// dz (M, N) = dy * (y > 0) in place when relu; db (N) = the sum of dz's rows, in order (kLanes
+// filters at a time where they fill whole vectors).
+void relu_backward_and_bias(bool relu, const float* y, float* dz, int M, int N, float* db) {
+  int f0 = 0;
+  for (; f0 + kLanes <= N; f0 += kLanes) {
+    Vec sum(0.0f);
+    for (int r = 0; r < M; r++) {
+      float* d = dz + size_t(r) * N + f0;
+      Vec v = Vec::load_unaligned(d);
+      if (relu) {
+        v = xsimd::select(Vec::load_unaligned(y + size_t(r) * N + f0) > Vec(0.0f), v, Vec(0.0f));
+        v.store_unaligned(d);
+      }
+      sum += v;
+    }
+    sum.store_unaligned(db + f0);
+  }
+  for (int f = f0; f < N; f++) {
+    float sum = 0.0f;
+    for (int r = 0; r < M; r++) {
+      float& d = dz[size_t(r) * N + f];
+      if (relu && !(y[size_t(r) * N + f] > 0.0f)) d = 0.0f;
+      sum += d;
+    }
+    db[f] = sum;
+  }
+}
+
+// Whether a layer's one-channel side takes the direct kernels: a 3x3 kernel, and kLanes | the
+// other side's channels.
+bool single_channel(int k, int channels) { return k == 3 && channels % kLanes == 0; }
 
 } // namespace
 
@@ -142,13 +324,16 @@ void conv2d_forward(const ConvLayer& L, const float* W, const float* b, const fl
   cols_of(s, 0, 0); // sized before the threads use it
   over_chunks(batch, chunk_pictures(w.out_h, w.out_w), [&](int first, int n, int, int t) {
     const int M = n * pixels;
-    float* cols = cols_of(s, t, size_t(M) * K);
-    if (N == 1 && w.row() <= kMaxRun * w.k) { // one filter: from the padded pictures
+    if (N == 1 || (L.in.c == 1 && single_channel(L.k, N))) { // direct, from the padded pictures
       float* xp = cols_of(s, t, size_t(n) * (w.out_h + w.k - 1) * (w.out_w + w.k - 1) * L.in.c);
       pad_pictures(w, x + size_t(first) * L.in.size(), n, xp);
-      single_filter_forward(w, W, b[0], L.relu, xp, n, y + size_t(first) * pixels);
+      if (N == 1)
+        single_filter_forward(w, W, b[0], L.relu, xp, n, y + size_t(first) * pixels);
+      else
+        single_channel_forward(w, W, b, L.relu, xp, n, N, y + size_t(first) * pixels * N);
       return;
     }
+    float* cols = cols_of(s, t, size_t(M) * K);
     im2col(w, x + size_t(first) * L.in.size(), n, cols);
     GemmEpilogue ep;
     ep.bias = b;
@@ -171,20 +356,17 @@ void conv2d_backward(const ConvLayer& L, const float* W, const float* x, const f
     const float* yc = y + size_t(first) * pixels * N;
     // forward was y = relu(z): dz = dy * (y > 0); and z = cols W + b: db = the sum of dz's rows
     float* dbc = s.db_parts.data() + size_t(c) * N;
-    std::fill(dbc, dbc + N, 0.0f);
-    for (int r = 0; r < M; r++)
-      for (int f = 0; f < N; f++) {
-        float& d = dz[size_t(r) * N + f];
-        if (L.relu && !(yc[size_t(r) * N + f] > 0.0f)) d = 0.0f;
-        dbc[f] += d;
-      }
+    relu_backward_and_bias(L.relu, yc, dz, M, N, dbc);
     // dW = cols^T dz, this chunk's part
     float* part = s.dW_parts.data() + size_t(c) * K * N;
-    if (N == 1 && K <= kMaxRun * w.k) { // one filter: from the padded pictures
-      float* xp = cols_of(s, t, size_t(n) * (w.out_h + w.k - 1) * (w.out_w + w.k - 1) * L.in.c);
+    if (N == 1 || (cin == 1 && single_channel(k, N))) { // direct, from the padded pictures
+      float* xp = cols_of(s, t, size_t(n) * (w.out_h + w.k - 1) * (w.out_w + w.k - 1) * cin);
       pad_pictures(w, x + size_t(first) * L.in.size(), n, xp);
-      std::fill(part, part + K, 0.0f);
-      single_filter_weights(w, xp, dz, n, part);
+      std::fill(part, part + size_t(K) * N, 0.0f);
+      if (N == 1)
+        single_filter_weights(w, xp, dz, n, part);
+      else
+        single_channel_weights(w, xp, dz, n, N, part);
       return;
     }
     float* cols = cols_of(s, t, size_t(M) * K);
@@ -210,6 +392,13 @@ void conv2d_backward(const ConvLayer& L, const float* W, const float* x, const f
   const int Kb = wb.row(), in_pixels = L.in.h * L.in.w;
   over_chunks(batch, chunk_pictures(wb.out_h, wb.out_w), [&](int first, int n, int, int t) {
     const int M = n * in_pixels;
+    if (N == 1 && single_channel(k, cin)) { // one filter's dz is one channel: direct
+      float* dzp = cols_of(s, t, size_t(n) * (wb.out_h + 2) * (wb.out_w + 2));
+      pad_pictures(wb, dy + size_t(first) * pixels, n, dzp);
+      single_channel_forward(wb, s.w_flip.data(), nullptr, false, dzp, n, cin,
+                             dx + size_t(first) * L.in.size());
+      return;
+    }
     float* cols = cols_of(s, t, size_t(M) * Kb);
     im2col(wb, dy + size_t(first) * pixels * N, n, cols);
     gemm(Trans::no, Trans::no, M, cin, Kb, cols, Kb, s.w_flip.data(), cin, dx + size_t(first) * L.in.size(),

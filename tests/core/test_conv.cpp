@@ -92,10 +92,21 @@ TEST(Conv, MoreChannels_MatchPlainLoopsAndFiniteDifferences) {
   check_conv(Padding::valid, true, 6, 8);
   check_conv(Padding::same, false, 2, 6);
 }
-// one filter (the output layer's) takes its own path: from the padded pictures, no columns
+// one filter (the output layer's) takes its own path: from the padded pictures, no columns; runs
+// of k Cin values that fill whole vectors (Cin 16 and 8) and that leave a tail (Cin 3 and 5)
 TEST(Conv, OneFilter_MatchesPlainLoopsAndFiniteDifferences) {
   check_conv(Padding::same, false, 1);
   check_conv(Padding::valid, true, 1);
+  check_conv(Padding::same, false, 1, 16);
+  check_conv(Padding::same, true, 1, 8);
+  check_conv(Padding::valid, false, 1, 5);
+}
+// one input channel (the first layer's) with a multiple of the vector's filters is direct too, as
+// is the input gradient of a one-filter layer with such channels; 3 filters take the columns
+TEST(Conv, OneChannel_MatchesPlainLoopsAndFiniteDifferences) {
+  check_conv(Padding::same, true, 16, 1);
+  check_conv(Padding::valid, false, 8, 1);
+  check_conv(Padding::same, true, 3, 1);
 }
 
 TEST(MaxPool, SamePaddingKeepsTheMaxOfEachWindow_AndRoutesTheGradientToIt) {
