@@ -3,8 +3,11 @@
 // each in a fresh page and each time-boxed so a backend that hangs (webgl on SwiftShader) cannot
 // stall the run. Serves the folder itself on 127.0.0.1 without COOP/COEP headers: the
 // single-thread case, which also works inside someone else's iframe; then, from a second server
-// that sends them, our -pthread build at 2 threads (ours_mt.html). Prints JSON.
+// that sends them, our -pthread build at 2 threads (ours_mt.html). Then the same for the
+// convolutional model (issue 25, batch 128) against TensorFlow.js, under "conv" (--conv-epochs 0
+// leaves it out). Prints JSON.
 //   NODE_PATH=<node_modules> node browser_bench.cjs WEB_DIR [--epochs N] [--budget S] [--backends wasm,cpu,webgl]
+//     [--conv-epochs N] [--conv-backends wasm,cpu,webgl]
 'use strict';
 const fs = require('fs');
 const http = require('http');
@@ -20,12 +23,15 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
   '.gz': 'application/gzip', '.json': 'application/json' };
 
 function parseArgs(argv) {
-  const opts = { dir: argv[0], epochs: 3, budget: 30, backends: ['wasm', 'cpu', 'webgl'], timeout: 240 };
+  const opts = { dir: argv[0], epochs: 3, budget: 30, backends: ['wasm', 'cpu', 'webgl'], timeout: 240, convEpochs: 2,
+                 convBackends: ['wasm', 'cpu', 'webgl'] };
   for (let i = 1; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--epochs') opts.epochs = Number(value);
     else if (name === '--budget') opts.budget = Number(value);
     else if (name === '--timeout') opts.timeout = Number(value);
+    else if (name === '--conv-epochs') opts.convEpochs = Number(value);
+    else if (name === '--conv-backends') opts.convBackends = value.split(',').filter(Boolean);
     else if (name === '--backends') opts.backends = value.split(',').filter(Boolean);
     else throw new Error(`unknown option ${name}`);
   }
@@ -84,6 +90,8 @@ async function main() {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const result = { chromium: context.browser() ? context.browser().version() : null,
                    server: 'no COOP/COEP (not cross-origin isolated: single thread)' };
+  const isolatedBase = `http://127.0.0.1:${isolatedServer.address().port}`;
+  const threaded = fs.existsSync(path.join(dir, 'ours_mt.html'));
   try {
     result.ours = await inPage(context, `${base}/ours.html`, (epochs) => window.benchOurs(epochs),
                                opts.epochs, opts.timeout, 'our wasm epochs');
@@ -94,10 +102,27 @@ async function main() {
         opts.timeout, `tfjs ${backend}`);
       process.stderr.write(`tfjs ${backend}: ${JSON.stringify(result.tfjs[backend].epoch_seconds ?? result.tfjs[backend].error)}\n`);
     }
-    if (fs.existsSync(path.join(dir, 'ours_mt.html'))) {
-      const isolatedBase = `http://127.0.0.1:${isolatedServer.address().port}`;
+    if (threaded) {
       result.ours_2t = await inPage(context, `${isolatedBase}/ours_mt.html`, (epochs) => window.benchOurs(epochs),
                                     opts.epochs, opts.timeout, 'our wasm epochs, 2 threads');
+    }
+    if (opts.convEpochs > 0) { // the convolutional model: ours at 1 and 2 threads, tfjs on wasm
+      const conv = result.conv = {};
+      const convTimeout = opts.timeout * (opts.convEpochs + 1);
+      conv.ours = await inPage(context, `${base}/ours.html`, (e) => window.benchOurs(e, 'conv'),
+                               opts.convEpochs, convTimeout, 'our wasm conv epochs');
+      process.stderr.write(`ours conv: ${JSON.stringify(conv.ours.epoch_seconds ?? conv.ours.error)}\n`);
+      if (threaded)
+        conv.ours_2t = await inPage(context, `${isolatedBase}/ours_mt.html`, (e) => window.benchOurs(e, 'conv'),
+                                    opts.convEpochs, convTimeout, 'our wasm conv epochs, 2 threads');
+      // tfjs 4.22's wasm backend has no Conv2DBackpropFilter kernel: its error is the result
+      conv.tfjs = {};
+      for (const backend of opts.convBackends) {
+        conv.tfjs[backend] = await inPage(context, `${base}/tfjs.html`,
+          ([b, budget]) => window.benchTfjs(b, { budgetSeconds: budget, model: 'conv' }), [backend, opts.budget],
+          opts.timeout, `tfjs ${backend} conv`);
+        process.stderr.write(`tfjs ${backend} conv: ${JSON.stringify(conv.tfjs[backend].epoch_seconds ?? conv.tfjs[backend].error)}\n`);
+      }
     }
   } finally {
     await context.close();

@@ -2,18 +2,20 @@
 // bench/wasm_bench_node.cjs (node), so both measure exactly the same calls. One call into the
 // module per batch, as the web app makes them (V8 tiers a wasm function up only between calls).
 // createModule: the factory of aelab_bench.js (or of aelab_bench_mt.js, whose `threads` can be
-// 2); imageBytes: train-images-idx3-ubyte as bytes.
-async function aelabBenchEpochs(createModule, imageBytes, { epochs = 3, threads = 1, now = () => performance.now() } = {}) {
+// 2); imageBytes: train-images-idx3-ubyte as bytes; model: 'ae' (the reference experiment, batch
+// 256) or 'conv' (the Keras blog's convolutional model, batch 128).
+async function aelabBenchEpochs(createModule, imageBytes, { epochs = 3, threads = 1, model = 'ae', now = () => performance.now() } = {}) {
+  if (model !== 'ae' && model !== 'conv') throw new Error(`model '${model}': expected 'ae' or 'conv'`);
   const m = await createModule();
   const threadsUsed = m._bench_set_threads(threads);
   const ptr = m._bench_image_buffer(imageBytes.length);
   m.HEAPU8.set(imageBytes, ptr); // m.HEAPU8, not a saved view: the buffer may have grown the heap
   const error = m.UTF8ToString(m._bench_load_images());
   if (error) throw new Error(error);
-  m._bench_reset(0);
+  m._bench_reset(0, model === 'conv' ? 1 : 0);
   const result = {
-    kernel: m.UTF8ToString(m._bench_kernel()), threads: threadsUsed, samples: m._bench_sample_count(),
-    batch: 256, warmup_epoch_seconds: null, epoch_seconds: [], train_loss_per_epoch: [],
+    model, kernel: m.UTF8ToString(m._bench_kernel()), threads: threadsUsed, samples: m._bench_sample_count(),
+    batch: model === 'conv' ? 128 : 256, warmup_epoch_seconds: null, epoch_seconds: [], train_loss_per_epoch: [],
   };
   for (let e = 0; e <= epochs; e++) { // epoch 0 warms up (V8 compiles the hot functions)
     m._bench_begin_epoch();

@@ -260,6 +260,49 @@ def main():
             add(f"app_{key}_{size}_idle", f"In the app, {label}, {size}: at rest (no input, no training): frames drawn "
                 f"per second {idle_r['restFps']:.1f}, main-thread CPU", f"{cpu * 100:.2f}% of a core", "", cpu,
                 "", "< 5%", "met" if cpu < 0.05 else f"missed ({cpu * 100:.1f}%)")
+    # The convolutional model in the browser (issue 25): ours headless (bench/browser_bench.cjs,
+    # under "conv") and in the app (app_bench.cjs' conv_* runs) against each TensorFlow.js backend
+    # that can train it. tfjs 4.22's wasm backend cannot (no Conv2DBackpropFilter): its error is
+    # the row.
+    conv_web = browser.get("conv") or {}
+    conv_tfjs = conv_web.get("tfjs") or {}
+    trained = {b: r["epoch_seconds"] for b, r in conv_tfjs.items() if isinstance(r, dict) and r.get("epoch_seconds")}
+    best_backend = min(trained, key=trained.get) if trained else None
+    ours_conv = {"1 thread": (conv_web.get("ours") or {}).get("epoch_seconds_median"),
+                 "2 threads": (conv_web.get("ours_2t") or {}).get("epoch_seconds_median")}
+    wasm_r = conv_tfjs.get("wasm") or {}
+    for label, ours_s in ours_conv.items():
+        if wasm_r.get("epoch_seconds"):
+            ratio = wasm_r["epoch_seconds"] / ours_s if ours_s else None
+            add(f"conv_chromium_{label[0]}t_vs_tfjs_wasm", f"Conv model in Chromium, headless, {label}, s/epoch (batch 128) "
+                "vs TensorFlow.js wasm", fmt(ours_s, 2, " s"), fmt(wasm_r["epoch_seconds"], 2, " s"), ratio,
+                fmt(ratio, 1, "x faster"), ">= 5x", verdict(ratio, 5.0) if ratio else "n/a")
+        else:
+            why = (wasm_r.get("error") or "not run").replace("page.evaluate: Error: ", "")
+            add(f"conv_chromium_{label[0]}t_vs_tfjs_wasm", f"Conv model in Chromium, headless, {label}, s/epoch (batch 128) "
+                "vs TensorFlow.js wasm", fmt(ours_s, 2, " s"), f"n/a: tfjs cannot train it ({why})", None, "n/a",
+                ">= 5x", "n/a (no peer)")
+        for backend, peer_s in trained.items():
+            if backend == "wasm":
+                continue
+            ratio = peer_s / ours_s if ours_s else None
+            add(f"conv_chromium_{label[0]}t_vs_tfjs_{backend}", f"Conv model in Chromium, headless, {label}, s/epoch vs "
+                f"TensorFlow.js {backend} (the backends that can train it; webgl on SwiftShader here)",
+                fmt(ours_s, 2, " s"), fmt(peer_s, 1, " s"), ratio, fmt(ratio, 1, "x faster"), "info",
+                "info" if ratio else "n/a")
+    for key, label in (("conv_threaded", "threaded page"), ("conv_iframe", "single-thread page in a cross-origin iframe")):
+        runs = app.get(key)
+        if not isinstance(runs, list):
+            continue
+        for r in runs:
+            t = r["training"]
+            peer_s = trained.get(best_backend) if best_backend else None
+            ratio = peer_s / t["secondsPerEpoch"] if peer_s and t["secondsPerEpoch"] else None
+            add(f"app_{key}_vs_tfjs", f"Conv model in the app, {label}, {r['width']}x{r['height']}: s/epoch while the UI "
+                f"runs (batch 128, {t['fps']:.1f} fps) vs TensorFlow.js' fastest backend that trains it ({best_backend})",
+                fmt(t["secondsPerEpoch"], 2, " s"), fmt(peer_s, 1, " s"), ratio, fmt(ratio, 1, "x faster"),
+                "info (wasm: n/a)", "info" if ratio else "n/a")
+
     if desktop_idle.get("cpu_share_of_a_core") is not None:
         cpu = desktop_idle["cpu_share_of_a_core"]
         add("desktop_idle", "Desktop app at rest under Xvfb (no input, no training): CPU over 5 s",

@@ -63,12 +63,19 @@ EMSCRIPTEN_KEEPALIVE const char* bench_load_labels(const uint8_t* bytes, int siz
 
 EMSCRIPTEN_KEEPALIVE int bench_sample_count() { return bench().data.count; }
 
-// A fresh Glorot-uniform model and Adam state, batch 256, BCE: the reference experiment.
-EMSCRIPTEN_KEEPALIVE void bench_reset(int seed) {
+// A fresh Glorot-uniform model and Adam state, BCE: the reference experiment (batch 256), or with
+// conv = 1 the Keras blog's convolutional model (filters 16, 8, 8) at its batch of 128.
+EMSCRIPTEN_KEEPALIVE void bench_reset(int seed, int conv) {
   Bench& b = bench();
-  b.model = aelab::make_autoencoder(aelab::ModelShape());
-  aelab::init_glorot_uniform(b.model, uint64_t(seed));
+  aelab::ModelShape shape;
   aelab::TrainConfig config;
+  if (conv) {
+    shape.kind = aelab::ModelKind::conv;
+    shape = aelab::with_code_size(shape);
+    config.batch_size = 128;
+  }
+  b.model = aelab::make_autoencoder(shape);
+  aelab::init_glorot_uniform(b.model, uint64_t(seed));
   config.seed = uint64_t(seed);
   aelab::trainer_init(b.trainer, b.model, config);
 }
