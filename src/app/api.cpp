@@ -140,6 +140,8 @@ void state_views(JsonWriter& j, const App& app) {
     if (dead[u]) dead_list.push_back(float(u));
   j.json("deadUnits", dead.empty() ? "null" : json_numbers(dead_list.data(), dead_list.size()));
   anomaly_fields(j.begin("anomaly"), anomaly_numbers(app)).number("builds", app.views.scores.builds).end();
+  j.number("firstLayerTile",
+           app.views.tile); // the First layer tab's unit or filter clicked (0-based), -1 none
   j.number("mapBuilds", app.views.map.builds).number("mapComputeMs", app.views.map.compute_ms);
   j.number("mapFrameMs", app.views.map_frame_ms);
   state_rect(j, app, "map", app.views.map_rect);

@@ -38,6 +38,7 @@ void filters_view(App& app) {
   const float aspect = float(v.weights_figure.image.height) / float(v.weights_figure.image.width);
   const float w = std::min(avail.x - info_w, avail.y / aspect), h = w * aspect;
   const ImVec2 pos = show_figure("##weights", v.weights_figure, w, h);
+  mark_item(app, "filters"); // count tiles, `columns` to a row
   const float cell = w / float(columns);
   if (ImGui::IsItemHovered() && cell > 0) {
     const ImVec2 m = ImGui::GetIO().MousePos;

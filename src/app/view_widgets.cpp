@@ -29,6 +29,7 @@ ImVec2 show_figure(const char* slot, const Figure& f, float w, float h) {
 
 void save_button(App& app) {
   if (ImGui::Button("Save PNG")) app_save_view(app);
+  mark_item(app, "save-png");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(app.platform.web ? "Download this view as a PNG image."
                                        : "Save this view as a PNG in the working folder.");

@@ -6,7 +6,10 @@
 //      the Latent panel's 4x4 maps edits the code;
 //   2. the API: a lesson link kind=conv&filters=8,4,2, aelab.featureMaps() (every layer's shape and
 //      values), the latent size refused, the link's keys;
-//   3. a phone, by touch: the Feature maps tab.
+//   3. a phone, by touch: the Feature maps tab;
+//   4. a teacher: a dense model's Feature maps tab builds a conv model (asked first), then the
+//      filters typed in the Train panel and built.
+// The student journey also saves the Feature maps as a PNG and clicks a filter's tile.
 // Screenshots of each, which the session looks at.
 // usage: node conv.cjs WEB_DIR SCREENSHOT_DIR
 'use strict';
@@ -79,9 +82,26 @@ async function studentJourney(browser, url) {
   await page.mouse.move(5, 795);
   await sleep(800);
   await page.screenshot({ path: path.join(shotDir, 'conv-2-features-trained-1280x800.png') });
+  // Save PNG on the Feature maps tab downloads every layer's maps as one picture
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), click(page, 'save-png')]);
+  const png = fs.readFileSync(await download.path());
+  const pngW = png.readUInt32BE(16), pngH = png.readUInt32BE(20);
+  check('Save PNG on the Feature maps tab downloads aelab-features.png, a picture of the layers',
+        download.suggestedFilename() === 'aelab-features.png' && png.slice(1, 4).toString() === 'PNG' && pngW > 200 && pngH > 200,
+        `${download.suggestedFilename()}, ${pngW}x${pngH}`);
   await click(page, 'view:weights');
   await page.mouse.move(5, 795);
-  await sleep(800);
+  await sleep(500);
+  // a click on the third filter's tile (eight to a row) shows the map it draws of the 7
+  const tiles = (await state(page)).widgets.filters;
+  check('the First layer tab shows the conv model\'s filters as tiles', Boolean(tiles) && tiles.w > 100,
+        JSON.stringify(tiles));
+  await press(page, tiles, 2.5 / 8, 0.5 / 2);
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.firstLayerTile === 2, 5000);
+  check('a click on filter 3\'s tile picks it (its map of the input beside the tiles)', s !== null,
+        `firstLayerTile ${(await state(page)).firstLayerTile}`);
+  await sleep(500);
   await page.screenshot({ path: path.join(shotDir, 'conv-3-filters-1280x800.png') });
   // a drag upwards on map 1's top-left cell of the Latent panel edits that code number
   const bars = (await state(page)).latentBars;
@@ -166,6 +186,47 @@ async function phone(browser, url) {
   await context.close();
 }
 
+// 4. A teacher with the shipped dense model: the Feature maps tab offers "Build a convolutional
+// model...", which asks before the trained network goes; then filters typed in the Train panel.
+async function teacherJourney(browser, url) {
+  const { context, page, errors } = await openPage(browser, url);
+  await click(page, 'view:features');
+  await page.mouse.move(5, 795);
+  let s = await quietlyUntil(page, (st) => st.view === 'features' && st.widgets['build-conv'], 5000);
+  check('a dense model\'s Feature maps tab offers "Build a convolutional model..."', s !== null && s.model.kind === 'ae',
+        s ? '' : Object.keys((await state(page)).widgets).join(', '));
+  await page.screenshot({ path: path.join(shotDir, 'conv-7-dense-features-1280x800.png') });
+  await click(page, 'build-conv');
+  s = await quietlyUntil(page, (st) => st.question !== null, 3000);
+  check('  ... which asks first: the shipped model is trained', s !== null && s.model.kind === 'ae',
+        s ? `question ${s.question}` : 'no question');
+  await click(page, 'discard:do');
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.model.kind === 'conv' && st.settled, 10000);
+  check('  ... and, answered, builds the conv model (16,8,8)', s !== null && s.model.filters === '16,8,8',
+        s ? s.model.filters : JSON.stringify((await state(page)).model));
+  // the first filter count typed: click the field, select it all, type 8, Enter; then Build
+  const f = (await state(page)).settingWidgets.filters;
+  await press(page, f, 0.15, 0.5);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('8', { delay: 60 });
+  await page.keyboard.press('Enter');
+  await sleep(300);
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.widgets.build, 3000);
+  check('typing 8 in the first filters field waits for "Build this model..."', s !== null && s.model.filters === '16,8,8',
+        s ? s.model.filters : Object.keys((await state(page)).widgets).join(', '));
+  await click(page, 'build');
+  s = await state(page);
+  if (s.question) await click(page, 'discard:do');
+  await page.mouse.move(5, 795);
+  s = await quietlyUntil(page, (st) => st.model.kind === 'conv' && st.model.filters === '8,8,8' && st.settled, 10000);
+  check('  ... Build makes the conv model with filters 8,8,8', s !== null,
+        JSON.stringify((await state(page)).model));
+  check('no page errors in the teacher journey', errors.length === 0, errors.join(' | '));
+  await context.close();
+}
+
 (async () => {
   fs.mkdirSync(shotDir, { recursive: true });
   const { server, url } = await serve(webDir, { isolated: false });
@@ -175,6 +236,7 @@ async function phone(browser, url) {
     if (!only || only === '1') await studentJourney(browser, url);
     if (!only || only === '2') await api(browser, url);
     if (!only || only === '3') await phone(browser, url);
+    if (!only || only === '4') await teacherJourney(browser, url);
   } catch (e) {
     check('the conv journeys ran to the end', false, e.stack);
   } finally {
