@@ -29,22 +29,34 @@ const char* stage_role(const ConvStage& st, int s) {
 // does and the channel's numbers.
 void stage_pictures(const char* id, const char* role, const std::vector<float>& values, ImageShape shape,
                     float side, float scale, int per_row) {
-  std::vector<float> channel(size_t(shape.h) * size_t(shape.w));
+  // the channels side by side in one texture (one upload and one draw call per layer: WebKitGTK's
+  // WebGL crashed on a texture per channel), each drawn from its part of it
+  const int W = shape.w * shape.c, pixels = shape.h * shape.w;
+  std::vector<float> atlas(size_t(W) * size_t(shape.h));
+  for (int p = 0; p < pixels; p++)
+    for (int c = 0; c < shape.c; c++)
+      atlas[size_t(p / shape.w) * size_t(W) + size_t(c * shape.w + p % shape.w)] =
+          scale > 0 ? std::min(1.0f, values[size_t(p) * size_t(shape.c) + size_t(c)] / scale) : 0.0f;
+  char slot[48];
+  std::snprintf(slot, sizeof slot, "##features_%s", id);
+  ImTextureID texture = gray_texture(slot, atlas.data(), W, shape.h, false);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   const float right = ImGui::GetContentRegionAvail().x + ImGui::GetCursorScreenPos().x;
   for (int c = 0; c < shape.c; c++) {
-    for (size_t p = 0; p < channel.size(); p++)
-      channel[p] = scale > 0 ? std::min(1.0f, values[p * size_t(shape.c) + size_t(c)] / scale) : 0.0f;
     if (c > 0 && (per_row == 0 || c % per_row != 0)) {
       ImGui::SameLine(0, 2);
       if (per_row == 0 && ImGui::GetCursorScreenPos().x + side > right) ImGui::NewLine();
     }
-    char slot[48];
+    const ImVec2 pos = ImGui::GetCursorScreenPos(), end(pos.x + side, pos.y + side);
     std::snprintf(slot, sizeof slot, "##%s_%d", id, c);
-    digit_image(slot, channel.data(), shape.w, shape.h, side);
-    if (ImGui::IsItemHovered()) {
+    ImGui::InvisibleButton(slot, ImVec2(side, side));
+    const float u0 = float(c) / float(shape.c), u1 = float(c + 1) / float(shape.c);
+    draw->AddImage(texture, pos, end, ImVec2(u0, 0), ImVec2(u1, 1));
+    const bool hovered = ImGui::IsItemHovered();
+    draw->AddRect(pos, end, hovered ? IM_COL32(255, 200, 80, 255) : IM_COL32(90, 90, 100, 255));
+    if (hovered) {
       float top = 0;
-      for (int p = 0; p < shape.h * shape.w; p++)
-        top = std::max(top, values[size_t(p) * size_t(shape.c) + size_t(c)]);
+      for (int p = 0; p < pixels; p++) top = std::max(top, values[size_t(p) * size_t(shape.c) + size_t(c)]);
       ImGui::SetTooltip("%s: %dx%dx%d, %s\nchannel %d of %d: %dx%d values, the largest %.3f", id, shape.h,
                         shape.w, shape.c, role, c + 1, shape.c, shape.h, shape.w, double(top));
     }

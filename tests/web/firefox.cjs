@@ -2,7 +2,8 @@
 // browser is downloaded), in a window under Xvfb (headless Firefox has no WebGL2 without a GPU):
 // it becomes ready, test digit 0's loss matches the native core's, a mouse stroke becomes the
 // input, Space (keys go to the lab after a click into it) starts training in the Web Worker, S
-// trains one batch, Escape gives the keyboard back to the page, and no page errors.
+// trains one batch, Escape gives the keyboard back to the page, the AE vs VAE tab draws, the
+// Feature maps tab builds a conv model, and no page errors.
 // usage: xvfb-run node firefox.cjs WEB_DIR REFERENCE_JSON SCREENSHOT_DIR
 'use strict';
 const puppeteer = require('puppeteer-core');
@@ -96,6 +97,26 @@ async function until(page, fn, timeoutMs) {
     s = await until(page, (st) => st.view === 'compare' && st.compare.ae.drawn && st.compare.vae.drawn, 60000);
     check('the AE vs VAE tab draws both trained models in Firefox', s !== null, s ? '' : JSON.stringify((await state(page)).compare));
     await page.screenshot({ path: path.join(shotDir, 'firefox-compare.png') });
+    // the Feature maps tab: "Build a convolutional model...", answered, then its every layer
+    const pressAt = async (r) => {
+      await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2, { steps: 4 });
+      await sleep(150);
+      await page.mouse.down();
+      await sleep(80);
+      await page.mouse.up();
+      await sleep(150);
+    };
+    await pressAt((await state(page)).widgets['view:features']);
+    s = await until(page, (st) => st.view === 'features' && st.widgets['build-conv'], 10000);
+    if (s) await pressAt(s.widgets['build-conv']);
+    s = await until(page, (st) => st.question !== null, 5000);
+    if (s) await pressAt(s.widgets['discard:do']);
+    await page.mouse.move(5, 795);
+    s = await until(page, (st) => st.model.kind === 'conv' && st.settled, 20000);
+    const maps = s ? await page.evaluate(() => aelab.featureMaps().map((m) => m.name).length) : 0;
+    check('the Feature maps tab builds a conv model in Firefox, and featureMaps() gives its 14 layers',
+          s !== null && maps === 14, s ? `${maps} layers` : JSON.stringify((await state(page)).model));
+    await page.screenshot({ path: path.join(shotDir, 'firefox-features.png') });
     check('no page errors in Firefox', errors.length === 0 && (await state(page)).pageErrors.length === 0,
           [...errors, ...(await state(page)).pageErrors].join(' | '));
   } catch (e) {

@@ -116,6 +116,23 @@ def smoke(driver, url, reference, shot, label):
     check(f"{label}: the AE vs VAE tab draws both trained models", s is not None,
           "" if s else json.dumps(state(driver).get("compare")))
     driver.save_screenshot(shot.replace(".png", "-compare.png"))
+    # the Feature maps tab: "Build a convolutional model...", answered, then its every layer
+    def press(r):
+        a = ActionBuilder(driver)
+        a.pointer_action.move_to_location(int(r["x"] + r["w"] / 2), int(r["y"] + r["h"] / 2)).click()
+        a.perform()
+    press(state(driver)["widgets"]["view:features"])
+    s = until(driver, lambda st: st["view"] == "features" and "build-conv" in st["widgets"], 10)
+    if s:
+        press(s["widgets"]["build-conv"])
+    s = until(driver, lambda st: st["question"] is not None, 5)
+    if s:
+        press(s["widgets"]["discard:do"])
+    s = until(driver, lambda st: st["model"]["kind"] == "conv" and st["settled"], 20)
+    maps = driver.execute_script("return aelab.featureMaps().length") if s else 0
+    check(f"{label}: the Feature maps tab builds a conv model, and featureMaps() gives its 14 layers",
+          s is not None and maps == 14, f"{maps} layers" if s else json.dumps(state(driver).get("model")))
+    driver.save_screenshot(shot.replace(".png", "-features.png"))
     errors = state(driver)["pageErrors"]
     return errors
 
