@@ -9,19 +9,14 @@
 # NumPy (np.savez_compressed: seven Conv2d layers, weights (Cout, Cin, 3, 3)). Progress and each
 # epoch's seconds go to stderr.
 # usage: [SEED=S] torch_conv_reference.py MNIST_DIR EPOCHS OUT.npz [N] [THREADS] [FILTERS]
-import gzip, os, sys, time
+import os, sys, time
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-def idx(path):
-    if not os.path.exists(path):
-        path += ".gz"
-    data = (gzip.open if path.endswith(".gz") else open)(path, "rb").read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mnist_idx import idx  # noqa: E402
 
 mnist, epochs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 60000

@@ -3,18 +3,13 @@
 # its state_dict saved through NumPy (np.savez_compressed), and its validation loss over the
 # 10,000 test digits printed with 6 decimals. aelab import of the .npz must give the same loss.
 # usage: torch_reference.py MNIST_DIR N OUT.npz
-import gzip, os, sys
+import os, sys
 import numpy as np
 import torch
 from torch import nn
 
-def idx(path):
-    if not os.path.exists(path):
-        path += ".gz"
-    data = (gzip.open if path.endswith(".gz") else open)(path, "rb").read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mnist_idx import idx  # noqa: E402
 
 mnist, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 torch.manual_seed(0)

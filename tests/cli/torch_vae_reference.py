@@ -6,19 +6,14 @@
 # it prints "recon KL", both mean per test image over the 10,000 test digits (decoding mu, no sampling),
 # with 4 decimals, and saves its state_dict through NumPy (np.savez_compressed). Progress goes to stderr.
 # usage: torch_vae_reference.py MNIST_DIR EPOCHS LATENT OUT.npz [N] [BETA]
-import gzip, os, sys, time
+import os, sys, time
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-def idx(path):
-    if not os.path.exists(path):
-        path += ".gz"
-    data = (gzip.open if path.endswith(".gz") else open)(path, "rb").read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mnist_idx import idx  # noqa: E402
 
 mnist, epochs, latent, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 n = int(sys.argv[5]) if len(sys.argv) > 5 else 60000
