@@ -1,8 +1,11 @@
 // The convolutional autoencoder's layers (issue 25), on batch-major NHWC buffers: x (B, H, W, C),
 // kernels in Keras' HWIO layout (KH, KW, Cin, Cout). A 3x3 convolution is im2col into the one GEMM
 // (gemm.h) with its bias and ReLU fused, a few pictures at a time so that the columns stay in the
-// cache; max-pooling keeps its argmax for the backward pass; upsampling repeats each value 2x2
-// (nearest). Each backward quotes the forward it differentiates.
+// cache; where one side has a single channel (the first layer's input, the output layer's one
+// filter, and so that layer's input gradient) direct SIMD kernels over zero-padded pictures run
+// instead, since a product 9 deep or 1 wide wastes the GEMM. Max-pooling keeps its argmax for the
+// backward pass; upsampling repeats each value 2x2 (nearest). Each backward quotes the forward it
+// differentiates.
 #pragma once
 #include <cstdint>
 #include <vector>
