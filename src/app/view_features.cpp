@@ -163,8 +163,8 @@ void features_view(App& app) {
   ImGui::TextWrapped("%s", in.empty
                                ? "Draw a digit (or click a test digit in the Gallery) to see what each layer "
                                  "makes of it."
-                               : "Every layer's output for your input, left to right: the encoder shrinks "
-                                 "it to the code, the decoder rebuilds it. A picture per channel (white: the "
+                               : "Every layer's output for your input, in order: the encoder shrinks it "
+                                 "to the code, the decoder rebuilds it. A picture per channel (white: the "
                                  "layer's largest value); hover one for its numbers.");
   ImGui::PopStyleColor();
   ImGui::BeginChild("##features", ImVec2(0, 0), false);
