@@ -86,18 +86,6 @@ async function until(page, fn, timeoutMs) {
     // the AE vs VAE tab, by a click: its two trained models fetched and drawn with no input
     // (a press as a person makes it: the pointer rests on the tab first, the button is held a
     // moment; an instant click right after Escape once went unseen in a CI run)
-    const tab = (await state(page)).widgets['view:compare'];
-    await page.mouse.move(tab.x + tab.w / 2, tab.y + tab.h / 2, { steps: 4 });
-    await sleep(150);
-    await page.mouse.down();
-    await sleep(80);
-    await page.mouse.up();
-    await sleep(150);
-    await page.mouse.move(5, 795);
-    s = await until(page, (st) => st.view === 'compare' && st.compare.ae.drawn && st.compare.vae.drawn, 60000);
-    check('the AE vs VAE tab draws both trained models in Firefox', s !== null, s ? '' : JSON.stringify((await state(page)).compare));
-    await page.screenshot({ path: path.join(shotDir, 'firefox-compare.png') });
-    // the Feature maps tab: "Build a convolutional model...", answered, then its every layer
     const pressAt = async (r) => {
       await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2, { steps: 4 });
       await sleep(150);
@@ -106,6 +94,12 @@ async function until(page, fn, timeoutMs) {
       await page.mouse.up();
       await sleep(150);
     };
+    await pressAt((await state(page)).widgets['view:compare']);
+    await page.mouse.move(5, 795);
+    s = await until(page, (st) => st.view === 'compare' && st.compare.ae.drawn && st.compare.vae.drawn, 60000);
+    check('the AE vs VAE tab draws both trained models in Firefox', s !== null, s ? '' : JSON.stringify((await state(page)).compare));
+    await page.screenshot({ path: path.join(shotDir, 'firefox-compare.png') });
+    // the Feature maps tab: "Build a convolutional model...", answered, then its every layer
     await pressAt((await state(page)).widgets['view:features']);
     s = await until(page, (st) => st.view === 'features' && st.widgets['build-conv'], 10000);
     if (s) await pressAt(s.widgets['build-conv']);
