@@ -771,6 +771,14 @@ TEST(Conv, KindConvBuildsTheModelWithItsFeatureMapsAndLinks) {
   EXPECT_NE(state.find("\"kind\":\"conv\",\"filters\":\"8,4,2\""), std::string::npos) << state.substr(0, 300);
   EXPECT_EQ(app_set_text(app, "latent", "16"),
             "latent: a convolutional model's code is 4x4 times the last of its filters (set filters)");
+  // bf16 products are the dense models': refused for a conv model (which trains in float32),
+  // and never offered for one
+  EXPECT_EQ(app_set_text(app, "precision", "bf16"),
+            "precision bf16: the dense models' products only; a convolutional model trains in float32");
+  EXPECT_EQ(app_set_text(app, "precision", "fp32"), "");
+  const Setting* precision = find_setting("precision");
+  ASSERT_NE(precision, nullptr);
+  EXPECT_FALSE(precision->offered(app_settings(app)));
   const std::string link = app_lesson_link(app);
   EXPECT_NE(link.find("kind=conv&filters=8,4,2&"), std::string::npos) << link;
   EXPECT_EQ(link.find("latent="), std::string::npos) << link;
