@@ -228,6 +228,8 @@ std::string app_state_json(const App& app, bool page_ready, const std::function<
   j.number("fontPixels", kFontPixels * z); // the text's size in window (CSS) pixels
   state_rect(j, app, "drawCanvas", app.draw.canvas_rect);
   state_rect(j, app, "latentBars", app.latent.bars_rect);
+  j.number("latentScale",
+           app.latent.scale); // the code value the Latent panel's full bar (or brightest cell) shows
   j.boolean("codeEdited", lab.input.code_edited);
   j.string("status", lab.latest.message);
   j.boolean("diverged", !lab.latest.divergence.empty()).string("divergence", lab.latest.divergence);

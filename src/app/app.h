@@ -117,6 +117,7 @@ struct GalleryState {
 
 struct LatentView {
   float scale = 1;       // the bars' full scale, growing at once and shrinking slowly
+  ModelShape scale_of;   // the model the scale was taken from: another one starts it afresh
   bool dragging = false; // a bar is being dragged (the scale holds still)
   Rect bars_rect;        // where the bars were drawn last frame (window coordinates)
   // a conv code's cell being dragged: its index, its value and the pointer's y when pressed

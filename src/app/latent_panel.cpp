@@ -31,6 +31,8 @@ float bars_scale(App& app, const std::vector<float>& shown) {
   for (size_t i = 0; i < shown.size(); i++) // a VAE's bars are signed, with sigma around them
     top = std::max(top, (std::fabs(shown[i]) + (i < lv.size() ? std::exp(0.5f * lv[i]) : 0.0f)) * 1.15f);
   float& scale = app.latent.scale;
+  if (!(app.latent.scale_of == app.lab.model->shape)) // a dense code's scale would hide a conv code's
+    scale = top, app.latent.scale_of = app.lab.model->shape;
   if (!app.latent.dragging) scale = top > scale ? top : scale + 0.02f * (top - scale);
   return scale;
 }

@@ -190,6 +190,9 @@ async function phone(browser, url) {
 // model...", which asks before the trained network goes; then filters typed in the Train panel.
 async function teacherJourney(browser, url) {
   const { context, page, errors } = await openPage(browser, url);
+  await drawSeven(page); // the dense model's code: numbers up to about 10
+  await page.mouse.move(5, 795);
+  const dense = await quietlyUntil(page, (st) => !st.inputEmpty && st.settled, 5000);
   await click(page, 'view:features');
   await page.mouse.move(5, 795);
   let s = await quietlyUntil(page, (st) => st.view === 'features' && st.widgets['build-conv'], 5000);
@@ -205,6 +208,13 @@ async function teacherJourney(browser, url) {
   s = await quietlyUntil(page, (st) => st.model.kind === 'conv' && st.settled, 10000);
   check('  ... and, answered, builds the conv model (16,8,8)', s !== null && s.model.filters === '16,8,8',
         s ? s.model.filters : JSON.stringify((await state(page)).model));
+  // the Latent panel's scale starts afresh with the new model: the dense code's would leave the
+  // untrained conv code's cells (numbers under 1) dark
+  const code = await page.evaluate(() => Math.max(...aelab.latent()));
+  const scale = (await state(page)).latentScale;
+  check('  ... and the Latent panel scales its cells to the conv code, not the dense one\'s',
+        dense !== null && dense.latentScale > 3 && scale <= 1.2 * Math.max(1, code) + 1e-3,
+        `dense scale ${dense && dense.latentScale.toFixed(2)}, now ${scale.toFixed(2)} for a code up to ${code.toFixed(3)}`);
   // the first filter count typed: click the field, select it all, type 8, Enter; then Build
   const f = (await state(page)).settingWidgets.filters;
   await press(page, f, 0.15, 0.5);
