@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/cli.h"
+#include "core/fp_env.h"
 
 namespace aelab {
 
@@ -58,6 +59,7 @@ static const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace aelab;
+  set_flush_denormals(true); // subnormals as 0, in this thread and the pool's (fp_env.h)
   if (argc < 2) {
     std::fputs("aelab: no command given (aelab --help lists them)\n", stderr);
     return 2;

@@ -3,6 +3,8 @@
 // few hundred microseconds apart, so workers and caller spin briefly before they sleep.
 #include "core/threads.h"
 
+#include "core/fp_env.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -53,8 +55,9 @@ struct Pool {
   const std::function<void(int, int)>* job = nullptr;
   std::atomic<int> job_tasks{0};
   std::atomic<int> tasks_left{0};
-  int threads_wanted = 1;        // including the caller
-  std::atomic<bool> busy{false}; // a job is running
+  int threads_wanted = 1;           // including the caller
+  std::atomic<bool> busy{false};    // a job is running
+  std::atomic<unsigned> fp_bits{0}; // the caller's flush-to-zero mode (fp_env.h), for the job
 
   ~Pool() { resize(0); }
 
@@ -74,6 +77,7 @@ struct Pool {
 
   void worker_loop(int thread_index) {
     uint64_t seen = 0;
+    unsigned applied = fp_mode_bits();
     for (;;) {
       for (int spin = 0; spin < kSpinIterations && generation.load() == seen; spin++) pause();
       {
@@ -83,6 +87,7 @@ struct Pool {
         seen = generation.load();
         if (thread_index >= threads_wanted) continue; // idle at this thread count
       }
+      if (const unsigned bits = fp_bits.load(); bits != applied) set_fp_mode_bits(applied = bits);
       run_tasks(seen, thread_index);
     }
   }
@@ -130,6 +135,7 @@ void parallel_for(int n_tasks, const std::function<void(int, int)>& task) {
   const uint64_t gen = p.generation.load() + 1;
   p.claims.store(gen << 32 | kClosed); // no claims while the job is set up
   p.job = &task;
+  p.fp_bits.store(fp_mode_bits()); // the workers compute as the caller does
   p.job_tasks.store(n_tasks);
   p.tasks_left.store(n_tasks);
   p.claims.store(gen << 32); // open: task 0 is next

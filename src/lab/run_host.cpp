@@ -3,6 +3,8 @@
 // commands and the newest snapshot.
 #include "lab/run_host.h"
 
+#include "core/fp_env.h"
+
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
 #define AELAB_NO_THREADS 1
 #endif
@@ -95,7 +97,11 @@ public:
     run_init(run_);
     latest_ = run_snapshot(run_, pacer_.due(run_, 0));
     fresh_ = true;
-    thread_ = std::thread([this] { loop(); });
+    const unsigned fp_bits = fp_mode_bits(); // the run computes as its creator does (fp_env.h)
+    thread_ = std::thread([this, fp_bits] {
+      set_fp_mode_bits(fp_bits);
+      loop();
+    });
   }
   ~ThreadHost() override {
     {

@@ -17,6 +17,7 @@
 #include "app/app.h"
 #include "app/script.h"
 #include "core/dataset.h"
+#include "core/fp_env.h"
 #include "core/model_file.h"
 #include "core/npz.h"
 #include "core/threads.h"
@@ -242,6 +243,7 @@ int report(const App& app, const Options& options, const Script& script) {
 } // namespace
 
 int main(int argc, char** argv) {
+  aelab::set_flush_denormals(true); // subnormals as 0 here, in the run thread and the pool (fp_env.h)
   Options options;
   if (!parse_options(argc, argv, &options)) {
     std::fputs(kUsage, stderr);

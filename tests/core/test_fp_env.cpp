@@ -1,0 +1,126 @@
+// Flush-to-zero and denormals-are-zero (fp_env.h, issue 26): the mode sets and reads back, the
+// pool's workers compute in their caller's mode, and training on real MNIST gives the same losses
+// with and without it (the difference measured and printed) while subnormals arise without it.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/fp_env.h"
+#include "core/model.h"
+#include "core/threads.h"
+#include "core/train.h"
+
+using namespace aelab;
+
+namespace {
+
+#if defined(__EMSCRIPTEN__)
+constexpr bool kHasMode = false; // WebAssembly has no flush-to-zero mode
+#else
+constexpr bool kHasMode = true;
+#endif
+
+// The caller's mode for the rest of a test, then back to what it was.
+struct FlushMode {
+  explicit FlushMode(bool on) : before(fp_mode_bits()) { set_flush_denormals(on); }
+  ~FlushMode() { set_fp_mode_bits(before); }
+  unsigned before;
+};
+
+// a * b at run time: the operands read through volatiles, the product out of line, so that no
+// compiler folds it in its own (IEEE) mode
+volatile float g_a, g_b;
+__attribute__((noinline)) float times(float a, float b) {
+  g_a = a, g_b = b;
+  return g_a * g_b;
+}
+
+template <class V> size_t subnormals(const V& v) {
+  size_t n = 0;
+  for (float x : v) n += std::fpclassify(x) == FP_SUBNORMAL;
+  return n;
+}
+
+} // namespace
+
+TEST(FpEnv, TheModeSetsAndReadsBack_AndFlushesATinyProduct) {
+  if (!kHasMode) GTEST_SKIP() << "WebAssembly has no flush-to-zero mode";
+  {
+    FlushMode off(false);
+    EXPECT_FALSE(flush_denormals());
+    EXPECT_EQ(std::fpclassify(times(1e-30f, 1e-10f)), FP_SUBNORMAL); // 1e-40: subnormal
+  }
+  {
+    FlushMode on(true);
+    EXPECT_TRUE(flush_denormals());
+    EXPECT_EQ(times(1e-30f, 1e-10f), 0.0f);         // flushed to zero
+    EXPECT_EQ(times(1e-40f, 1e30f), 0.0f);          // a subnormal input read as 0
+    EXPECT_FLOAT_EQ(times(1e-20f, 1e-10f), 1e-30f); // normal results stay
+  }
+}
+
+TEST(FpEnv, ThePoolsWorkersTakeTheCallersModeWithEachJob) {
+  if (!kHasMode || thread_count_max() < 2) GTEST_SKIP() << "needs the mode and two threads";
+  const int threads = thread_count();
+  set_thread_count(2);
+  for (bool on : {true, false, true}) {
+    FlushMode mode(on);
+    std::vector<int> seen(64, -1);
+    parallel_for(64, [&](int task, int) { seen[size_t(task)] = flush_denormals() ? 1 : 0; });
+    for (size_t i = 0; i < seen.size(); i++)
+      ASSERT_EQ(seen[i], on ? 1 : 0) << "task " << i << ", mode " << on;
+  }
+  set_thread_count(threads);
+}
+
+// Two epochs on MNIST at batch 64, without and with flushing: the same losses to the printed
+// difference, although without it some Adam moments are subnormal at the end.
+TEST(FpEnv, MnistTrainingGivesTheSameLossesWithAndWithoutFlushing) {
+  if (!kHasMode) GTEST_SKIP() << "WebAssembly has no flush-to-zero mode";
+  if (!std::ifstream(std::string(AELAB_MNIST_DIR) + "/train-images-idx3-ubyte"))
+    GTEST_SKIP() << "MNIST not found at " << AELAB_MNIST_DIR;
+  Dataset train;
+  ASSERT_EQ(load_split(AELAB_MNIST_DIR, true, 60000, &train), "");
+  constexpr int kEpochs = 2;
+  std::vector<double> losses[2];
+  size_t subnormal_values = 0;
+  for (int flush = 0; flush < 2; flush++) {
+    FlushMode mode(flush == 1);
+    Autoencoder m = make_autoencoder(ModelShape{});
+    init_glorot_uniform(m, 3);
+    TrainConfig config;
+    config.batch_size = 64;
+    Trainer t;
+    trainer_init(t, m, config);
+    for (int epoch = 0; epoch < kEpochs; epoch++) {
+      begin_epoch(t, train.count);
+      while (train_next_batch(t, m, train, nullptr)) {
+      }
+      losses[flush].push_back(epoch_train_loss(t));
+      end_epoch(t);
+    }
+    if (flush == 0) {
+      subnormal_values = subnormals(m.params) + subnormals(t.optimizer.m) + subnormals(t.optimizer.v);
+      std::printf("  subnormal without flushing: %zu weights, %zu first moments, %zu second moments\n",
+                  subnormals(m.params), subnormals(t.optimizer.m), subnormals(t.optimizer.v));
+    }
+  }
+  double worst = 0;
+  for (size_t e = 0; e < losses[0].size(); e++) {
+    const double rel = std::fabs(losses[1][e] - losses[0][e]) / losses[0][e];
+    worst = std::max(worst, rel);
+    EXPECT_LE(rel, 1e-5) << "epoch " << e + 1 << ": " << losses[0][e] << " without, " << losses[1][e]
+                         << " with";
+  }
+  for (size_t e = 0; e < losses[0].size(); e++)
+    std::printf("  epoch %zu: loss %.9f without flushing, %.9f with\n", e + 1, losses[0][e], losses[1][e]);
+  std::printf("  largest relative difference %.3g\n", worst);
+  // Adam's first moments of the weights whose gradient is always 0 (pixels that are 0 in every
+  // training picture) shrink by beta1 each step, through the subnormal range
+  EXPECT_GT(subnormal_values, 0u) << "no subnormal value arose: the comparison above would show nothing";
+}
