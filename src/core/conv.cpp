@@ -233,18 +233,11 @@ void single_channel_forward(const Windows& w, const float* W, const float* b, bo
     for (int pic = 0; pic < n; pic++)
       for (int i = 0; i < w.out_h; i++) {
         const float* r0 = xp + (size_t(pic) * ph + i) * pw;
-        const float *r1 = r0 + pw, *r2 = r1 + pw;
+        const float* rows[3] = {r0, r0 + pw, r0 + 2 * pw}; // the window's rows
         float* out = y + ((size_t(pic) * w.out_h + i) * w.out_w) * F + f;
         for (int j = 0; j < w.out_w; j++, out += F) {
-          Vec s = xsimd::fma(Vec(r0[j]), wt[0], bias);
-          s = xsimd::fma(Vec(r0[j + 1]), wt[1], s);
-          s = xsimd::fma(Vec(r0[j + 2]), wt[2], s);
-          s = xsimd::fma(Vec(r1[j]), wt[3], s);
-          s = xsimd::fma(Vec(r1[j + 1]), wt[4], s);
-          s = xsimd::fma(Vec(r1[j + 2]), wt[5], s);
-          s = xsimd::fma(Vec(r2[j]), wt[6], s);
-          s = xsimd::fma(Vec(r2[j + 1]), wt[7], s);
-          s = xsimd::fma(Vec(r2[j + 2]), wt[8], s);
+          Vec s = bias;
+          for (int t = 0; t < kTaps; t++) s = xsimd::fma(Vec(rows[t / 3][j + t % 3]), wt[t], s);
           if (relu) s = xsimd::max(s, Vec(0.0f));
           s.store_unaligned(out);
         }
@@ -263,19 +256,11 @@ void single_channel_weights(const Windows& w, const float* xp, const float* dz, 
     for (int pic = 0; pic < n; pic++)
       for (int i = 0; i < w.out_h; i++) {
         const float* r0 = xp + (size_t(pic) * ph + i) * pw;
-        const float *r1 = r0 + pw, *r2 = r1 + pw;
+        const float* rows[3] = {r0, r0 + pw, r0 + 2 * pw}; // the window's rows
         const float* d = dz + ((size_t(pic) * w.out_h + i) * w.out_w) * F + f;
         for (int j = 0; j < w.out_w; j++, d += F) {
           const Vec dj = Vec::load_unaligned(d);
-          acc[0] = xsimd::fma(Vec(r0[j]), dj, acc[0]);
-          acc[1] = xsimd::fma(Vec(r0[j + 1]), dj, acc[1]);
-          acc[2] = xsimd::fma(Vec(r0[j + 2]), dj, acc[2]);
-          acc[3] = xsimd::fma(Vec(r1[j]), dj, acc[3]);
-          acc[4] = xsimd::fma(Vec(r1[j + 1]), dj, acc[4]);
-          acc[5] = xsimd::fma(Vec(r1[j + 2]), dj, acc[5]);
-          acc[6] = xsimd::fma(Vec(r2[j]), dj, acc[6]);
-          acc[7] = xsimd::fma(Vec(r2[j + 1]), dj, acc[7]);
-          acc[8] = xsimd::fma(Vec(r2[j + 2]), dj, acc[8]);
+          for (int t = 0; t < kTaps; t++) acc[t] = xsimd::fma(Vec(rows[t / 3][j + t % 3]), dj, acc[t]);
         }
       }
     for (int t = 0; t < kTaps; t++) acc[t].store_unaligned(dW + t * F + f);
