@@ -99,6 +99,7 @@ void state_settings(JsonWriter& j, const App& app) {
   j.string("datasetTitle", dataset_title(lab.dataset));
   j.string("ownData", app.own_data_name);
   j.boolean("bf16Available", precision_problem(Precision::bf16).empty());
+  j.string("bf16Note", precision_note(Precision::bf16)); // "not faster on this CPU: ..." or ""
   j.string("modelData", lab.model_data).boolean("modelDataMismatch", app_model_data_mismatch(app));
   j.begin("otherSet")
       .string("dataset", dataset_name(lab.other_kind))

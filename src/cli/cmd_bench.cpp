@@ -34,11 +34,17 @@ const char* kBenchHelp =
     "  GFLOP/s of each matrix product of a training step (batch 256, 784-128-32-128-784)\n"
     "  and training samples/s on MNIST digits, at 1 thread and at N threads (default: all cores); then\n"
     "  the median seconds of --epochs real MNIST epochs (default 3, 0 to skip). --kernel avx512-bf16\n"
-    "  (in all, where the CPU has AVX512-BF16) is the best fp32 kernel with bf16 products\n"
-    "  (train --precision bf16). Last, the fp32 floor: the FLOPs an epoch executes at the\n"
-    "  measured 2048^3 SGEMM peak of the best fp32 kernel, and each epoch against it\n";
+    "  or amx (in all, where the CPU has AVX512-BF16 or AMX tiles) is the best fp32 kernel with\n"
+    "  bf16 products by that kernel (train --precision bf16). Last, the fp32 floor: the FLOPs an\n"
+    "  epoch executes at the measured 2048^3 SGEMM peak of the best fp32 kernel, and each epoch\n"
+    "  against it\n";
 
-constexpr const char* kBf16Run = "avx512-bf16"; // the bf16 products, as a "kernel" of the tables
+// The bf16 products by one of the bf16 kernels ("avx512-bf16", "amx"), as a "kernel" of the tables.
+bool is_bf16_run(const std::string& kernel) {
+  for (const std::string& k : bf16_kernels_available())
+    if (k == kernel) return true;
+  return false;
+}
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -111,14 +117,15 @@ int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
   const std::string kernel_arg = args.get("kernel", "");
   if (kernel_arg == "all") {
     opt->kernels = gemm_kernels_available();
-    if (precision_problem(Precision::bf16).empty()) opt->kernels.push_back(kBf16Run);
+    for (const std::string& k : bf16_kernels_available()) opt->kernels.push_back(k);
   } else if (!kernel_arg.empty()) {
     opt->kernels = {kernel_arg};
   }
   for (const auto& k : opt->kernels) {
-    if (k == kBf16Run) {
+    if (k == "avx512-bf16" || k == "amx") {
       if (std::string e = precision_problem(Precision::bf16); !e.empty())
         return usage_error("bench", "--kernel " + k + ": " + e);
+      if (!is_bf16_run(k)) return usage_error("bench", "--kernel " + k + ": this CPU has no AMX tiles");
     } else if (!gemm_select_kernel(k)) {
       return usage_error("bench", "--kernel " + k + ": not available here");
     }
@@ -266,8 +273,9 @@ void print_training_rows(const BenchWorkload& w, const KernelFigures& f, int epo
 KernelFigures bench_kernel(const std::string& kernel, const BenchOptions& opt, BenchWorkload& w,
                            const Dataset& mnist) {
   KernelFigures f;
-  if (kernel == kBf16Run) { // bf16 products; the best fp32 kernel for validation only
+  if (is_bf16_run(kernel)) { // bf16 products; the best fp32 kernel for validation only
     f.precision = Precision::bf16;
+    bf16_select_kernel(kernel);
     gemm_select_kernel(gemm_kernels_available().front());
   } else {
     gemm_select_kernel(kernel);

@@ -8,10 +8,18 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <string>
+
+#if !defined(__EMSCRIPTEN__) && defined(__x86_64__)
+#include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "core/gemm_bf16_kernel.h"
 #include "core/gemm_kernel.h"
@@ -71,23 +79,56 @@ const MicroKernel& kernel_for_width(int N) {
   return *k;
 }
 
-// The bf16 kernel where this build has it and the CPU runs it (AVX512-BF16 with the AVX-512
-// parts it leans on, and an OS that saves the registers: xsimd's avx512f check), else null.
-// AELAB_NO_BF16=1 in the environment hides it: how the tests see a CPU without it.
-const Bf16Kernel* bf16_kernel() {
-#if defined(__EMSCRIPTEN__) || !defined(__x86_64__)
-  return nullptr;
-#else
-  static const Bf16Kernel* k = [] {
+// The bf16 kernels this build has and this CPU runs, best first: AMX tiles where the CPU has
+// them and Linux grants the tile state, then AVX512-BF16's vdpbf16ps (with the AVX-512 parts it
+// leans on, and an OS that saves the registers: xsimd's avx512f check). Which one runs is chosen
+// by bf16_time_products() where it has run, else the first. AELAB_NO_BF16=1 in the environment
+// hides them all: how the tests see a CPU without them.
+struct Bf16Choice {
+  std::vector<const Bf16Kernel*> kernels;
+  const Bf16Kernel* selected = nullptr;
+  std::string note; // bf16_time_products()'s finding where bf16 is not faster, else ""
+};
+
+#if !defined(__EMSCRIPTEN__) && defined(__x86_64__)
+// AMX-BF16 and AMX-TILE (CPUID leaf 7: EDX bits 22 and 24), and Linux's leave to use the 8 KB of
+// tile data (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA; Linux 5.16 and later).
+bool amx_usable() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  if (!(d & (1u << 22)) || !(d & (1u << 24))) return false;
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+}
+#endif
+
+Bf16Choice& bf16_choice() {
+  static Bf16Choice c = [] {
+    Bf16Choice out;
+#if !defined(__EMSCRIPTEN__) && defined(__x86_64__)
     const char* off = std::getenv("AELAB_NO_BF16");
-    if (off && *off && std::string(off) != "0") return static_cast<const Bf16Kernel*>(nullptr);
+    if (off && *off && std::string(off) != "0") return out;
     const bool cpu = xsimd::available_architectures().avx512f && __builtin_cpu_supports("avx512bw") &&
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
-    return cpu ? &gemm_detail::kAvx512Bf16Kernel : nullptr;
-  }();
-  return k;
+    if (!cpu) return out;
+    if (amx_usable()) {
+      static Bf16Kernel amx = gemm_detail::kAvx512Bf16Kernel; // its packing, the AMX tile
+      amx.name = "amx";
+      amx.mr = gemm_detail::kAmxMr;
+      amx.nr = gemm_detail::kAmxNr;
+      amx.run = &gemm_detail::amx_bf16_run;
+      amx.a_rows_only = true;
+      out.kernels.push_back(&amx);
+    }
+    out.kernels.push_back(&gemm_detail::kAvx512Bf16Kernel);
+    out.selected = out.kernels.front();
 #endif
+    return out;
+  }();
+  return c;
 }
+
+const Bf16Kernel* bf16_kernel() { return bf16_choice().selected; }
 
 // 64-byte aligned 4-byte words (floats, or the bf16 kernel's pairs) that only grow: no
 // allocation once the sizes have been seen.
@@ -109,7 +150,8 @@ struct Buffers {
   AlignedBuffer packed_b, bias;
   std::vector<AlignedBuffer> packed_a;         // one per thread, for a partial panel of rows
   std::vector<AlignedBuffer> pairs_a, pairs_t; // bf16: one per thread, A's rows and a B panel's
-  AlignedBuffer pairs_all;                     // bf16: all of op(A), when split by columns
+  std::vector<AlignedBuffer> pairs_rows;       // bf16, A rows only: op(A) = A^T as rows, per thread
+  AlignedBuffer pairs_all, pairs_all_rows;     // bf16: all of op(A), when split by columns
 };
 
 // One set per calling thread: the app's UI thread may run small products while its training
@@ -120,6 +162,7 @@ Buffers& buffers() {
     b.packed_a.resize(size_t(thread_count_max()));
     b.pairs_a.resize(size_t(thread_count_max()));
     b.pairs_t.resize(size_t(thread_count_max()));
+    b.pairs_rows.resize(size_t(thread_count_max()));
   }
   return b;
 }
@@ -224,6 +267,8 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
   uint32_t* packed_b = buf.packed_b.words(size_t(n_panels) * nr * kp_max);
   for (auto& a : buf.pairs_a) a.words(size_t(mc_padded) * kp_max);
   for (auto& t : buf.pairs_t) t.words(size_t(nr) * kp_max);
+  if (kernel.a_rows_only)
+    for (auto& r : buf.pairs_rows) r.words(size_t(mc_padded) * ((kp_max + 15) / 16 * 16));
 
   auto run_tasks = [&](int n, const std::function<void(int, int)>& task) { run_on(threads, n, task); };
   // Panel p of op(B), slice k0: pairs at dst, from the rows of B or (transposed) its columns.
@@ -246,8 +291,17 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
     uint32_t* a_all = buf.pairs_all.words(size_t(m_padded) * kp_max * n_k_slices);
     uint32_t* b_all = buf.packed_b.words(size_t(n_panels) * nr * kp_max * n_k_slices);
     auto a_slice = [&](int s) { return a_all + size_t(m_padded) * kp_max * s; };
-    const int a_row_stride = trans_a == Trans::no ? kp_max : 1,
-              a_pair_stride = trans_a == Trans::no ? 1 : m_padded;
+    // A^T for a kernel that reads rows only: interleaved as usual, then transposed to rows of
+    // kp16 pairs, (i, q) at i * kp16 + q (the pairs from kp to kp16 are 0)
+    const bool a_transposed = trans_a == Trans::yes && kernel.a_rows_only;
+    const int kp16 = (kp_max + 15) / 16 * 16;
+    uint32_t* a_rows_all =
+        a_transposed ? buf.pairs_all_rows.words(size_t(m_padded) * kp16 * n_k_slices) : nullptr;
+    auto a_rows_slice = [&](int s) { return a_rows_all + size_t(m_padded) * kp16 * s; };
+    const int a_row_stride = trans_a == Trans::no ? kp_max
+                             : a_transposed       ? kp16
+                                                  : 1,
+              a_pair_stride = trans_a == Trans::no || a_transposed ? 1 : m_padded;
     run_tasks(n_k_slices, [&](int s, int) {
       const int k0 = s * kc_max, kc = std::min(kc_max, K - k0);
       uint32_t* a = a_slice(s);
@@ -256,6 +310,8 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
         std::fill(a + size_t(M) * kp_max, a + size_t(m_padded) * kp_max, 0u);
       } else { // (i, q) at q * m_padded + i
         kernel.interleave_rows(A, lda, k0, kc, 0, M, m_padded, a, m_padded);
+        if (a_transposed)
+          kernel.transpose_pairs(a, m_padded, m_padded, (kc + 1) / 2, kp16, a_rows_slice(s), kp16);
       }
     });
     const int per_task = std::max(1, n_panels / (4 * threads));
@@ -278,7 +334,7 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
           tile.n_valid = std::min(nr, N - col0);
           tile.bias = s == 0 && bias ? bias + col0 : nullptr;
           for (int i0 = 0; i0 < M; i0 += mr) {
-            tile.a = a_slice(s) + size_t(i0) * a_row_stride;
+            tile.a = (a_transposed ? a_rows_slice(s) : a_slice(s)) + size_t(i0) * a_row_stride;
             tile.m_valid = std::min(mr, M - i0);
             tile.c = C + size_t(i0) * ldc + col0;
             kernel.run(tile);
@@ -307,6 +363,12 @@ void gemm_bf16(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A
       } else { // op(A) = A^T: rows of A interleaved, (i, q) at q * rows_padded + i
         kernel.interleave_rows(A, lda, k0, kc, row0, rows, rows_padded, a, rows_padded);
         row_stride = 1, pair_stride = rows_padded;
+        if (kernel.a_rows_only) { // as rows of kp16 pairs: (i, q) at i * kp16 + q, 0 from kp on
+          const int kp16 = (kp + 15) / 16 * 16;
+          uint32_t* r = buf.pairs_rows[size_t(thread_index)].words(size_t(rows_padded) * kp16);
+          kernel.transpose_pairs(a, rows_padded, rows_padded, kp, kp16, r, kp16);
+          a = r, row_stride = kp16, pair_stride = 1;
+        }
       }
       gemm_detail::Bf16TileArgs tile;
       tile.kp = kp;
@@ -341,6 +403,85 @@ bool parse_precision(const std::string& text, Precision* out) {
     return true;
   }
   return false;
+}
+
+std::string precision_note(Precision p) { return p == Precision::bf16 ? bf16_choice().note : ""; }
+
+std::vector<std::string> bf16_kernels_available() {
+  std::vector<std::string> names;
+  for (const Bf16Kernel* k : bf16_choice().kernels) names.push_back(k->name);
+  return names;
+}
+
+std::string bf16_kernel_selected() { return bf16_kernel() ? bf16_kernel()->name : ""; }
+
+bool bf16_select_kernel(const std::string& name) {
+  for (const Bf16Kernel* k : bf16_choice().kernels)
+    if (name == k->name) return bf16_choice().selected = k, true;
+  return false;
+}
+
+std::string bf16_time_products() {
+  Bf16Choice& c = bf16_choice();
+  if (c.kernels.empty()) return "";
+  // A dense layer's three products at batch 256 (forward, weight gradient, input gradient) for
+  // the step's two layer sizes: 784 -> 128 and 128 -> 784
+  struct Shape {
+    Trans ta, tb;
+    int M, N, K;
+  };
+  const Shape shapes[] = {{Trans::no, Trans::no, 256, 128, 784},  {Trans::yes, Trans::no, 784, 128, 256},
+                          {Trans::no, Trans::yes, 256, 784, 128}, {Trans::no, Trans::no, 256, 784, 128},
+                          {Trans::yes, Trans::no, 128, 784, 256}, {Trans::no, Trans::yes, 256, 128, 784}};
+  std::vector<float> A(784 * 256), B(784 * 256), C(784 * 256), first(784 * 256);
+  uint32_t state = 12345;
+  for (float* v : {A.data(), B.data()})
+    for (size_t i = 0; i < A.size(); i++) {
+      state = state * 1664525u + 1013904223u;
+      v[i] = float(int(state >> 24) - 128) / 128.0f; // exact in bf16
+    }
+  auto run = [&](Precision p, float* out) {
+    for (const Shape& s : shapes) {
+      const int lda = s.ta == Trans::no ? s.K : s.M, ldb = s.tb == Trans::no ? s.N : s.K;
+      gemm(s.ta, s.tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, out, s.N, {}, p);
+    }
+  };
+  // The others' results must be avx512-bf16's (the last; the tested one) to fp32 rounding, as they
+  // sum in other orders: a kernel that is not is dropped, saying so.
+  std::string dropped;
+  c.selected = c.kernels.back();
+  run(Precision::bf16, first.data());
+  for (size_t i = 0; i + 1 < c.kernels.size();) {
+    c.selected = c.kernels[i];
+    run(Precision::bf16, C.data());
+    double worst = 0;
+    for (size_t j = 0; j < C.size(); j++) worst = std::max(worst, double(std::fabs(C[j] - first[j])));
+    if (worst <= 1e-3) {
+      i++;
+      continue;
+    }
+    dropped += std::string("the ") + c.kernels[i]->name + " kernel differs from " + c.kernels.back()->name +
+               " by " + std::to_string(worst) + ", so it is not used; ";
+    c.kernels.erase(c.kernels.begin() + long(i));
+  }
+  std::vector<double> best(c.kernels.size() + 1, 1e30); // the bf16 kernels, then fp32
+  for (int round = 0; round < 4; round++)
+    for (size_t i = 0; i <= c.kernels.size(); i++) {
+      if (i < c.kernels.size()) c.selected = c.kernels[i];
+      const auto t0 = std::chrono::steady_clock::now();
+      run(i < c.kernels.size() ? Precision::bf16 : Precision::fp32, C.data());
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (round > 0) best[i] = std::min(best[i], s); // round 0 warms the buffers up
+    }
+  const size_t fastest = size_t(std::min_element(best.begin(), best.end() - 1) - best.begin());
+  c.selected = c.kernels[fastest];
+  const double fp32_ms = best.back() * 1e3, bf16_ms = best[fastest] * 1e3;
+  char line[160];
+  std::snprintf(line, sizeof line, "a step's products take %.2f ms at bf16 (%s) and %.2f ms at fp32", bf16_ms,
+                c.selected->name, fp32_ms);
+  // Not faster: under 10% quicker is within the noise of one timing, and bf16 costs precision
+  c.note = bf16_ms < 0.9 * fp32_ms ? "" : std::string("not faster on this CPU: ") + line;
+  return dropped + line;
 }
 
 std::string precision_problem(Precision p) {

@@ -25,6 +25,20 @@ const char* precision_name(Precision p); // "fp32", "bf16"
 bool parse_precision(const std::string& text, Precision* out);
 // "" if this build on this CPU can multiply at `p`, else one line saying why not.
 std::string precision_problem(Precision p);
+// "" unless bf16_time_products() found `p` no faster than fp32 here: then one line, "not faster
+// on this CPU: ..." with the times. Where that is so, nothing offers or promises bf16.
+std::string precision_note(Precision p);
+
+// The bf16 kernels this build has and this CPU runs, best first ("amx": Intel's tiles, where
+// Linux grants them; "avx512-bf16": vdpbf16ps), the selected one, and a choice by name.
+std::vector<std::string> bf16_kernels_available();
+std::string bf16_kernel_selected(); // "" where there is none
+bool bf16_select_kernel(const std::string& name);
+// The start-up timing (a few ms, at the current thread count): checks that each bf16 kernel's
+// products agree with avx512-bf16's (a kernel that does not is dropped), selects the fastest
+// and times it against fp32 on a dense step's products, which sets precision_note(bf16).
+// Returns what it found, in one line ("" where there is no bf16 kernel).
+std::string bf16_time_products();
 
 void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
           float* C, int ldc, const GemmEpilogue& epilogue = {}, Precision precision = Precision::fp32);

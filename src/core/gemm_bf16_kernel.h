@@ -45,9 +45,16 @@ struct Bf16Kernel {
   // j < valid_cols, 0 for valid_cols <= j < cols; cols a multiple of 16.
   void (*transpose_pairs)(const uint32_t* src, int src_ld, int kp, int valid_cols, int cols, uint32_t* dst,
                           int dst_ld);
+  // run reads A only as rows of pairs (a_pair_stride 1): the driver transposes op(A) = A^T so
+  bool a_rows_only = false;
 };
 
 extern const Bf16Kernel kAvx512Bf16Kernel;
+
+// The AMX tile (gemm_kernel_amx.cpp, issue 26): a kMr x kNr tile of C by TDPBF16PS, A as rows of
+// pairs only; it packs as the avx512-bf16 kernel does (same panel width), whose packing it uses.
+extern const int kAmxMr, kAmxNr;
+void amx_bf16_run(const Bf16TileArgs& args);
 
 } // namespace gemm_detail
 } // namespace aelab

@@ -13,6 +13,13 @@ namespace optim_detail {
 
 // Adam over [begin, end): m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr_t m / (sqrt(v)
 // + eps). SGD with momentum: m = momentum m - lr g; w += m.
+//
+// No subnormal value is made (issue 26). A weight whose gradient is always 0 (a pixel that is 0
+// in every picture) has its moment shrink by b1 (or the momentum) each step, through the
+// subnormal range for ~150 steps: on Intel each such value costs a microcode assist, ~20% of an
+// epoch, and WebAssembly cannot set flush-to-zero. So moments under kTinyMoment become 0, and
+// gradients under kTinyGradient count as 0, whose squares (times 1 - b2) would be subnormal. What
+// they would have added to a weight is under 1e-26 of its step: no weight changes by it.
 struct OptimKernel {
   const char* name;
   void (*adam)(float* w, const float* g, float* m, float* v, size_t begin, size_t end, float beta1,
@@ -26,6 +33,14 @@ extern const OptimKernel kAvx512OptimKernel; // optim_kernel_avx512.cpp, in nati
 } // namespace aelab
 
 namespace {
+
+constexpr float kTinyMoment = 0x1p-100f;  // 7.9e-31: b1 times it stays normal for b1 > 2^-26
+constexpr float kTinyGradient = 0x1p-50f; // 8.9e-16: its square is kTinyMoment
+
+// x, with the lanes whose magnitude is under `tiny` made 0
+template <class batch> inline batch flush_tiny(const batch& x, const batch& tiny) {
+  return xsimd::select(xsimd::abs(x) < tiny, batch(0.0f), x);
+}
 
 // Runs update(w, g, m, v) on the lanes of batch, a vector at a time, over [begin, end); the last
 // values go through the same lanes (padded), so every parameter is rounded alike.
@@ -65,9 +80,11 @@ void adam(float* w, const float* g, float* m, float* v, size_t begin, size_t end
           float lr_t, float epsilon) {
   using batch = xsimd::batch<float, A>;
   const batch b1(beta1), b2(beta2), one_b1(1.0f - beta1), one_b2(1.0f - beta2), lr(lr_t), eps(epsilon);
-  for_lanes<batch>(w, g, m, v, begin, end, [&](batch& wb, const batch& gb, batch& mb, batch& vb) {
-    mb = b1 * mb + one_b1 * gb;
-    vb = b2 * vb + one_b2 * gb * gb;
+  const batch tiny_m(kTinyMoment), tiny_g(kTinyGradient);
+  for_lanes<batch>(w, g, m, v, begin, end, [&](batch& wb, const batch& g_in, batch& mb, batch& vb) {
+    const batch gb = flush_tiny(g_in, tiny_g);
+    mb = flush_tiny(b1 * mb + one_b1 * gb, tiny_m);
+    vb = flush_tiny(b2 * vb + one_b2 * gb * gb, tiny_m);
     wb -= lr * mb / (xsimd::sqrt(vb) + eps);
   });
 }
@@ -75,9 +92,9 @@ void adam(float* w, const float* g, float* m, float* v, size_t begin, size_t end
 template <class A>
 void sgd(float* w, const float* g, float* m, size_t begin, size_t end, float momentum, float learning_rate) {
   using batch = xsimd::batch<float, A>;
-  const batch mu(momentum), lr(learning_rate);
+  const batch mu(momentum), lr(learning_rate), tiny_m(kTinyMoment), tiny_g(kTinyGradient);
   for_lanes<batch>(w, g, m, nullptr, begin, end, [&](batch& wb, const batch& gb, batch& mb, batch&) {
-    mb = mu * mb - lr * gb;
+    mb = flush_tiny(mu * mb - lr * flush_tiny(gb, tiny_g), tiny_m);
     wb += mb;
   });
 }

@@ -130,6 +130,7 @@ SDL_Window* open_window(SDL_GLContext* gl) {
 void start_app(App& app, const Options& options) {
   set_thread_count(std::max(1, thread_count_max() - 1));
   gemm_select_fastest_kernel(); // avx512 or avx2, the same results: the faster at these threads
+  bf16_time_products();         // amx or avx512-bf16, and whether bf16 is faster here at all
   Platform platform;
   platform.request_data = [&app, &options](DataTarget target, DatasetKind kind, uint64_t generation) {
     load_data(app, options, target, kind, generation);

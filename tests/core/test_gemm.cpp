@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "core/gemm.h"
@@ -206,84 +210,152 @@ bool bf16_here() {
   return problem.empty();
 }
 
+// Runs check() with each bf16 kernel this CPU has selected in turn ("amx" only on CPUs with AMX
+// tiles), then selects the first again.
+template <class F> void for_each_bf16_kernel(F check) {
+  const std::vector<std::string> kernels = bf16_kernels_available();
+  for (const std::string& k : kernels) {
+    ASSERT_TRUE(bf16_select_kernel(k)) << k;
+    SCOPED_TRACE("bf16 kernel " + k);
+    check();
+  }
+  bf16_select_kernel(kernels.front());
+}
+
 } // namespace
 
 TEST(GemmBf16, MatchesReferenceWithinBf16RoundingOnEveryShape) {
   if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
-  for (int threads : {1, thread_count_max()}) {
-    set_thread_count(threads);
-    for (Trans ta : {Trans::no, Trans::yes})
-      for (Trans tb : {Trans::no, Trans::yes})
-        for (const Shape& s : kShapes)
-          for (bool rounded : {false, true}) {
-            const double err = bf16_error_vs_bound(ta, tb, s, {}, rounded);
-            EXPECT_LE(err, 1.0) << "M=" << s.M << " N=" << s.N << " K=" << s.K << " ta=" << int(ta)
-                                << " tb=" << int(tb) << " inputs already bf16: " << rounded
-                                << " threads: " << threads;
-          }
-  }
-  set_thread_count(1);
+  for_each_bf16_kernel([&] {
+    for (int threads : {1, thread_count_max()}) {
+      set_thread_count(threads);
+      for (Trans ta : {Trans::no, Trans::yes})
+        for (Trans tb : {Trans::no, Trans::yes})
+          for (const Shape& s : kShapes)
+            for (bool rounded : {false, true}) {
+              const double err = bf16_error_vs_bound(ta, tb, s, {}, rounded);
+              EXPECT_LE(err, 1.0) << "M=" << s.M << " N=" << s.N << " K=" << s.K << " ta=" << int(ta)
+                                  << " tb=" << int(tb) << " inputs already bf16: " << rounded
+                                  << " threads: " << threads;
+            }
+    }
+    set_thread_count(1);
+  });
 }
 
 TEST(GemmBf16, FusedBiasReluAndAccumulateWithinBound) {
   if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
-  GemmEpilogue ep;
-  ep.bias = reinterpret_cast<const float*>(1); // replaced by real values inside
-  ep.relu = true;
-  EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::no, {37, 45, 600}, ep, false), 1.0);
-  ep.accumulate = true;
-  EXPECT_LE(bf16_error_vs_bound(Trans::yes, Trans::no, {19, 70, 1100}, ep, false), 1.0); // 3 k slices
-  ep.bias = nullptr;
-  ep.relu = false;
-  EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::yes, {50, 9, 513}, ep, true), 1.0);
+  for_each_bf16_kernel([&] {
+    GemmEpilogue ep;
+    ep.bias = reinterpret_cast<const float*>(1); // replaced by real values inside
+    ep.relu = true;
+    EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::no, {37, 45, 600}, ep, false), 1.0);
+    ep.accumulate = true;
+    EXPECT_LE(bf16_error_vs_bound(Trans::yes, Trans::no, {19, 70, 1100}, ep, false), 1.0); // 3 k slices
+    ep.bias = nullptr;
+    ep.relu = false;
+    EXPECT_LE(bf16_error_vs_bound(Trans::no, Trans::yes, {50, 9, 513}, ep, true), 1.0);
+  });
 }
 
 TEST(GemmBf16, RoundsInputsToNearestEven) {
   if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
-  // a single product a * 1: what a became. bf16 keeps 7 bits after the point of 1.x.
-  struct Case {
-    float in, out;
-  } cases[] = {
-      {1.0f + 3 * std::ldexp(1.0f, -9), 1.0f + std::ldexp(1.0f, -7)}, // above half: up (truncation: 1)
-      {1.0f + std::ldexp(1.0f, -8), 1.0f},                            // tie, 1.0000000 is even: down
-      {1.0f + 3 * std::ldexp(1.0f, -8), 1.0f + std::ldexp(1.0f, -6)}, // tie, 1.0000001 is odd: up
-      {-(1.0f + 3 * std::ldexp(1.0f, -9)), -(1.0f + std::ldexp(1.0f, -7))},
-      {0.1f, 0.10009765625f},
-  };
-  for (const Case& c : cases) {
-    const float one = 1.0f;
-    float out = -7;
-    gemm(Trans::no, Trans::no, 1, 1, 1, &c.in, 1, &one, 1, &out, 1, {}, Precision::bf16);
-    EXPECT_EQ(out, c.out) << "bf16 of " << c.in;
-    EXPECT_EQ(round_to_bf16(c.in), c.out) << "the test's own rounding of " << c.in;
-  }
+  for_each_bf16_kernel([&] {
+    // a single product a * 1: what a became. bf16 keeps 7 bits after the point of 1.x.
+    struct Case {
+      float in, out;
+    } cases[] = {
+        {1.0f + 3 * std::ldexp(1.0f, -9), 1.0f + std::ldexp(1.0f, -7)}, // above half: up (truncation: 1)
+        {1.0f + std::ldexp(1.0f, -8), 1.0f},                            // tie, 1.0000000 is even: down
+        {1.0f + 3 * std::ldexp(1.0f, -8), 1.0f + std::ldexp(1.0f, -6)}, // tie, 1.0000001 is odd: up
+        {-(1.0f + 3 * std::ldexp(1.0f, -9)), -(1.0f + std::ldexp(1.0f, -7))},
+        {0.1f, 0.10009765625f},
+    };
+    for (const Case& c : cases) {
+      const float one = 1.0f;
+      float out = -7;
+      gemm(Trans::no, Trans::no, 1, 1, 1, &c.in, 1, &one, 1, &out, 1, {}, Precision::bf16);
+      EXPECT_EQ(out, c.out) << "bf16 of " << c.in;
+      EXPECT_EQ(round_to_bf16(c.in), c.out) << "the test's own rounding of " << c.in;
+    }
+  });
 }
 
 TEST(GemmBf16, ResultIsIdenticalForAnyThreadCount) {
   // by rows (tall) and by columns (wide and short, one and two k slices), A read as is or transposed
   if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
-  for (const Shape s : {Shape{300, 200, 800}, Shape{256, 784, 128}, Shape{128, 784, 600}, Shape{37, 300, 33}})
-    for (Trans ta : {Trans::no, Trans::yes}) {
-      const int lda = ta == Trans::no ? s.K : s.M;
-      auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
-      auto bias = random_values(size_t(s.N), 7);
-      GemmEpilogue ep;
-      ep.bias = bias.data();
-      std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
-      set_thread_count(1);
-      gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, C1.data(), s.N, ep, Precision::bf16);
-      set_thread_count(thread_count_max());
-      gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, CN.data(), s.N, ep, Precision::bf16);
-      set_thread_count(1);
-      EXPECT_EQ(C1, CN) << "threads: " << thread_count_max() << " M=" << s.M << " N=" << s.N << " K=" << s.K
-                        << " ta=" << int(ta);
-    }
-  // and within the bf16 bound at the thread count training uses
-  set_thread_count(thread_count_max());
-  for (Trans ta : {Trans::no, Trans::yes})
-    for (const Shape s : {Shape{256, 784, 128}, Shape{128, 784, 600}})
-      EXPECT_LE(bf16_error_vs_bound(ta, Trans::no, s, {}, false), 1.0) << "M=" << s.M << " N=" << s.N;
-  set_thread_count(1);
+  for_each_bf16_kernel([&] {
+    for (const Shape s :
+         {Shape{300, 200, 800}, Shape{256, 784, 128}, Shape{128, 784, 600}, Shape{37, 300, 33}})
+      for (Trans ta : {Trans::no, Trans::yes}) {
+        const int lda = ta == Trans::no ? s.K : s.M;
+        auto A = random_values(size_t(s.M) * s.K, 5), B = random_values(size_t(s.K) * s.N, 6);
+        auto bias = random_values(size_t(s.N), 7);
+        GemmEpilogue ep;
+        ep.bias = bias.data();
+        std::vector<float> C1(size_t(s.M) * s.N), CN(C1.size());
+        set_thread_count(1);
+        gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, C1.data(), s.N, ep, Precision::bf16);
+        set_thread_count(thread_count_max());
+        gemm(ta, Trans::no, s.M, s.N, s.K, A.data(), lda, B.data(), s.N, CN.data(), s.N, ep, Precision::bf16);
+        set_thread_count(1);
+        EXPECT_EQ(C1, CN) << "threads: " << thread_count_max() << " M=" << s.M << " N=" << s.N << " K=" << s.K
+                          << " ta=" << int(ta);
+      }
+    // and within the bf16 bound at the thread count training uses
+    set_thread_count(thread_count_max());
+    for (Trans ta : {Trans::no, Trans::yes})
+      for (const Shape s : {Shape{256, 784, 128}, Shape{128, 784, 600}})
+        EXPECT_LE(bf16_error_vs_bound(ta, Trans::no, s, {}, false), 1.0) << "M=" << s.M << " N=" << s.N;
+    set_thread_count(1);
+  });
+}
+
+// AMX (issue 26) where the CPU reports it: Linux must grant the tile state and the kernel must
+// agree with avx512-bf16, else bf16_time_products() drops it. CPUs without AMX skip, saying so.
+TEST(GemmBf16, AmxIsUsedWhereTheCpuHasIt) {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string text((std::istreambuf_iterator<char>(cpuinfo)), std::istreambuf_iterator<char>());
+  const bool amx = text.find(" amx_bf16") != std::string::npos && text.find(" amx_tile") != std::string::npos;
+  if (!amx || !bf16_here())
+    GTEST_SKIP() << "this CPU has no AMX tiles (amx_bf16, amx_tile): Intel Sapphire Rapids and later have";
+  std::vector<std::string> kernels = bf16_kernels_available();
+  ASSERT_FALSE(kernels.empty());
+  EXPECT_EQ(kernels.front(), "amx")
+      << "the CPU has AMX, but the amx kernel is not offered: Linux did not grant the tile state?";
+  const std::string found = bf16_time_products();
+  std::printf("  %s\n", found.c_str());
+  EXPECT_EQ(found.find("not used"), std::string::npos) << found;
+  kernels = bf16_kernels_available();
+  EXPECT_EQ(kernels.front(), "amx") << found;
+  bf16_select_kernel(kernels.front());
+}
+
+// The start-up timing: it names the kernel it chose and the times, and precision_note says "not
+// faster" exactly when the bf16 time is not under 0.9 of fp32's.
+TEST(GemmBf16, TheStartUpTimingChoosesAKernelAndSaysWhetherBf16IsFaster) {
+  if (!bf16_here()) GTEST_SKIP() << precision_problem(Precision::bf16);
+  const std::string found = bf16_time_products();
+  std::printf("  %s\n", found.c_str());
+  double bf16_ms = 0, fp32_ms = 0;
+  char name[32] = {};
+  const size_t at = found.find("a step's products take");
+  ASSERT_NE(at, std::string::npos) << found;
+  ASSERT_EQ(std::sscanf(found.c_str() + at,
+                        "a step's products take %lf ms at bf16 (%31[^)]) and %lf ms at fp32", &bf16_ms, name,
+                        &fp32_ms),
+            3)
+      << found;
+  EXPECT_EQ(bf16_kernel_selected(), name);
+  EXPECT_GT(bf16_ms, 0);
+  EXPECT_GT(fp32_ms, 0);
+  const std::string note = precision_note(Precision::bf16);
+  if (bf16_ms < 0.9 * fp32_ms)
+    EXPECT_EQ(note, "");
+  else
+    EXPECT_EQ(note.rfind("not faster on this CPU", 0), 0u) << note;
+  EXPECT_EQ(precision_note(Precision::fp32), "");
+  bf16_select_kernel(bf16_kernels_available().front());
 }
 
 TEST(GemmBf16, PrecisionNamesRoundTrip) {
