@@ -61,7 +61,7 @@ AUTOCAST = None  # --autocast bf16: torch.autocast('cpu', dtype=torch.bfloat16) 
 
 def train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=0):
     """One epoch over a fresh shuffle; returns the number of batches run."""
-    order = torch.randperm(x_train.shape[0])
+    order = torch.randperm(x_train.shape[0], device=x_train.device)
     batches = 0
     for first in range(0, x_train.shape[0], batch):
         xb = x_train.index_select(0, order[first:first + batch])
@@ -112,6 +112,8 @@ def main():
     parser.add_argument("--autocast", choices=("off", "bf16"), default="off",
                         help="bf16: the forward pass under torch.autocast('cpu', dtype=torch.bfloat16) "
                              "(PyTorch's own mixed precision; weights, Adam and the loss stay fp32)")
+    parser.add_argument("--device", default="cpu",
+                        help="cuda: the model and all of MNIST on the GPU, eager (issue 26's GPU row)")
     parser.add_argument("--json", help="also write the result here")
     args = parser.parse_args()
 
@@ -127,19 +129,27 @@ def main():
 
     x_train = torch.from_numpy(read_idx_images(args.data, TRAIN_IMAGES).astype(np.float32) / 255.0)
     x_test = torch.from_numpy(read_idx_images(args.data, TEST_IMAGES).astype(np.float32) / 255.0)
+    device = torch.device(args.device)
+    x_train, x_test = x_train.to(device), x_test.to(device)
+
+    def sync():  # a GPU's work is queued: wait for it before reading the clock
+        if device.type == "cuda":
+            torch.cuda.synchronize()
     batch, samples = 256, x_train.shape[0]
     loss_fn = torch.nn.BCEWithLogitsLoss()
 
     def make(foreach):
-        model = make_model()
+        model = make_model().to(device)
         return model, torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7,
                                        foreach=foreach)
 
     def seconds_per_batch(foreach, batches):
         model, optimizer = make(foreach)
         train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=10)  # warm-up
+        sync()
         t0 = time.perf_counter()
         n = train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=batches)
+        sync()
         return (time.perf_counter() - t0) / n
 
     adam_timing = {}
@@ -154,7 +164,7 @@ def main():
         "peer": "pytorch", "torch": torch.__version__, "numpy": np.__version__,
         "threads": args.threads, "torch_threads": torch.get_num_threads(),
         "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
-        "autocast": args.autocast,
+        "autocast": args.autocast, "device": args.device,
         "loss": "BCEWithLogitsLoss", "optimizer": "Adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-7)",
         "adam_foreach": foreach, "adam_seconds_per_batch_tried": adam_timing,
         "batch": batch, "samples_per_epoch": samples,
@@ -167,8 +177,10 @@ def main():
         model, optimizer = make(foreach)
         epoch_seconds, val = [], []
         for epoch in range(args.epochs + 1):  # epoch 0 is the warm-up
+            sync()
             t0 = time.perf_counter()
             train_epoch(model, optimizer, loss_fn, x_train, batch)
+            sync()
             seconds = time.perf_counter() - t0
             if epoch > 0:
                 epoch_seconds.append(seconds)

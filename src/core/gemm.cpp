@@ -82,7 +82,8 @@ const MicroKernel& kernel_for_width(int N) {
 // The bf16 kernels this build has and this CPU runs, best first: AMX tiles where the CPU has
 // them and Linux grants the tile state, then AVX512-BF16's vdpbf16ps (with the AVX-512 parts it
 // leans on, and an OS that saves the registers: xsimd's avx512f check). Which one runs is chosen
-// by bf16_time_products() where it has run, else the first. AELAB_NO_BF16=1 in the environment
+// by bf16_time_products() where it has run, else avx512-bf16 (AMX runs only once checked against
+// it, or chosen by name). AELAB_NO_BF16=1 in the environment
 // hides them all: how the tests see a CPU without them.
 struct Bf16Choice {
   std::vector<const Bf16Kernel*> kernels;
@@ -121,7 +122,8 @@ Bf16Choice& bf16_choice() {
       out.kernels.push_back(&amx);
     }
     out.kernels.push_back(&gemm_detail::kAvx512Bf16Kernel);
-    out.selected = out.kernels.front();
+    // avx512-bf16 until bf16_time_products() has checked the others against it and timed them
+    out.selected = &gemm_detail::kAvx512Bf16Kernel;
 #endif
     return out;
   }();
@@ -129,6 +131,13 @@ Bf16Choice& bf16_choice() {
 }
 
 const Bf16Kernel* bf16_kernel() { return bf16_choice().selected; }
+
+} // namespace
+
+void gemm_detail::bf16_add_kernel(const Bf16Kernel* kernel) { bf16_choice().kernels.push_back(kernel); }
+void gemm_detail::bf16_set_note(const std::string& note) { bf16_choice().note = note; }
+
+namespace {
 
 // 64-byte aligned 4-byte words (floats, or the bf16 kernel's pairs) that only grow: no
 // allocation once the sizes have been seen.
@@ -446,12 +455,17 @@ std::string bf16_time_products() {
       gemm(s.ta, s.tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, out, s.N, {}, p);
     }
   };
-  // The others' results must be avx512-bf16's (the last; the tested one) to fp32 rounding, as they
-  // sum in other orders: a kernel that is not is dropped, saying so.
+  // The others' results must be avx512-bf16's (the tested one) to fp32 rounding, as they sum in
+  // other orders: a kernel that is not is dropped, saying so.
+  const Bf16Kernel* reference = &gemm_detail::kAvx512Bf16Kernel;
   std::string dropped;
-  c.selected = c.kernels.back();
+  c.selected = reference;
   run(Precision::bf16, first.data());
-  for (size_t i = 0; i + 1 < c.kernels.size();) {
+  for (size_t i = 0; i < c.kernels.size();) {
+    if (c.kernels[i] == reference) {
+      i++;
+      continue;
+    }
     c.selected = c.kernels[i];
     run(Precision::bf16, C.data());
     double worst = 0;
@@ -460,8 +474,8 @@ std::string bf16_time_products() {
       i++;
       continue;
     }
-    dropped += std::string("the ") + c.kernels[i]->name + " kernel differs from " + c.kernels.back()->name +
-               " by " + std::to_string(worst) + ", so it is not used; ";
+    dropped += std::string("the ") + c.kernels[i]->name + " kernel differs from " + reference->name + " by " +
+               std::to_string(worst) + ", so it is not used; ";
     c.kernels.erase(c.kernels.begin() + long(i));
   }
   std::vector<double> best(c.kernels.size() + 1, 1e30); // the bf16 kernels, then fp32

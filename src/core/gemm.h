@@ -30,7 +30,8 @@ std::string precision_problem(Precision p);
 std::string precision_note(Precision p);
 
 // The bf16 kernels this build has and this CPU runs, best first ("amx": Intel's tiles, where
-// Linux grants them; "avx512-bf16": vdpbf16ps), the selected one, and a choice by name.
+// Linux grants them; "avx512-bf16": vdpbf16ps), the selected one (avx512-bf16 until
+// bf16_time_products() has run), and a choice by name.
 std::vector<std::string> bf16_kernels_available();
 std::string bf16_kernel_selected(); // "" where there is none
 bool bf16_select_kernel(const std::string& name);

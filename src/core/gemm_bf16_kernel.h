@@ -8,6 +8,8 @@
 #pragma once
 #include <stdint.h>
 
+#include <string>
+
 namespace aelab {
 namespace gemm_detail {
 
@@ -55,6 +57,14 @@ extern const Bf16Kernel kAvx512Bf16Kernel;
 // pairs only; it packs as the avx512-bf16 kernel does (same panel width), whose packing it uses.
 extern const int kAmxMr, kAmxNr;
 void amx_bf16_run(const Bf16TileArgs& args);
+// The same tile with the tile instructions emulated by plain loops: only in the tests
+// (tests/core/amx_emulated.cpp), which add it as one more bf16 kernel, "amx-emulated".
+void amx_emulated_bf16_run(const Bf16TileArgs& args);
+// Appends a kernel to the bf16 kernels (tests only); the selected one stays selected.
+void bf16_add_kernel(const Bf16Kernel* kernel);
+// Sets what precision_note(bf16) says, as bf16_time_products() would (tests only: a CPU where
+// bf16 is faster can then check what a CPU where it is not shows).
+void bf16_set_note(const std::string& note);
 
 } // namespace gemm_detail
 } // namespace aelab
