@@ -10,7 +10,10 @@
 //      and trains;
 //   4. the training set fails to download twice, then arrives with no reload; a download that
 //      fails every try shows Retry, and Retry fetches it;
-//   5. a phone, by touch: a tap on Step trains and leaves no tooltip over the controls.
+//   5. a phone, by touch: a tap on Step trains and leaves no tooltip over the controls;
+//   6. a teacher's 800x600 iframe on another origin: training started by clicks draws 30 frames a
+//      second while nobody touches it (frame pacing: the worker keeps the core), every frame while
+//      the mouse moves over it, and trains throughout.
 // usage: node classroom.cjs WEB_DIR SCREENSHOT_DIR
 'use strict';
 const { chromium } = require('playwright-core');
@@ -219,6 +222,74 @@ async function phone(browser, url) {
   await context.close();
 }
 
+// 6. Frame pacing in a teacher's iframe: while the lab trains with nobody touching it, it draws at
+// most 30 frames a second (and keeps drawing: the progress moves), and every frame again while
+// the mouse moves over it.
+async function pacedIframe(browser, url) {
+  const os = require('os');
+  const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-course-'));
+  fs.writeFileSync(path.join(hostDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course page</title>
+<body style="margin:0"><p style="margin:4px;font:13px sans-serif">Lesson: autoencoders</p>
+<iframe id="lab" src="${url}" width="800" height="600" style="border:0"></iframe></body>`);
+  const host = await serve(hostDir, { isolated: false });
+  const context = await returningVisitor(browser, { viewport: { width: 840, height: 660 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(host.url);
+    const frame = page.frames().find((f) => f.url().startsWith(url));
+    if (!frame) throw new Error('the lab iframe did not load');
+    const read = () => frame.evaluate(() => { try { return aelab.state(); } catch (e) { return { ready: false }; } });
+    const until = async (fn, ms) => {
+      for (const end = Date.now() + ms; Date.now() < end; await sleep(250)) {
+        const st = await read();
+        if (st.ready && fn(st)) return st;
+      }
+      return null;
+    };
+    if (!(await until((st) => st.testSet.status === 'ready', 90000))) throw new Error('the embedded lab never became ready');
+    const box = await (await page.$('#lab')).boundingBox();
+    const clickIn = async (name) => {
+      const r = (await read()).widgets[name];
+      if (!r) throw new Error(`no widget '${name}' in the iframe (have: ${Object.keys((await read()).widgets).join(', ')})`);
+      await press(page, { x: box.x + r.x, y: box.y + r.y, w: r.w, h: r.h });
+    };
+    await clickIn('tab:train'); // the small lab's panels are tabs
+    await sleep(300);
+    await clickIn('fresh');
+    if ((await read()).question === 'fresh') await clickIn('discard:do');
+    await page.mouse.move(box.x + box.width + 20, box.y + box.height + 20); // off the lab, then no input
+    let s = await until((st) => st.step > 20 && st.training, 120000);
+    check('the embedded lab trains after two clicks', s !== null, s ? `step ${s.step}, host ${s.trainingHost}` : '');
+    await sleep(1000);
+    const a = await read(), ta = Date.now();
+    await sleep(4000);
+    const b = await read(), dt = (Date.now() - ta) / 1000;
+    const pacedFps = (b.frames - a.frames) / dt;
+    check('training with nobody touching it: at most 30 frames a second, and still drawing',
+          pacedFps <= 32 && pacedFps >= 10 && b.step > a.step,
+          `${pacedFps.toFixed(1)} frames a second, steps ${a.step} -> ${b.step}`);
+    // the mouse over the lab, moving: every animation frame is drawn again
+    const c = await read(), tc = Date.now();
+    for (let i = 0; Date.now() - tc < 3000; i++) {
+      await page.mouse.move(box.x + box.width * (0.5 + 0.3 * Math.cos(i / 8)), box.y + box.height * (0.5 + 0.3 * Math.sin(i / 8)));
+      await sleep(8);
+    }
+    const d = await read(), moving = (d.frames - c.frames) / ((Date.now() - tc) / 1000);
+    check('with the mouse moving over it, more frames than paced (every animation frame)',
+          moving > 1.2 * pacedFps && d.step > c.step,
+          `${moving.toFixed(1)} frames a second moving, ${pacedFps.toFixed(1)} paced; steps ${c.step} -> ${d.step}`);
+    await page.mouse.move(box.x + box.width + 20, box.y + box.height + 20);
+    await sleep(1500);
+    await page.screenshot({ path: path.join(shotDir, 'classroom-6-iframe-paced.png') });
+    check('no page errors in the paced iframe', errors.length === 0, errors.join(' | '));
+  } finally {
+    await context.close();
+    host.server.kill();
+  }
+}
+
 // 4. The training set's download fails, twice and then for good, with nobody reloading.
 async function flakyNetwork(browser, url) {
   // (the routes stand for the network: no service worker between them and the page)
@@ -313,6 +384,7 @@ async function flakyNetwork(browser, url) {
     if (!only || only === '3') await offline(browser, url);
     if (!only || only === '4') await flakyNetwork(browser, url);
     if (!only || only === '5') await phone(browser, url);
+    if (!only || only === '6') await pacedIframe(browser, url);
   } catch (e) {
     check('the classroom journeys ran to the end', false, e.stack);
   } finally {
