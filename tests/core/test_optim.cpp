@@ -131,3 +131,45 @@ TEST(Optim, AbsurdHyperparameters_AreRejectedWithTheirName) {
   c.beta2 = 0.999f;
   EXPECT_EQ(check_optimizer_config(c), "");
 }
+
+// No subnormal value is made (issue 26; optim_kernel.h): a moment that decays with zero
+// gradients reaches exactly 0 without passing through the subnormal range, a gradient under
+// 2^-50 counts as 0, and one above it moves the moments as before. On every kernel.
+TEST(Optim, MomentsDecayToZeroWithoutSubnormals) {
+  for (const std::string& kernel : optim_kernels_available()) {
+    ASSERT_TRUE(optim_select_kernel(kernel));
+    for (OptimizerKind kind : {OptimizerKind::adam, OptimizerKind::sgd}) {
+      OptimizerConfig c;
+      c.kind = kind;
+      c.momentum = 0.9f;
+      OptimizerState s;
+      const size_t n = 19; // a whole vector and a tail
+      reset_optimizer(s, c, n);
+      Vector w = xt::ones<float>({n}), g = xt::zeros<float>({n});
+      g(0) = 1.0f, g(1) = 1e-20f, g(2) = 1e-10f;
+      optimizer_step(c, s, w, g);
+      EXPECT_NE(s.m(0), 0.0f) << kernel;
+      EXPECT_EQ(s.m(1), 0.0f) << kernel << ": a gradient of 1e-20 counts as 0";
+      EXPECT_EQ(w(1), 1.0f) << kernel;
+      EXPECT_NE(s.m(2), 0.0f) << kernel << ": a gradient of 1e-10 is kept";
+      const double first = std::fabs(double(s.m(0))); // Adam: 0.1; SGD: the learning rate, 0.001
+      g = xt::zeros<float>({n});
+      int zero_at = -1;
+      for (int step = 2; step <= 1500; step++) {
+        optimizer_step(c, s, w, g);
+        for (size_t i = 0; i < n; i++) {
+          ASSERT_NE(std::fpclassify(s.m(i)), FP_SUBNORMAL) << kernel << " step " << step << " m(" << i << ")";
+          if (kind == OptimizerKind::adam)
+            ASSERT_NE(std::fpclassify(s.v(i)), FP_SUBNORMAL)
+                << kernel << " step " << step << " v(" << i << ")";
+        }
+        if (zero_at < 0 && s.m(0) == 0.0f) zero_at = step;
+      }
+      // first * 0.9^(k - 1) falls under 2^-100 at step k (~640 for Adam, ~590 for SGD); without
+      // the flush it would pass through the subnormal range for ~180 steps before reaching 0
+      const double expected = 1 + std::log(std::ldexp(1.0, -100) / first) / std::log(0.9);
+      EXPECT_NEAR(zero_at, expected, 2.0) << kernel << (kind == OptimizerKind::adam ? " adam" : " sgd");
+    }
+  }
+  optim_select_kernel(optim_kernels_available().front());
+}
