@@ -12,22 +12,15 @@
 #include <immintrin.h>
 #endif
 
+#include "core/simd_choice.h"
+#include "core/sparse_kernel.h"
 #include "core/threads.h"
 
 namespace aelab {
 
 namespace {
-using batch = xsimd::batch<float>;
-constexpr int W = int(batch::size);
-constexpr int kVectors = 8;           // accumulators per column block
-constexpr int kBlock = kVectors * W;  // columns kept in registers at once
 constexpr double kParallelWork = 2e5; // fewer multiply-adds than this run on one thread
 constexpr double kOneThread = 0;      // as `work`: always on the calling thread
-
-// A scalar multiply-add rounded exactly as xsimd::fma on this build's batches (fused where the
-// ISA has FMA, separate multiply and add in WebAssembly), so the last columns match the rest and
-// the GEMM kernels.
-inline float madd(float a, float b, float c) { return xsimd::fma(batch(a), batch(b), batch(c)).get(0); }
 
 void run(int tasks, double work, const std::function<void(int, int)>& task) {
   if (work < kParallelWork || thread_count() == 1) {
@@ -154,72 +147,51 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
 
 namespace {
 
-inline batch load_row(const float* p) { return batch::load_unaligned(p); }
+using sparse_detail::SparseKernel;
+using sparse_detail::SparseView;
+const SparseKernel kBaselineSparseKernel = make_sparse_kernel<xsimd::default_arch>(kBaselineSimd);
 
-void times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu, float* y) {
-  // row r of y: bias + sum over the row's nonzeros (k, v) of v * W[k, :], kBlock columns at a time
-  const double work = double(S.nonzeros()) * N;
-  run(S.rows, work, [&](int r, int) {
-    const int begin = r * S.cols, end = begin + S.row_count[size_t(r)];
-    float* out = y + size_t(r) * N;
-    int j0 = 0;
-    for (; j0 + kBlock <= N; j0 += kBlock) {
-      batch acc[kVectors];
-      for (int v = 0; v < kVectors; v++)
-        acc[v] = bias ? batch::load_unaligned(bias + j0 + v * W) : batch(0.0f);
-      for (int e = begin; e < end; e++) {
-        const batch x(S.value[size_t(e)]);
-        const float* w = Wt + size_t(S.col[size_t(e)]) * N + j0;
-        for (int v = 0; v < kVectors; v++) acc[v] = xsimd::fma(x, load_row(w + v * W), acc[v]);
-      }
-      for (int v = 0; v < kVectors; v++) {
-        if (relu) acc[v] = xsimd::max(acc[v], batch(0.0f));
-        acc[v].store_unaligned(out + j0 + v * W);
-      }
-    }
-    for (int j = j0; j < N; j++) { // the last columns, one at a time
-      float s = bias ? bias[j] : 0.0f;
-      for (int e = begin; e < end; e++) s = madd(S.value[size_t(e)], Wt[size_t(S.col[size_t(e)]) * N + j], s);
-      out[j] = relu ? std::max(s, 0.0f) : s;
-    }
-  });
+SimdChoice<SparseKernel>& choice() {
+#if defined(__EMSCRIPTEN__)
+  static SimdChoice<SparseKernel> c(&kBaselineSparseKernel, nullptr);
+#else
+  static SimdChoice<SparseKernel> c(&kBaselineSparseKernel, &sparse_detail::kAvx512SparseKernel);
+#endif
+  return c;
 }
 
-void transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
-  // dW[k, :] = sum over column k's nonzeros (r, v), r ascending, of v * dz[r, :], kept in
-  // registers kBlock columns at a time; pixels are the tasks. One thread: it reads dz, which the
-  // layer's backward just wrote on both cores, and was no faster on two (0.20 s against 0.17 s)
-  run(S.cols, kOneThread, [&](int k, int) {
-    const int begin = k * S.rows, end = begin + S.col_count[size_t(k)];
-    float* out = dW + size_t(k) * N;
-    int j0 = 0;
-    for (; j0 + kBlock <= N; j0 += kBlock) {
-      batch acc[kVectors];
-      for (int v = 0; v < kVectors; v++) acc[v] = batch(0.0f);
-      for (int e = begin; e < end; e++) {
-        const batch x(S.col_value[size_t(e)]);
-        const float* d = dz + size_t(S.row[size_t(e)]) * N + j0;
-        for (int v = 0; v < kVectors; v++) acc[v] = xsimd::fma(x, load_row(d + v * W), acc[v]);
-      }
-      for (int v = 0; v < kVectors; v++) acc[v].store_unaligned(out + j0 + v * W);
-    }
-    for (int j = j0; j < N; j++) {
-      float s = 0.0f;
-      for (int e = begin; e < end; e++)
-        s = madd(S.col_value[size_t(e)], dz[size_t(S.row[size_t(e)]) * N + j], s);
-      out[j] = s;
-    }
-  });
+SparseView view(const SparseRows& S) {
+  return {S.rows,
+          S.cols,
+          S.row_count.data(),
+          S.col.data(),
+          S.value.data(),
+          S.col_count.data(),
+          S.row.data(),
+          S.col_value.data()};
 }
 
 } // namespace
 
-void sparse_times_dense(const SparseRows& S, const float* Wt, int N, const float* bias, bool relu, float* y) {
-  times_dense(S, Wt, N, bias, relu, y);
+std::vector<std::string> sparse_kernels_available() { return choice().names(); }
+
+bool sparse_select_kernel(const std::string& name) { return choice().select(name); }
+
+void sparse_times_dense(const SparseRows& S, const float* W, int N, const float* bias, bool relu, float* y) {
+  // rows of y are the tasks
+  const SparseKernel& k = choice().selected();
+  const SparseView v = view(S);
+  run(S.rows, double(S.nonzeros()) * N, [&](int r, int) { k.times_dense(v, r, r + 1, W, N, bias, relu, y); });
 }
 
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
-  transposed_times_dense(S, dz, N, dW);
+  // pixels are the tasks, on one thread: it reads dz, which the layer's backward just wrote on
+  // both cores, and was no faster on two (0.20 s against 0.17 s; at 2 threads this session an
+  // epoch took 0.35 s with pixels as tasks and 0.33 s with halves of the columns, against 0.24
+  // s on one: the other core pulls dz and the columns across)
+  const SparseKernel& k = choice().selected();
+  const SparseView v = view(S);
+  run(1, kOneThread, [&](int, int) { k.transposed_times_dense(v, 0, S.cols, dz, N, dW); });
 }
 
 } // namespace aelab

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace aelab {
@@ -36,5 +37,10 @@ void sparse_times_dense(const SparseRows& S, const float* W, int N, const float*
 
 // dW (K, N) = S^T (K, rows) dz (rows, N); overwrites dW.
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW);
+
+// The products' kernels this build has and this CPU runs ("avx512", then the baseline: "avx2" or
+// "wasm-simd128"), best first; every one gives the same bits (sparse_kernel.h). The best runs.
+std::vector<std::string> sparse_kernels_available();
+bool sparse_select_kernel(const std::string& name); // false if not available
 
 } // namespace aelab

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "core/gemm.h"
@@ -31,40 +32,48 @@ struct Case {
 
 } // namespace
 
+// On every sparse kernel (the AVX-512 one where the CPU has it, and the baseline), each the
+// dense GEMM's bits.
 TEST(Sparse, ProductsMatchTheDenseGemmExactlyAndTheReference) {
-  for (Case c : {Case{1, 1, 1}, Case{3, 7, 5}, Case{37, 784, 128}, Case{256, 784, 128}, Case{5, 30, 131}}) {
-    for (int threads : {1, thread_count_max()}) {
-      set_thread_count(threads);
-      auto pixels = sparse_pixels(c.n, c.K, 0.2, uint64_t(c.n + c.K));
-      std::vector<const uint8_t*> rows(size_t(c.n));
-      for (int r = 0; r < c.n; r++) rows[size_t(r)] = pixels.data() + size_t(r) * c.K;
-      SparseRows S;
-      sparse_rows_from_pixels(rows.data(), c.n, c.K, &S);
-      std::vector<float> x(pixels.size());
-      for (size_t i = 0; i < x.size(); i++) x[i] = float(pixels[i]) / 255.0f;
-      auto W = random_values(size_t(c.K) * c.N, 1), bias = random_values(size_t(c.N), 2);
-      auto dz = random_values(size_t(c.n) * c.N, 3);
+  for (const std::string& kernel : sparse_kernels_available())
+    for (Case c : {Case{1, 1, 1}, Case{3, 7, 5}, Case{37, 784, 128}, Case{256, 784, 128}, Case{5, 30, 131},
+                   Case{9, 50, 300}}) {
+      ASSERT_TRUE(sparse_select_kernel(kernel));
+      SCOPED_TRACE("sparse kernel " + kernel);
+      for (int threads : {1, thread_count_max()}) {
+        set_thread_count(threads);
+        auto pixels = sparse_pixels(c.n, c.K, 0.2, uint64_t(c.n + c.K));
+        std::vector<const uint8_t*> rows(size_t(c.n));
+        for (int r = 0; r < c.n; r++) rows[size_t(r)] = pixels.data() + size_t(r) * c.K;
+        SparseRows S;
+        sparse_rows_from_pixels(rows.data(), c.n, c.K, &S);
+        std::vector<float> x(pixels.size());
+        for (size_t i = 0; i < x.size(); i++) x[i] = float(pixels[i]) / 255.0f;
+        auto W = random_values(size_t(c.K) * c.N, 1), bias = random_values(size_t(c.N), 2);
+        auto dz = random_values(size_t(c.n) * c.N, 3);
 
-      std::vector<float> y(size_t(c.n) * c.N), y_dense(y.size()), y_ref(y.size());
-      GemmEpilogue ep;
-      ep.bias = bias.data();
-      ep.relu = true;
-      sparse_times_dense(S, W.data(), c.N, bias.data(), true, y.data());
-      gemm(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_dense.data(), c.N, ep);
-      gemm_reference(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_ref.data(), c.N,
-                     ep);
-      EXPECT_EQ(y, y_dense) << "forward n=" << c.n << " K=" << c.K << " N=" << c.N;
-      for (size_t i = 0; i < y.size(); i++) ASSERT_NEAR(y[i], y_ref[i], 1e-4) << i;
+        std::vector<float> y(size_t(c.n) * c.N), y_dense(y.size()), y_ref(y.size());
+        GemmEpilogue ep;
+        ep.bias = bias.data();
+        ep.relu = true;
+        sparse_times_dense(S, W.data(), c.N, bias.data(), true, y.data());
+        gemm(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_dense.data(), c.N, ep);
+        gemm_reference(Trans::no, Trans::no, c.n, c.N, c.K, x.data(), c.K, W.data(), c.N, y_ref.data(), c.N,
+                       ep);
+        EXPECT_EQ(y, y_dense) << "forward n=" << c.n << " K=" << c.K << " N=" << c.N;
+        for (size_t i = 0; i < y.size(); i++) ASSERT_NEAR(y[i], y_ref[i], 1e-4) << i;
 
-      std::vector<float> dW(size_t(c.K) * c.N, 7.0f), dW_dense(dW.size()), dW_ref(dW.size());
-      sparse_transposed_times_dense(S, dz.data(), c.N, dW.data());
-      gemm(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_dense.data(), c.N);
-      gemm_reference(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_ref.data(), c.N);
-      EXPECT_EQ(dW, dW_dense) << "weight gradient n=" << c.n << " K=" << c.K << " N=" << c.N;
-      for (size_t i = 0; i < dW.size(); i++) ASSERT_NEAR(dW[i], dW_ref[i], 1e-4) << i;
+        std::vector<float> dW(size_t(c.K) * c.N, 7.0f), dW_dense(dW.size()), dW_ref(dW.size());
+        sparse_transposed_times_dense(S, dz.data(), c.N, dW.data());
+        gemm(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_dense.data(), c.N);
+        gemm_reference(Trans::yes, Trans::no, c.K, c.N, c.n, x.data(), c.K, dz.data(), c.N, dW_ref.data(),
+                       c.N);
+        EXPECT_EQ(dW, dW_dense) << "weight gradient n=" << c.n << " K=" << c.K << " N=" << c.N;
+        for (size_t i = 0; i < dW.size(); i++) ASSERT_NEAR(dW[i], dW_ref[i], 1e-4) << i;
+      }
     }
-  }
   set_thread_count(1);
+  sparse_select_kernel(sparse_kernels_available().front());
 }
 
 TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {

@@ -1,0 +1,117 @@
+// The sparse-times-dense products' inner loops (sparse.cpp), written once over xsimd and
+// compiled once per instruction set: sparse.cpp for the build's baseline, sparse_kernel_avx512.cpp
+// with AVX-512's flags (chosen at run time where the CPU has it: a whole 128-unit row of W in
+// eight registers, one pass over the nonzeros instead of two). Every element is the same chain of
+// fused multiply-adds in the same order at any width, so both give the same bits. As in
+// gemm_kernel.h, everything sits in an anonymous namespace and nothing comes from the standard
+// library, so that no AVX-512 code can be merged into code that runs on other CPUs.
+#pragma once
+#include <stddef.h>
+#include <xsimd/xsimd.hpp>
+
+namespace aelab {
+namespace sparse_detail {
+
+// A SparseRows (sparse.h) as plain pointers, for the kernels.
+struct SparseView {
+  int rows, cols;
+  const int* row_count;
+  const int* col;
+  const float* value;
+  const int* col_count;
+  const int* row;
+  const float* col_value;
+};
+
+struct SparseKernel {
+  const char* name;
+  // Rows [r0, r1) of y (rows, N) = S W + bias, then ReLU if relu.
+  void (*times_dense)(const SparseView& S, int r0, int r1, const float* W, int N, const float* bias,
+                      bool relu, float* y);
+  // Rows [k0, k1) of dW (cols, N) = S^T dz.
+  void (*transposed_times_dense)(const SparseView& S, int k0, int k1, const float* dz, int N, float* dW);
+};
+
+extern const SparseKernel kAvx512SparseKernel; // sparse_kernel_avx512.cpp, in native builds
+
+} // namespace sparse_detail
+} // namespace aelab
+
+namespace {
+
+constexpr int kSparseVectors = 8; // accumulators per block of columns
+
+// A scalar multiply-add rounded as the batches' fma (fused where the ISA has FMA, a separate
+// multiply and add in WebAssembly), so the last columns match the rest.
+template <class A> inline float sparse_madd(float a, float b, float c) {
+  using batch = xsimd::batch<float, A>;
+  return xsimd::fma(batch(a), batch(b), batch(c)).get(0);
+}
+
+template <class A>
+void sparse_times_dense_rows(const aelab::sparse_detail::SparseView& S, int r0, int r1, const float* W, int N,
+                             const float* bias, bool relu, float* y) {
+  using batch = xsimd::batch<float, A>;
+  constexpr int V = int(batch::size), kBlock = kSparseVectors * V;
+  for (int r = r0; r < r1; r++) {
+    // row r of y: bias + sum over the row's nonzeros (k, v) of v * W[k, :], kBlock columns at a time
+    const int begin = r * S.cols, end = begin + S.row_count[r];
+    float* out = y + size_t(r) * N;
+    int j0 = 0;
+    for (; j0 + kBlock <= N; j0 += kBlock) {
+      batch acc[kSparseVectors];
+      for (int v = 0; v < kSparseVectors; v++)
+        acc[v] = bias ? batch::load_unaligned(bias + j0 + v * V) : batch(0.0f);
+      for (int e = begin; e < end; e++) {
+        const batch x(S.value[e]);
+        const float* w = W + size_t(S.col[e]) * N + j0;
+        for (int v = 0; v < kSparseVectors; v++)
+          acc[v] = xsimd::fma(x, batch::load_unaligned(w + v * V), acc[v]);
+      }
+      for (int v = 0; v < kSparseVectors; v++) {
+        if (relu) acc[v] = xsimd::max(acc[v], batch(0.0f));
+        acc[v].store_unaligned(out + j0 + v * V);
+      }
+    }
+    for (int j = j0; j < N; j++) { // the last columns, one at a time
+      float s = bias ? bias[j] : 0.0f;
+      for (int e = begin; e < end; e++) s = sparse_madd<A>(S.value[e], W[size_t(S.col[e]) * N + j], s);
+      out[j] = relu && !(s > 0.0f) ? 0.0f : s;
+    }
+  }
+}
+
+template <class A>
+void sparse_transposed_times_dense_rows(const aelab::sparse_detail::SparseView& S, int k0, int k1,
+                                        const float* dz, int N, float* dW) {
+  using batch = xsimd::batch<float, A>;
+  constexpr int V = int(batch::size), kBlock = kSparseVectors * V;
+  for (int k = k0; k < k1; k++) {
+    // dW[k, :] = sum over column k's nonzeros (r, v), r ascending, of v * dz[r, :]
+    const int begin = k * S.rows, end = begin + S.col_count[k];
+    float* out = dW + size_t(k) * N;
+    int j0 = 0;
+    for (; j0 + kBlock <= N; j0 += kBlock) {
+      batch acc[kSparseVectors];
+      for (int v = 0; v < kSparseVectors; v++) acc[v] = batch(0.0f);
+      for (int e = begin; e < end; e++) {
+        const batch x(S.col_value[e]);
+        const float* d = dz + size_t(S.row[e]) * N + j0;
+        for (int v = 0; v < kSparseVectors; v++)
+          acc[v] = xsimd::fma(x, batch::load_unaligned(d + v * V), acc[v]);
+      }
+      for (int v = 0; v < kSparseVectors; v++) acc[v].store_unaligned(out + j0 + v * V);
+    }
+    for (int j = j0; j < N; j++) {
+      float s = 0.0f;
+      for (int e = begin; e < end; e++) s = sparse_madd<A>(S.col_value[e], dz[size_t(S.row[e]) * N + j], s);
+      out[j] = s;
+    }
+  }
+}
+
+template <class A> aelab::sparse_detail::SparseKernel make_sparse_kernel(const char* name) {
+  return {name, &sparse_times_dense_rows<A>, &sparse_transposed_times_dense_rows<A>};
+}
+
+} // namespace
