@@ -21,6 +21,7 @@ namespace aelab {
 namespace {
 constexpr double kParallelWork = 2e5; // fewer multiply-adds than this run on one thread
 constexpr double kOneThread = 0;      // as `work`: always on the calling thread
+constexpr int kMaxSparseTasks = 64;   // runs of pixels in the transposed product
 
 void run(int tasks, double work, const std::function<void(int, int)>& task) {
   if (work < kParallelWork || thread_count() == 1) {
@@ -126,17 +127,18 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   for (auto* v : {&out->value, &out->col_value}) v->resize(slots);
   out->row_count.resize(size_t(n));
   out->col_count.resize(size_t(pixels));
-  // the rows from the pixels, then the columns from the rows, on the calling thread: at 2 threads
-  // on the benchmark machine the columns' pass pulled the rows across cores slower than one core
-  // builds both (705 steps: 0.24 s at 2 threads, 0.19 s on one; issue 13's note)
+  // the rows from the pixels, then the columns from the rows, each on every thread for a batch of
+  // 256 (issue 13 kept both on the calling thread, finding the columns' pass slower across cores;
+  // in this session's alternated runs at 2 threads, with the transposed product split too, an
+  // epoch went from 0.195 to 0.180 s)
   const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
   const int col_tasks = (pixels + kColumnsPerTask - 1) / kColumnsPerTask;
-  run(row_tasks, kOneThread, [&](int t, int) {
+  run(row_tasks, double(n) * pixels, [&](int t, int) {
     for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
       out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
                                               out->value.data() + size_t(r) * pixels);
   });
-  run(col_tasks, kOneThread, [&](int t, int) {
+  run(col_tasks, double(n) * pixels, [&](int t, int) {
     const int k0 = t * kColumnsPerTask;
     fill_columns(n, pixels, k0, std::min(pixels, k0 + kColumnsPerTask), out);
   });
@@ -185,13 +187,23 @@ void sparse_times_dense(const SparseRows& S, const float* W, int N, const float*
 }
 
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
-  // pixels are the tasks, on one thread: it reads dz, which the layer's backward just wrote on
-  // both cores, and was no faster on two (0.20 s against 0.17 s; at 2 threads this session an
-  // epoch took 0.35 s with pixels as tasks and 0.33 s with halves of the columns, against 0.24
-  // s on one: the other core pulls dz and the columns across)
+  // Runs of pixels are the tasks, one per thread, cut where each holds as many nonzeros (the
+  // digits' middle is dense, the border empty). Each row of dW is one task's, summed in the same
+  // order at any thread count. (Issue 13 kept this on one thread; in this session's alternated runs
+  // at 2 threads, splitting it took an epoch from 0.215 to 0.188 s.)
   const SparseKernel& k = choice().selected();
   const SparseView v = view(S);
-  run(1, kOneThread, [&](int, int) { k.transposed_times_dense(v, 0, S.cols, dz, N, dW); });
+  const int tasks = std::min(thread_count(), kMaxSparseTasks);
+  int bounds[kMaxSparseTasks + 1];
+  bounds[0] = 0;
+  int t = 1;
+  for (size_t c = 0, seen = 0; c < size_t(S.cols) && t < tasks; c++) {
+    seen += size_t(S.col_count[c]);
+    while (t < tasks && seen * size_t(tasks) >= S.nonzeros() * size_t(t)) bounds[t++] = int(c) + 1;
+  }
+  while (t <= tasks) bounds[t++] = S.cols;
+  run(tasks, double(S.nonzeros()) * N,
+      [&](int task, int) { k.transposed_times_dense(v, bounds[task], bounds[task + 1], dz, N, dW); });
 }
 
 } // namespace aelab
