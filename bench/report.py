@@ -243,9 +243,10 @@ def main():
             # second (main_web.cpp); the renderer's ceiling (every frame drawn) caps that
             cap = min(30.0, idle_r["ceilingFps"]) if idle_r["ceilingFps"] else None
             frac = t["fps"] / cap if cap else None
+            ceiling = f"{idle_r['ceilingFps']:.1f}" if idle_r["ceilingFps"] else "not measured"
             add(f"app_{key}_{size}_fps", f"In the app, {label}, {size}: frames per second while training with no "
-                f"input vs the paced rate (30 fps; the renderer's ceiling, every frame drawn, is "
-                f"{idle_r['ceilingFps']:.1f})", f"{t['fps']:.1f} fps", f"{cap:.1f} fps" if cap else "n/a",
+                f"input vs the paced rate (30 fps; the renderer's ceiling, every frame drawn, is {ceiling})",
+                f"{t['fps']:.1f} fps", f"{cap:.1f} fps" if cap else "n/a",
                 frac, f"{frac * 100:.0f}%" if frac else "n/a", ">= 90%" if key == "iframe" else "info",
                 (verdict(frac, 0.9) if key == "iframe" else "info") if frac else "n/a")
             headless = None

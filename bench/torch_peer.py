@@ -56,7 +56,7 @@ def make_model():
     return model
 
 
-AUTOCAST = None  # --autocast bf16: torch.autocast('cpu', dtype=torch.bfloat16) around forward and loss
+AUTOCAST = None  # --autocast bf16: torch.autocast(device, dtype=torch.bfloat16) around the forward pass
 
 
 def train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=0):
@@ -67,7 +67,7 @@ def train_epoch(model, optimizer, loss_fn, x_train, batch, max_batches=0):
         xb = x_train.index_select(0, order[first:first + batch])
         optimizer.zero_grad(set_to_none=True)
         if AUTOCAST is not None:
-            with torch.autocast("cpu", dtype=AUTOCAST):
+            with torch.autocast(xb.device.type, dtype=AUTOCAST):
                 logits = model(xb)
             loss = loss_fn(logits.float(), xb)
         else:

@@ -20,7 +20,6 @@ namespace aelab {
 
 namespace {
 constexpr double kParallelWork = 2e5; // fewer multiply-adds than this run on one thread
-constexpr double kOneThread = 0;      // as `work`: always on the calling thread
 constexpr int kMaxSparseTasks = 64;   // runs of pixels in the transposed product
 
 void run(int tasks, double work, const std::function<void(int, int)>& task) {

@@ -136,26 +136,32 @@ void follow_canvas_size(WebState& w) {
   w.quiet_frames = 0;
 }
 
-// Frame pacing (issue 26). While the lab works on its own (training, loading) and no pointer,
-// touch or key has come for kInputQuietMs, a frame is drawn only every kPacedFrameMs (30 per
-// second at 60 Hz, less the slack that keeps it from slipping to 20): the page draws in software
-// on most students' machines and every headless one, and on 2 cores each frame is taken from
-// the training. With input, every animation frame is drawn. A run in the frames themselves (the
-// single-thread page before its Web Worker is up) is not paced: its steps are the frames'.
-constexpr double kInputQuietMs = 500, kPacedFrameMs = 1000.0 / 30 - 8;
+// Frame pacing (issue 26). While the lab works on its own (training, loading) and no event (a
+// pointer, touch or key; a resize or focus change counts too) has come for kInputQuietMs, frames
+// are drawn on a 30-per-second schedule: an animation frame is skipped until the next deadline,
+// less kSlackMs of the display's jitter, and a late frame starts the schedule afresh. The page
+// draws in software on most students' machines and every headless one, and on 2 cores each frame
+// is taken from the training. With input, every animation frame is drawn. A run in the frames
+// themselves (the single-thread page before its Web Worker is up) is not paced: its steps are
+// the frames'.
+constexpr double kInputQuietMs = 500, kPacedFrameMs = 1000.0 / 30, kSlackMs = 4;
 
 bool paced_out(WebState& w, double now) {
   if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT)) w.last_input_ms = now;
   const bool frames_train = w.app.lab.host && w.app.lab.host->kind() == HostKind::frames;
-  return app_animating(w.app) && !frames_train && w.announced_ready &&
-         now - w.last_input_ms > kInputQuietMs && now - w.last_drawn_ms < kPacedFrameMs;
+  const bool pace =
+      app_animating(w.app) && !frames_train && w.announced_ready && now - w.last_input_ms > kInputQuietMs;
+  if (pace && now < w.next_paced_ms - kSlackMs) return true;
+  // on schedule: the next deadline one period on; late, or not pacing: one period from now
+  w.next_paced_ms =
+      pace && now < w.next_paced_ms + kPacedFrameMs ? w.next_paced_ms + kPacedFrameMs : now + kPacedFrameMs;
+  return false;
 }
 
 void frame() {
   WebState& w = web();
   const double start_ms = now_ms();
   if (paced_out(w, start_ms)) return; // the canvas keeps the last frame drawn
-  w.last_drawn_ms = start_ms;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);

@@ -17,7 +17,7 @@ struct WebState {
   bool announced_ready = false;
   bool paused = false; // the main loop sleeps until an event (nothing changes)
   int quiet_frames = 0;
-  double last_drawn_ms = 0, last_input_ms = 0; // frame pacing (main_web.cpp)
+  double next_paced_ms = 0, last_input_ms = 0; // frame pacing (main_web.cpp)
   SDL_Window* window = nullptr;
   void* gl = nullptr;
   double css_w = 0, css_h = 0, pixel_ratio = 0;

@@ -81,9 +81,11 @@ TEST(FpEnv, ThePoolsWorkersTakeTheCallersModeWithEachJob) {
 }
 
 // Two epochs on MNIST at batch 64, without and with flushing: the same losses to the printed
-// difference. (Before the optimizer pass flushed tiny moments, 25,485 of Adam's first moments
-// ended subnormal without the mode, and the losses were these same ones: 0.159026361 and
-// 0.106403277. The next test counts them.)
+// difference. Before the optimizer pass flushed tiny moments, 25,485 of Adam's first moments
+// ended subnormal without the mode, and the losses were these same ones (0.159026361 and
+// 0.106403277). Now the next test finds no subnormal value in any buffer, so this one guards
+// what that counter cannot see: values inside the products, the loss and the passes' registers,
+// where a subnormal would round differently with the mode than without.
 TEST(FpEnv, MnistTrainingGivesTheSameLossesWithAndWithoutFlushing) {
   if (!kHasMode) GTEST_SKIP() << "WebAssembly has no flush-to-zero mode";
   if (!std::ifstream(std::string(AELAB_MNIST_DIR) + "/train-images-idx3-ubyte"))
