@@ -41,7 +41,7 @@ namespace {
 
 constexpr int kKc = 256;    // K slice: an a-panel (kKc x mr) and a b-panel (kKc x nr) stay in L1/L2
 constexpr int kMcMax = 192; // rows of C per task
-constexpr double kParallelFlops = 4e6; // smaller products run on one thread: waking others costs more
+constexpr double kParallelFlops = kGemmParallelFlops;
 
 std::vector<const MicroKernel*> kernels_available() {
   std::vector<const MicroKernel*> list;

@@ -43,6 +43,8 @@ std::string bf16_time_products();
 
 void gemm(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
           float* C, int ldc, const GemmEpilogue& epilogue = {}, Precision precision = Precision::fp32);
+// Products of fewer flops (2 M N K) run on the calling thread: waking others costs more.
+constexpr double kGemmParallelFlops = 4e6;
 
 // The plain reference: a triple loop accumulating in double.
 void gemm_reference(Trans trans_a, Trans trans_b, int M, int N, int K, const float* A, int lda,
