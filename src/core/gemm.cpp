@@ -130,7 +130,13 @@ Bf16Choice& bf16_choice() {
   return c;
 }
 
-const Bf16Kernel* bf16_kernel() { return bf16_choice().selected; }
+const Bf16Kernel* bf16_kernel() {
+#if defined(__EMSCRIPTEN__) || !defined(__x86_64__)
+  return nullptr; // and none of the choice's code in the page's download
+#else
+  return bf16_choice().selected;
+#endif
+}
 
 } // namespace
 
@@ -414,7 +420,14 @@ bool parse_precision(const std::string& text, Precision* out) {
   return false;
 }
 
-std::string precision_note(Precision p) { return p == Precision::bf16 ? bf16_choice().note : ""; }
+std::string precision_note(Precision p) {
+#if defined(__EMSCRIPTEN__) || !defined(__x86_64__)
+  (void)p;
+  return "";
+#else
+  return p == Precision::bf16 ? bf16_choice().note : "";
+#endif
+}
 
 std::vector<std::string> bf16_kernels_available() {
   std::vector<std::string> names;
