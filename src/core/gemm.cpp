@@ -83,8 +83,8 @@ const MicroKernel& kernel_for_width(int N) {
 // them and Linux grants the tile state, then AVX512-BF16's vdpbf16ps (with the AVX-512 parts it
 // leans on, and an OS that saves the registers: xsimd's avx512f check). Which one runs is chosen
 // by bf16_time_products() where it has run, else avx512-bf16 (AMX runs only once checked against
-// it, or chosen by name). AELAB_NO_BF16=1 in the environment
-// hides them all: how the tests see a CPU without them.
+// it, or chosen by name). AELAB_NO_BF16=1 in the environment hides them all: how the tests see
+// a CPU without them.
 struct Bf16Choice {
   std::vector<const Bf16Kernel*> kernels;
   const Bf16Kernel* selected = nullptr;
@@ -113,12 +113,7 @@ Bf16Choice& bf16_choice() {
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
     if (!cpu) return out;
     if (amx_usable()) {
-      static Bf16Kernel amx = gemm_detail::kAvx512Bf16Kernel; // its packing, the AMX tile
-      amx.name = "amx";
-      amx.mr = gemm_detail::kAmxMr;
-      amx.nr = gemm_detail::kAmxNr;
-      amx.run = &gemm_detail::amx_bf16_run;
-      amx.a_rows_only = true;
+      static const Bf16Kernel amx = gemm_detail::amx_kernel("amx", &gemm_detail::amx_bf16_run);
       out.kernels.push_back(&amx);
     }
     out.kernels.push_back(&gemm_detail::kAvx512Bf16Kernel);
@@ -141,6 +136,18 @@ const Bf16Kernel* bf16_kernel() {
 } // namespace
 
 void gemm_detail::bf16_add_kernel(const Bf16Kernel* kernel) { bf16_choice().kernels.push_back(kernel); }
+
+#if !defined(__EMSCRIPTEN__) && defined(__x86_64__)
+Bf16Kernel gemm_detail::amx_kernel(const char* name, void (*run)(const Bf16TileArgs& args)) {
+  Bf16Kernel k = kAvx512Bf16Kernel; // its packing; the AMX tile
+  k.name = name;
+  k.mr = kAmxMr;
+  k.nr = kAmxNr;
+  k.run = run;
+  k.a_rows_only = true;
+  return k;
+}
+#endif
 void gemm_detail::bf16_set_note(const std::string& note) { bf16_choice().note = note; }
 
 namespace {

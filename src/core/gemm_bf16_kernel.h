@@ -57,6 +57,9 @@ extern const Bf16Kernel kAvx512Bf16Kernel;
 // pairs only; it packs as the avx512-bf16 kernel does (same panel width), whose packing it uses.
 extern const int kAmxMr, kAmxNr;
 void amx_bf16_run(const Bf16TileArgs& args);
+// The AMX kernel around a tile function (amx_bf16_run, or the tests' emulated one): the
+// avx512-bf16 kernel's packing, kAmxMr x kAmxNr tiles, A as rows only. Native builds only.
+Bf16Kernel amx_kernel(const char* name, void (*run)(const Bf16TileArgs& args));
 // The same tile with the tile instructions emulated by plain loops: only in the tests
 // (tests/core/amx_emulated.cpp), which add it as one more bf16 kernel, "amx-emulated".
 void amx_emulated_bf16_run(const Bf16TileArgs& args);

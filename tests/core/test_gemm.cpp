@@ -218,12 +218,8 @@ bool bf16_here() {
 void add_emulated_amx() {
 #ifndef __EMSCRIPTEN__
   static bool added = [] {
-    static gemm_detail::Bf16Kernel k = gemm_detail::kAvx512Bf16Kernel;
-    k.name = "amx-emulated";
-    k.mr = gemm_detail::kAmxMr;
-    k.nr = gemm_detail::kAmxNr;
-    k.run = &gemm_detail::amx_emulated_bf16_run;
-    k.a_rows_only = true;
+    static const gemm_detail::Bf16Kernel k =
+        gemm_detail::amx_kernel("amx-emulated", &gemm_detail::amx_emulated_bf16_run);
     gemm_detail::bf16_add_kernel(&k);
     return true;
   }();
