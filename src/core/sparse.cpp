@@ -49,9 +49,11 @@ struct CompactTable {
 const CompactTable kCompact;
 #endif
 
-// Writes row p's nonzeros (column, value) at col/value and returns how many there were. Writes
-// may run up to 8 entries past the count, never past `pixels` entries.
-int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
+// Writes row p's nonzeros (column, value) at col/value and returns how many there were, adding
+// each run of 8 pixels' count to groups[run]. Writes may run up to 8 entries past the count, never
+// past `pixels` entries.
+static_assert(SparseRows::kSparseGroup == 8, "compact_row counts runs of 8 pixels");
+int compact_row(const uint8_t* p, int pixels, int* col, float* value, int* groups) {
   int count = 0, k = 0;
 #if defined(__AVX2__) && defined(__FMA__)
   // 8 pixels at a time: the nonzeros' positions from a table, columns and values moved to the
@@ -68,79 +70,68 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value) {
     const __m256 values = _mm256_permutevar8x32_ps(pixels_to_unit8(p + k), at); // as pixel_to_unit
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(col + count), cols);
     _mm256_storeu_ps(value + count, values);
-    count += __builtin_popcount(unsigned(mask));
+    const int found = __builtin_popcount(unsigned(mask));
+    count += found;
+    groups[k / 8] += found;
   }
 #endif
   for (; k + 8 <= pixels; k += 8) { // skip 8 zero pixels at once: most of a digit is background
     uint64_t eight;
     std::memcpy(&eight, p + k, 8);
     if (!eight) continue;
+    const int before = count;
     for (int i = k; i < k + 8; i++) { // branch-free compaction: write always, advance on nonzero
       col[count] = i;
       value[count] = pixel_to_unit(p[i]); // exactly as images_to_float
       count += p[i] != 0;
     }
+    groups[k / 8] += count - before;
   }
-  for (; k < pixels; k++) {
-    col[count] = k;
-    value[count] = pixel_to_unit(p[k]);
-    count += p[k] != 0;
+  const int before = count;
+  for (int i = k; i < pixels; i++) {
+    col[count] = i;
+    value[count] = pixel_to_unit(p[i]);
+    count += p[i] != 0;
   }
+  if (k < pixels) groups[k / 8] += count - before;
   return count;
 }
 
-// Appends the nonzeros of columns [k0, k1) to those columns' slots, rows in order, from the rows
-// already built (each row's columns are sorted: a binary search finds where the block starts).
-void fill_columns(int n, int pixels, int k0, int k1, SparseRows* out) {
-  int* count = out->col_count.data();
-  for (int k = k0; k < k1; k++) count[k] = 0;
-  for (int r = 0; r < n; r++) {
-    const int* row_cols = out->col.data() + size_t(r) * pixels;
-    const float* row_values = out->value.data() + size_t(r) * pixels;
-    const int* end = row_cols + out->row_count[size_t(r)];
-    for (const int* c = std::lower_bound(row_cols, end, k0); c != end && *c < k1; c++) {
-      const size_t at = size_t(*c) * size_t(n) + size_t(count[*c]++);
-      out->row[at] = r;
-      out->col_value[at] = row_values[c - row_cols];
-    }
-  }
-}
+constexpr int kRowsPerTask = 32;
 
-constexpr int kRowsPerTask = 32, kColumnsPerTask = 112;
+int groups_of(int pixels) { return (pixels + SparseRows::kSparseGroup - 1) / SparseRows::kSparseGroup; }
 
 } // namespace
 
 void sparse_rows_reserve(SparseRows* out, int n, int pixels) {
   const size_t slots = size_t(n) * size_t(pixels);
-  for (auto* v : {&out->col, &out->row}) v->reserve(slots);
-  for (auto* v : {&out->value, &out->col_value}) v->reserve(slots);
+  out->col.reserve(slots);
+  out->value.reserve(slots);
   out->row_count.reserve(size_t(n));
-  out->col_count.reserve(size_t(pixels));
+  out->group_count.reserve(size_t(groups_of(pixels)));
+  out->task_groups.reserve(size_t((n + kRowsPerTask - 1) / kRowsPerTask) * size_t(groups_of(pixels)));
 }
 
 void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, SparseRows* out) {
   out->rows = n;
   out->cols = pixels;
   const size_t slots = size_t(n) * size_t(pixels);
-  for (auto* v : {&out->col, &out->row}) v->resize(slots);
-  for (auto* v : {&out->value, &out->col_value}) v->resize(slots);
+  out->col.resize(slots);
+  out->value.resize(slots);
   out->row_count.resize(size_t(n));
-  out->col_count.resize(size_t(pixels));
-  // the rows from the pixels, then the columns from the rows, each on every thread for a batch of
-  // 256 (issue 13 kept both on the calling thread, finding the columns' pass slower across cores;
-  // in this session's alternated runs at 2 threads, with the transposed product split too, an
-  // epoch went from 0.195 to 0.180 s)
-  const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
-  const int col_tasks = (pixels + kColumnsPerTask - 1) / kColumnsPerTask;
+  // the rows from the pixels on every thread for a batch of 256, each task counting its rows'
+  // nonzeros by runs of pixels in its own part of task_groups
+  const int row_tasks = (n + kRowsPerTask - 1) / kRowsPerTask, groups = groups_of(pixels);
+  out->group_count.assign(size_t(groups), 0);
+  out->task_groups.assign(size_t(row_tasks) * size_t(groups), 0);
   run(row_tasks, double(n) * pixels, [&](int t, int) {
+    int* task_groups = out->task_groups.data() + size_t(t) * size_t(groups);
     for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
       out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
-                                              out->value.data() + size_t(r) * pixels);
+                                              out->value.data() + size_t(r) * pixels, task_groups);
   });
-  run(col_tasks, double(n) * pixels, [&](int t, int) {
-    const int k0 = t * kColumnsPerTask;
-    fill_columns(n, pixels, k0, std::min(pixels, k0 + kColumnsPerTask), out);
-  });
+  for (int t = 0; t < row_tasks; t++)
+    for (int g = 0; g < groups; g++) out->group_count[size_t(g)] += out->task_groups[size_t(t) * groups + g];
   size_t total = 0;
   for (int c : out->row_count) total += size_t(c);
   out->nonzero_count = total;
@@ -162,14 +153,7 @@ SimdChoice<SparseKernel>& choice() {
 }
 
 SparseView view(const SparseRows& S) {
-  return {S.rows,
-          S.cols,
-          S.row_count.data(),
-          S.col.data(),
-          S.value.data(),
-          S.col_count.data(),
-          S.row.data(),
-          S.col_value.data()};
+  return {S.rows, S.cols, S.row_count.data(), S.col.data(), S.value.data()};
 }
 
 } // namespace
@@ -186,19 +170,19 @@ void sparse_times_dense(const SparseRows& S, const float* W, int N, const float*
 }
 
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
-  // Runs of pixels are the tasks, one per thread, cut where each holds as many nonzeros (the
-  // digits' middle is dense, the border empty). Each row of dW is one task's, summed in the same
-  // order at any thread count. (Issue 13 kept this on one thread; in this session's alternated runs
-  // at 2 threads, splitting it took an epoch from 0.215 to 0.188 s.)
+  // Runs of pixels are the tasks, one per thread, cut (at a multiple of kSparseGroup) where each
+  // holds as many nonzeros: the digits' middle is dense, the border empty. Each row of dW is one
+  // task's, summed in the same order at any thread count.
   const SparseKernel& k = choice().selected();
   const SparseView v = view(S);
   const int tasks = std::min(thread_count(), kMaxSparseTasks);
   int bounds[kMaxSparseTasks + 1];
   bounds[0] = 0;
   int t = 1;
-  for (size_t c = 0, seen = 0; c < size_t(S.cols) && t < tasks; c++) {
-    seen += size_t(S.col_count[c]);
-    while (t < tasks && seen * size_t(tasks) >= S.nonzeros() * size_t(t)) bounds[t++] = int(c) + 1;
+  for (size_t g = 0, seen = 0; g < S.group_count.size() && t < tasks; g++) {
+    seen += size_t(S.group_count[g]);
+    while (t < tasks && seen * size_t(tasks) >= S.nonzeros() * size_t(t))
+      bounds[t++] = std::min(S.cols, int(g + 1) * SparseRows::kSparseGroup);
   }
   while (t <= tasks) bounds[t++] = S.cols;
   run(tasks, double(S.nonzeros()) * N,

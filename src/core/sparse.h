@@ -9,18 +9,18 @@
 
 namespace aelab {
 
-// A (rows, cols) matrix keeping only its nonzeros, both row by row (for S W) and column by
-// column (for S^T dz), each in ascending order. Every row and column has a fixed slot as long as
-// it could be, so no prefix sums are needed: the rows are compacted from the pixels, then the
-// columns filled from the rows (one parallel pass each):
-// row r's nonzeros are col/value[r * cols, + row_count[r]), column k's are
-// row/col_value[k * rows, + col_count[k]).
+// A (rows, cols) matrix keeping only its nonzeros, row by row, each row's columns ascending.
+// Every row has a fixed slot as long as it could be, so no prefix sums are needed: row r's
+// nonzeros are col/value[r * cols, + row_count[r]). Both products read the rows (S^T dz adds each
+// row into the rows of dW its columns name), so no copy by column is built.
 struct SparseRows {
   int rows = 0, cols = 0;
-  std::vector<int> row_count, col; // by row
+  std::vector<int> row_count, col;
   std::vector<float> value;
-  std::vector<int> col_count, row; // by column
-  std::vector<float> col_value;
+  // nonzeros in each run of kSparseGroup columns (the last run may be shorter), for cutting the
+  // transposed product into tasks with equal work; task_groups is its per-task scratch
+  static constexpr int kSparseGroup = 8;
+  std::vector<int> group_count, task_groups;
   size_t nonzero_count = 0;
   size_t nonzeros() const { return nonzero_count; }
 };

@@ -18,9 +18,6 @@ struct SparseView {
   const int* row_count;
   const int* col;
   const float* value;
-  const int* col_count;
-  const int* row;
-  const float* col_value;
 };
 
 struct SparseKernel {
@@ -81,31 +78,59 @@ void sparse_times_dense_rows(const aelab::sparse_detail::SparseView& S, int r0, 
   }
 }
 
+// The first of row r's nonzeros whose column is at least k (the columns ascend).
+inline int sparse_first_at(const int* cols, int count, int k) {
+  int lo = 0, hi = count;
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (cols[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 template <class A>
 void sparse_transposed_times_dense_rows(const aelab::sparse_detail::SparseView& S, int k0, int k1,
                                         const float* dz, int N, float* dW) {
+  // dW[k, :] = sum over the rows r with a nonzero v in column k, r ascending, of v * dz[r, :]: the
+  // rows in order, each row's slice of dz held in registers while it is added into the rows of dW
+  // its nonzeros name. The sums run in the same order as a column at a time would (and as the
+  // dense GEMM's), so the bits are the same, with no columns to build.
   using batch = xsimd::batch<float, A>;
   constexpr int V = int(batch::size), kBlock = kSparseVectors * V;
-  for (int k = k0; k < k1; k++) {
-    // dW[k, :] = sum over column k's nonzeros (r, v), r ascending, of v * dz[r, :]
-    const int begin = k * S.rows, end = begin + S.col_count[k];
-    float* out = dW + size_t(k) * N;
-    int j0 = 0;
-    for (; j0 + kBlock <= N; j0 += kBlock) {
-      batch acc[kSparseVectors];
-      for (int v = 0; v < kSparseVectors; v++) acc[v] = batch(0.0f);
+  for (int k = k0; k < k1; k++)
+    for (int j = 0; j < N; j++) dW[size_t(k) * N + j] = 0.0f;
+  int j0 = 0;
+  for (; j0 + kBlock <= N; j0 += kBlock) {
+    for (int r = 0; r < S.rows; r++) {
+      const int* cols = S.col + size_t(r) * S.cols;
+      const float* values = S.value + size_t(r) * S.cols;
+      const int count = S.row_count[r];
+      const int begin = k0 > 0 ? sparse_first_at(cols, count, k0) : 0;
+      const int end = k1 < S.cols ? sparse_first_at(cols, count, k1) : count;
+      if (begin == end) continue;
+      batch d[kSparseVectors];
+      for (int v = 0; v < kSparseVectors; v++) d[v] = batch::load_unaligned(dz + size_t(r) * N + j0 + v * V);
       for (int e = begin; e < end; e++) {
-        const batch x(S.col_value[e]);
-        const float* d = dz + size_t(S.row[e]) * N + j0;
+        const batch x(values[e]);
+        float* w = dW + size_t(cols[e]) * N + j0;
         for (int v = 0; v < kSparseVectors; v++)
-          acc[v] = xsimd::fma(x, batch::load_unaligned(d + v * V), acc[v]);
+          xsimd::fma(x, d[v], batch::load_unaligned(w + v * V)).store_unaligned(w + v * V);
       }
-      for (int v = 0; v < kSparseVectors; v++) acc[v].store_unaligned(out + j0 + v * V);
     }
-    for (int j = j0; j < N; j++) {
-      float s = 0.0f;
-      for (int e = begin; e < end; e++) s = sparse_madd<A>(S.col_value[e], dz[size_t(S.row[e]) * N + j], s);
-      out[j] = s;
+  }
+  if (j0 == N) return;
+  for (int r = 0; r < S.rows; r++) { // the last columns, one at a time
+    const int* cols = S.col + size_t(r) * S.cols;
+    const float* values = S.value + size_t(r) * S.cols;
+    const int count = S.row_count[r];
+    const int begin = k0 > 0 ? sparse_first_at(cols, count, k0) : 0;
+    const int end = k1 < S.cols ? sparse_first_at(cols, count, k1) : count;
+    for (int e = begin; e < end; e++) {
+      float* w = dW + size_t(cols[e]) * N;
+      for (int j = j0; j < N; j++) w[j] = sparse_madd<A>(values[e], dz[size_t(r) * N + j], w[j]);
     }
   }
 }
