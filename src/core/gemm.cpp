@@ -75,6 +75,8 @@ const MicroKernel& kernel_for_width(int N) {
   const bool fma = k == &gemm_detail::kAvx512Kernel || k == &gemm_detail::kAvx2Kernel;
   if (fma && avx2 && N <= 8) return gemm_detail::kAvx2NarrowKernel;
   if (k == &gemm_detail::kAvx512Kernel && N <= 16) return gemm_detail::kAvx512NarrowKernel;
+#else
+  (void)N; // WebAssembly has one kernel
 #endif
   return *k;
 }

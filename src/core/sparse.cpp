@@ -163,10 +163,15 @@ std::vector<std::string> sparse_kernels_available() { return choice().names(); }
 bool sparse_select_kernel(const std::string& name) { return choice().select(name); }
 
 void sparse_times_dense(const SparseRows& S, const float* W, int N, const float* bias, bool relu, float* y) {
-  // rows of y are the tasks
+  // runs of rows of y are the tasks: one on one thread (each task reads all of W once), four per
+  // thread on more, for balance; each row is computed the same way in any run
   const SparseKernel& k = choice().selected();
   const SparseView v = view(S);
-  run(S.rows, double(S.nonzeros()) * N, [&](int r, int) { k.times_dense(v, r, r + 1, W, N, bias, relu, y); });
+  const int tasks = std::max(1, std::min(S.rows, thread_count() == 1 ? 1 : 4 * thread_count()));
+  run(tasks, double(S.nonzeros()) * N, [&](int t, int) {
+    k.times_dense(v, int(int64_t(S.rows) * t / tasks), int(int64_t(S.rows) * (t + 1) / tasks), W, N, bias,
+                  relu, y);
+  });
 }
 
 void sparse_transposed_times_dense(const SparseRows& S, const float* dz, int N, float* dW) {
