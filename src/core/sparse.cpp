@@ -99,6 +99,18 @@ int compact_row(const uint8_t* p, int pixels, int* col, float* value, int* group
 
 constexpr int kRowsPerTask = 32;
 
+// A batch's pictures lie anywhere in the data set (47 MB for MNIST's training pictures), so each
+// is asked for a few rows ahead of its compaction, its lines fetched in parallel rather than one
+// miss at a time.
+constexpr int kPrefetchRows = 2;
+void prefetch(const uint8_t* p, int bytes) {
+#if defined(__GNUC__)
+  for (int i = 0; i < bytes; i += 64) __builtin_prefetch(p + i);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 int groups_of(int pixels) { return (pixels + SparseRows::kSparseGroup - 1) / SparseRows::kSparseGroup; }
 
 } // namespace
@@ -126,9 +138,11 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   out->task_groups.assign(size_t(row_tasks) * size_t(groups), 0);
   run(row_tasks, double(n) * pixels, [&](int t, int) {
     int* task_groups = out->task_groups.data() + size_t(t) * size_t(groups);
-    for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++)
+    for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++) {
+      if (r + kPrefetchRows < end) prefetch(images[r + kPrefetchRows], pixels);
       out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
                                               out->value.data() + size_t(r) * pixels, task_groups);
+    }
   });
   for (int t = 0; t < row_tasks; t++)
     for (int g = 0; g < groups; g++) out->group_count[size_t(g)] += out->task_groups[size_t(t) * groups + g];
