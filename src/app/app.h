@@ -186,8 +186,13 @@ struct CompareSide {
   CompareAxes axes;                           // of map_figure
 };
 struct CompareState {
+  static CompareSide make_side(ModelKind kind) {
+    CompareSide s;
+    s.kind = kind;
+    return s;
+  }
   bool asked = false; // the shipped models were asked for
-  CompareSide side[2] = {CompareSide{ModelKind::ae}, CompareSide{ModelKind::vae}};
+  CompareSide side[2] = {make_side(ModelKind::ae), make_side(ModelKind::vae)};
   int grid_n = 10;
 };
 

@@ -162,7 +162,7 @@ void code_maps(App& app, float w, float h) {
                                  : IM_COL32(int(30 + 70 * t), int(34 + 150 * t), int(44 + 200 * t), 255));
         if (int(k) == under && (hovered || active)) dl->AddRect(a, b, IM_COL32(255, 200, 80, 255));
       }
-    char label[8];
+    char label[16];
     std::snprintf(label, sizeof label, "%d", m + 1);
     dl->AddText(ImVec2(c.x + 2, c.y + 1), IM_COL32(230, 230, 235, 160), label);
   }

@@ -338,7 +338,6 @@ std::string lesson_from_file(const std::string& text) {
 }
 
 std::string app_lesson_link(const App& app) {
-  const Lab& lab = app.lab;
   const Settings settings = app_settings(app), defaults;
   std::string out;
   for (const Setting& row : kSettings) {

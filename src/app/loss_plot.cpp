@@ -90,16 +90,21 @@ void plot_axes(const PlotFrame& f, bool epochs) {
     std::snprintf(buf, sizeof buf, "%.3g", v);
     dl->AddText(ImVec2(f.a.x - 5 - ImGui::CalcTextSize(buf).x, p.y - line_h / 2), dim, buf);
   }
+  // the x axis's name in the tick labels' row below the axis, at its right end (inside the frame a
+  // curve would cross it), and the tick labels that would run into it left out
+  const char* x_name = epochs ? "epoch" : "step";
+  const float name_x = f.b.x - ImGui::CalcTextSize(x_name).x;
+  dl->AddText(ImVec2(name_x, f.b.y + 3), dim, x_name);
   for (double x : nice_ticks(0, f.x_hi, std::max(2, int(f.size.x / 70)))) {
     const ImVec2 p = f.at(x, f.lo);
     dl->AddLine(ImVec2(p.x, f.b.y), ImVec2(p.x, f.b.y + 3), dim);
     std::snprintf(buf, sizeof buf, "%g", x);
-    dl->AddText(ImVec2(p.x - ImGui::CalcTextSize(buf).x / 2, f.b.y + 3), dim, buf);
+    const float w = ImGui::CalcTextSize(buf).x;
+    if (p.x + w / 2 > name_x - 8) continue;
+    dl->AddText(ImVec2(p.x - w / 2, f.b.y + 3), dim, buf);
   }
   dl->AddLine(ImVec2(f.a.x, f.a.y), ImVec2(f.a.x, f.b.y), dim);
   dl->AddLine(ImVec2(f.a.x, f.b.y), ImVec2(f.b.x, f.b.y), dim);
-  const char* x_name = epochs ? "epoch" : "step";
-  dl->AddText(ImVec2(f.b.x - ImGui::CalcTextSize(x_name).x, f.b.y - line_h - 2), dim, x_name);
 }
 
 // The curves: training thinned to about two points per pixel, always ending at the latest.

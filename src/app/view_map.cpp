@@ -29,7 +29,6 @@ struct MapLayout {
 MapLayout map_layout(const Lab& lab) {
   using Plane = MapLayout::Plane;
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float text_h = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   MapLayout l;
   l.gap = 3 * style.ItemSpacing.x;
@@ -230,10 +229,12 @@ void map_view(App& app) {
   if (l.plane == Plane::below) ImGui::Dummy(ImVec2(0, l.gap - ImGui::GetStyle().ItemSpacing.y));
   if (l.plane != Plane::none) {
     const ImVec2 plane_at = ImGui::GetCursorScreenPos();
+    const float plane_x = ImGui::GetCursorPosX();
     decoded_plane(app, *map, f, l.side);
     const char* title = "decoded plane: the decoder at each point of the map";
     const float right =
         ImGui::GetContentRegionMax().x - (plane_at.x - ImGui::GetWindowPos().x) - l.side - l.gap;
+    const float line_h = ImGui::GetTextLineHeightWithSpacing();
     if (l.plane == Plane::beside && right >= 120) { // its name in the room beside it
       ImGui::SameLine(0, l.gap);
       ImGui::BeginGroup();
@@ -241,6 +242,19 @@ void map_view(App& app) {
       ImGui::TextDisabled("%s", title);
       ImGui::PopTextWrapPos();
       ImGui::EndGroup();
+    } else if (l.plane == Plane::beside && ImGui::GetContentRegionAvail().y >= 3 * line_h) {
+      // a panel wider than tall for two squares (an 800x600 iframe): what each shows, under it,
+      // rather than a name over the plane's top row
+      const float y = ImGui::GetCursorPosY(), map_x = ImGui::GetCursorPosX();
+      ImGui::PushTextWrapPos(map_x + l.side + l.legend_w);
+      ImGui::TextDisabled("latent map: each dot is a test %s's code, coloured by its label; the white "
+                          "ring is your input",
+                          lab.dataset == DatasetKind::mnist ? "digit" : "picture");
+      ImGui::PopTextWrapPos();
+      ImGui::SetCursorPos(ImVec2(plane_x, y));
+      ImGui::PushTextWrapPos(plane_x + l.side);
+      ImGui::TextDisabled("%s", title);
+      ImGui::PopTextWrapPos();
     } else {
       overlay_label(plane_at, l.side, false, "decoded plane");
     }
