@@ -1,6 +1,7 @@
-// Sparse-times-dense products on xsimd batches. Each output row (or each slice of columns) is an
-// independent task, and every sum runs over the nonzeros in ascending order, so results do not
-// depend on the thread count.
+// Sparse-times-dense products on xsimd batches (sparse_kernel.h). Each run of output rows (of
+// pictures for the forward product, of pixels for the weight gradient) is an independent task,
+// and every sum runs over the nonzeros in ascending order, so results do not depend on the thread
+// count.
 #include "core/sparse.h"
 #include "core/pixels.h"
 
@@ -138,7 +139,9 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
   out->task_groups.assign(size_t(row_tasks) * size_t(groups), 0);
   run(row_tasks, double(n) * pixels, [&](int t, int) {
     int* task_groups = out->task_groups.data() + size_t(t) * size_t(groups);
-    for (int r = t * kRowsPerTask, end = std::min(n, r + kRowsPerTask); r < end; r++) {
+    const int r0 = t * kRowsPerTask, end = std::min(n, r0 + kRowsPerTask);
+    for (int r = r0; r < std::min(end, r0 + kPrefetchRows); r++) prefetch(images[r], pixels);
+    for (int r = r0; r < end; r++) {
       if (r + kPrefetchRows < end) prefetch(images[r + kPrefetchRows], pixels);
       out->row_count[size_t(r)] = compact_row(images[r], pixels, out->col.data() + size_t(r) * pixels,
                                               out->value.data() + size_t(r) * pixels, task_groups);
