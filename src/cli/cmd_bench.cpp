@@ -110,6 +110,11 @@ struct KernelFigures {
 int parse_bench_options(int argc, char** argv, BenchOptions* opt) {
   Args args = parse_args(argc, argv, 2, {"threads", "kernel", "repeats", "epochs", "data", "json"}, {});
   opt->max_threads = args.get_int("threads", thread_count_max(), 1, 256);
+  if (args.error.empty() && opt->max_threads > thread_count_max()) {
+    std::fprintf(stderr, "aelab: --threads %d: this machine runs %d at once; measuring up to %d\n",
+                 opt->max_threads, thread_count_max(), thread_count_max());
+    opt->max_threads = thread_count_max();
+  }
   opt->repeats = args.get_int("repeats", 5, 1, 1000);
   opt->epochs = args.get_int("epochs", 3, 0, 100);
   if (!args.error.empty()) return usage_error("bench", args.error);

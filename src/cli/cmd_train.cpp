@@ -62,7 +62,7 @@ const char* kTrainHelp =
     "                      sums, where the CPU has AVX512-BF16 (AMX tiles where it has them);\n"
     "                      faster on AMD Zen 4 and on AMX, so a start-up timing says when it is\n"
     "                      \"not faster on this CPU\"; weights, Adam and the loss stay fp32\n"
-    "  --threads N         default: all cores\n"
+    "  --threads N         default: all cores (more than the cores: all cores, with a note)\n"
     "  --kernel auto|avx512|avx2|sse2  the fp32 GEMM kernel; auto (default) times avx512 and\n"
     "                      avx2, which give the same results bit for bit, and takes the faster\n"
     "  --limit N           use only the first N samples of each split\n"
@@ -391,6 +391,9 @@ int cmd_train(int argc, char** argv) {
   Dataset train, test;
   if (int code = load_training_data(&opt, &train, &test)) return code;
   set_thread_count(opt.threads);
+  if (thread_count() < opt.threads)
+    std::fprintf(stderr, "aelab: --threads %d: this machine runs %d at once; training on %d\n", opt.threads,
+                 thread_count_max(), thread_count());
   if (opt.kernel == "auto") gemm_select_fastest_kernel();
   if (opt.config.precision == Precision::bf16) { // which bf16 kernel, and whether it pays here
     bf16_time_products();

@@ -229,6 +229,10 @@ expect_exit 1 "resume a model claiming 4294967295 epochs" -- timeout 60 "$AELAB"
 check "  ... says how many it can take" grep -q "claims 4294967295 epochs trained" err.txt
 expect_exit 0 "resume a model claiming 10^9 epochs, at once" -- timeout 60 "$AELAB" train --data "$DATA" --resume billion.aelab --epochs 1 --limit 600 --out r.aelab
 check "  ... and goes on after epoch 10^9" grep -q "resuming billion.aelab after epoch 1000000000" out.txt
+# more threads than the machine runs at once: trains on the cores it has, and says so
+expect_exit 2 "train --threads 257" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --threads 257 --out r.aelab
+expect_exit 0 "train --threads 256" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --threads 256 --out r.aelab
+check "  ... says how many it trains on" bash -c 'n=$(nproc); [ "$n" -ge 256 ] || grep -q "^aelab: --threads 256: this machine runs [0-9]* at once; training on [0-9]*$" err.txt'
 # defect 7: write errors
 expect_exit 1 "train --log /dev/full" -- "$AELAB" train --data "$DATA" --epochs 1 --limit 600 --out r.aelab --log /dev/full
 check "  ... names the log" grep -q "/dev/full: cannot write (No space left on device)" err.txt
