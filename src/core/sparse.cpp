@@ -148,7 +148,8 @@ void sparse_rows_from_pixels(const uint8_t* const* images, int n, int pixels, Sp
     }
   });
   for (int t = 0; t < row_tasks; t++)
-    for (int g = 0; g < groups; g++) out->group_count[size_t(g)] += out->task_groups[size_t(t) * groups + g];
+    for (int g = 0; g < groups; g++)
+      out->group_count[size_t(g)] += out->task_groups[size_t(t) * size_t(groups) + size_t(g)];
   size_t total = 0;
   for (int c : out->row_count) total += size_t(c);
   out->nonzero_count = total;

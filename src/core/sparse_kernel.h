@@ -132,6 +132,7 @@ void sparse_transposed_times_dense_rows(const aelab::sparse_detail::SparseView& 
   // its nonzeros name (so no copy of S by column is needed).
   using batch = xsimd::batch<float, A>;
   constexpr int V = int(batch::size), kBlock = kSparseVectors * V;
+  if (k0 >= k1) return; // an empty run (more tasks than runs of pixels)
   for (int k = k0; k < k1; k++)
     for (int j = 0; j < N; j++) dW[size_t(k) * N + j] = 0.0f;
   int j0 = 0;

@@ -11,6 +11,7 @@
 #include "core/layers.h"
 #include "core/rng.h"
 #include "core/sparse.h"
+#include "core/sparse_kernel.h"
 #include "core/threads.h"
 #include "test_util.h"
 
@@ -74,6 +75,57 @@ TEST(Sparse, ProductsMatchTheDenseGemmExactlyAndTheReference) {
     }
   set_thread_count(1);
   sparse_select_kernel(sparse_kernels_available().front());
+}
+
+// The kernels themselves, given any split of the work into tasks: runs of rows for the forward
+// product, runs of pixels for the weight gradient (not at multiples of 8 or of the 64-pixel block,
+// empty runs included), more than the 256 pictures a kernel keeps cursors for at once, a width
+// with a tail; with and without bias and ReLU. Every split gives the whole run's bits, and those
+// are the dense GEMM's. (The library cuts tasks only where threads run, so a one-core machine and
+// WebAssembly meet these splits only here.)
+TEST(Sparse, AnySplitOfTheWorkGivesTheSameBitsAsTheDenseGemm) {
+  using sparse_detail::SparseKernel;
+  std::vector<SparseKernel> kernels = {make_sparse_kernel<xsimd::default_arch>("baseline")};
+#if !defined(__EMSCRIPTEN__)
+  if (xsimd::available_architectures().avx512f) kernels.push_back(sparse_detail::kAvx512SparseKernel);
+#endif
+  const int n = 300, K = 203, N = 131;
+  auto pixels = sparse_pixels(n, K, 0.25, 11);
+  std::vector<const uint8_t*> rows(static_cast<size_t>(n));
+  for (int r = 0; r < n; r++) rows[size_t(r)] = pixels.data() + size_t(r) * K;
+  SparseRows S;
+  sparse_rows_from_pixels(rows.data(), n, K, &S);
+  const sparse_detail::SparseView v{S.rows, S.cols, S.row_count.data(), S.col.data(), S.value.data()};
+  std::vector<float> x(pixels.size());
+  for (size_t i = 0; i < x.size(); i++) x[i] = float(pixels[i]) / 255.0f;
+  const auto W = random_values(size_t(K) * N, 4), bias = random_values(size_t(N), 5),
+             dz = random_values(size_t(n) * N, 6);
+  for (const SparseKernel& k : kernels) {
+    SCOPED_TRACE(std::string("sparse kernel ") + k.name);
+    for (bool with_bias : {true, false})
+      for (bool relu : {true, false}) {
+        const float* b = with_bias ? bias.data() : nullptr;
+        std::vector<float> whole(size_t(n) * N), split(whole.size(), 7.0f), dense(whole.size());
+        k.times_dense(v, 0, n, W.data(), N, b, relu, whole.data());
+        const int row_cuts[] = {0, 1, 7, 7, 256, 257, 300};
+        for (int t = 0; t + 1 < 7; t++)
+          k.times_dense(v, row_cuts[t], row_cuts[t + 1], W.data(), N, b, relu, split.data());
+        GemmEpilogue ep;
+        ep.bias = b;
+        ep.relu = relu;
+        gemm(Trans::no, Trans::no, n, N, K, x.data(), K, W.data(), N, dense.data(), N, ep);
+        EXPECT_EQ(split, whole) << "forward, bias " << with_bias << ", relu " << relu;
+        EXPECT_EQ(whole, dense) << "forward, bias " << with_bias << ", relu " << relu;
+      }
+    std::vector<float> whole(size_t(K) * N), split(whole.size(), 7.0f), dense(whole.size());
+    k.transposed_times_dense(v, 0, K, dz.data(), N, whole.data());
+    const int pixel_cuts[] = {0, 3, 3, 64, 70, 131, 200, 203};
+    for (int t = 0; t + 1 < 8; t++)
+      k.transposed_times_dense(v, pixel_cuts[t], pixel_cuts[t + 1], dz.data(), N, split.data());
+    gemm(Trans::yes, Trans::no, K, N, n, x.data(), K, dz.data(), N, dense.data(), N);
+    EXPECT_EQ(split, whole) << "weight gradient";
+    EXPECT_EQ(whole, dense) << "weight gradient";
+  }
 }
 
 TEST(Sparse, RowsKeepOnlyNonzeroPixelsScaledLikeImagesToFloat) {
