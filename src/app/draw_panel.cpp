@@ -56,7 +56,7 @@ DrawLayout draw_layout(App& app, int images) {
   const int control_rows = controls_w <= avail.x ? 1 : 2;
   const float text_h =
       ImGui::CalcTextSize("Reconstruction loss (bce): 0.0000, the test set's mean 0.0000, higher than 00% of "
-                          "the test pictures; lower is better rebuilt.",
+                          "the test pictures; lower means a closer rebuild.",
                           nullptr, false, avail.x)
           .y +
       style.ItemSpacing.y;
@@ -152,7 +152,7 @@ void draw_loss_line(App& app) {
                   samples_noun(lab));
     line += text;
   }
-  ImGui::TextWrapped("%s; lower is better rebuilt.", line.c_str());
+  ImGui::TextWrapped("%s; lower means a closer rebuild.", line.c_str());
   tip(in.corrupt.kind != NoiseKind::none
           ? "How far the reconstruction is from the clean original, averaged over the 784\n"
             "pixels: how well the network undid the noise. 0 would be a perfect copy."
