@@ -34,7 +34,8 @@ MapLayout map_layout(const Lab& lab) {
   l.gap = 3 * style.ItemSpacing.x;
   const float height = avail.y - style.ItemSpacing.y; // the axes' names go over the map
   auto side_for = [&](Plane arrangement, float legend_w) {
-    const float w = avail.x - legend_w, stacked_h = (height - l.gap) / 2;
+    // stacked, the plane's name goes in the gap above it
+    const float w = avail.x - legend_w, stacked_h = (height - l.gap - ImGui::GetTextLineHeight()) / 2;
     return std::floor(arrangement == Plane::beside  ? std::min(height, (w - l.gap) / 2)
                       : arrangement == Plane::below ? std::min(stacked_h, w)
                                                     : std::min(height, w));
@@ -226,7 +227,12 @@ void map_view(App& app) {
   if (clicked) map_click(app, f, pos, nearest);
   legend(lab, ImVec2(pos.x + l.side + 6, pos.y), legend_columns(l.side));
   if (l.plane == Plane::beside) ImGui::SameLine(beside_x);
-  if (l.plane == Plane::below) ImGui::Dummy(ImVec2(0, l.gap - ImGui::GetStyle().ItemSpacing.y));
+  if (l.plane == Plane::below) { // a tall panel (a phone, a tablet): the plane's name above it
+    ImGui::Dummy(ImVec2(0, l.gap - 2 * ImGui::GetStyle().ItemSpacing.y));
+    const char* name = "decoded plane: the decoder at each point of the map";
+    ImGui::TextDisabled(
+        "%s", ImGui::CalcTextSize(name).x <= ImGui::GetContentRegionAvail().x ? name : "decoded plane");
+  }
   if (l.plane != Plane::none) {
     const ImVec2 plane_at = ImGui::GetCursorScreenPos();
     const float plane_x = ImGui::GetCursorPosX();
@@ -255,7 +261,7 @@ void map_view(App& app) {
       ImGui::PushTextWrapPos(plane_x + l.side);
       ImGui::TextDisabled("%s", title);
       ImGui::PopTextWrapPos();
-    } else {
+    } else if (l.plane == Plane::beside) {
       overlay_label(plane_at, l.side, false, "decoded plane");
     }
   }
