@@ -16,6 +16,9 @@ namespace aelab {
 
 namespace {
 
+// The decoded plane's name, wherever it goes.
+constexpr const char* kPlaneName = "decoded plane: the decoder at each point of the map";
+
 // Where the map, its legend and the decoded plane go in the space the view has: the decoded plane
 // beside the map, or under it in a tall panel (a tablet), or none where neither leaves the map
 // 170 pixels; the legend beside the map, in one column or more where the map is short.
@@ -170,6 +173,7 @@ void decoded_plane(App& app, const LatentMap& map, const MapFrame& f, float side
   float span;
   plane_placement(f, n, at, &corner, &span);
   ImGui::Dummy(ImVec2(side, side));
+  mark_item(app, "decoded-plane");
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(at, ImVec2(at.x + side, at.y + side), true);
   dl->AddImage(rgb_texture("##plane", v.plane_figure.image, v.plane_figure.key), corner,
@@ -219,6 +223,7 @@ void map_view(App& app) {
                     y_label = "up: " + axis_label(map->plane, 1);
   const ImVec2 pos = map_picture(app, *map, l.side);
   const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  mark_item(app, "map-picture");
   const MapFrame f = map_frame(map->plane, int(l.side));
   map_marks(app, *map, f, pos);
   overlay_label(pos, l.side, false, y_label.c_str());
@@ -229,15 +234,14 @@ void map_view(App& app) {
   if (l.plane == Plane::beside) ImGui::SameLine(beside_x);
   if (l.plane == Plane::below) { // a tall panel (a phone, a tablet): the plane's name above it
     ImGui::Dummy(ImVec2(0, l.gap - 2 * ImGui::GetStyle().ItemSpacing.y));
-    const char* name = "decoded plane: the decoder at each point of the map";
-    ImGui::TextDisabled(
-        "%s", ImGui::CalcTextSize(name).x <= ImGui::GetContentRegionAvail().x ? name : "decoded plane");
+    const bool fits = ImGui::CalcTextSize(kPlaneName).x <= ImGui::GetContentRegionAvail().x;
+    ImGui::TextDisabled("%s", fits ? kPlaneName : "decoded plane");
+    mark_item(app, "plane-name");
   }
   if (l.plane != Plane::none) {
     const ImVec2 plane_at = ImGui::GetCursorScreenPos();
     const float plane_x = ImGui::GetCursorPosX();
     decoded_plane(app, *map, f, l.side);
-    const char* title = "decoded plane: the decoder at each point of the map";
     const float right =
         ImGui::GetContentRegionMax().x - (plane_at.x - ImGui::GetWindowPos().x) - l.side - l.gap;
     const float line_h = ImGui::GetTextLineHeightWithSpacing();
@@ -245,9 +249,10 @@ void map_view(App& app) {
       ImGui::SameLine(0, l.gap);
       ImGui::BeginGroup();
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right);
-      ImGui::TextDisabled("%s", title);
+      ImGui::TextDisabled("%s", kPlaneName);
       ImGui::PopTextWrapPos();
       ImGui::EndGroup();
+      mark_item(app, "plane-name");
     } else if (l.plane == Plane::beside && ImGui::GetContentRegionAvail().y >= 3 * line_h) {
       // a panel wider than tall for two squares (an 800x600 iframe): what each shows, under it,
       // rather than a name over the plane's top row
@@ -257,10 +262,12 @@ void map_view(App& app) {
                           "ring is your input",
                           lab.dataset == DatasetKind::mnist ? "digit" : "picture");
       ImGui::PopTextWrapPos();
+      mark_item(app, "map-name");
       ImGui::SetCursorPos(ImVec2(plane_x, y));
       ImGui::PushTextWrapPos(plane_x + l.side);
-      ImGui::TextDisabled("%s", title);
+      ImGui::TextDisabled("%s", kPlaneName);
       ImGui::PopTextWrapPos();
+      mark_item(app, "plane-name");
     } else if (l.plane == Plane::beside) {
       overlay_label(plane_at, l.side, false, "decoded plane");
     }

@@ -40,6 +40,9 @@ async function click(page, name) {
   await press(page, r);
 }
 
+// Whether two rects of state().widgets share any pixel.
+const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
 async function stroke(page) {
   const c = (await state(page)).drawCanvas;
   const at = (fx, fy) => [c.x + fx * c.w, c.y + fy * c.h];
@@ -215,6 +218,15 @@ async function phone(browser, url) {
   s = await state(page);
   check('no tooltip stays on the phone after a tap', !s.tooltip, `tooltip ${s.tooltip}`);
   await tap('tab:views');
+  await tap('view:map');
+  await sleep(2500); // no input at all while the map is built and drawn
+  s = await state(page);
+  const [map, plane, name] = ['map-picture', 'decoded-plane', 'plane-name'].map((k) => s.widgets[k]);
+  check('the phone\'s Latent map stacks the decoded plane under the map, its name above it, over neither picture',
+        map && plane && name && name.y >= map.y + map.h && name.y + name.h <= plane.y && !overlaps(name, plane) &&
+        name.x + name.w <= 390,
+        JSON.stringify({ map, plane, name }));
+  await page.screenshot({ path: path.join(shotDir, 'classroom-5-phone-map.png') });
   await tap('view:interpolate');
   await sleep(800);
   await page.screenshot({ path: path.join(shotDir, 'classroom-5-phone-interpolate.png') });
@@ -283,6 +295,22 @@ async function pacedIframe(browser, url) {
     await page.mouse.move(box.x + box.width + 20, box.y + box.height + 20);
     await sleep(1500);
     await page.screenshot({ path: path.join(shotDir, 'classroom-6-iframe-paced.png') });
+    // the Latent map in the 800x600 frame: map and decoded plane side by side, what each shows
+    // written under it, inside the frame and over neither picture
+    await clickIn('tab:views');
+    await sleep(300);
+    await clickIn('view:map');
+    await page.mouse.move(box.x + box.width + 20, box.y + box.height + 20);
+    await sleep(2500); // no input
+    s = await read();
+    const [map, plane, mapName, planeName] = ['map-picture', 'decoded-plane', 'map-name', 'plane-name'].map((k) => s.widgets[k]);
+    const inFrame = (r) => r && r.x >= 0 && r.y >= 0 && r.x + r.w <= 800 && r.y + r.h <= 600;
+    check('the iframe\'s Latent map: the map and the decoded plane side by side, each named under it, inside the frame',
+          map && plane && plane.x >= map.x + map.w && [map, plane, mapName, planeName].every(inFrame) &&
+          mapName.y >= map.y + map.h && planeName.y >= plane.y + plane.h &&
+          ![mapName, planeName].some((t) => overlaps(t, map) || overlaps(t, plane)),
+          JSON.stringify({ map, plane, mapName, planeName }));
+    await page.screenshot({ path: path.join(shotDir, 'classroom-6-iframe-map.png') });
     check('no page errors in the paced iframe', errors.length === 0, errors.join(' | '));
   } finally {
     await context.close();
